@@ -1,0 +1,100 @@
+// XML for half-typed files.
+//
+// parse_xml() never fails: it builds an element tree with exact byte ranges from whatever
+// text it is given (a file being typed, a truncated file, binary junk), recovering the way
+// an editor user expects (an unclosed element ends where its parent ends, a stray end tag is
+// skipped, an unterminated attribute value ends at the end of its line or at '<').
+// check_well_formed() asks pugixml whether the text is well-formed XML, for the
+// `xml-syntax` diagnostic. locate() answers "what is at this offset" for completion and hover.
+#pragma once
+
+#include "mil/text.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mil {
+
+inline constexpr std::uint32_t kNoNode = 0xffffffffu;
+
+struct XmlAttribute {
+    std::string name;
+    Range name_range;
+    std::string value; // entity-decoded (&amp; &lt; &gt; &quot; &apos; &#N; &#xN;)
+    Range value_range; // raw bytes between the quotes (to where scanning stopped if unterminated)
+    bool has_value = false; // `name="..."` seen (false for a bare `name` or `name=`)
+    bool terminated = true; // the closing quote was found
+};
+
+struct XmlElement {
+    std::string name; // qualified name as written, e.g. "xsi:schemaLocation" style prefixes kept
+    Range name_range;
+    Range range;     // from '<' to the end of the end tag (or where recovery closed it)
+    Range start_tag; // from '<' to just after '>' of the start tag (or where it stopped)
+    Range content;   // between the start tag and the end tag (empty for self-closing)
+    bool self_closing = false;
+    bool closed = false; // self-closing or a matching end tag was found
+    std::vector<XmlAttribute> attributes;
+    std::uint32_t parent = kNoNode;
+    std::vector<std::uint32_t> children; // element children, in document order
+    std::uint32_t depth = 0;             // 0 for the root element
+
+    // Text content with surrounding whitespace trimmed and entities/CDATA decoded, of an
+    // element that has no element children; empty otherwise.
+    std::string text;
+    Range text_range; // raw range of the trimmed text (empty range at content.begin if none)
+
+    const XmlAttribute* attribute(std::string_view name) const;
+};
+
+struct XmlDocument {
+    std::vector<XmlElement> elements; // in document order; index 0 is the first top element
+    std::uint32_t root = kNoNode;     // the first top-level element
+
+    const XmlElement* root_element() const { return root == kNoNode ? nullptr : &elements[root]; }
+    // Element children of `parent` named `name` (all of them when name is empty).
+    std::vector<std::uint32_t> children(std::uint32_t parent, std::string_view name = {}) const;
+    // Names from the root down to `element`, e.g. {"config","integration","resources"}.
+    std::vector<std::string> path(std::uint32_t element) const;
+    // Innermost element whose range contains `offset` (kNoNode if none).
+    std::uint32_t element_at(Offset offset) const;
+};
+
+// Tolerant parse; never throws. Depth is bounded by an explicit stack (no recursion), so
+// deeply nested input cannot overflow the call stack.
+XmlDocument parse_xml(std::string_view text);
+
+struct XmlSyntaxError {
+    Offset offset = 0;   // where pugixml stopped
+    std::string message; // pugixml's description, e.g. "Start-end tags mismatch"
+};
+// nullopt when pugixml accepts the text as a well-formed document.
+std::optional<XmlSyntaxError> check_well_formed(std::string_view text);
+
+// What the cursor is on.
+enum class CursorKind {
+    None,           // outside anything useful (prolog, comment, between tags where text is not expected)
+    ElementName,    // typing an element name after '<' (also an empty name right after '<')
+    AttributeName,  // inside a start tag, where an attribute name is (or may be typed)
+    AttributeValue, // inside an attribute's quotes
+    Text,           // element text content
+    EndTagName,     // typing a name after '</'
+};
+
+struct CursorContext {
+    CursorKind kind = CursorKind::None;
+    std::uint32_t element = kNoNode;  // the element the cursor is in (its start tag or its content)
+    std::vector<std::string> path;    // names from root to `element` inclusive; for ElementName the
+                                      // path of the parent in which the new element is typed
+    std::string attribute;            // attribute name for AttributeValue (and the partial name for AttributeName)
+    std::string prefix;               // what is typed from the start of the token to the cursor
+    Range token;                      // the whole token under the cursor (value between quotes, name, trimmed text)
+    std::vector<std::string> present_attributes; // attributes already in the start tag
+};
+
+CursorContext locate(const XmlDocument& doc, std::string_view text, Offset offset);
+
+} // namespace mil
