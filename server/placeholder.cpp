@@ -1,0 +1,1 @@
+namespace mil { void server_placeholder() {} }

@@ -1,0 +1,1 @@
+#include "mil/text.hpp"
