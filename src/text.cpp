@@ -1,1 +1,165 @@
 #include "mil/text.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace mil {
+
+namespace {
+
+bool is_cont(unsigned char c) {
+    return (c & 0xC0u) == 0x80u;
+}
+
+// Length in bytes of the character starting at s[i]: 1..4 for a valid UTF-8 sequence; an
+// invalid or truncated sequence counts as a single byte. Sets `valid` accordingly.
+std::size_t char_length(std::string_view s, std::size_t i, bool& valid) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    valid = true;
+    if (b0 < 0x80u) return 1;
+    const std::size_t avail = s.size() - i;
+    auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    if (b0 >= 0xC2u && b0 <= 0xDFu) {
+        if (avail >= 2 && is_cont(at(1))) return 2;
+    } else if (b0 >= 0xE0u && b0 <= 0xEFu) {
+        if (avail >= 3 && is_cont(at(1)) && is_cont(at(2))) {
+            const unsigned char b1 = at(1);
+            if (!(b0 == 0xE0u && b1 < 0xA0u) && !(b0 == 0xEDu && b1 > 0x9Fu)) return 3;
+        }
+    } else if (b0 >= 0xF0u && b0 <= 0xF4u) {
+        if (avail >= 4 && is_cont(at(1)) && is_cont(at(2)) && is_cont(at(3))) {
+            const unsigned char b1 = at(1);
+            if (!(b0 == 0xF0u && b1 < 0x90u) && !(b0 == 0xF4u && b1 > 0x8Fu)) return 4;
+        }
+    }
+    valid = false;
+    return 1;
+}
+
+// Code units taken by a character of `len` UTF-8 bytes in the given encoding.
+std::uint32_t units(std::size_t len, Encoding enc) {
+    if (enc == Encoding::Utf8) return static_cast<std::uint32_t>(len);
+    return len == 4 ? 2u : 1u;
+}
+
+Offset clamp_offset(std::size_t v) {
+    return static_cast<Offset>(std::min<std::size_t>(v, static_cast<std::size_t>(UINT32_MAX)));
+}
+
+} // namespace
+
+LineIndex::LineIndex(std::string_view text) {
+    const char* data = text.data();
+    const std::size_t n = text.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        const char c = data[i];
+        if (c == '\n') {
+            starts_.push_back(clamp_offset(i + 1));
+        } else if (c == '\r') {
+            if (i + 1 < n && data[i + 1] == '\n') ++i;
+            starts_.push_back(clamp_offset(i + 1));
+        }
+    }
+}
+
+Offset LineIndex::line_start(std::uint32_t line) const {
+    if (line >= starts_.size()) return starts_.back();
+    return starts_[line];
+}
+
+Offset LineIndex::line_end(std::string_view text, std::uint32_t line) const {
+    const std::size_t size = text.size();
+    if (line >= starts_.size()) return clamp_offset(size);
+    const std::size_t start = std::min<std::size_t>(starts_[line], size);
+    std::size_t end = line + 1 < starts_.size() ? starts_[line + 1] : size;
+    end = std::min(end, size);
+    if (line + 1 < starts_.size()) {
+        if (end > start && text[end - 1] == '\n') {
+            --end;
+            if (end > start && text[end - 1] == '\r') --end;
+        } else if (end > start && text[end - 1] == '\r') {
+            --end;
+        }
+    }
+    return clamp_offset(std::max(start, end));
+}
+
+LineCol LineIndex::to_line_col(std::string_view text, Offset offset, Encoding enc) const {
+    const std::size_t off = std::min<std::size_t>(offset, text.size());
+    auto it = std::upper_bound(starts_.begin(), starts_.end(), off);
+    const auto line = static_cast<std::uint32_t>((it - starts_.begin()) - 1);
+    const std::size_t start = std::min<std::size_t>(starts_[line], text.size());
+    // An offset inside the terminator counts as the end of the line's content.
+    const std::size_t limit = std::min<std::size_t>(off, line_end(text, line));
+    std::uint32_t col = 0;
+    std::size_t p = start;
+    while (p < limit) {
+        bool valid = true;
+        const std::size_t len = char_length(text, p, valid);
+        if (p + len > limit) break; // offset inside a character: position before it
+        col += units(len, enc);
+        p += len;
+    }
+    return {line, col};
+}
+
+Offset LineIndex::to_offset(std::string_view text, LineCol pos, Encoding enc) const {
+    if (pos.line >= starts_.size()) return clamp_offset(text.size());
+    const std::size_t start = std::min<std::size_t>(starts_[pos.line], text.size());
+    const std::size_t end = line_end(text, pos.line);
+    std::size_t p = start;
+    std::uint32_t col = 0;
+    while (p < end) {
+        bool valid = true;
+        const std::size_t len = char_length(text, p, valid);
+        const std::uint32_t u = units(len, enc);
+        if (col + u > pos.col) break; // column inside a character: its start
+        col += u;
+        p += len;
+    }
+    return clamp_offset(p);
+}
+
+TextDocument::TextDocument(std::string uri, std::string text, std::int64_t version)
+    : uri_(std::move(uri)), text_(std::move(text)), version_(version), lines_(text_) {}
+
+void TextDocument::apply_change(const std::optional<std::pair<LineCol, LineCol>>& range,
+                                std::string_view new_text, Encoding enc) {
+    if (!range) {
+        text_.assign(new_text.data(), new_text.size());
+    } else {
+        Offset a = offset(range->first, enc);
+        Offset b = offset(range->second, enc);
+        if (a > b) std::swap(a, b);
+        text_.replace(a, b - a, new_text.data(), new_text.size());
+    }
+    lines_ = LineIndex(text_);
+}
+
+std::size_t utf16_length(std::string_view utf8) {
+    std::size_t n = 0;
+    std::size_t i = 0;
+    while (i < utf8.size()) {
+        bool valid = true;
+        const std::size_t len = char_length(utf8, i, valid);
+        n += len == 4 ? 2 : 1;
+        i += len;
+    }
+    return n;
+}
+
+bool valid_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        if (static_cast<unsigned char>(s[i]) < 0x80u) {
+            ++i;
+            continue;
+        }
+        bool valid = true;
+        i += char_length(s, i, valid);
+        if (!valid) return false;
+    }
+    return true;
+}
+
+} // namespace mil
