@@ -1,0 +1,108 @@
+// File system helpers for the server layer: reading files with a size cap, stat-based
+// checks, directory listings that follow symbolic links, lexical path arithmetic,
+// file:// URIs, and a small parallel loop.
+//
+// Paths are POSIX strings. Nothing here resolves symbolic links in a path: paths are kept
+// as the caller found them under its root (normalize_path is purely lexical).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mil {
+
+// Default cap for reading one configuration file.
+inline constexpr std::size_t kDefaultMaxFileBytes = 16u * 1024u * 1024u;
+
+// Reads a whole regular file. Returns nullopt when the file cannot be opened or read, is not
+// a regular file, or is larger than max_bytes (it is then not read at all); in those cases
+// *error (when not null) names the path and the reason (the errno text, or the size and the
+// limit). Never blocks on FIFOs or devices.
+std::optional<std::string> read_file(const std::string& path, std::size_t max_bytes,
+                                     std::string* error);
+
+// stat() based checks; both follow symbolic links. False on any error.
+bool is_regular_file(const std::string& path);
+bool is_directory(const std::string& path);
+// True when something is at `path` (a dangling symbolic link counts).
+bool path_exists_no_follow(const std::string& path);
+
+// Identity of the object a path leads to (symbolic links followed): used to detect loops
+// and two paths that reach the same directory.
+struct FileIdentity {
+    std::uint64_t device = 0;
+    std::uint64_t inode = 0;
+    friend bool operator==(const FileIdentity&, const FileIdentity&) = default;
+    friend auto operator<=>(const FileIdentity&, const FileIdentity&) = default;
+};
+std::optional<FileIdentity> file_identity(const std::string& path);
+
+enum class EntryKind {
+    File,      // regular file (possibly reached through a link)
+    Directory, // directory (possibly reached through a link)
+    Other,     // FIFO, socket, device
+    Broken,    // symbolic link whose target does not exist or cannot be reached
+};
+
+struct DirEntry {
+    std::string name; // file name only, never "." or ".."
+    EntryKind kind = EntryKind::Other;
+    bool is_symlink = false;
+};
+
+// Lists a directory, following symbolic links to report what each entry leads to.
+// Entries are sorted by name (byte order). Returns nullopt when the directory cannot be
+// opened; *error (when not null) then names the path and the errno text.
+std::optional<std::vector<DirEntry>> list_directory(const std::string& dir,
+                                                    std::string* error = nullptr);
+
+// Lexical normalisation: collapses repeated '/', removes "." segments, folds "x/.." pairs
+// and drops a trailing '/'. ".." above the root of an absolute path is dropped; leading ".."
+// of a relative path are kept. "" and "." give ".". Symbolic links are not consulted.
+std::string normalize_path(std::string_view path);
+
+// `base` joined with `rel`, normalised; an absolute `rel` is returned normalised on its own.
+std::string join_path(std::string_view base, std::string_view rel);
+
+// Lexical parent ("/a/b" -> "/a", "/a" -> "/", "a" -> ".", "/" -> "/").
+std::string parent_path(std::string_view path);
+
+// Last segment of the normalised path ("/a/b.xml" -> "b.xml"; "/" -> "").
+std::string file_name(std::string_view path);
+
+// `path` made absolute against the current directory (lexically) and normalised.
+std::string absolute_path(std::string_view path);
+
+// Lexical relative path from directory `base` to `path`, both normalised first:
+// ("/r/a/b", "/r") -> "a/b"; ("/r", "/r") -> "."; ("/x/y", "/r/a") -> "../../x/y".
+// When one is absolute and the other is not, returns the normalised `path` unchanged.
+std::string relative_path(std::string_view path, std::string_view base);
+
+// True when normalised `path` equals `dir` or lies below it (lexically).
+bool path_is_within(std::string_view path, std::string_view dir);
+
+// Absolute path -> "file:///..." URI. Every byte other than the RFC 3986 unreserved
+// characters (A-Z a-z 0-9 - . _ ~) and '/' is percent-encoded with upper-case hex, so
+// spaces, '#', '?', '%' and the UTF-8 bytes of non-ASCII characters are all encoded.
+// A relative path is made absolute first.
+std::string path_to_uri(std::string_view path);
+
+// "file:" URI -> path. Accepts "file:///p", "file://localhost/p" and "file:/p"; decodes
+// %XX in either case of hex; drops a "?query" or "#fragment". Returns nullopt for other
+// schemes, another host, a path that is not absolute, or an encoded NUL byte. A '%' not
+// followed by two hex digits is kept as it is.
+std::optional<std::string> uri_to_path(std::string_view uri);
+
+// Calls fn(i) for every i in [0, n_items) on up to n_threads threads (0: the number of
+// hardware threads). Each index is handed out exactly once. Returns after every call
+// finished; if a call throws, the remaining indices are skipped and the first exception is
+// rethrown here.
+void parallel_for(std::size_t n_items, std::size_t n_threads,
+                  const std::function<void(std::size_t)>& fn);
+
+} // namespace mil

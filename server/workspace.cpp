@@ -1,0 +1,421 @@
+#include "workspace.hpp"
+
+#include "fileio.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <deque>
+#include <set>
+#include <string_view>
+#include <utility>
+
+namespace mil {
+
+namespace {
+
+constexpr std::size_t kMaxComposerJsonBytes = 4u * 1024u * 1024u;
+constexpr std::size_t kMaxInstalledJsonBytes = 128u * 1024u * 1024u;
+constexpr int kMaxSearchDepth = 4;            // module dirs at most this deep below the folder
+constexpr std::size_t kMaxSearchDirs = 20000; // directories listed by the bounded search
+constexpr int kMaxSetupDepth = 6;
+constexpr std::size_t kMaxSetupFiles = 500;
+constexpr std::size_t kMaxSetupDirs = 2000;
+
+// Parses a JSON text without exceptions; a discarded value means it was not JSON.
+nlohmann::json parse_json(const std::string& text) {
+    return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+}
+
+std::optional<nlohmann::json> read_json_object(const std::string& path, std::size_t cap) {
+    auto text = read_file(path, cap, nullptr);
+    if (!text) return std::nullopt;
+    nlohmann::json j = parse_json(*text);
+    if (!j.is_object()) return std::nullopt;
+    return j;
+}
+
+std::string string_member(const nlohmann::json& obj, const char* key) {
+    auto it = obj.find(key);
+    if (it == obj.end() || !it->is_string()) return {};
+    return it->get<std::string>();
+}
+
+// "name" of dir/composer.json, or "".
+std::string composer_package_name(const std::string& dir) {
+    std::string path = join_path(dir, "composer.json");
+    if (!is_regular_file(path)) return {};
+    auto j = read_json_object(path, kMaxComposerJsonBytes);
+    if (!j) return {};
+    return string_member(*j, "name");
+}
+
+bool composer_marks_magento_root(const std::string& dir) {
+    std::string path = join_path(dir, "composer.json");
+    if (!is_regular_file(path)) return false;
+    auto j = read_json_object(path, kMaxComposerJsonBytes);
+    if (!j) return false;
+    const std::string name = string_member(*j, "name");
+    if (name == "magento/magento2ce" || name == "magento/project-community-edition") return true;
+    auto req = j->find("require");
+    if (req == j->end() || !req->is_object()) return false;
+    for (const char* pkg : {"magento/product-community-edition",
+                            "magento/product-enterprise-edition", "magento/magento2-base"}) {
+        if (req->contains(pkg)) return true;
+    }
+    return false;
+}
+
+bool is_root_dir(const std::string& dir) {
+    return is_regular_file(join_path(dir, "app/etc/di.xml")) || composer_marks_magento_root(dir);
+}
+
+bool hidden(std::string_view name) {
+    return !name.empty() && name.front() == '.';
+}
+
+class Collector {
+public:
+    explicit Collector(Discovery& d) : d_(d) {}
+
+    void warn(std::string path, std::string message) {
+        d_.warnings.push_back({std::move(path), std::move(message)});
+    }
+
+    // Adds a module unless its directory is one already found. Returns true when added.
+    bool add(const std::string& dir, std::string origin, std::string composer_name,
+             std::string registration = {}) {
+        auto id = file_identity(dir);
+        if (!id) {
+            warn(dir, "module directory cannot be reached");
+            return false;
+        }
+        if (!seen_.insert(*id).second) return false;
+        if (registration.empty()) {
+            std::string reg = join_path(dir, "registration.php");
+            if (is_regular_file(reg)) registration = std::move(reg);
+        } else if (!is_regular_file(registration)) {
+            registration.clear();
+        }
+        d_.modules.push_back(
+            {dir, std::move(origin), std::move(composer_name), std::move(registration)});
+        return true;
+    }
+
+    bool known(const std::string& dir) const {
+        auto id = file_identity(dir);
+        return id && seen_.count(*id) > 0;
+    }
+
+private:
+    Discovery& d_;
+    std::set<FileIdentity> seen_;
+};
+
+std::optional<std::vector<DirEntry>> list_or_warn(Collector& c, const std::string& dir) {
+    std::string err;
+    auto entries = list_directory(dir, &err);
+    if (!entries) c.warn(dir, err);
+    return entries;
+}
+
+// app/code/*/*/registration.php, following links at both levels.
+void scan_app_code(Collector& c, const std::string& root) {
+    const std::string code = join_path(root, "app/code");
+    if (!is_directory(code)) {
+        if (path_exists_no_follow(code) && !is_directory(code))
+            c.warn(code, "app/code is not a directory (or a broken symbolic link)");
+        return;
+    }
+    std::vector<FileIdentity> ancestors;
+    for (const std::string& p : {root, join_path(root, "app"), code}) {
+        if (auto id = file_identity(p)) ancestors.push_back(*id);
+    }
+    auto is_ancestor = [&](const FileIdentity& id) {
+        return std::find(ancestors.begin(), ancestors.end(), id) != ancestors.end();
+    };
+    auto vendors = list_or_warn(c, code);
+    if (!vendors) return;
+    for (const DirEntry& v : *vendors) {
+        if (hidden(v.name)) continue;
+        const std::string vdir = join_path(code, v.name);
+        if (v.kind == EntryKind::Broken) {
+            c.warn(vdir, "broken symbolic link");
+            continue;
+        }
+        if (v.kind != EntryKind::Directory) continue;
+        auto vid = file_identity(vdir);
+        if (!vid) continue;
+        if (is_ancestor(*vid)) {
+            c.warn(vdir, "symbolic link loop: leads back to an enclosing directory");
+            continue;
+        }
+        auto mods = list_or_warn(c, vdir);
+        if (!mods) continue;
+        for (const DirEntry& m : *mods) {
+            if (hidden(m.name)) continue;
+            const std::string mdir = join_path(vdir, m.name);
+            if (m.kind == EntryKind::Broken) {
+                c.warn(mdir, "broken symbolic link");
+                continue;
+            }
+            if (m.kind != EntryKind::Directory) continue;
+            const std::string reg = join_path(mdir, "registration.php");
+            if (!is_regular_file(reg)) {
+                if (path_exists_no_follow(reg))
+                    c.warn(reg, "registration.php is not a readable regular file");
+                continue;
+            }
+            auto mid = file_identity(mdir);
+            if (mid && (is_ancestor(*mid) || *mid == *vid)) {
+                c.warn(mdir, "symbolic link loop: leads back to an enclosing directory");
+                continue;
+            }
+            c.add(mdir, "app/code", composer_package_name(mdir), reg);
+        }
+    }
+}
+
+const nlohmann::json* installed_packages(const nlohmann::json& j) {
+    if (j.is_array()) return &j; // Composer 1
+    if (j.is_object()) {         // Composer 2
+        auto it = j.find("packages");
+        if (it != j.end() && it->is_array()) return &*it;
+    }
+    return nullptr;
+}
+
+// The magento2-module packages named by vendor/composer/installed.json.
+void scan_vendor(Collector& c, const std::string& root) {
+    const std::string vendor = join_path(root, "vendor");
+    const std::string composer_dir = join_path(vendor, "composer");
+    const std::string installed = join_path(composer_dir, "installed.json");
+    if (!path_exists_no_follow(installed)) return;
+    std::string err;
+    auto text = read_file(installed, kMaxInstalledJsonBytes, &err);
+    if (!text) {
+        c.warn(installed, "cannot read the list of Composer packages: " + err);
+        return;
+    }
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(*text);
+    } catch (const nlohmann::json::exception& e) {
+        c.warn(installed, std::string("not valid JSON, vendor modules not found: ") + e.what());
+        return;
+    }
+    const nlohmann::json* packages = installed_packages(j);
+    if (!packages) {
+        c.warn(installed, "neither a Composer 2 object with \"packages\" nor a Composer 1 "
+                          "array of packages; vendor modules not found");
+        return;
+    }
+    for (const nlohmann::json& pkg : *packages) {
+        if (!pkg.is_object()) continue;
+        if (string_member(pkg, "type") != "magento2-module") continue;
+        const std::string name = string_member(pkg, "name");
+        const std::string install_path = string_member(pkg, "install-path");
+        std::string pkg_dir;
+        if (!install_path.empty())
+            pkg_dir = join_path(composer_dir, install_path);
+        else if (!name.empty())
+            pkg_dir = join_path(vendor, name);
+        else
+            continue;
+        if (!is_directory(pkg_dir)) {
+            c.warn(pkg_dir, "package " + (name.empty() ? std::string("(no name)") : name) +
+                                " is listed in vendor/composer/installed.json but its "
+                                "directory is missing or a broken symbolic link");
+            continue;
+        }
+        std::string module_dir = pkg_dir;
+        std::string registration;
+        auto autoload = pkg.find("autoload");
+        if (autoload != pkg.end() && autoload->is_object()) {
+            auto files = autoload->find("files");
+            if (files != autoload->end() && files->is_array()) {
+                for (const nlohmann::json& f : *files) {
+                    if (!f.is_string()) continue;
+                    const std::string rel = f.get<std::string>();
+                    if (file_name(rel) != "registration.php") continue;
+                    registration = join_path(pkg_dir, rel);
+                    module_dir = parent_path(registration);
+                    break;
+                }
+            }
+        }
+        if (!registration.empty() && !is_regular_file(registration))
+            c.warn(registration, "package " + name +
+                                     " names this file in autoload.files but "
+                                     "it does not exist");
+        c.add(module_dir, "vendor", name, registration);
+    }
+}
+
+// The module directory of a standalone module repository rooted at `dir`, if it is one.
+std::optional<std::string> standalone_module_dir(const std::string& dir) {
+    if (is_regular_file(join_path(dir, "etc/module.xml"))) return dir;
+    std::string src = join_path(dir, "src");
+    if (is_regular_file(join_path(src, "etc/module.xml"))) return src;
+    return std::nullopt;
+}
+
+std::string standalone_composer_name(const std::string& package_dir,
+                                     const std::string& module_dir) {
+    std::string name = composer_package_name(package_dir);
+    if (name.empty() && module_dir != package_dir) name = composer_package_name(module_dir);
+    return name;
+}
+
+bool skipped_in_search(std::string_view name) {
+    static constexpr std::array<std::string_view, 6> kSkip = {
+        "node_modules", "vendor", "dev", "var", "pub", "generated"};
+    if (hidden(name)) return true; // .git, .idea, ...
+    return std::find(kSkip.begin(), kSkip.end(), name) != kSkip.end();
+}
+
+// Depth-first search for module directories below `folder`, bounded in depth and size.
+void search_modules(Collector& c, const std::string& folder) {
+    struct Item {
+        std::string path;
+        int depth;
+        std::vector<FileIdentity> chain; // identities from the folder down to this dir
+    };
+    auto folder_id = file_identity(folder);
+    if (!folder_id) return;
+    std::set<FileIdentity> visited{*folder_id};
+    std::vector<Item> stack;
+    stack.push_back({folder, 0, {*folder_id}});
+    std::size_t listed = 0;
+    while (!stack.empty()) {
+        Item item = std::move(stack.back());
+        stack.pop_back();
+        if (++listed > kMaxSearchDirs) {
+            c.warn(folder, "stopped looking for modules after " + std::to_string(kMaxSearchDirs) +
+                               " directories");
+            return;
+        }
+        auto entries = list_or_warn(c, item.path);
+        if (!entries) continue;
+        std::vector<Item> children;
+        for (const DirEntry& e : *entries) {
+            if (skipped_in_search(e.name)) continue;
+            const std::string child = join_path(item.path, e.name);
+            if (e.kind == EntryKind::Broken) {
+                c.warn(child, "broken symbolic link");
+                continue;
+            }
+            if (e.kind != EntryKind::Directory) continue;
+            auto id = file_identity(child);
+            if (!id) continue;
+            if (std::find(item.chain.begin(), item.chain.end(), *id) != item.chain.end()) {
+                c.warn(child, "symbolic link loop: leads back to an enclosing directory");
+                continue;
+            }
+            if (!visited.insert(*id).second) continue; // entered before through another link
+            if (is_regular_file(join_path(child, "etc/module.xml"))) {
+                std::string package_dir = e.name == "src" ? item.path : child;
+                c.add(child, "standalone", standalone_composer_name(package_dir, child));
+                continue; // modules do not nest
+            }
+            if (item.depth + 1 < kMaxSearchDepth) {
+                Item next{child, item.depth + 1, item.chain};
+                next.chain.push_back(*id);
+                children.push_back(std::move(next));
+            }
+        }
+        // Push in reverse so that directories are explored in name order.
+        for (auto it = children.rbegin(); it != children.rend(); ++it)
+            stack.push_back(std::move(*it));
+    }
+}
+
+} // namespace
+
+std::optional<std::string> find_magento_root(const std::string& folder) {
+    std::string dir = absolute_path(folder);
+    // Bounded by the number of path segments: parent_path reaches "/" and stops there.
+    for (;;) {
+        if (is_root_dir(dir)) return dir;
+        if (dir == "/") return std::nullopt;
+        dir = parent_path(dir);
+    }
+}
+
+Discovery discover(const std::string& folder) {
+    Discovery d;
+    d.folder = absolute_path(folder);
+    Collector c(d);
+    if (!is_directory(d.folder)) {
+        c.warn(d.folder, "not a directory");
+        return d;
+    }
+    d.root = find_magento_root(d.folder);
+    if (d.root) {
+        scan_app_code(c, *d.root);
+        scan_vendor(c, *d.root);
+        // A module opened on its own inside the root but not registered through app/code
+        // or installed.json (for example a Composer path repository's source folder).
+        if (d.folder != *d.root) {
+            if (auto mdir = standalone_module_dir(d.folder); mdir && !c.known(*mdir))
+                c.add(*mdir, "standalone", standalone_composer_name(d.folder, *mdir));
+        }
+        return d;
+    }
+    if (auto mdir = standalone_module_dir(d.folder)) {
+        c.add(*mdir, "standalone", standalone_composer_name(d.folder, *mdir));
+        return d;
+    }
+    search_modules(c, d.folder);
+    return d;
+}
+
+std::vector<std::string> module_files(const std::string& module_dir) {
+    static constexpr std::array<std::string_view, 10> kFixed = {
+        "etc/module.xml",          "registration.php",
+        "composer.json",           "etc/acl.xml",
+        "etc/integration.xml",     "etc/integration/config.xml",
+        "etc/integration/api.xml", "etc/webapi.xml",
+        "etc/adminhtml/menu.xml",  "etc/adminhtml/system.xml",
+    };
+    std::vector<std::string> out;
+    for (std::string_view rel : kFixed) {
+        std::string p = join_path(module_dir, rel);
+        if (is_regular_file(p)) out.push_back(std::move(p));
+    }
+
+    const std::string setup = join_path(module_dir, "Setup");
+    auto setup_id = file_identity(setup);
+    if (!setup_id || !is_directory(setup)) return out;
+    // Breadth first, so that a cap keeps the shallow files.
+    std::vector<std::string> php;
+    std::set<FileIdentity> visited{*setup_id};
+    std::deque<std::pair<std::string, int>> queue{{setup, 0}};
+    std::size_t listed = 0;
+    while (!queue.empty() && php.size() < kMaxSetupFiles && listed < kMaxSetupDirs) {
+        auto [dir, depth] = std::move(queue.front());
+        queue.pop_front();
+        ++listed;
+        auto entries = list_directory(dir);
+        if (!entries) continue;
+        for (const DirEntry& e : *entries) {
+            if (e.kind == EntryKind::File) {
+                if (e.name.size() > 4 && e.name.ends_with(".php") && php.size() < kMaxSetupFiles)
+                    php.push_back(join_path(dir, e.name));
+            } else if (e.kind == EntryKind::Directory && depth < kMaxSetupDepth &&
+                       !hidden(e.name)) {
+                std::string child = join_path(dir, e.name);
+                auto id = file_identity(child);
+                if (id && visited.insert(*id).second)
+                    queue.emplace_back(std::move(child), depth + 1);
+            }
+        }
+    }
+    std::sort(php.begin(), php.end());
+    for (auto& p : php)
+        out.push_back(std::move(p));
+    return out;
+}
+
+} // namespace mil

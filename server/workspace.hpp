@@ -1,0 +1,54 @@
+// Workspace discovery: where the Magento root is, which modules it has, and which files of
+// a module the server reads.
+//
+// Paths are reported as found under the folder that was searched (absolute, lexically
+// normalised), never as the targets of symbolic links.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mil {
+
+struct WorkspaceModule {
+    std::string dir;           // module directory (the one holding etc/module.xml)
+    std::string origin;        // "app/code", "vendor" or "standalone"
+    std::string composer_name; // "vendor/package" when known, else ""
+    std::string registration;  // path of registration.php when it exists, else ""
+};
+
+struct WorkspaceWarning {
+    std::string path;    // the file or directory concerned
+    std::string message; // what went wrong, for a log or the check command
+};
+
+struct Discovery {
+    std::string folder;              // the searched folder, absolute and normalised
+    std::optional<std::string> root; // the Magento root, when the folder is inside one
+    std::vector<WorkspaceModule> modules;
+    std::vector<WorkspaceWarning> warnings;
+};
+
+// `folder` or its nearest ancestor (lexical parents) that has app/etc/di.xml, or a
+// composer.json that requires magento/product-community-edition,
+// magento/product-enterprise-edition or magento/magento2-base, or is named
+// magento/magento2ce or magento/project-community-edition. Absolute and normalised.
+std::optional<std::string> find_magento_root(const std::string& folder);
+
+// Finds the modules of the workspace opened at `folder`.
+// Inside a Magento root: app/code/*/*/registration.php, then the magento2-module packages
+// of vendor/composer/installed.json (Composer 1 or 2) and, if the folder itself is a module
+// not found that way, the folder. Outside a root: the folder as a standalone module (etc/
+// module.xml at its root or under src/), else a bounded search (depth <= 4) for modules.
+// Modules that reach the same real directory are reported once (the first found).
+Discovery discover(const std::string& folder);
+
+// The existing files of a module the server reads, in this order: etc/module.xml,
+// registration.php, composer.json, etc/acl.xml, etc/integration.xml,
+// etc/integration/config.xml, etc/integration/api.xml, etc/webapi.xml,
+// etc/adminhtml/menu.xml, etc/adminhtml/system.xml, then the *.php files under Setup/
+// (recursive, depth <= 6, at most 500, shallower first, sorted by path).
+std::vector<std::string> module_files(const std::string& module_dir);
+
+} // namespace mil
