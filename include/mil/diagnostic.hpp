@@ -48,7 +48,7 @@ struct Diagnostic {
     std::string code; // stable code from the rule catalogue, e.g. "unknown-resource"
     std::string message;
     std::vector<RelatedInfo> related;
-    std::vector<Fix> fixes; // quick fixes offered for this diagnostic
+    std::vector<Fix> fixes;  // quick fixes offered for this diagnostic
     bool deprecated = false; // tag: the construct is deprecated
     bool unnecessary = false;
 };

@@ -1,0 +1,48 @@
+// ACL ids wherever they are named: the completion, hover, check and navigation that every
+// participant with ACL id references shares.
+#pragma once
+
+#include "mil/engine.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mil {
+
+// The closest existing id to a mistyped one: the same local part (after "::") in another
+// module first, then the same id in another case, then the smallest edit distance within a
+// third of the length. Empty when nothing is close.
+std::string closest_acl_id(const AclTree& tree, std::string_view id);
+
+// Whether `id` may be checked against the tree: the tree has Magento's core ACL or the
+// bundled catalogue is merged in.
+bool acl_tree_is_complete(const Snapshot& s);
+
+// `unknown-resource` for one reference, with a replace quick fix when an id is close.
+// `consequence` says what Magento does with the unknown id in this kind of file.
+std::optional<Diagnostic> check_acl_ref(const Query& q, const IdRef& ref,
+                                        std::string_view consequence);
+
+// Completion of ACL ids for the token `token` (the whole value) with what is typed before
+// the cursor `prefix`. `extra` is called for each item to add edits (e.g. parent insertion).
+void complete_acl_ids(const Query& q, Range token, std::string_view prefix, CompletionResult& out);
+
+// Markdown for hovering an ACL id.
+std::string acl_hover(const Snapshot& s, std::string_view id);
+
+// The path as shown to users: relative to the Magento root when inside it.
+std::string display_path(const Snapshot& s, std::string_view path);
+
+// Locations: where an id is defined (the declarations that give a title, else all) and every
+// place that names it (acl declarations, integration resources, and other references).
+std::vector<Location> acl_definitions(const Snapshot& s, std::string_view id, bool all = false);
+std::vector<Location> acl_references(const Snapshot& s, std::string_view id,
+                                     bool include_declarations);
+
+// Indentation (spaces/tabs) of the line holding `offset`, and the file's newline.
+std::string line_indent(std::string_view text, Offset offset);
+std::string newline_of(std::string_view text);
+Offset line_start(std::string_view text, Offset offset);
+
+} // namespace mil

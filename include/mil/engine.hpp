@@ -1,0 +1,125 @@
+// The features, over one snapshot: the core classifies the request once and asks every
+// participant that serves the file's kind (see participant.hpp).
+#pragma once
+
+#include "mil/index.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mil {
+
+struct Settings {
+    // Severity per code; a code mapped to nullopt is turned off.
+    std::map<std::string, std::optional<Severity>, std::less<>> severity;
+    // Completing a resource in an integration also inserts its missing ancestors.
+    bool insert_parents = true;
+    // The client accepts snippet syntax in completion items.
+    bool snippets = false;
+};
+
+enum class CompletionKind { Value, Element, Attribute, Module, Snippet };
+
+struct CompletionItem {
+    std::string label;
+    std::string detail;
+    std::string documentation; // markdown
+    CompletionKind kind = CompletionKind::Value;
+    TextEdit edit; // replaces the token under the cursor
+    std::vector<TextEdit> additional_edits;
+    std::string filter_text;
+    std::string sort_text;
+    bool is_snippet = false;
+    bool deprecated = false;
+};
+
+struct CompletionResult {
+    std::vector<CompletionItem> items;
+    bool incomplete = false;
+};
+
+struct HoverResult {
+    std::string markdown;
+    Range range;
+};
+
+struct CodeAction {
+    std::string title;
+    std::string kind; // "quickfix", "refactor.rewrite", "source" ...
+    std::vector<FileEdit> changes;
+    std::vector<std::string> diagnostic_codes; // codes of the diagnostics it fixes
+    bool preferred = false;
+    // A command to run instead of (or after) the edits; empty when none.
+    std::string command;
+    std::vector<std::string> command_arguments;
+};
+
+struct SymbolInfo {
+    std::string name;
+    std::string detail;
+    int kind = 0; // LSP SymbolKind numbers
+    Location location;
+    Range selection;
+    std::vector<SymbolInfo> children;
+};
+
+struct RenameResult {
+    std::vector<FileEdit> changes;
+    std::string error; // non-empty when refused; says why
+};
+
+// A request about one position of one file, with everything a participant needs.
+struct Query {
+    const Snapshot& snapshot;
+    const Settings& settings;
+    const FileEntry& file; // the current text of the file (open document or disk)
+    Offset offset = 0;
+};
+
+class Engine {
+public:
+    explicit Engine(std::shared_ptr<const Snapshot> snapshot = nullptr);
+
+    // The index as the workspace built it; open documents are laid over it again.
+    void set_base(std::shared_ptr<const Snapshot> base);
+    // An open document's text overrides the file on disk.
+    void open(const std::string& path, std::string text);
+    void change(const std::string& path, std::string text);
+    void close(const std::string& path);
+    bool is_open(const std::string& path) const;
+
+    const Snapshot& snapshot() const { return *current_; }
+    std::shared_ptr<const Snapshot> snapshot_ptr() const { return current_; }
+    Settings& settings() { return settings_; }
+    const Settings& settings() const { return settings_; }
+
+    // Entry of a file: the open document, the indexed file, or nullptr.
+    const FileEntry* entry(const std::string& path) const;
+
+    std::vector<Diagnostic> diagnose(const std::string& path) const;
+    CompletionResult complete(const std::string& path, Offset offset) const;
+    std::optional<HoverResult> hover(const std::string& path, Offset offset) const;
+    std::vector<Location> definition(const std::string& path, Offset offset) const;
+    std::vector<Location> references(const std::string& path, Offset offset,
+                                     bool include_declaration) const;
+    std::vector<Range> highlights(const std::string& path, Offset offset) const;
+    std::vector<CodeAction> actions(const std::string& path, Range range) const;
+    std::vector<SymbolInfo> document_symbols(const std::string& path) const;
+    std::vector<SymbolInfo> workspace_symbols(std::string_view query) const;
+    RenameResult rename(const std::string& path, Offset offset, const std::string& new_name) const;
+
+private:
+    void rebuild();
+
+    std::shared_ptr<const Snapshot> base_;
+    std::shared_ptr<const Snapshot> current_;
+    std::map<std::string, std::shared_ptr<const FileEntry>> open_;
+    Settings settings_;
+};
+
+// Apply a severity override; false when the code is turned off.
+bool apply_severity(const Settings& settings, Diagnostic& d);
+
+} // namespace mil

@@ -1,0 +1,128 @@
+// What the server knows about one file: its kind, its module, and the facts read from it.
+#pragma once
+
+#include "mil/diagnostic.hpp"
+#include "mil/text.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mil {
+
+enum class FileKind {
+    Unknown,
+    Integration,       // etc/integration.xml
+    IntegrationConfig, // etc/integration/config.xml (legacy)
+    IntegrationApi,    // etc/integration/api.xml (legacy)
+    Acl,               // etc/acl.xml
+    ModuleXml,         // etc/module.xml
+    Registration,      // registration.php
+    Composer,          // composer.json of a module
+    Webapi,            // etc/webapi.xml
+    Menu,              // etc/adminhtml/menu.xml
+    System,            // etc/adminhtml/system.xml
+    UiComponent,       // view/adminhtml/ui_component/*.xml
+    SetupPhp,          // Setup/**/*.php (install/upgrade scripts, data patches)
+    Php,               // other PHP of a module (admin controllers)
+};
+
+const char* file_kind_name(FileKind k);
+
+// Kind of a file from its path alone (lexical; '/' separators). A `config.xml` that is not
+// `etc/integration/config.xml` is Unknown: the server ignores files it does not serve.
+FileKind classify_path(std::string_view path);
+
+// The module folder a file of that kind belongs to (lexical), or empty when unknown.
+std::string module_dir_of(std::string_view path, FileKind kind);
+
+// A string value with the byte range of its contents.
+struct TextValue {
+    std::string value;
+    Range range;
+};
+
+// An ACL id named somewhere (integration resource, webapi ref, menu, system, PHP ...).
+struct IdRef {
+    std::string id;
+    Range range;
+};
+
+// One <resource> element of an acl.xml.
+struct AclDecl {
+    std::string id;
+    Range id_range;
+    std::string parent; // id of the enclosing <resource>, empty at the top
+    TextValue title;    // empty value and range when absent
+    bool has_title = false;
+    std::optional<int> sort_order;
+    std::optional<bool> disabled;
+    Range element_name_range;
+    std::uint32_t depth = 0; // 0 for a resource directly under <resources>
+};
+
+struct IntegrationDecl {
+    TextValue name;
+    Range element_name_range;
+    Range element_range;
+    std::optional<TextValue> email;
+    std::optional<TextValue> endpoint_url;
+    std::optional<TextValue> identity_link_url;
+    std::vector<IdRef> resources;
+    bool has_resources = false;
+    Range resources_range;   // the <resources> element, when present
+    Range resources_content; // between <resources> and </resources>
+};
+
+struct ModuleDecl {
+    TextValue name;
+    Range element_name_range;
+    Range element_range;
+    bool self_closing = false;
+    std::optional<TextValue> setup_version;
+    std::vector<TextValue> sequence; // module names in <sequence>
+    bool has_sequence = false;
+    Range sequence_range;
+};
+
+// A call to processIntegrationConfig([...]) in a setup script.
+struct SetupCallName {
+    std::string value; // resolved name
+    Range range;       // range of the string or constant in this file
+    bool resolved = true;
+};
+struct SetupCall {
+    Range call_range;
+    std::vector<SetupCallName> names;
+};
+
+// Facts of one file. Filled by the participant of its kind; plain data.
+struct FileFacts {
+    std::vector<AclDecl> acl;
+    std::vector<IntegrationDecl> integrations;
+    std::optional<ModuleDecl> module;
+    std::optional<TextValue> registration; // module name registered in registration.php
+    std::vector<IdRef> acl_refs;           // ACL ids used (webapi, menu, system, php, ui)
+    std::vector<SetupCall> setup_calls;
+    std::optional<std::string> composer_name;
+    bool well_formed = true;
+};
+
+struct FileEntry {
+    std::string path;
+    FileKind kind = FileKind::Unknown;
+    std::string module_dir;
+    std::shared_ptr<const std::string> text;
+    std::shared_ptr<const LineIndex> lines;
+    FileFacts facts;
+    bool open_in_editor = false;
+};
+
+// Parse `text` with the participant of the file's kind and return the entry.
+std::shared_ptr<const FileEntry> make_entry(std::string path,
+                                            std::shared_ptr<const std::string> text);
+std::shared_ptr<const FileEntry> make_entry(std::string path, std::string text);
+
+} // namespace mil

@@ -1,0 +1,267 @@
+#include "mil/acl_support.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace mil {
+
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::string_view local_part(std::string_view id) {
+    auto pos = id.find("::");
+    return pos == std::string_view::npos ? id : id.substr(pos + 2);
+}
+
+// Levenshtein distance, giving up (returning limit + 1) once it exceeds `limit`.
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit) {
+    if (a.size() > b.size()) std::swap(a, b);
+    if (b.size() - a.size() > limit) return limit + 1;
+    std::vector<std::size_t> row(a.size() + 1);
+    for (std::size_t i = 0; i <= a.size(); ++i)
+        row[i] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+        std::size_t prev = row[0];
+        row[0] = j;
+        std::size_t best = row[0];
+        for (std::size_t i = 1; i <= a.size(); ++i) {
+            std::size_t cur = row[i];
+            std::size_t cost = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                                       std::tolower(static_cast<unsigned char>(b[j - 1]))
+                                   ? 0
+                                   : 1;
+            row[i] = std::min({row[i] + 1, row[i - 1] + 1, prev + cost});
+            prev = cur;
+            best = std::min(best, row[i]);
+        }
+        if (best > limit) return limit + 1;
+    }
+    return row[a.size()];
+}
+
+bool icontains(std::string_view hay, std::string_view needle) {
+    if (needle.empty()) return true;
+    auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) ==
+               std::tolower(static_cast<unsigned char>(y));
+    });
+    return it != hay.end();
+}
+
+bool istarts_with(std::string_view s, std::string_view prefix) {
+    return s.size() >= prefix.size() && icontains(s.substr(0, prefix.size()), prefix);
+}
+
+} // namespace
+
+std::string closest_acl_id(const AclTree& tree, std::string_view id) {
+    if (id.empty()) return {};
+    auto local = local_part(id);
+    std::string module_prefix(id.substr(0, id.size() - local.size()));
+    // 1. The same id in another case.
+    std::string lid = lower(id);
+    for (const auto& n : tree.nodes)
+        if (lower(n.id) == lid) return n.id;
+    // 2. The same local part in another module (the id moved between modules).
+    if (!local.empty() && local.size() != id.size()) {
+        const AclNode* best = nullptr;
+        for (const auto& n : tree.nodes)
+            if (local_part(n.id) == local && (!best || n.id < best->id)) best = &n;
+        if (best) return best->id;
+    }
+    // 3. The nearest by edit distance.
+    std::size_t limit = std::max<std::size_t>(2, id.size() / 3);
+    const AclNode* best = nullptr;
+    std::size_t best_d = limit + 1;
+    for (const auto& n : tree.nodes) {
+        auto d = edit_distance(id, n.id, std::min(limit, best_d));
+        if (d < best_d || (d == best_d && best && n.id < best->id)) {
+            best = &n;
+            best_d = d;
+        }
+    }
+    return best && best_d <= limit ? best->id : std::string();
+}
+
+bool acl_tree_is_complete(const Snapshot& s) {
+    return s.has_core || s.uses_catalog;
+}
+
+std::string display_path(const Snapshot& s, std::string_view path) {
+    if (!s.root.empty() && path.size() > s.root.size() && path.substr(0, s.root.size()) == s.root &&
+        path[s.root.size()] == '/')
+        return std::string(path.substr(s.root.size() + 1));
+    return std::string(path);
+}
+
+std::optional<Diagnostic> check_acl_ref(const Query& q, const IdRef& ref,
+                                        std::string_view consequence) {
+    const Snapshot& s = q.snapshot;
+    if (ref.id.empty() || !acl_tree_is_complete(s) || s.acl.find(ref.id)) return std::nullopt;
+    Diagnostic d;
+    d.range = ref.range;
+    d.severity = Severity::Error;
+    d.code = "unknown-resource";
+    auto dis = s.acl.disabled.find(ref.id);
+    if (dis != s.acl.disabled.end()) {
+        d.message = fmt::format(
+            "ACL resource '{}' is disabled (disabled=\"true\" on it or an ancestor)", ref.id);
+        if (!dis->second.path.empty()) d.related.push_back({dis->second, "disabled here"});
+    } else {
+        d.message =
+            fmt::format("Unknown ACL resource '{}': no acl.xml in {} defines it", ref.id,
+                        s.has_core ? "this tree" : "this module or the bundled Magento catalogue");
+    }
+    if (!consequence.empty()) d.message += fmt::format("; {}", consequence);
+    std::string suggestion = closest_acl_id(s.acl, ref.id);
+    if (!suggestion.empty()) {
+        d.message += fmt::format(". Did you mean '{}'?", suggestion);
+        Fix fix;
+        fix.title = fmt::format("Replace with '{}'", suggestion);
+        fix.changes.push_back({q.file.path, {{ref.range, suggestion}}});
+        fix.preferred = true;
+        d.fixes.push_back(std::move(fix));
+        if (const AclNode* n = s.acl.find(suggestion))
+            if (!n->title_location.path.empty())
+                d.related.push_back(
+                    {n->title_location, fmt::format("'{}' is defined here", suggestion)});
+    } else {
+        d.message += ".";
+    }
+    return d;
+}
+
+std::string acl_hover(const Snapshot& s, std::string_view id) {
+    const AclNode* n = s.acl.find(id);
+    if (!n) {
+        auto dis = s.acl.disabled.find(std::string(id));
+        if (dis != s.acl.disabled.end())
+            return fmt::format(
+                "`{}`\n\nDisabled: this resource (or an ancestor) has `disabled=\"true\"`, so "
+                "Magento removes it from the ACL tree.",
+                id);
+        return {};
+    }
+    std::string md = fmt::format("**{}**  \n`{}`\n\n{}\n\n", n->title.empty() ? n->id : n->title,
+                                 n->id, s.acl.breadcrumb(*n));
+    if (n->from_catalog) {
+        md += fmt::format("Module {} — from the bundled Magento Open Source 2.4.8 catalogue (this "
+                          "workspace has no Magento core).",
+                          n->module.empty() ? "?" : n->module);
+    } else {
+        std::string where =
+            n->title_location.path.empty()
+                ? (n->declarations.empty() ? std::string()
+                                           : display_path(s, n->declarations.front().location.path))
+                : display_path(s, n->title_location.path);
+        md += fmt::format("Defined by {} in `{}`", n->module.empty() ? "?" : n->module, where);
+        if (n->declarations.size() > 1)
+            md += fmt::format(" (declared in {} acl.xml files)", n->declarations.size());
+    }
+    if (!n->children.empty())
+        md += fmt::format("\n\n{} child resource{}", n->children.size(),
+                          n->children.size() == 1 ? "" : "s");
+    return md;
+}
+
+void complete_acl_ids(const Query& q, Range token, std::string_view prefix, CompletionResult& out) {
+    const AclTree& tree = q.snapshot.acl;
+    struct Hit {
+        std::uint32_t node;
+        int rank;
+        std::uint32_t order;
+    };
+    std::vector<Hit> hits;
+    std::uint32_t order = 0;
+    for (std::uint32_t n : tree.preorder()) {
+        const AclNode& node = tree.nodes[n];
+        ++order;
+        int rank;
+        if (istarts_with(node.id, prefix))
+            rank = 0;
+        else if (icontains(node.id, prefix))
+            rank = 1;
+        else if (icontains(node.title, prefix))
+            rank = 2;
+        else
+            continue;
+        hits.push_back({n, rank, order});
+    }
+    std::stable_sort(hits.begin(), hits.end(),
+                     [](const Hit& a, const Hit& b) { return a.rank < b.rank; });
+    out.items.reserve(out.items.size() + hits.size());
+    std::uint32_t i = 0;
+    for (const Hit& h : hits) {
+        const AclNode& node = tree.nodes[h.node];
+        CompletionItem item;
+        item.label = node.id;
+        item.detail = node.title;
+        item.kind = CompletionKind::Value;
+        item.documentation = tree.breadcrumb(node) + "\n\nModule " +
+                             (node.module.empty() ? "?" : node.module) +
+                             (node.from_catalog ? " (bundled catalogue)" : "");
+        item.edit = {token, node.id};
+        item.filter_text = node.id + " " + node.title;
+        item.sort_text = fmt::format("{:06}", i++);
+        out.items.push_back(std::move(item));
+    }
+}
+
+std::vector<Location> acl_definitions(const Snapshot& s, std::string_view id, bool all) {
+    std::vector<Location> out;
+    const AclNode* n = s.acl.find(id);
+    if (!n) return out;
+    for (const auto& d : n->declarations)
+        if (all || d.has_title) out.push_back(d.location);
+    if (out.empty())
+        for (const auto& d : n->declarations)
+            out.push_back(d.location);
+    return out;
+}
+
+std::vector<Location> acl_references(const Snapshot& s, std::string_view id,
+                                     bool include_declarations) {
+    std::vector<Location> out;
+    for (const auto& [path, f] : s.files) {
+        if (include_declarations)
+            for (const auto& d : f->facts.acl)
+                if (d.id == id) out.push_back({path, d.id_range});
+        for (const auto& integ : f->facts.integrations)
+            for (const auto& r : integ.resources)
+                if (r.id == id) out.push_back({path, r.range});
+        for (const auto& r : f->facts.acl_refs)
+            if (r.id == id) out.push_back({path, r.range});
+    }
+    return out;
+}
+
+Offset line_start(std::string_view text, Offset offset) {
+    offset = std::min<Offset>(offset, static_cast<Offset>(text.size()));
+    while (offset > 0 && text[offset - 1] != '\n' && text[offset - 1] != '\r')
+        --offset;
+    return offset;
+}
+
+std::string line_indent(std::string_view text, Offset offset) {
+    Offset b = line_start(text, offset);
+    Offset e = b;
+    while (e < text.size() && (text[e] == ' ' || text[e] == '\t'))
+        ++e;
+    return std::string(text.substr(b, e - b));
+}
+
+std::string newline_of(std::string_view text) {
+    auto nl = text.find('\n');
+    if (nl != std::string_view::npos && nl > 0 && text[nl - 1] == '\r') return "\r\n";
+    return "\n";
+}
+
+} // namespace mil

@@ -1,0 +1,374 @@
+#include "mil/index.hpp"
+
+#include "mil/embedded.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <queue>
+#include <set>
+
+namespace mil {
+
+// ---- AclTree ---------------------------------------------------------------------------
+
+const AclNode* AclTree::find(std::string_view id) const {
+    auto it = by_id.find(std::string(id));
+    return it == by_id.end() ? nullptr : &nodes[it->second];
+}
+
+std::vector<const AclNode*> AclTree::ancestors(const AclNode& node) const {
+    std::vector<const AclNode*> out;
+    std::uint32_t p = node.parent;
+    while (p != kNoAcl && out.size() < nodes.size()) {
+        out.push_back(&nodes[p]);
+        p = nodes[p].parent;
+    }
+    std::reverse(out.begin(), out.end());
+    return out;
+}
+
+std::string AclTree::breadcrumb(const AclNode& node) const {
+    std::string out;
+    for (const AclNode* a : ancestors(node)) {
+        out += a->title.empty() ? a->id : a->title;
+        out += " \u203a ";
+    }
+    out += node.title.empty() ? node.id : node.title;
+    return out;
+}
+
+std::vector<std::uint32_t> AclTree::preorder() const {
+    std::vector<std::uint32_t> out;
+    out.reserve(nodes.size());
+    std::vector<std::uint32_t> stack(roots.rbegin(), roots.rend());
+    while (!stack.empty()) {
+        auto n = stack.back();
+        stack.pop_back();
+        out.push_back(n);
+        const auto& ch = nodes[n].children;
+        for (auto it = ch.rbegin(); it != ch.rend(); ++it)
+            stack.push_back(*it);
+    }
+    return out;
+}
+
+// ---- Snapshot --------------------------------------------------------------------------
+
+const FileEntry* Snapshot::file(std::string_view path) const {
+    auto it = files.find(path);
+    return it == files.end() ? nullptr : it->second.get();
+}
+
+const ModuleInfo* Snapshot::module_by_dir(std::string_view dir) const {
+    for (const auto& m : modules)
+        if (m.dir == dir) return &m;
+    return nullptr;
+}
+
+const ModuleInfo* Snapshot::module_by_name(std::string_view name) const {
+    for (const auto& m : modules)
+        if (m.name == name) return &m;
+    return nullptr;
+}
+
+const ModuleInfo* Snapshot::module_of(std::string_view path) const {
+    const ModuleInfo* best = nullptr;
+    for (const auto& m : modules) {
+        if (m.dir.empty() || path.size() <= m.dir.size()) continue;
+        if (path.substr(0, m.dir.size()) == m.dir && path[m.dir.size()] == '/' &&
+            (!best || m.dir.size() > best->dir.size()))
+            best = &m;
+    }
+    return best;
+}
+
+const IntegrationDecl* Snapshot::integration(const IntegrationRef& ref) const {
+    const FileEntry* f = file(ref.path);
+    if (!f || ref.index >= f->facts.integrations.size()) return nullptr;
+    return &f->facts.integrations[ref.index];
+}
+
+// ---- Building ----------------------------------------------------------------------------
+
+namespace {
+
+// Module load order: dependencies (module.xml <sequence>) first, otherwise by name.
+void order_modules(std::vector<ModuleInfo>& modules) {
+    std::map<std::string, std::size_t> index_by_name;
+    for (std::size_t i = 0; i < modules.size(); ++i)
+        if (!modules[i].name.empty()) index_by_name.emplace(modules[i].name, i);
+    std::vector<std::vector<std::size_t>> dependents(modules.size());
+    std::vector<std::size_t> pending(modules.size(), 0);
+    for (std::size_t i = 0; i < modules.size(); ++i) {
+        std::set<std::size_t> deps;
+        for (const auto& s : modules[i].sequence) {
+            auto it = index_by_name.find(s);
+            if (it != index_by_name.end() && it->second != i) deps.insert(it->second);
+        }
+        pending[i] = deps.size();
+        for (auto d : deps)
+            dependents[d].push_back(i);
+    }
+    auto key = [&](std::size_t i) { return std::make_pair(modules[i].name, modules[i].dir); };
+    auto later = [&](std::size_t a, std::size_t b) { return key(a) > key(b); };
+    std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> ready(later);
+    for (std::size_t i = 0; i < modules.size(); ++i)
+        if (pending[i] == 0) ready.push(i);
+    std::vector<std::size_t> order;
+    std::vector<bool> placed(modules.size(), false);
+    while (order.size() < modules.size()) {
+        if (ready.empty()) {
+            // A dependency cycle: place the first unplaced module by name and go on.
+            std::size_t pick = modules.size();
+            for (std::size_t i = 0; i < modules.size(); ++i)
+                if (!placed[i] && (pick == modules.size() || key(i) < key(pick))) pick = i;
+            pending[pick] = 0;
+            ready.push(pick);
+        }
+        auto i = ready.top();
+        ready.pop();
+        if (placed[i]) continue;
+        placed[i] = true;
+        order.push_back(i);
+        for (auto d : dependents[i])
+            if (pending[d] > 0 && --pending[d] == 0) ready.push(d);
+    }
+    std::vector<ModuleInfo> sorted;
+    sorted.reserve(modules.size());
+    for (auto i : order)
+        sorted.push_back(std::move(modules[i]));
+    for (std::size_t i = 0; i < sorted.size(); ++i)
+        sorted[i].load_order = static_cast<std::uint32_t>(i);
+    modules = std::move(sorted);
+}
+
+struct AclBuild {
+    AclTree tree;
+    std::vector<std::optional<bool>> disabled;
+    std::vector<Location> disabled_at;
+
+    std::uint32_t node_for(const std::string& id, const std::string& parent_id) {
+        auto it = tree.by_id.find(id);
+        if (it != tree.by_id.end()) return it->second;
+        auto n = static_cast<std::uint32_t>(tree.nodes.size());
+        AclNode node;
+        node.id = id;
+        if (!parent_id.empty()) {
+            auto p = tree.by_id.find(parent_id);
+            if (p != tree.by_id.end()) node.parent = p->second;
+        }
+        tree.nodes.push_back(std::move(node));
+        disabled.emplace_back();
+        disabled_at.emplace_back();
+        tree.by_id.emplace(id, n);
+        return n;
+    }
+
+    // Drop disabled subtrees, link children, sort siblings.
+    void finish() {
+        const auto count = tree.nodes.size();
+        std::vector<bool> removed(count, false);
+        // Parents are always created before their children, so one forward pass suffices.
+        for (std::size_t i = 0; i < count; ++i) {
+            auto p = tree.nodes[i].parent;
+            if ((disabled[i] && *disabled[i]) || (p != kNoAcl && removed[p])) {
+                removed[i] = true;
+                Location where = disabled[i] && *disabled[i] ? disabled_at[i] : Location{};
+                if (where.path.empty() && p != kNoAcl) {
+                    auto it = tree.disabled.find(tree.nodes[p].id);
+                    if (it != tree.disabled.end()) where = it->second;
+                }
+                tree.disabled.emplace(tree.nodes[i].id, where);
+            }
+        }
+        std::vector<std::uint32_t> remap(count, kNoAcl);
+        std::vector<AclNode> kept;
+        kept.reserve(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            if (removed[i]) continue;
+            remap[i] = static_cast<std::uint32_t>(kept.size());
+            kept.push_back(std::move(tree.nodes[i]));
+        }
+        tree.nodes = std::move(kept);
+        tree.by_id.clear();
+        tree.roots.clear();
+        for (std::uint32_t i = 0; i < tree.nodes.size(); ++i) {
+            auto& node = tree.nodes[i];
+            node.parent = node.parent == kNoAcl ? kNoAcl : remap[node.parent];
+            tree.by_id.emplace(node.id, i);
+            if (node.parent == kNoAcl)
+                tree.roots.push_back(i);
+            else
+                tree.nodes[node.parent].children.push_back(i);
+        }
+        auto by_sort = [&](std::uint32_t a, std::uint32_t b) {
+            return tree.nodes[a].sort_order < tree.nodes[b].sort_order;
+        };
+        for (auto& node : tree.nodes)
+            std::stable_sort(node.children.begin(), node.children.end(), by_sort);
+        std::stable_sort(tree.roots.begin(), tree.roots.end(), by_sort);
+    }
+};
+
+bool is_integration_kind(FileKind k) {
+    return k == FileKind::Integration || k == FileKind::IntegrationConfig ||
+           k == FileKind::IntegrationApi;
+}
+
+} // namespace
+
+std::shared_ptr<const Snapshot> build_snapshot(SnapshotInput input) {
+    auto snap = std::make_shared<Snapshot>();
+    snap->root = std::move(input.root);
+    for (auto& f : input.files)
+        if (f) snap->files[f->path] = std::move(f);
+
+    // Modules: the discovered ones, plus the folders of files that belong to none.
+    std::set<std::string> known;
+    for (auto& m : input.modules)
+        if (known.insert(m.dir).second) snap->modules.push_back(std::move(m));
+    for (const auto& [path, f] : snap->files)
+        if (!f->module_dir.empty() && !known.count(f->module_dir)) {
+            known.insert(f->module_dir);
+            ModuleInfo m;
+            m.dir = f->module_dir;
+            m.origin = "open";
+            snap->modules.push_back(std::move(m));
+        }
+    for (auto& m : snap->modules) {
+        m.name.clear();
+        m.sequence.clear();
+        if (const FileEntry* mx = snap->file(m.dir + "/etc/module.xml"); mx && mx->facts.module) {
+            m.name = mx->facts.module->name.value;
+            for (const auto& s : mx->facts.module->sequence)
+                m.sequence.push_back(s.value);
+        }
+        if (m.name.empty())
+            if (const FileEntry* r = snap->file(m.dir + "/registration.php");
+                r && r->facts.registration)
+                m.name = r->facts.registration->value;
+    }
+    order_modules(snap->modules);
+
+    // Files in module load order (files of no module last, by path).
+    std::map<std::string, std::uint32_t, std::less<>> order_of_dir;
+    for (const auto& m : snap->modules)
+        order_of_dir.emplace(m.dir, m.load_order);
+    std::vector<const FileEntry*> ordered;
+    ordered.reserve(snap->files.size());
+    for (const auto& [path, f] : snap->files)
+        ordered.push_back(f.get());
+    auto rank = [&](const FileEntry* f) {
+        auto it = order_of_dir.find(f->module_dir);
+        return it == order_of_dir.end() ? 0xffffffffu : it->second;
+    };
+    std::stable_sort(ordered.begin(), ordered.end(),
+                     [&](const FileEntry* a, const FileEntry* b) { return rank(a) < rank(b); });
+
+    AclBuild acl;
+    const bool has_core_file = [&] {
+        for (const FileEntry* f : ordered)
+            if (f->kind == FileKind::Acl)
+                for (const auto& d : f->facts.acl)
+                    if (d.id == "Magento_Backend::admin" && d.has_title) return true;
+        return false;
+    }();
+    if (!has_core_file && input.catalog && !input.catalog->empty()) {
+        snap->uses_catalog = true;
+        for (const auto& c : *input.catalog) {
+            auto n = acl.node_for(c.id, c.parent);
+            auto& node = acl.tree.nodes[n];
+            node.title = c.title;
+            node.module = c.module;
+            node.sort_order = c.sort_order;
+            node.from_catalog = true;
+        }
+    }
+    for (const FileEntry* f : ordered) {
+        if (f->kind == FileKind::Acl) {
+            const ModuleInfo* mod = snap->module_by_dir(f->module_dir);
+            std::string module_name = mod ? mod->name : std::string();
+            for (const auto& d : f->facts.acl) {
+                if (d.id.empty()) continue;
+                auto n = acl.node_for(d.id, d.parent);
+                auto& node = acl.tree.nodes[n];
+                node.from_catalog = false;
+                AclDeclaration decl;
+                decl.location = {f->path, d.id_range};
+                decl.module = module_name;
+                decl.has_title = d.has_title;
+                decl.title = d.title.value;
+                decl.title_location = {f->path, d.title.range};
+                if (d.has_title) {
+                    node.title = d.title.value;
+                    node.title_location = decl.title_location;
+                    node.module = module_name;
+                } else if (node.module.empty()) {
+                    node.module = module_name;
+                }
+                if (d.sort_order) node.sort_order = *d.sort_order;
+                if (d.disabled) {
+                    acl.disabled[n] = d.disabled;
+                    acl.disabled_at[n] = decl.location;
+                }
+                node.declarations.push_back(std::move(decl));
+            }
+        } else if (is_integration_kind(f->kind)) {
+            const ModuleInfo* mod = snap->module_by_dir(f->module_dir);
+            for (std::size_t i = 0; i < f->facts.integrations.size(); ++i) {
+                const auto& integ = f->facts.integrations[i];
+                if (integ.name.value.empty()) continue;
+                snap->integrations[integ.name.value].push_back(
+                    {f->path, i, mod ? mod->name : std::string(), f->kind});
+            }
+        }
+    }
+    acl.finish();
+    snap->acl = std::move(acl.tree);
+    snap->has_core = has_core_file;
+    return snap;
+}
+
+std::shared_ptr<const Snapshot> with_file(const Snapshot& base, std::string_view path,
+                                          std::shared_ptr<const FileEntry> entry,
+                                          const std::vector<CatalogEntry>* catalog) {
+    SnapshotInput in;
+    in.root = base.root;
+    for (const auto& m : base.modules)
+        if (m.origin != "open") in.modules.push_back({m.dir, {}, m.origin, {}, 0});
+    in.files.reserve(base.files.size() + 1);
+    for (const auto& [p, f] : base.files)
+        if (p != path) in.files.push_back(f);
+    if (entry) in.files.push_back(std::move(entry));
+    in.catalog = catalog;
+    return build_snapshot(std::move(in));
+}
+
+const std::vector<CatalogEntry>& bundled_catalog() {
+    static const std::vector<CatalogEntry> catalog = [] {
+        std::vector<CatalogEntry> out;
+        std::string_view text = embedded_file("catalog/acl.tsv");
+        while (!text.empty()) {
+            auto nl = text.find('\n');
+            std::string_view line = text.substr(0, nl);
+            text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+            if (line.empty() || line[0] == '#') continue;
+            std::vector<std::string_view> cols;
+            while (true) {
+                auto tab = line.find('\t');
+                cols.push_back(line.substr(0, tab));
+                if (tab == std::string_view::npos) break;
+                line = line.substr(tab + 1);
+            }
+            if (cols.size() < 5) continue;
+            CatalogEntry e{std::string(cols[0]), std::string(cols[1]), std::string(cols[2]),
+                           std::string(cols[3]), 0};
+            std::from_chars(cols[4].data(), cols[4].data() + cols[4].size(), e.sort_order);
+            out.push_back(std::move(e));
+        }
+        return out;
+    }();
+    return catalog;
+}
+
+} // namespace mil

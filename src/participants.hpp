@@ -1,0 +1,29 @@
+// The participants, one per file kind (internal to the core; see mil/participant.hpp).
+#pragma once
+
+#include "mil/participant.hpp"
+#include "mil/xml.hpp"
+
+namespace mil {
+
+const Participant& xml_syntax_participant();
+const Participant& acl_participant();
+const Participant& module_participant();
+const Participant& integration_participant();
+const Participant& schema_participant();
+
+// Small helpers over the tolerant XML tree shared by the participants.
+inline TextValue attr_value(const XmlElement& e, std::string_view name) {
+    if (const XmlAttribute* a = e.attribute(name)) return {a->value, a->value_range};
+    return {};
+}
+inline TextValue text_value(const XmlElement& e) {
+    return {e.text, e.text_range};
+}
+inline bool has_attr(const XmlElement& e, std::string_view name) {
+    return e.attribute(name) != nullptr;
+}
+
+bool is_xml_kind(FileKind k);
+
+} // namespace mil
