@@ -1,1 +1,0 @@
-namespace mil { void server_placeholder() {} }
