@@ -37,6 +37,7 @@ struct XmlElement {
     Range content;   // between the start tag and the end tag (empty for self-closing)
     bool self_closing = false;
     bool closed = false; // self-closing or a matching end tag was found
+    bool start_tag_terminated = true; // the start tag ended with '>' or '/>'
     std::vector<XmlAttribute> attributes;
     std::uint32_t parent = kNoNode;
     std::vector<std::uint32_t> children; // element children, in document order
@@ -50,12 +51,22 @@ struct XmlElement {
     const XmlAttribute* attribute(std::string_view name) const;
 };
 
+// Markup that is not an element, recorded by parse_xml() in document order.
+enum class XmlMarkupKind { Comment, ProcessingInstruction, Doctype, CData };
+struct XmlMarkup {
+    XmlMarkupKind kind = XmlMarkupKind::Comment;
+    Range range;            // from '<' to just after the closing delimiter (or where it stopped)
+    bool terminated = true; // the closing delimiter ("-->", "?>", ">", "]]>") was found
+};
+
 struct XmlDocument {
     std::vector<XmlElement> elements; // in document order; index 0 is the first top element
     std::uint32_t root = kNoNode;     // the first top-level element
+    std::vector<XmlMarkup> markup;    // comments, PIs (incl. the XML declaration), DOCTYPE, CDATA
 
     const XmlElement* root_element() const { return root == kNoNode ? nullptr : &elements[root]; }
-    // Element children of `parent` named `name` (all of them when name is empty).
+    // Element children of `parent` named `name` (all of them when name is empty); with
+    // parent == kNoNode, the top-level elements.
     std::vector<std::uint32_t> children(std::uint32_t parent, std::string_view name = {}) const;
     // Names from the root down to `element`, e.g. {"config","integration","resources"}.
     std::vector<std::string> path(std::uint32_t element) const;
@@ -76,7 +87,7 @@ std::optional<XmlSyntaxError> check_well_formed(std::string_view text);
 
 // What the cursor is on.
 enum class CursorKind {
-    None,           // outside anything useful (prolog, comment, between tags where text is not expected)
+    None, // outside anything useful (prolog, comment, between tags where text is not expected)
     ElementName,    // typing an element name after '<' (also an empty name right after '<')
     AttributeName,  // inside a start tag, where an attribute name is (or may be typed)
     AttributeValue, // inside an attribute's quotes
@@ -86,15 +97,23 @@ enum class CursorKind {
 
 struct CursorContext {
     CursorKind kind = CursorKind::None;
-    std::uint32_t element = kNoNode;  // the element the cursor is in (its start tag or its content)
-    std::vector<std::string> path;    // names from root to `element` inclusive; for ElementName the
-                                      // path of the parent in which the new element is typed
-    std::string attribute;            // attribute name for AttributeValue (and the partial name for AttributeName)
-    std::string prefix;               // what is typed from the start of the token to the cursor
-    Range token;                      // the whole token under the cursor (value between quotes, name, trimmed text)
+    std::uint32_t element = kNoNode; // the element the cursor is in (its start tag or its content)
+    std::vector<std::string> path;   // names from root to `element` inclusive; for ElementName the
+                                     // path of the parent in which the new element is typed
+    std::string
+        attribute; // attribute name for AttributeValue (and the partial name for AttributeName)
+    std::string prefix; // what is typed from the start of the token to the cursor
+    Range token; // the whole token under the cursor (value between quotes, name, trimmed text)
     std::vector<std::string> present_attributes; // attributes already in the start tag
 };
 
+// Details: an offset counts as inside an element that was never closed (no end tag, or a
+// start tag without '>') even when it equals the element's range end, so the cursor at the
+// end of a half-typed file is inside what is being typed. For AttributeName,
+// present_attributes leaves out the attribute whose name is under the cursor. In the content
+// of an element that has element children, a cursor on whitespace between tags gives None
+// (with `element` and `path` still set); on a non-blank text run it gives Text whose token is
+// that trimmed run. Inside a comment, PI or DOCTYPE: None; inside CDATA: Text.
 CursorContext locate(const XmlDocument& doc, std::string_view text, Offset offset);
 
 } // namespace mil
