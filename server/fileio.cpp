@@ -307,6 +307,10 @@ std::string relative_path(std::string_view path, std::string_view base) {
     std::size_t common = 0;
     while (common < ps.size() && common < bs.size() && ps[common] == bs[common])
         ++common;
+    // A base that climbs above its start ("../y") has segments we cannot name.
+    for (std::size_t k = common; k < bs.size(); ++k) {
+        if (bs[k] == "..") return p;
+    }
     std::string out;
     for (std::size_t k = common; k < bs.size(); ++k) {
         if (!out.empty()) out.push_back('/');

@@ -16,9 +16,6 @@
 
 namespace mil {
 
-// Default cap for reading one configuration file.
-inline constexpr std::size_t kDefaultMaxFileBytes = 16u * 1024u * 1024u;
-
 // Reads a whole regular file. Returns nullopt when the file cannot be opened or read, is not
 // a regular file, or is larger than max_bytes (it is then not read at all); in those cases
 // *error (when not null) names the path and the reason (the errno text, or the size and the
@@ -80,7 +77,8 @@ std::string absolute_path(std::string_view path);
 
 // Lexical relative path from directory `base` to `path`, both normalised first:
 // ("/r/a/b", "/r") -> "a/b"; ("/r", "/r") -> "."; ("/x/y", "/r/a") -> "../../x/y".
-// When one is absolute and the other is not, returns the normalised `path` unchanged.
+// When one is absolute and the other is not, or `base` climbs above its start in a way
+// that cannot be undone ("x" from "../y"), returns the normalised `path` unchanged.
 std::string relative_path(std::string_view path, std::string_view base);
 
 // True when normalised `path` equals `dir` or lies below it (lexically).
