@@ -1,0 +1,112 @@
+// VS Code entry point: starts magento-integration-ls over stdio for Magento files only.
+// Decisions live in serverPath.ts, settings.ts and fileKinds.ts; this file only wires them up.
+
+import * as vscode from 'vscode';
+import { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import { documentSelector, WATCHED_GLOBS } from './fileKinds';
+import { resolveForThisMachine } from './serverPath';
+import { configurationFor, initializationOptions, readSettings, SECTION, ServerSettings } from './settings';
+
+let client: LanguageClient | undefined;
+let output: vscode.LogOutputChannel | undefined;
+
+function currentSettings(): ServerSettings {
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const { settings, ignored } = readSettings((key) => config.get(key));
+    for (const note of ignored) {
+        output?.warn(`settings ignored: ${note}`);
+    }
+    return settings;
+}
+
+function workspacePaths(): string[] {
+    return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+}
+
+async function start(context: vscode.ExtensionContext): Promise<void> {
+    const configured = vscode.workspace.getConfiguration(SECTION).get<string>('server.path');
+    const resolved = resolveForThisMachine(configured, context.extensionPath, workspacePaths());
+    if (!resolved.ok) {
+        output?.error(resolved.message);
+        const choice = await vscode.window.showErrorMessage(
+            `Magento Integration: ${resolved.message}`,
+            'Open Settings',
+        );
+        if (choice === 'Open Settings') {
+            await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.server.path`);
+        }
+        return;
+    }
+    output?.info(`starting ${resolved.path} (${resolved.source})`);
+
+    // No `transport` on purpose: with TransportKind.stdio the client would append `--stdio`,
+    // while the server speaks stdio by default and takes no such flag.
+    const serverOptions: ServerOptions = { command: resolved.path, args: [] };
+    const clientOptions: LanguageClientOptions = {
+        documentSelector: documentSelector(),
+        outputChannel: output,
+        initializationOptions: initializationOptions(currentSettings()),
+        synchronize: {
+            fileEvents: WATCHED_GLOBS.map((glob) => vscode.workspace.createFileSystemWatcher(glob)),
+        },
+        middleware: {
+            workspace: {
+                configuration: (params, token, next) => {
+                    const settings = currentSettings();
+                    const ours = params.items.map((item) => configurationFor(item.section, settings));
+                    if (ours.every((answer) => answer !== undefined)) {
+                        return ours;
+                    }
+                    return Promise.resolve(next(params, token)).then((defaults) => {
+                        if (!Array.isArray(defaults)) {
+                            return defaults;
+                        }
+                        return ours.map((answer, i) => (answer !== undefined ? answer : defaults[i]));
+                    });
+                },
+            },
+        },
+    };
+    // The id "magentoIntegration" makes the client read `magentoIntegration.trace.server`.
+    client = new LanguageClient(SECTION, 'Magento Integration', serverOptions, clientOptions);
+    await client.start();
+}
+
+async function stop(): Promise<void> {
+    const c = client;
+    client = undefined;
+    if (c) {
+        await c.stop();
+    }
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+    output = vscode.window.createOutputChannel('Magento Integration', { log: true });
+    context.subscriptions.push(output);
+    context.subscriptions.push(
+        vscode.commands.registerCommand(`${SECTION}.restartServer`, async () => {
+            await stop();
+            await start(context);
+        }),
+        vscode.commands.registerCommand(`${SECTION}.showOutput`, () => output?.show(true)),
+        vscode.workspace.onDidChangeConfiguration(async (event) => {
+            if (!event.affectsConfiguration(SECTION)) {
+                return;
+            }
+            if (event.affectsConfiguration(`${SECTION}.server.path`)) {
+                await stop();
+                await start(context);
+                return;
+            }
+            // Tell a running server; it answers by pulling workspace/configuration or reading these.
+            await client?.sendNotification('workspace/didChangeConfiguration', {
+                settings: { [SECTION]: currentSettings() },
+            });
+        }),
+    );
+    await start(context);
+}
+
+export function deactivate(): Thenable<void> | undefined {
+    return stop();
+}
