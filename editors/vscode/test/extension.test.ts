@@ -1,0 +1,197 @@
+// extension.ts against stand-ins for the `vscode` API and for vscode-languageclient's
+// LanguageClient (VS Code itself cannot run here): what it starts, with which options, and
+// how it reacts to settings changes.
+import { afterEach, beforeEach, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Module = require('node:module');
+
+interface FakeClient {
+    id: string;
+    name: string;
+    serverOptions: any;
+    clientOptions: any;
+    started: boolean;
+    stopped: boolean;
+    sent: [string, any][];
+}
+
+const state = {
+    config: {} as Record<string, unknown>,
+    folders: [] as string[],
+    errors: [] as string[],
+    watchers: [] as string[],
+    commands: new Map<string, (...args: any[]) => any>(),
+    configListeners: [] as ((e: any) => any)[],
+    clients: [] as FakeClient[],
+};
+
+const disposable = { dispose() {} };
+const fakeVscode = {
+    workspace: {
+        getConfiguration: (section: string) => {
+            assert.equal(section, 'magentoIntegration');
+            return { get: (key: string) => state.config[key] };
+        },
+        get workspaceFolders() {
+            return state.folders.map((p) => ({ uri: { scheme: 'file', fsPath: p } }));
+        },
+        createFileSystemWatcher: (glob: string) => {
+            state.watchers.push(glob);
+            return disposable;
+        },
+        onDidChangeConfiguration: (fn: (e: any) => any) => {
+            state.configListeners.push(fn);
+            return disposable;
+        },
+    },
+    window: {
+        createOutputChannel: () => ({ info() {}, warn() {}, error() {}, show() {}, appendLine() {}, dispose() {} }),
+        showErrorMessage: async (message: string) => {
+            state.errors.push(message);
+            return undefined;
+        },
+    },
+    commands: {
+        registerCommand: (id: string, fn: (...args: any[]) => any) => {
+            state.commands.set(id, fn);
+            return disposable;
+        },
+        executeCommand: async () => undefined,
+    },
+};
+
+class FakeLanguageClient implements FakeClient {
+    started = false;
+    stopped = false;
+    sent: [string, any][] = [];
+    constructor(public id: string, public name: string, public serverOptions: any, public clientOptions: any) {
+        state.clients.push(this);
+    }
+    async start() {
+        this.started = true;
+    }
+    async stop() {
+        this.stopped = true;
+    }
+    async sendNotification(method: string, params: any) {
+        this.sent.push([method, params]);
+    }
+}
+
+const originalLoad = Module._load;
+Module._load = function (request: string, ...rest: unknown[]) {
+    if (request === 'vscode') return fakeVscode;
+    if (request === 'vscode-languageclient/node') return { LanguageClient: FakeLanguageClient };
+    return originalLoad.call(this, request, ...rest);
+};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const extension = require('../src/extension');
+
+let extDir: string;
+let bundled: string;
+
+function context() {
+    return { extensionPath: extDir, subscriptions: [] as unknown[] };
+}
+
+beforeEach(() => {
+    extDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mil-ext-'));
+    bundled = path.join(extDir, 'server', `${process.platform}-${process.arch}`, 'magento-integration-ls');
+    fs.mkdirSync(path.dirname(bundled), { recursive: true });
+    fs.writeFileSync(bundled, '#!/bin/sh\n', { mode: 0o755 });
+    Object.assign(state, { config: {}, folders: ['/home/dev/shop'], errors: [], watchers: [], configListeners: [], clients: [] });
+    state.commands.clear();
+});
+
+afterEach(async () => {
+    await extension.deactivate();
+    fs.rmSync(extDir, { recursive: true, force: true });
+});
+
+test('activate starts the bundled server over plain stdio for Magento files only', async () => {
+    await extension.activate(context());
+    assert.equal(state.clients.length, 1);
+    const c = state.clients[0];
+    assert.ok(c.started);
+    // The id decides which trace setting the client reads: magentoIntegration.trace.server.
+    assert.equal(c.id, 'magentoIntegration');
+    assert.deepEqual(c.serverOptions, { command: bundled, args: [] }, 'no transport: the client would add --stdio');
+    const patterns = c.clientOptions.documentSelector.map((f: any) => f.pattern);
+    assert.ok(patterns.includes('**/etc/integration.xml'));
+    assert.ok(patterns.includes('**/etc/integration/{api,config}.xml'));
+    assert.ok(c.clientOptions.documentSelector.every((f: any) => f.scheme === 'file' && !f.language));
+    assert.ok(state.watchers.includes('**/vendor/composer/installed.json'));
+    assert.ok(state.watchers.includes('**/etc/acl.xml'));
+    assert.equal(c.clientOptions.synchronize.fileEvents.length, state.watchers.length);
+    assert.deepEqual(state.errors, []);
+});
+
+test('settings become initializationOptions and the workspace/configuration answer', async () => {
+    state.config = { severity: { 'missing-parent': 'error', 'bad': 'loud' }, 'completion.insertParents': false };
+    await extension.activate(context());
+    const c = state.clients[0];
+    const expected = { severity: { 'missing-parent': 'error' }, completion: { insertParents: false } };
+    assert.deepEqual(c.clientOptions.initializationOptions, expected);
+
+    const configuration = c.clientOptions.middleware.workspace.configuration;
+    const next = () => {
+        throw new Error('the default handler must not be asked for our own section');
+    };
+    assert.deepEqual(await configuration({ items: [{ section: 'magentoIntegration' }] }, undefined, next), [expected]);
+    // Mixed requests: ours answered here, the rest by the default handler.
+    const mixed = await configuration(
+        { items: [{ section: 'editor' }, { section: 'magentoIntegration.completion.insertParents' }] },
+        undefined,
+        () => [{ tabSize: 4 }, 'from-default'],
+    );
+    assert.deepEqual(mixed, [{ tabSize: 4 }, false]);
+});
+
+test('a settings change is pushed to the running server', async () => {
+    await extension.activate(context());
+    const c = state.clients[0];
+    state.config = { severity: { 'insecure-url': 'off' } };
+    for (const l of state.configListeners) {
+        await l({ affectsConfiguration: (s: string) => s === 'magentoIntegration' || s === 'magentoIntegration.severity' });
+    }
+    assert.deepEqual(c.sent, [
+        [
+            'workspace/didChangeConfiguration',
+            { settings: { magentoIntegration: { severity: { 'insecure-url': 'off' }, completion: { insertParents: true } } } },
+        ],
+    ]);
+    assert.equal(state.clients.length, 1, 'a severity change must not restart the server');
+});
+
+test('changing server.path restarts the server with the new binary', async () => {
+    await extension.activate(context());
+    const other = path.join(extDir, 'other-ls');
+    fs.writeFileSync(other, '#!/bin/sh\n', { mode: 0o755 });
+    state.config = { 'server.path': other };
+    for (const l of state.configListeners) {
+        await l({ affectsConfiguration: (s: string) => s.startsWith('magentoIntegration') });
+    }
+    assert.equal(state.clients.length, 2);
+    assert.ok(state.clients[0].stopped);
+    assert.equal(state.clients[1].serverOptions.command, other);
+});
+
+test('a wrong server.path shows an error instead of starting anything', async () => {
+    state.config = { 'server.path': '/nonexistent/magento-integration-ls' };
+    await extension.activate(context());
+    assert.equal(state.clients.length, 0);
+    assert.equal(state.errors.length, 1);
+    assert.match(state.errors[0], /\/nonexistent\/magento-integration-ls.*does not exist/);
+});
+
+test('the restart command stops and starts the client', async () => {
+    await extension.activate(context());
+    await state.commands.get('magentoIntegration.restartServer')!();
+    assert.equal(state.clients.length, 2);
+    assert.ok(state.clients[0].stopped);
+    assert.ok(state.clients[1].started);
+});
