@@ -840,6 +840,7 @@ CursorContext in_start_tag(const XmlDocument& doc, std::string_view text, std::u
     const XmlElement& e = doc.elements[ei];
     CursorContext c;
     c.element = ei;
+    c.token = {o, o};
     if (o <= e.name_range.end) {
         c.kind = CursorKind::ElementName;
         c.path = doc.path(e.parent);
@@ -883,6 +884,7 @@ CursorContext in_start_tag(const XmlDocument& doc, std::string_view text, std::u
 CursorContext locate(const XmlDocument& doc, std::string_view text, Offset offset) {
     CursorContext c;
     const Offset o = static_cast<Offset>(std::min<std::size_t>(offset, text.size()));
+    c.token = {o, o};
     const XmlMarkup* m = markup_at(doc, o);
     if (m && m->kind != XmlMarkupKind::CData) return c;
 

@@ -113,7 +113,9 @@ struct CursorContext {
 // present_attributes leaves out the attribute whose name is under the cursor. In the content
 // of an element that has element children, a cursor on whitespace between tags gives None
 // (with `element` and `path` still set); on a non-blank text run it gives Text whose token is
-// that trimmed run. Inside a comment, PI or DOCTYPE: None; inside CDATA: Text.
+// that trimmed run. Inside a comment, PI or DOCTYPE: None; inside CDATA: Text. An offset past
+// the end of the text is clamped to it. When there is no token (None, or an empty name or
+// value), `token` is the empty range at the cursor.
 CursorContext locate(const XmlDocument& doc, std::string_view text, Offset offset);
 
 } // namespace mil
