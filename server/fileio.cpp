@@ -402,7 +402,7 @@ std::optional<std::string> uri_to_path(std::string_view uri) {
         }
         out.push_back(c);
     }
-    return out;
+    return normalize_path(out);
 }
 
 void parallel_for(std::size_t n_items, std::size_t n_threads,

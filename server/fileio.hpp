@@ -91,7 +91,9 @@ bool path_is_within(std::string_view path, std::string_view dir);
 std::string path_to_uri(std::string_view path);
 
 // "file:" URI -> path. Accepts "file:///p", "file://localhost/p" and "file:/p"; decodes
-// %XX in either case of hex; drops a "?query" or "#fragment". Returns nullopt for other
+// %XX in either case of hex; drops a "?query" or "#fragment"; normalises the result
+// lexically (like normalize_path), so that it compares equal to the paths that discover()
+// reports for the same file. Returns nullopt for other
 // schemes, another host, a path that is not absolute, or an encoded NUL byte. A '%' not
 // followed by two hex digits is kept as it is.
 std::optional<std::string> uri_to_path(std::string_view uri);

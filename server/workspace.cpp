@@ -22,6 +22,7 @@ constexpr std::size_t kMaxSearchDirs = 20000; // directories listed by the bound
 constexpr int kMaxSetupDepth = 6;
 constexpr std::size_t kMaxSetupFiles = 500;
 constexpr std::size_t kMaxSetupDirs = 2000;
+constexpr std::size_t kMaxWarnings = 200; // per discovery; the rest are counted
 
 // Parses a JSON text without exceptions; a discarded value means it was not JSON.
 nlohmann::json parse_json(const std::string& text) {
@@ -80,7 +81,18 @@ public:
     explicit Collector(Discovery& d) : d_(d) {}
 
     void warn(std::string path, std::string message) {
-        d_.warnings.push_back({std::move(path), std::move(message)});
+        if (d_.warnings.size() < kMaxWarnings)
+            d_.warnings.push_back({std::move(path), std::move(message)});
+        else
+            ++suppressed_;
+    }
+
+    // Adds one last warning that says how many were left out, if any.
+    void finish() {
+        if (suppressed_ == 0) return;
+        d_.warnings.push_back({d_.folder, std::to_string(suppressed_) +
+                                              " more warnings about this folder were left out"});
+        suppressed_ = 0;
     }
 
     // Adds a module unless its directory is one already found. Returns true when added.
@@ -111,6 +123,7 @@ public:
 private:
     Discovery& d_;
     std::set<FileIdentity> seen_;
+    std::size_t suppressed_ = 0;
 };
 
 std::optional<std::vector<DirEntry>> list_or_warn(Collector& c, const std::string& dir) {
@@ -343,13 +356,12 @@ std::optional<std::string> find_magento_root(const std::string& folder) {
     }
 }
 
-Discovery discover(const std::string& folder) {
-    Discovery d;
-    d.folder = absolute_path(folder);
-    Collector c(d);
+namespace {
+
+void discover_into(Collector& c, Discovery& d) {
     if (!is_directory(d.folder)) {
         c.warn(d.folder, "not a directory");
-        return d;
+        return;
     }
     d.root = find_magento_root(d.folder);
     if (d.root) {
@@ -361,13 +373,23 @@ Discovery discover(const std::string& folder) {
             if (auto mdir = standalone_module_dir(d.folder); mdir && !c.known(*mdir))
                 c.add(*mdir, "standalone", standalone_composer_name(d.folder, *mdir));
         }
-        return d;
+        return;
     }
     if (auto mdir = standalone_module_dir(d.folder)) {
         c.add(*mdir, "standalone", standalone_composer_name(d.folder, *mdir));
-        return d;
+        return;
     }
     search_modules(c, d.folder);
+}
+
+} // namespace
+
+Discovery discover(const std::string& folder) {
+    Discovery d;
+    d.folder = absolute_path(folder);
+    Collector c(d);
+    discover_into(c, d);
+    c.finish();
     return d;
 }
 

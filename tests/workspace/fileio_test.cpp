@@ -236,6 +236,9 @@ TEST_CASE("uri_to_path decodes either case of hex and tolerates variants") {
     CHECK(mil::uri_to_path("file:///100%/x%4") == "/100%/x%4");
     CHECK(mil::uri_to_path("file:///a%zzb") == "/a%zzb");
     CHECK(mil::uri_to_path("file:///") == "/");
+    // Normalised like the paths discovery reports.
+    CHECK(mil::uri_to_path("file:///srv/shop/./app//code/../code/Acme/") ==
+          "/srv/shop/app/code/Acme");
 
     CHECK_FALSE(mil::uri_to_path("untitled:Untitled-1"));
     CHECK_FALSE(mil::uri_to_path("https://example.com/a.xml"));

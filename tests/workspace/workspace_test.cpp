@@ -232,6 +232,24 @@ TEST_CASE("discover: unreadable or malformed installed.json is warned, app/code 
     }
 }
 
+TEST_CASE("discover: warnings are capped, the rest counted") {
+    TempTree t;
+    make_root(t);
+    std::string json = R"({"packages": [)";
+    for (int i = 0; i < 300; ++i) {
+        if (i) json += ",";
+        json += R"({"type": "magento2-module", "name": "acme/module-)" + std::to_string(i) + "\"}";
+    }
+    json += "]}";
+    t.write("vendor/composer/installed.json", json);
+    auto d = mil::discover(t.root());
+    CHECK(d.modules.empty());
+    REQUIRE(d.warnings.size() == 201);
+    CHECK(d.warnings[0].path == t.path("vendor/acme/module-0"));
+    CHECK(d.warnings.back().path == t.root());
+    CHECK_THAT(d.warnings.back().message, Catch::Contains("100 more"));
+}
+
 TEST_CASE("discover: app/code/Vendor may be a symbolic link; paths stay under the root") {
     TempTree t;
     make_root(t, "shop");
