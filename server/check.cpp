@@ -1,0 +1,17 @@
+#include "cli.hpp"
+
+#include <cstdio>
+
+namespace mil {
+
+int run_check(const std::vector<std::string>&) {
+    std::fprintf(stderr, "magento-integration-ls: check is not built yet\n");
+    return 2;
+}
+
+int run_new_integration(const std::vector<std::string>&) {
+    std::fprintf(stderr, "magento-integration-ls: new-integration is not built yet\n");
+    return 2;
+}
+
+} // namespace mil

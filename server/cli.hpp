@@ -1,0 +1,16 @@
+// Front ends besides the language server itself.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace mil {
+
+// `magento-integration-ls check [options] [PATH...]`; returns the process exit code
+// (0 clean, 1 findings at or above --fail-on, 2 usage or I/O error).
+int run_check(const std::vector<std::string>& args);
+
+// `magento-integration-ls new-integration Vendor_Module --name NAME [...] [DIR]`.
+int run_new_integration(const std::vector<std::string>& args);
+
+} // namespace mil

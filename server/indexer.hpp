@@ -1,0 +1,51 @@
+// Builds the workspace index from disk: discovery, parallel read and parse, merge.
+// Runs on whatever thread calls it (the server calls it off the request thread).
+#pragma once
+
+#include "mil/index.hpp"
+#include "workspace.hpp"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mil {
+
+inline constexpr std::size_t kDefaultMaxFileBytes = 8u << 20; // 8 MiB
+
+struct IndexOptions {
+    std::size_t max_file_bytes = kDefaultMaxFileBytes;
+    unsigned threads = 0; // 0: the machine's cores
+    // Called from the indexing thread: files read so far and the total.
+    std::function<void(std::size_t done, std::size_t total)> progress;
+};
+
+struct IndexTimings {
+    double discover_ms = 0;
+    double read_parse_ms = 0;
+    double merge_ms = 0;
+};
+
+struct IndexResult {
+    std::shared_ptr<const Snapshot> snapshot;
+    std::vector<Discovery> discoveries; // one per folder
+    std::vector<WorkspaceWarning> warnings;
+    std::size_t files = 0;
+    IndexTimings timings;
+};
+
+// Index one or more workspace folders (a multi-root workspace) into one snapshot. The first
+// folder's Magento root (if any) is the snapshot's root.
+IndexResult index_folders(const std::vector<std::string>& folders,
+                          const IndexOptions& options = {});
+
+// Read one file and parse it into an entry; nullptr (and *error set) when it cannot be read.
+std::shared_ptr<const FileEntry> load_entry(const std::string& path, std::size_t max_bytes,
+                                            std::string* error = nullptr);
+
+// The paths of a module that the index reads.
+std::vector<std::string> indexed_files(const std::string& module_dir);
+
+} // namespace mil

@@ -1,0 +1,732 @@
+#include "lsp_server.hpp"
+
+#include "fileio.hpp"
+#include "indexer.hpp"
+#include "log.hpp"
+#include "mil/engine.hpp"
+#include "mil/version.hpp"
+
+#include <map>
+#include <set>
+#include <thread>
+
+namespace mil {
+
+using json = nlohmann::json;
+
+namespace {
+
+std::optional<Severity> parse_severity(const json& v) {
+    if (!v.is_string()) return std::nullopt;
+    std::string s = v.get<std::string>();
+    if (s == "error") return Severity::Error;
+    if (s == "warning") return Severity::Warning;
+    if (s == "info" || s == "information") return Severity::Info;
+    if (s == "hint") return Severity::Hint;
+    return std::nullopt;
+}
+
+int completion_kind(CompletionKind k) {
+    switch (k) {
+    case CompletionKind::Value:
+        return 12; // Value
+    case CompletionKind::Element:
+        return 10; // Property
+    case CompletionKind::Attribute:
+        return 5; // Field
+    case CompletionKind::Module:
+        return 9; // Module
+    case CompletionKind::Snippet:
+        return 15; // Snippet
+    }
+    return 1;
+}
+
+} // namespace
+
+class LspServer : public std::enable_shared_from_this<LspServer> {
+public:
+    LspServer(Endpoint& ep, ServerOptions options) : ep_(ep), options_(options) {}
+
+    ~LspServer() {
+        if (index_thread_.joinable()) index_thread_.join();
+    }
+
+    void install() {
+        auto self = shared_from_this();
+        ep_.on_request("initialize",
+                       [this](const json& p, const CancelToken&) { return initialize(p); });
+        ep_.on_notification("initialized", [this](const json&) { initialized(); });
+        ep_.on_request("shutdown", [this](const json&, const CancelToken&) {
+            shutting_down_ = true;
+            return json(nullptr);
+        });
+        ep_.on_notification("textDocument/didOpen", [this](const json& p) { did_open(p); });
+        ep_.on_notification("textDocument/didChange", [this](const json& p) { did_change(p); });
+        ep_.on_notification("textDocument/didClose", [this](const json& p) { did_close(p); });
+        ep_.on_notification("textDocument/didSave", [this](const json& p) { did_save(p); });
+        ep_.on_notification("workspace/didChangeWatchedFiles",
+                            [this](const json& p) { watched_files(p); });
+        ep_.on_notification("workspace/didChangeConfiguration",
+                            [this](const json& p) { changed_configuration(p); });
+        ep_.on_notification("workspace/didChangeWorkspaceFolders",
+                            [this](const json& p) { changed_folders(p); });
+        ep_.on_request("textDocument/completion",
+                       [this](const json& p, const CancelToken& t) { return completion(p, t); });
+        ep_.on_request("textDocument/hover",
+                       [this](const json& p, const CancelToken& t) { return hover(p, t); });
+        ep_.on_request("textDocument/definition",
+                       [this](const json& p, const CancelToken&) { return definition(p); });
+        ep_.on_request("textDocument/references",
+                       [this](const json& p, const CancelToken&) { return references(p); });
+        ep_.on_request("textDocument/documentHighlight",
+                       [this](const json& p, const CancelToken&) { return highlight(p); });
+        ep_.on_request("textDocument/documentSymbol",
+                       [this](const json& p, const CancelToken&) { return doc_symbols(p); });
+        ep_.on_request("workspace/symbol",
+                       [this](const json& p, const CancelToken&) { return ws_symbols(p); });
+        ep_.on_request("textDocument/codeAction",
+                       [this](const json& p, const CancelToken&) { return code_action(p); });
+        ep_.on_request("textDocument/rename",
+                       [this](const json& p, const CancelToken&) { return rename(p); });
+        ep_.on_request("textDocument/prepareRename",
+                       [this](const json& p, const CancelToken&) { return prepare_rename(p); });
+        ep_.on_request("textDocument/diagnostic",
+                       [this](const json& p, const CancelToken&) { return pull_diagnostics(p); });
+        ep_.on_request("workspace/executeCommand",
+                       [this](const json& p, const CancelToken&) { return execute_command(p); });
+    }
+
+private:
+    // ---- lifecycle ---------------------------------------------------------------------
+
+    json initialize(const json& p) {
+        const json caps = p.value("capabilities", json::object());
+        auto flag = [&](std::initializer_list<const char*> path) {
+            const json* cur = &caps;
+            for (const char* k : path) {
+                if (!cur->is_object() || !cur->contains(k)) return false;
+                cur = &(*cur)[k];
+            }
+            return cur->is_boolean() && cur->get<bool>();
+        };
+        encoding_ = Encoding::Utf16;
+        if (caps.contains("general") && caps["general"].is_object() &&
+            caps["general"].contains("positionEncodings") &&
+            caps["general"]["positionEncodings"].is_array())
+            for (const auto& e : caps["general"]["positionEncodings"])
+                if (e == "utf-8") encoding_ = Encoding::Utf8;
+        progress_ = flag({"window", "workDoneProgress"});
+        dynamic_watch_ = flag({"workspace", "didChangeWatchedFiles", "dynamicRegistration"});
+        pull_diagnostics_ = caps.contains("textDocument") && caps["textDocument"].is_object() &&
+                            caps["textDocument"].contains("diagnostic");
+        configuration_ = flag({"workspace", "configuration"});
+        related_info_ = flag({"textDocument", "publishDiagnostics", "relatedInformation"});
+        hierarchical_symbols_ =
+            flag({"textDocument", "documentSymbol", "hierarchicalDocumentSymbolSupport"});
+        engine_.settings().snippets =
+            flag({"textDocument", "completion", "completionItem", "snippetSupport"});
+
+        if (p.contains("initializationOptions")) apply_settings(p["initializationOptions"]);
+
+        if (p.contains("workspaceFolders") && p["workspaceFolders"].is_array())
+            for (const auto& f : p["workspaceFolders"])
+                if (auto path = uri_to_path(f.at("uri").get<std::string>()))
+                    folders_.push_back(*path);
+        if (folders_.empty() && p.contains("rootUri") && p["rootUri"].is_string())
+            if (auto path = uri_to_path(p["rootUri"].get<std::string>())) folders_.push_back(*path);
+        if (folders_.empty() && p.contains("rootPath") && p["rootPath"].is_string())
+            folders_.push_back(p["rootPath"].get<std::string>());
+        for (auto& f : folders_)
+            f = normalize_path(absolute_path(f));
+
+        json capabilities = {
+            {"positionEncoding", encoding_ == Encoding::Utf8 ? "utf-8" : "utf-16"},
+            {"textDocumentSync",
+             {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
+            {"completionProvider",
+             {{"triggerCharacters", {"\"", ":", "<", " ", "_"}}, {"resolveProvider", false}}},
+            {"hoverProvider", true},
+            {"definitionProvider", true},
+            {"referencesProvider", true},
+            {"documentHighlightProvider", true},
+            {"documentSymbolProvider", true},
+            {"workspaceSymbolProvider", true},
+            {"codeActionProvider", {{"codeActionKinds", {"quickfix", "source"}}}},
+            {"renameProvider", {{"prepareProvider", true}}},
+            {"executeCommandProvider",
+             {{"commands", json::array({"magento-integration-ls.reindex"})}}},
+            {"workspace",
+             {{"workspaceFolders", {{"supported", true}, {"changeNotifications", true}}}}},
+        };
+        if (pull_diagnostics_)
+            capabilities["diagnosticProvider"] = {{"interFileDependencies", true},
+                                                  {"workspaceDiagnostics", false}};
+        return {{"capabilities", capabilities},
+                {"serverInfo", {{"name", kName}, {"version", kVersion}}}};
+    }
+
+    void initialized() {
+        if (dynamic_watch_) {
+            json watchers = json::array();
+            for (const char* g :
+                 {"**/etc/acl.xml", "**/etc/module.xml", "**/registration.php", "**/composer.json",
+                  "**/etc/integration.xml", "**/etc/integration/*.xml", "**/etc/webapi.xml",
+                  "**/etc/adminhtml/*.xml", "**/Setup/**/*.php",
+                  "**/vendor/composer/installed.json"})
+                watchers.push_back({{"globPattern", g}});
+            ep_.request("client/registerCapability",
+                        {{"registrations",
+                          {{{"id", "mil-watch"},
+                            {"method", "workspace/didChangeWatchedFiles"},
+                            {"registerOptions", {{"watchers", watchers}}}}}}},
+                        [](const json&, const std::optional<RpcError>& err) {
+                            if (err) log::warn("client refused file watching: {}", err->message);
+                        });
+        }
+        if (configuration_) fetch_configuration();
+        start_indexing();
+    }
+
+    // ---- settings ----------------------------------------------------------------------
+
+    void apply_settings(const json& s) {
+        if (!s.is_object()) return;
+        if (s.contains("severity") && s["severity"].is_object()) {
+            engine_.settings().severity.clear();
+            for (const auto& [code, v] : s["severity"].items()) {
+                if (v == "off" || v == "none" || v == false)
+                    engine_.settings().severity[code] = std::nullopt;
+                else if (auto sev = parse_severity(v))
+                    engine_.settings().severity[code] = sev;
+            }
+        }
+        if (s.contains("completion") && s["completion"].is_object()) {
+            const auto& c = s["completion"];
+            if (c.contains("insertParents") && c["insertParents"].is_boolean())
+                engine_.settings().insert_parents = c["insertParents"].get<bool>();
+        }
+    }
+
+    void fetch_configuration() {
+        ep_.request("workspace/configuration", {{"items", {{{"section", "magentoIntegration"}}}}},
+                    [this](const json& result, const std::optional<RpcError>& err) {
+                        if (err || !result.is_array() || result.empty()) return;
+                        apply_settings(result[0]);
+                        refresh_all();
+                    });
+    }
+
+    void changed_configuration(const json& p) {
+        if (configuration_) {
+            fetch_configuration();
+            return;
+        }
+        if (p.contains("settings") && p["settings"].is_object()) {
+            const json& s = p["settings"];
+            apply_settings(s.contains("magentoIntegration") ? s["magentoIntegration"] : s);
+            refresh_all();
+        }
+    }
+
+    // ---- indexing ----------------------------------------------------------------------
+
+    void start_indexing() {
+        if (index_thread_.joinable()) index_thread_.join();
+        ready_ = false;
+        std::string token = fmt::format("mil-index-{}", ++index_generation_);
+        bool progress = progress_;
+        if (progress) {
+            ep_.request("window/workDoneProgress/create", {{"token", token}},
+                        [](const json&, const std::optional<RpcError>&) {});
+            ep_.notify("$/progress", {{"token", token},
+                                      {"value",
+                                       {{"kind", "begin"},
+                                        {"title", "Indexing Magento ACL"},
+                                        {"cancellable", false},
+                                        {"percentage", 0}}}});
+        }
+        auto folders = folders_;
+        auto options = options_;
+        unsigned generation = index_generation_;
+        index_thread_ = std::thread([this, folders, options, token, progress, generation] {
+            IndexOptions io;
+            io.max_file_bytes = options.max_file_bytes;
+            io.threads = options.index_threads;
+            if (progress)
+                io.progress = [this, token](std::size_t done, std::size_t total) {
+                    ep_.notify(
+                        "$/progress",
+                        {{"token", token},
+                         {"value",
+                          {{"kind", "report"},
+                           {"message", fmt::format("{}/{} files", done, total)},
+                           {"percentage", total ? static_cast<int>(done * 100 / total) : 100}}}});
+                };
+            auto t0 = std::chrono::steady_clock::now();
+            IndexResult result = index_folders(folders, io);
+            double ms =
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                    .count();
+            log::info("indexed {} files, {} modules, {} ACL ids in {:.1f} ms", result.files,
+                      result.snapshot->modules.size(), result.snapshot->acl.nodes.size(), ms);
+            auto snapshot = result.snapshot;
+            ep_.post([this, snapshot, token, progress, generation, files = result.files,
+                      ids = snapshot->acl.nodes.size()] {
+                if (generation != index_generation_) return;
+                engine_.set_base(snapshot);
+                ready_ = true;
+                if (progress)
+                    ep_.notify("$/progress",
+                               {{"token", token},
+                                {"value",
+                                 {{"kind", "end"},
+                                  {"message", fmt::format("{} files, {} ACL ids", files, ids)}}}});
+                refresh_all();
+            });
+        });
+    }
+
+    // ---- documents ---------------------------------------------------------------------
+
+    std::string path_of(const json& td) {
+        std::string uri = td.at("uri").get<std::string>();
+        auto path = uri_to_path(uri);
+        if (!path)
+            throw RpcError(
+                -32602,
+                fmt::format("Unsupported document URI '{}': only file: URIs are served", uri));
+        return *path;
+    }
+
+    void did_open(const json& p) {
+        const json& td = p.at("textDocument");
+        std::string uri = td.at("uri").get<std::string>();
+        auto path = uri_to_path(uri);
+        if (!path) return;
+        TextDocument doc(uri, td.at("text").get<std::string>(), td.value("version", 0));
+        engine_.open(*path, doc.text());
+        docs_[*path] = std::move(doc);
+        uris_[*path] = uri;
+        if (!dynamic_watch_) reload_module_from_disk(*path);
+        publish(*path); // first diagnostics at once, never debounced
+    }
+
+    void did_change(const json& p) {
+        const json& td = p.at("textDocument");
+        auto path = uri_to_path(td.at("uri").get<std::string>());
+        if (!path) return;
+        auto it = docs_.find(*path);
+        if (it == docs_.end()) {
+            log::warn("didChange for a document that is not open: {}", *path);
+            return;
+        }
+        for (const auto& change : p.at("contentChanges")) {
+            std::optional<std::pair<LineCol, LineCol>> range;
+            if (change.contains("range")) {
+                const json& r = change["range"];
+                range = std::make_pair(to_linecol(r.at("start")), to_linecol(r.at("end")));
+            }
+            it->second.apply_change(range, change.at("text").get<std::string>(), encoding_);
+        }
+        if (td.contains("version") && td["version"].is_number_integer())
+            it->second.set_version(td["version"].get<std::int64_t>());
+        engine_.change(*path, it->second.text());
+        FileKind kind = classify_path(*path);
+        bool affects_others = kind == FileKind::Acl || kind == FileKind::ModuleXml ||
+                              kind == FileKind::Integration || kind == FileKind::Registration;
+        schedule(*path);
+        if (affects_others)
+            for (const auto& [other, d] : docs_)
+                if (other != *path) schedule(other);
+    }
+
+    void did_close(const json& p) {
+        auto path = uri_to_path(p.at("textDocument").at("uri").get<std::string>());
+        if (!path) return;
+        ep_.cancel_posted("diag:" + *path);
+        std::string uri = uri_for(*path);
+        docs_.erase(*path);
+        engine_.close(*path);
+        if (!pull_diagnostics_)
+            ep_.notify("textDocument/publishDiagnostics",
+                       {{"uri", uri}, {"diagnostics", json::array()}});
+        uris_.erase(*path);
+    }
+
+    void did_save(const json& p) {
+        auto path = uri_to_path(p.at("textDocument").at("uri").get<std::string>());
+        if (!path || dynamic_watch_) return;
+        reload_module_from_disk(*path);
+        refresh_all();
+    }
+
+    // Without file watching, re-read a module's indexed files when one of its files is
+    // opened or saved, so that changes made outside the editor are seen.
+    void reload_module_from_disk(const std::string& path) {
+        if (!ready_) return;
+        FileKind kind = classify_path(path);
+        std::string dir = module_dir_of(path, kind);
+        if (dir.empty()) return;
+        auto base = engine_.snapshot_ptr();
+        bool changed = false;
+        std::shared_ptr<const Snapshot> next = base_snapshot();
+        for (const auto& f : indexed_files(dir)) {
+            if (engine_.is_open(f)) continue;
+            auto entry = load_entry(f, options_.max_file_bytes);
+            const FileEntry* old = next->file(f);
+            if (entry && old && *old->text == *entry->text) continue;
+            next = with_file(*next, f, entry, &bundled_catalog());
+            changed = true;
+        }
+        if (changed) {
+            base_ = next;
+            engine_.set_base(next);
+        }
+    }
+
+    std::shared_ptr<const Snapshot> base_snapshot() {
+        if (!base_) base_ = engine_.snapshot_ptr();
+        return base_;
+    }
+
+    void watched_files(const json& p) {
+        if (!ready_) return;
+        bool reindex = false;
+        std::shared_ptr<const Snapshot> next = base_snapshot();
+        for (const auto& change : p.at("changes")) {
+            auto path = uri_to_path(change.at("uri").get<std::string>());
+            if (!path) continue;
+            if (file_name(*path) == "installed.json") {
+                reindex = true;
+                continue;
+            }
+            if (engine_.is_open(*path)) continue;
+            int type = change.value("type", 2);
+            std::shared_ptr<const FileEntry> entry;
+            if (type != 3) entry = load_entry(*path, options_.max_file_bytes);
+            if (classify_path(*path) == FileKind::Unknown) continue;
+            next = with_file(*next, *path, entry, &bundled_catalog());
+        }
+        if (reindex) {
+            start_indexing();
+            return;
+        }
+        base_ = next;
+        engine_.set_base(next);
+        refresh_all();
+    }
+
+    void changed_folders(const json& p) {
+        const json& ev = p.at("event");
+        for (const auto& f : ev.value("removed", json::array()))
+            if (auto path = uri_to_path(f.at("uri").get<std::string>()))
+                folders_.erase(std::remove(folders_.begin(), folders_.end(), normalize_path(*path)),
+                               folders_.end());
+        for (const auto& f : ev.value("added", json::array()))
+            if (auto path = uri_to_path(f.at("uri").get<std::string>()))
+                folders_.push_back(normalize_path(*path));
+        base_.reset();
+        start_indexing();
+    }
+
+    // ---- diagnostics -------------------------------------------------------------------
+
+    void schedule(const std::string& path) {
+        if (pull_diagnostics_) return;
+        ep_.post_after("diag:" + path, std::chrono::milliseconds(options_.diagnostics_delay_ms),
+                       [this, path] { publish(path); });
+    }
+
+    void refresh_all() {
+        if (pull_diagnostics_) {
+            ep_.request("workspace/diagnostic/refresh", nullptr,
+                        [](const json&, const std::optional<RpcError>&) {});
+            return;
+        }
+        for (const auto& [path, d] : docs_)
+            publish(path);
+    }
+
+    json diagnostics_json(const std::string& path) {
+        json out = json::array();
+        for (const auto& d : engine_.diagnose(path)) {
+            json j = {{"range", range_json(path, d.range)},
+                      {"severity", static_cast<int>(d.severity)},
+                      {"code", d.code},
+                      {"source", kName},
+                      {"message", d.message}};
+            json tags = json::array();
+            if (d.unnecessary) tags.push_back(1);
+            if (d.deprecated) tags.push_back(2);
+            if (!tags.empty()) j["tags"] = tags;
+            if (related_info_ && !d.related.empty()) {
+                json rel = json::array();
+                for (const auto& r : d.related)
+                    rel.push_back(
+                        {{"location", location_json(r.location)}, {"message", r.message}});
+                j["relatedInformation"] = rel;
+            }
+            out.push_back(std::move(j));
+        }
+        return out;
+    }
+
+    void publish(const std::string& path) {
+        if (pull_diagnostics_) return;
+        auto it = docs_.find(path);
+        if (it == docs_.end()) return;
+        if (!ready_) return; // published when the index is ready, against the whole tree
+        json p = {{"uri", uri_for(path)}, {"diagnostics", diagnostics_json(path)}};
+        p["version"] = it->second.version();
+        ep_.notify("textDocument/publishDiagnostics", p);
+    }
+
+    json pull_diagnostics(const json& p) {
+        std::string path = path_of(p.at("textDocument"));
+        return {{"kind", "full"}, {"items", ready_ ? diagnostics_json(path) : json::array()}};
+    }
+
+    // ---- features ----------------------------------------------------------------------
+
+    json completion(const json& p, const CancelToken& token) {
+        token.throw_if_cancelled();
+        std::string path = path_of(p.at("textDocument"));
+        Offset off = offset_of(path, p.at("position"));
+        CompletionResult r = engine_.complete(path, off);
+        json items = json::array();
+        for (const auto& it : r.items) {
+            json j = {{"label", it.label},
+                      {"kind", completion_kind(it.kind)},
+                      {"textEdit", edit_json(path, it.edit)}};
+            if (!it.detail.empty()) j["detail"] = it.detail;
+            if (!it.documentation.empty())
+                j["documentation"] = {{"kind", "markdown"}, {"value", it.documentation}};
+            if (!it.filter_text.empty()) j["filterText"] = it.filter_text;
+            if (!it.sort_text.empty()) j["sortText"] = it.sort_text;
+            if (it.is_snippet) j["insertTextFormat"] = 2;
+            if (!it.additional_edits.empty()) {
+                json extra = json::array();
+                for (const auto& e : it.additional_edits)
+                    extra.push_back(edit_json(path, e));
+                j["additionalTextEdits"] = extra;
+            }
+            items.push_back(std::move(j));
+        }
+        return {{"isIncomplete", r.incomplete}, {"items", items}};
+    }
+
+    json hover(const json& p, const CancelToken& token) {
+        token.throw_if_cancelled();
+        std::string path = path_of(p.at("textDocument"));
+        auto h = engine_.hover(path, offset_of(path, p.at("position")));
+        if (!h) return nullptr;
+        return {{"contents", {{"kind", "markdown"}, {"value", h->markdown}}},
+                {"range", range_json(path, h->range)}};
+    }
+
+    json locations_json(const std::vector<Location>& locs) {
+        json out = json::array();
+        for (const auto& l : locs)
+            out.push_back(location_json(l));
+        return out;
+    }
+
+    json definition(const json& p) {
+        std::string path = path_of(p.at("textDocument"));
+        return locations_json(engine_.definition(path, offset_of(path, p.at("position"))));
+    }
+
+    json references(const json& p) {
+        std::string path = path_of(p.at("textDocument"));
+        bool decl = p.contains("context") ? p["context"].value("includeDeclaration", true) : true;
+        return locations_json(engine_.references(path, offset_of(path, p.at("position")), decl));
+    }
+
+    json highlight(const json& p) {
+        std::string path = path_of(p.at("textDocument"));
+        json out = json::array();
+        for (const auto& r : engine_.highlights(path, offset_of(path, p.at("position"))))
+            out.push_back({{"range", range_json(path, r)}, {"kind", 1}});
+        return out;
+    }
+
+    json symbol_json(const SymbolInfo& s, bool hierarchical) {
+        if (!hierarchical)
+            return {{"name", s.name}, {"kind", s.kind}, {"location", location_json(s.location)}};
+        json j = {{"name", s.name},
+                  {"kind", s.kind},
+                  {"range", range_json(s.location.path, s.location.range)},
+                  {"selectionRange", range_json(s.location.path, s.selection)}};
+        if (!s.detail.empty()) j["detail"] = s.detail;
+        json kids = json::array();
+        for (const auto& c : s.children)
+            kids.push_back(symbol_json(c, true));
+        if (!kids.empty()) j["children"] = kids;
+        return j;
+    }
+
+    json doc_symbols(const json& p) {
+        std::string path = path_of(p.at("textDocument"));
+        json out = json::array();
+        auto flatten = [&](auto&& self, const SymbolInfo& s) -> void {
+            out.push_back(symbol_json(s, false));
+            for (const auto& c : s.children)
+                self(self, c);
+        };
+        for (const auto& s : engine_.document_symbols(path)) {
+            if (hierarchical_symbols_)
+                out.push_back(symbol_json(s, true));
+            else
+                flatten(flatten, s);
+        }
+        return out;
+    }
+
+    json ws_symbols(const json& p) {
+        json out = json::array();
+        for (const auto& s : engine_.workspace_symbols(p.value("query", std::string())))
+            out.push_back({{"name", s.name},
+                           {"kind", s.kind},
+                           {"containerName", s.detail},
+                           {"location", location_json(s.location)}});
+        return out;
+    }
+
+    json workspace_edit(const std::vector<FileEdit>& changes) {
+        json c = json::object();
+        for (const auto& fe : changes) {
+            json& arr = c[uri_for(fe.path)];
+            if (arr.is_null()) arr = json::array();
+            for (const auto& e : fe.edits)
+                arr.push_back(edit_json(fe.path, e));
+        }
+        return {{"changes", c}};
+    }
+
+    json code_action(const json& p) {
+        std::string path = path_of(p.at("textDocument"));
+        const json& r = p.at("range");
+        Range range{offset_of(path, r.at("start")), offset_of(path, r.at("end"))};
+        if (range.end < range.begin) std::swap(range.begin, range.end);
+        json context_diags = p.contains("context")
+                                 ? p["context"].value("diagnostics", json::array())
+                                 : json::array();
+        json out = json::array();
+        for (const auto& a : engine_.actions(path, range)) {
+            json j = {{"title", a.title}, {"kind", a.kind}};
+            if (!a.changes.empty()) j["edit"] = workspace_edit(a.changes);
+            if (a.preferred) j["isPreferred"] = true;
+            json diags = json::array();
+            for (const auto& d : context_diags)
+                if (d.contains("code") &&
+                    std::find(a.diagnostic_codes.begin(), a.diagnostic_codes.end(),
+                              d["code"].is_string() ? d["code"].get<std::string>() : "") !=
+                        a.diagnostic_codes.end())
+                    diags.push_back(d);
+            if (!diags.empty()) j["diagnostics"] = diags;
+            if (!a.command.empty())
+                j["command"] = {
+                    {"title", a.title}, {"command", a.command}, {"arguments", a.command_arguments}};
+            out.push_back(std::move(j));
+        }
+        return out;
+    }
+
+    json rename(const json& p) {
+        std::string path = path_of(p.at("textDocument"));
+        auto r = engine_.rename(path, offset_of(path, p.at("position")),
+                                p.at("newName").get<std::string>());
+        if (!r.error.empty()) throw RpcError(-32803, r.error);
+        return workspace_edit(r.changes);
+    }
+
+    json prepare_rename(const json& p) {
+        std::string path = path_of(p.at("textDocument"));
+        Offset off = offset_of(path, p.at("position"));
+        auto refs = engine_.references(path, off, true);
+        for (const auto& l : refs)
+            if (l.path == path && l.range.touches(off)) return range_json(path, l.range);
+        return nullptr;
+    }
+
+    json execute_command(const json& p) {
+        std::string cmd = p.at("command").get<std::string>();
+        if (cmd == "magento-integration-ls.reindex") {
+            base_.reset();
+            start_indexing();
+            return nullptr;
+        }
+        throw RpcError(-32602, fmt::format("Unknown command '{}'", cmd));
+    }
+
+    // ---- conversion at the protocol edge -----------------------------------------------
+
+    LineCol to_linecol(const json& pos) {
+        auto line = pos.at("line").get<std::int64_t>();
+        auto ch = pos.at("character").get<std::int64_t>();
+        return {static_cast<std::uint32_t>(std::clamp<std::int64_t>(line, 0, 0xffffffffLL)),
+                static_cast<std::uint32_t>(std::clamp<std::int64_t>(ch, 0, 0xffffffffLL))};
+    }
+
+    Offset offset_of(const std::string& path, const json& pos) {
+        LineCol lc = to_linecol(pos);
+        auto it = docs_.find(path);
+        if (it != docs_.end()) return it->second.offset(lc, encoding_);
+        const FileEntry* f = engine_.entry(path);
+        if (!f)
+            throw RpcError(-32602, fmt::format("Document '{}' is not open and not indexed", path));
+        return f->lines->to_offset(*f->text, lc, encoding_);
+    }
+
+    json position_json(const std::string& path, Offset o) {
+        LineCol lc{};
+        auto it = docs_.find(path);
+        if (it != docs_.end())
+            lc = it->second.position(o, encoding_);
+        else if (const FileEntry* f = engine_.entry(path))
+            lc = f->lines->to_line_col(*f->text, o, encoding_);
+        return {{"line", lc.line}, {"character", lc.col}};
+    }
+
+    json range_json(const std::string& path, Range r) {
+        return {{"start", position_json(path, r.begin)}, {"end", position_json(path, r.end)}};
+    }
+
+    json location_json(const Location& l) {
+        return {{"uri", uri_for(l.path)}, {"range", range_json(l.path, l.range)}};
+    }
+
+    json edit_json(const std::string& path, const TextEdit& e) {
+        return {{"range", range_json(path, e.range)}, {"newText", e.new_text}};
+    }
+
+    std::string uri_for(const std::string& path) {
+        auto it = uris_.find(path);
+        return it != uris_.end() ? it->second : path_to_uri(path);
+    }
+
+    Endpoint& ep_;
+    ServerOptions options_;
+    Engine engine_;
+    std::shared_ptr<const Snapshot> base_; // the index without open documents, when known
+    std::map<std::string, TextDocument> docs_;
+    std::map<std::string, std::string> uris_; // path -> the URI the client used
+    std::vector<std::string> folders_;
+    Encoding encoding_ = Encoding::Utf16;
+    bool progress_ = false, dynamic_watch_ = false, pull_diagnostics_ = false,
+         configuration_ = false;
+    bool related_info_ = false, hierarchical_symbols_ = false;
+    bool ready_ = false;
+    bool shutting_down_ = false;
+    unsigned index_generation_ = 0;
+    std::thread index_thread_;
+};
+
+std::shared_ptr<LspServer> install_lsp_server(Endpoint& endpoint, ServerOptions options) {
+    auto server = std::make_shared<LspServer>(endpoint, options);
+    server->install();
+    return server;
+}
+
+} // namespace mil
