@@ -768,7 +768,11 @@ std::string explain(const ValueRule& rule, std::string_view value) {
     case VType::Enum:
         for (auto v : rule.values)
             if (v == value) return {};
-        return "it must be " + describe(rule);
+        {
+            std::string d = describe(rule);
+            d.erase(std::remove(d.begin(), d.end(), '`'), d.end());
+            return "it must be " + d;
+        }
     }
     return {};
 }
@@ -1154,7 +1158,9 @@ private:
                 d.erase(std::remove(d.begin(), d.end(), '`'), d.end());
                 msg += "; expected " + d;
             }
-            add(clamp(r), msg + ": " + why + "." + tail("otherwise the value is used as written"));
+            // An empty element needs no reason beyond being empty.
+            if (!el.text.empty()) msg += ": " + why;
+            add(clamp(r), msg + "." + tail("otherwise the value is used as written"));
             return;
         }
         if (rule.content == ContentKind::Empty && rule.text_allowed) return;
@@ -1177,6 +1183,7 @@ private:
     }
 
     std::string not_allowed(const XmlElement& child, const XmlElement& parent,
+                            const ElemDef& parent_rule,
                             const std::vector<std::string_view>& expected) const {
         std::string msg = "Element '" + shown(child.name) + "' is not allowed here";
         if (expected.empty())
@@ -1184,6 +1191,14 @@ private:
         else
             msg += "; expected " + std::string(expected.size() == 1 ? "" : "one of: ") +
                    join_names(expected) + ".";
+        // A common slip: the element belongs one level deeper, e.g. <module> directly in
+        // <module> instead of in its <sequence>.
+        for (const auto& c : parent_rule.children) {
+            if (c.rule >= 0 && find_child(s_.elems[c.rule], child.name)) {
+                msg += " '" + shown(child.name) + "' belongs inside <" + std::string(c.name) + ">.";
+                break;
+            }
+        }
         return msg + tail("otherwise it is ignored");
     }
 
@@ -1236,7 +1251,7 @@ private:
                 std::vector<std::string_view> expected;
                 for (std::size_t k = 0; k < rule.children.size(); ++k)
                     if (count[k] < rule.children[k].max) expected.push_back(rule.children[k].name);
-                add(child.name_range, not_allowed(child, el, expected));
+                add(child.name_range, not_allowed(child, el, rule, expected));
                 continue;
             }
             const auto k = static_cast<std::size_t>(def - rule.children.data());
@@ -1269,7 +1284,7 @@ private:
             const XmlElement& child = doc_.elements[c];
             const ChildDef* def = find_child(rule, child.name);
             if (!def) {
-                add(child.name_range, not_allowed(child, el, expected()));
+                add(child.name_range, not_allowed(child, el, rule, expected()));
                 continue;
             }
             rule_of_[c] = def->rule;
