@@ -81,8 +81,9 @@ struct SchemaElementInfo {
 struct SchemaAttributeInfo {
     std::string name;
     bool required = false;
-    std::string doc;                 // one line, markdown
-    std::vector<std::string> values; // the closed set of values (booleans, enumerations), else empty
+    std::string doc; // one line, markdown
+    std::vector<std::string>
+        values; // the closed set of values (booleans, enumerations), else empty
 };
 
 // Elements allowed inside the element at `path_of_parent` (names from the root down, e.g.
