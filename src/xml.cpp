@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 namespace mil {
@@ -18,14 +19,27 @@ bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-bool is_name_start(char ch) {
-    const auto c = static_cast<unsigned char>(ch);
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || c >= 0x80;
-}
+// Name characters: ASCII letters, '_', ':', and every non-ASCII byte (so UTF-8 names of any
+// script pass); digits, '-' and '.' after the first character.
+struct NameTable {
+    bool start[256] = {};
+    bool rest[256] = {};
+    constexpr NameTable() {
+        for (int c = 0; c < 256; ++c) {
+            const bool s = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+                           c == ':' || c >= 0x80;
+            start[c] = s;
+            rest[c] = s || (c >= '0' && c <= '9') || c == '-' || c == '.';
+        }
+    }
+};
+constexpr NameTable kNames;
 
-bool is_name_char(char ch) {
-    const auto c = static_cast<unsigned char>(ch);
-    return is_name_start(ch) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+inline bool is_name_start(char ch) {
+    return kNames.start[static_cast<unsigned char>(ch)];
+}
+inline bool is_name_char(char ch) {
+    return kNames.rest[static_cast<unsigned char>(ch)];
 }
 
 bool starts_with_at(std::string_view text, std::size_t i, std::string_view s) {
@@ -124,6 +138,7 @@ std::size_t decode_entity(std::string_view text, std::size_t i, std::string& out
 }
 
 std::string decode_value(std::string_view raw) {
+    if (raw.find('&') == npos) return std::string(raw);
     std::string out;
     out.reserve(raw.size());
     for (std::size_t i = 0; i < raw.size();) {
@@ -189,26 +204,30 @@ public:
 
     XmlDocument run() {
         const std::size_t n = text_.size();
+        // Every element has a '<'; most have two (start and end tag).
+        const auto lts = static_cast<std::size_t>(std::count(text_.begin(), text_.end(), '<'));
+        doc_.elements.reserve(lts / 2 + 1);
         std::size_t i = 0;
         while (i < n) {
             if (text_[i] != '<') {
                 i = text_run(i);
                 continue;
             }
-            if (starts_with_at(text_, i, "<!--")) {
+            const char next = i + 1 < n ? text_[i + 1] : '\0';
+            if (next == '/') {
+                i = end_tag(i);
+            } else if (is_name_start(next)) {
+                i = start_tag(i);
+            } else if (next == '!' && starts_with_at(text_, i, "<!--")) {
                 i = skip_to(i, 4, "-->", XmlMarkupKind::Comment);
             } else if (starts_with_at(text_, i, "<![CDATA[")) {
                 i = cdata(i);
             } else if (starts_with_at(text_, i, "<!DOCTYPE")) {
                 i = doctype(i);
-            } else if (starts_with_at(text_, i, "<!")) {
+            } else if (next == '!') {
                 i = bang(i);
-            } else if (starts_with_at(text_, i, "<?")) {
+            } else if (next == '?') {
                 i = pi(i);
-            } else if (i + 1 < n && text_[i + 1] == '/') {
-                i = end_tag(i);
-            } else if (i + 1 < n && is_name_start(text_[i + 1])) {
-                i = start_tag(i);
             } else {
                 // A stray '<' (followed by a space, a digit, the end...): plain text.
                 add_text_char(i);
@@ -378,7 +397,7 @@ private:
         e.closed = closed;
         finish_text(e, f);
         auto it = open_count_.find(name_in_text(e));
-        if (it != open_count_.end() && --it->second == 0) open_count_.erase(it);
+        if (it != open_count_.end() && it->second > 0) --it->second; // zeros are kept
         stack_.pop_back();
     }
 
@@ -390,7 +409,12 @@ private:
         if (lt == npos) lt = text_.size();
         const std::size_t end = gt != npos && gt < lt ? gt + 1 : lt;
         const std::string_view name = text_.substr(name_begin, name_end - name_begin);
-        if (!name.empty() && open_count_.count(name)) {
+        bool open = !stack_.empty() && name_in_text(doc_.elements[stack_.back().element]) == name;
+        if (!open && !name.empty()) {
+            auto it = open_count_.find(name);
+            open = it != open_count_.end() && it->second > 0;
+        }
+        if (open) {
             // Close everything opened after the matching element.
             while (doc_.elements[stack_.back().element].name != name)
                 pop(i, i, false);
@@ -723,6 +747,7 @@ std::optional<XmlSyntaxError> check_strict(std::string_view t) {
             if (depth == 0 && ++roots == 2) return XmlSyntaxError{off(i), "Multiple root elements"};
             std::size_t p = scan_name(i + 1);
             std::vector<std::string_view> names;
+            std::unordered_set<std::string_view> many;
             bool self_closing = false;
             while (p < n) {
                 const char d = t[p];
@@ -741,10 +766,18 @@ std::optional<XmlSyntaxError> check_strict(std::string_view t) {
                 }
                 const std::size_t an = scan_name(p);
                 const std::string_view name = t.substr(p, an - p);
-                if (std::find(names.begin(), names.end(), name) != names.end())
+                // Linear search while the tag is small; a set for tags with many attributes.
+                const bool dup = many.empty()
+                                     ? std::find(names.begin(), names.end(), name) != names.end()
+                                     : many.count(name) > 0;
+                if (dup)
                     return XmlSyntaxError{off(p),
                                           "Duplicate attribute '" + std::string(name) + "'"};
                 names.push_back(name);
+                if (!many.empty())
+                    many.insert(name);
+                else if (names.size() == 16)
+                    many.insert(names.begin(), names.end());
                 p = an;
                 while (p < n && t[p] != '"' && t[p] != '\'')
                     ++p;

@@ -191,3 +191,17 @@ TEST_CASE("real Magento files parse like pugixml parses them") {
     }
     CHECK(files > 0);
 }
+
+TEST_CASE("check_well_formed on a start tag with very many attributes") {
+    std::string text = "<a";
+    for (int k = 0; k < 100000; ++k)
+        text += " a" + std::to_string(k) + "=\"1\"";
+    CHECK_FALSE(check_well_formed(text + "/>").has_value());
+    const std::size_t dup = text.size() + 1;
+    text += " a77=\"2\"/>";
+    const auto err = check_well_formed(text);
+    REQUIRE(err.has_value());
+    CHECK(err->offset == dup);
+    CHECK(err->message == "Duplicate attribute 'a77'");
+    CHECK(parse_xml(text).elements.at(0).attributes.size() == 100001);
+}
