@@ -109,6 +109,27 @@ HeaderResult parse_headers(std::string_view block, std::size_t max_length) {
     return result;
 }
 
+// Where the next message starts inside `body`, when a too long Content-Length made the
+// body swallow it: at a "Content-Length:" inside an invalid body, or at a tail that begins
+// that header when the part before it is valid JSON. npos when the body looks whole.
+std::size_t swallowed_header(std::string_view body) {
+    std::size_t at = find_content_length(body, 1);
+    bool maybe_tail = false;
+    constexpr std::string_view needle = "content-length:";
+    for (std::size_t k = 1; k < needle.size() && k < body.size() && !maybe_tail; ++k)
+        maybe_tail = iequals(body.substr(body.size() - k), needle.substr(0, k));
+    if (at == std::string_view::npos && !maybe_tail) return std::string_view::npos;
+    if (nlohmann::json::accept(body)) return std::string_view::npos;
+    if (at != std::string_view::npos) return at;
+    for (std::size_t k = 1; k < needle.size() && k < body.size(); ++k) {
+        std::size_t start = body.size() - k;
+        if (iequals(body.substr(start), needle.substr(0, k)) &&
+            nlohmann::json::accept(body.substr(0, start)))
+            return start;
+    }
+    return std::string_view::npos;
+}
+
 ReadItem framing_error(std::string text) {
     return {ReadItem::Kind::FramingError, std::move(text)};
 }
@@ -149,8 +170,8 @@ std::optional<ReadItem> MessageReader::next() {
             body_length_.reset();
             std::string_view body = data.substr(0, length);
             // A lying (too long) Content-Length swallows the start of the next message.
-            std::size_t cut = find_content_length(body, 1);
-            if (cut != std::string_view::npos && !nlohmann::json::accept(body)) {
+            std::size_t cut = swallowed_header(body);
+            if (cut != std::string_view::npos) {
                 std::string head(body.substr(0, cut));
                 consume(cut); // the rest is read again as a header block
                 return ReadItem{ReadItem::Kind::Message, std::move(head)};
