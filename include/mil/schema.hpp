@@ -82,8 +82,8 @@ struct SchemaAttributeInfo {
     std::string name;
     bool required = false;
     std::string doc; // one line, markdown
-    std::vector<std::string>
-        values; // the closed set of values (booleans, enumerations), else empty
+    // The closed set of values (booleans, enumerations); empty when any value may be typed.
+    std::vector<std::string> values;
 };
 
 // Elements allowed inside the element at `path_of_parent` (names from the root down, e.g.
