@@ -876,6 +876,7 @@ CursorContext in_start_tag(const XmlDocument& doc, std::string_view text, std::u
     c.token = {o, o};
     if (o <= e.name_range.end) {
         c.kind = CursorKind::ElementName;
+        c.element = e.parent;
         c.path = doc.path(e.parent);
         set_token(c, text, e.name_range, o);
         return c;

@@ -2,8 +2,10 @@
 //
 // parse_xml() never fails: it builds an element tree with exact byte ranges from whatever
 // text it is given (a file being typed, a truncated file, binary junk), recovering the way
-// an editor user expects (an unclosed element ends where its parent ends, a stray end tag is
-// skipped, an unterminated attribute value ends at the end of its line or at '<').
+// an editor user expects (an unclosed element ends where its parent ends: at the '<' of the
+// end tag that closed an ancestor, or at the end of the text; a stray end tag is skipped; an
+// unterminated attribute value ends at the end of its line or at '<'; a start tag cut off by
+// '<' or the end of the text has no content, so it does not adopt the elements after it).
 // check_well_formed() asks pugixml whether the text is well-formed XML, for the
 // `xml-syntax` diagnostic. locate() answers "what is at this offset" for completion and hover.
 #pragma once
@@ -36,7 +38,7 @@ struct XmlElement {
     Range start_tag; // from '<' to just after '>' of the start tag (or where it stopped)
     Range content;   // between the start tag and the end tag (empty for self-closing)
     bool self_closing = false;
-    bool closed = false; // self-closing or a matching end tag was found
+    bool closed = false;              // self-closing or a matching end tag was found
     bool start_tag_terminated = true; // the start tag ended with '>' or '/>'
     std::vector<XmlAttribute> attributes;
     std::uint32_t parent = kNoNode;
@@ -97,11 +99,14 @@ enum class CursorKind {
 
 struct CursorContext {
     CursorKind kind = CursorKind::None;
-    std::uint32_t element = kNoNode; // the element the cursor is in (its start tag or its content)
-    std::vector<std::string> path;   // names from root to `element` inclusive; for ElementName the
-                                     // path of the parent in which the new element is typed
-    std::string
-        attribute; // attribute name for AttributeValue (and the partial name for AttributeName)
+    // The element the cursor is in (its start tag or its content); for ElementName, the parent
+    // in which the new element is typed (kNoNode at the top level).
+    std::uint32_t element = kNoNode;
+    // Names from the root to `element` inclusive (always doc.path(element)); for ElementName
+    // the path of the parent in which the new element is typed.
+    std::vector<std::string> path;
+    // Attribute name for AttributeValue (and the partial name for AttributeName).
+    std::string attribute;
     std::string prefix; // what is typed from the start of the token to the cursor
     Range token; // the whole token under the cursor (value between quotes, name, trimmed text)
     std::vector<std::string> present_attributes; // attributes already in the start tag
