@@ -56,8 +56,9 @@ void check(const Expect& x) {
     if (x.token.empty()) CHECK(ctx.token.begin == c.offset);
     CHECK(ctx.token.touches(c.offset));
     CHECK(ctx.present_attributes == x.present);
-    if (!x.path.empty() && ctx.kind != CursorKind::ElementName)
-        CHECK((ctx.element != kNoNode && doc.elements[ctx.element].name == x.path.back()));
+    CHECK(ctx.path == doc.path(ctx.element));
+    // For ElementName, `element` is the parent in which the new element is typed.
+    if (ctx.kind == CursorKind::ElementName && x.path.empty()) CHECK(ctx.element == kNoNode);
 }
 
 } // namespace

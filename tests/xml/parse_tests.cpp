@@ -503,6 +503,7 @@ TEST_CASE("random token soup never breaks the invariants") {
             REQUIRE(c.token.touches(o));
             if (c.kind == CursorKind::None) REQUIRE(c.token.empty());
             if (c.element != kNoNode) REQUIRE(c.element < doc.elements.size());
+            REQUIRE(c.path == doc.path(c.element));
         }
         (void)check_well_formed(text);
     }
