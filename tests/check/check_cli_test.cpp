@@ -1,0 +1,615 @@
+// The check command end to end: the real binary on fixture trees written for these tests.
+#include "check_support.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+
+#include <algorithm>
+#include <regex>
+#include <set>
+
+using nlohmann::json;
+using namespace mil::test;
+
+namespace {
+
+json run_json(const std::vector<std::string>& args, int* code = nullptr,
+              const std::string& cwd = "") {
+    std::vector<std::string> all = {"--format", "json"};
+    all.insert(all.end(), args.begin(), args.end());
+    RunResult r = run_check(all, cwd);
+    INFO(r.err);
+    if (code) *code = r.code;
+    REQUIRE((r.code == 0 || r.code == 1));
+    return json::parse(r.out);
+}
+
+std::vector<json> with_code(const json& findings, const std::string& code) {
+    std::vector<json> out;
+    for (const auto& f : findings)
+        if (f.at("code") == code) out.push_back(f);
+    return out;
+}
+
+bool any_path_contains(const json& findings, const std::string& part) {
+    return std::any_of(findings.begin(), findings.end(), [&](const json& f) {
+        return f.at("path").get<std::string>().find(part) != std::string::npos;
+    });
+}
+
+int rank(const std::string& severity) {
+    if (severity == "error") return 1;
+    if (severity == "warning") return 2;
+    if (severity == "info") return 3;
+    return 4;
+}
+
+const std::string kBroken = "app/code/Acme/Broken/etc/integration.xml";
+
+} // namespace
+
+TEST_CASE("check --help prints the usage on stdout and exits 0") {
+    RunResult r = run_check({"--help"});
+    CHECK(r.code == 0);
+    CHECK(r.out.find("Usage: magento-integration-ls check") != std::string::npos);
+    CHECK(r.out.find("--fail-on") != std::string::npos);
+}
+
+TEST_CASE("usage mistakes and missing paths exit 2 with a message on stderr") {
+    SECTION("unknown option") {
+        RunResult r = run_check({"--frobnicate", tree()});
+        CHECK(r.code == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err.find("unknown option '--frobnicate'") != std::string::npos);
+    }
+    SECTION("unknown format") {
+        RunResult r = run_check({"--format", "yaml", tree()});
+        CHECK(r.code == 2);
+        CHECK(r.err.find("unknown format 'yaml'") != std::string::npos);
+    }
+    SECTION("bad --fail-on level") {
+        RunResult r = run_check({"--fail-on=fatal", tree()});
+        CHECK(r.code == 2);
+        CHECK(r.err.find("fatal") != std::string::npos);
+    }
+    SECTION("option without its value") {
+        RunResult r = run_check({tree(), "--format"});
+        CHECK(r.code == 2);
+        CHECK(r.err.find("--format needs a value") != std::string::npos);
+    }
+    SECTION("missing path") {
+        RunResult r = run_check({fixture("no-such-folder")});
+        CHECK(r.code == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err.find("no-such-folder") != std::string::npos);
+    }
+    SECTION("--root that is not a folder") {
+        RunResult r = run_check({"--root", fixture("no-such-folder"), tree()});
+        CHECK(r.code == 2);
+    }
+    SECTION("--output in a folder that does not exist") {
+        RunResult r = run_check({"--output", fixture("no-such-folder/report.txt"), tree()});
+        CHECK(r.code == 2);
+        CHECK(r.err.find("report.txt") != std::string::npos);
+    }
+}
+
+TEST_CASE("a clean module inside a tree exits 0 with nothing on stdout") {
+    RunResult r = run_check({tree() + "/app/code/Acme/Good"});
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    CHECK(r.out.empty());
+    CHECK(r.err.find("no problems") != std::string::npos);
+}
+
+TEST_CASE("text output reads like a compiler's, with a summary on stderr") {
+    RunResult r = run_check({tree()});
+    INFO(r.err);
+    REQUIRE(r.code == 1);
+    std::regex line_re(
+        R"(^([^:\s][^:]*):(\d+):(\d+): (error|warning|info|hint): (.+) \[([a-z-]+)\]$)");
+    std::set<std::string> codes;
+    std::size_t lines = 0;
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("    ", 0) == 0) continue; // related locations, indented
+        std::smatch m;
+        INFO(line);
+        REQUIRE(std::regex_match(line, m, line_re));
+        CHECK(m[1].str().front() != '/');
+        codes.insert(m[6]);
+        ++lines;
+    }
+    CHECK(lines > 0);
+    CHECK(r.out.find('\x1b') == std::string::npos); // not a TTY: no colours
+    for (const char* code : {"unknown-resource", "missing-parent", "insecure-url",
+                             "duplicate-resource", "xml-syntax", "deprecated-integration-config"})
+        CHECK(codes.count(code) == 1);
+
+    std::string text = read_all(tree() + "/" + kBroken);
+    TextPos p = position_of(text, "Acme_Nowhere::missing");
+    CHECK(r.out.find(kBroken + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) +
+                     ": error: ") != std::string::npos);
+
+    std::regex summary_re(
+        R"((\d+) errors?, (\d+) warnings?(, \d+ infos?)?(, \d+ hints?)? in (\d+) files? \((\d+) files? checked\))");
+    std::smatch m;
+    REQUIRE(std::regex_search(r.err, m, summary_re));
+    CHECK(std::stoi(m[1]) >= 2);
+    CHECK(std::stoi(m[2]) >= 3);
+}
+
+TEST_CASE("json output: 1-based positions, UTF-16 columns, related locations, sorted") {
+    int code = 0;
+    json findings = run_json({tree()}, &code);
+    CHECK(code == 1);
+    REQUIRE(findings.is_array());
+    REQUIRE(!findings.empty());
+    for (const auto& f : findings) {
+        for (const char* key : {"path", "line", "column", "endLine", "endColumn", "severity",
+                                "code", "message", "related"})
+            CHECK(f.contains(key));
+        CHECK(f["line"].get<int>() >= 1);
+        CHECK(f["column"].get<int>() >= 1);
+        CHECK(f["related"].is_array());
+        CHECK(f["path"].get<std::string>().front() != '/');
+    }
+    for (std::size_t i = 1; i < findings.size(); ++i) {
+        const json &a = findings[i - 1], &b = findings[i];
+        auto ka = std::make_tuple(a["path"].get<std::string>(), a["line"].get<int>(),
+                                  a["column"].get<int>(), a["code"].get<std::string>());
+        auto kb = std::make_tuple(b["path"].get<std::string>(), b["line"].get<int>(),
+                                  b["column"].get<int>(), b["code"].get<std::string>());
+        CHECK(ka <= kb);
+    }
+
+    // The unknown resource follows "<!-- Ünïcödé 🚀 -->" on its line: its column counts
+    // UTF-16 code units (the rocket is two), not bytes.
+    std::string text = read_all(tree() + "/" + kBroken);
+    TextPos p = position_of(text, "Acme_Nowhere::missing");
+    auto unknown = with_code(findings, "unknown-resource");
+    auto it = std::find_if(unknown.begin(), unknown.end(),
+                           [&](const json& f) { return f["path"] == kBroken; });
+    REQUIRE(it != unknown.end());
+    CHECK((*it)["severity"] == "error");
+    CHECK((*it)["line"] == p.line);
+    CHECK((*it)["column"] == p.column);
+    CHECK((*it)["endLine"] == p.line);
+    CHECK((*it)["endColumn"] == p.column + std::string("Acme_Nowhere::missing").size());
+
+    // Duplicates point at the other listing.
+    auto dups = with_code(findings, "duplicate-resource");
+    REQUIRE(!dups.empty());
+    bool has_related = std::any_of(dups.begin(), dups.end(), [](const json& f) {
+        return !f["related"].empty() && f["related"][0]["path"] == kBroken;
+    });
+    CHECK(has_related);
+}
+
+TEST_CASE("sarif output has every field SARIF 2.1.0 requires and consistent rules") {
+    RunResult r = run_check({"--format", "sarif", tree()});
+    REQUIRE(r.code == 1);
+    json s = json::parse(r.out);
+    CHECK(s["version"] == "2.1.0");
+    CHECK(s["$schema"].get<std::string>().find("sarif") != std::string::npos);
+    REQUIRE(s["runs"].size() == 1);
+    const json& run = s["runs"][0];
+    CHECK(run["columnKind"] == "utf16CodeUnits");
+    const json& driver = run["tool"]["driver"];
+    CHECK(driver["name"] == "magento-integration-ls");
+    CHECK(!driver["version"].get<std::string>().empty());
+    CHECK((!driver.contains("informationUri") || driver["informationUri"].is_string()));
+    const json& rules = driver["rules"];
+    REQUIRE(rules.is_array());
+    std::set<std::string> ids;
+    for (const auto& rule : rules) {
+        std::string id = rule["id"];
+        CHECK(ids.insert(id).second);
+        CHECK(!rule["shortDescription"]["text"].get<std::string>().empty());
+        CHECK(!rule["fullDescription"]["text"].get<std::string>().empty());
+        CHECK(!rule["help"]["text"].get<std::string>().empty());
+        CHECK(!rule["help"]["markdown"].get<std::string>().empty());
+        std::string level = rule["defaultConfiguration"]["level"];
+        CHECK((level == "error" || level == "warning" || level == "note"));
+    }
+    const json& results = run["results"];
+    REQUIRE(!results.empty());
+    std::set<std::string> fingerprints;
+    for (const auto& res : results) {
+        std::string id = res["ruleId"];
+        std::size_t index = res["ruleIndex"];
+        REQUIRE(index < rules.size());
+        CHECK(rules[index]["id"] == id);
+        std::string level = res["level"];
+        CHECK((level == "error" || level == "warning" || level == "note"));
+        CHECK(!res["message"]["text"].get<std::string>().empty());
+        REQUIRE(res["locations"].size() == 1);
+        const json& phys = res["locations"][0]["physicalLocation"];
+        std::string uri = phys["artifactLocation"]["uri"];
+        CHECK(uri.front() != '/');
+        CHECK(uri.find("file:") == std::string::npos);
+        CHECK(phys["artifactLocation"]["uriBaseId"] == "%SRCROOT%");
+        const json& region = phys["region"];
+        CHECK(region["startLine"].get<int>() >= 1);
+        CHECK(region["startColumn"].get<int>() >= 1);
+        CHECK(region["endLine"].get<int>() >= region["startLine"].get<int>());
+        if (region["endLine"] == region["startLine"])
+            CHECK(region["endColumn"].get<int>() >= region["startColumn"].get<int>());
+        for (const auto& rel : res.value("relatedLocations", json::array()))
+            CHECK(rel.contains("message"));
+        REQUIRE(res["partialFingerprints"].is_object());
+        REQUIRE(res["partialFingerprints"].size() == 1);
+        std::string fp = res["partialFingerprints"].begin().value();
+        CHECK(fingerprints.insert(fp).second);
+    }
+    // Every code of the design's catalogue is described.
+    for (const char* code :
+         {"xml-syntax", "schema", "unknown-resource", "missing-parent", "duplicate-resource",
+          "integration-name-mismatch", "integration-missing-email", "duplicate-integration",
+          "insecure-url", "missing-integration-sequence", "deprecated-integration-config",
+          "acl-duplicate-id", "acl-missing-title", "acl-orphan-branch", "module-name-mismatch",
+          "composer-module", "unknown-module"})
+        CHECK(ids.count(code) == 1);
+}
+
+TEST_CASE("sarif fingerprints do not change when lines move") {
+    TempDir tmp;
+    copy_tree(tree(), tmp.path("tree"));
+    RunResult before = run_check({"--format", "sarif", tmp.path("tree")});
+    std::string file = tmp.path("tree/" + kBroken);
+    std::string text = read_all(file);
+    // Insert two comment lines after the XML declaration.
+    auto nl = text.find('\n');
+    write_all(file,
+              text.substr(0, nl + 1) + "<!-- moved -->\n<!-- down -->\n" + text.substr(nl + 1));
+    RunResult after = run_check({"--format", "sarif", tmp.path("tree")});
+    REQUIRE(before.code == 1);
+    REQUIRE(after.code == 1);
+    auto prints = [](const std::string& out) {
+        std::map<std::string, int> m; // fingerprint -> start line
+        json s = json::parse(out);
+        for (const auto& res : s["runs"][0]["results"])
+            m[res["partialFingerprints"].begin().value().get<std::string>()] =
+                res["locations"][0]["physicalLocation"]["region"]["startLine"].get<int>();
+        return m;
+    };
+    auto a = prints(before.out), b = prints(after.out);
+    REQUIRE(a.size() == b.size());
+    bool moved = false;
+    for (const auto& [fp, line] : a) {
+        REQUIRE(b.count(fp) == 1);
+        if (b[fp] != line) moved = true;
+    }
+    CHECK(moved);
+}
+
+TEST_CASE("github output: workflow commands with escaped properties and messages") {
+    RunResult r = run_check({"--format", "github", tree()});
+    REQUIRE(r.code == 1);
+    std::regex re(
+        R"(^::(error|warning|notice) file=([^,:]+),line=(\d+),endLine=(\d+),col=(\d+),endColumn=(\d+),title=([^,:]+)::(.*)$)");
+    std::istringstream in(r.out);
+    std::size_t n = 0;
+    bool saw_error = false, saw_warning = false, saw_notice = false;
+    for (std::string line; std::getline(in, line);) {
+        std::smatch m;
+        INFO(line);
+        REQUIRE(std::regex_match(line, m, re));
+        CHECK(m[8].str().find('\r') == std::string::npos);
+        saw_error |= m[1] == "error";
+        saw_warning |= m[1] == "warning";
+        saw_notice |= m[1] == "notice";
+        ++n;
+    }
+    CHECK(n > 0);
+    CHECK(saw_error);
+    CHECK(saw_warning);
+    CHECK(saw_notice); // the legacy files give a hint
+    CHECK(r.out.find("file=" + kBroken + ",") != std::string::npos);
+}
+
+TEST_CASE("checkstyle output is well-formed XML with one file element per path") {
+    RunResult r = run_check({"--format", "checkstyle", tree()});
+    REQUIRE(r.code == 1);
+    pugi::xml_document doc;
+    pugi::xml_parse_result parsed = doc.load_string(r.out.c_str());
+    INFO(parsed.description());
+    REQUIRE(parsed);
+    pugi::xml_node root = doc.child("checkstyle");
+    REQUIRE(root);
+    std::set<std::string> names;
+    std::size_t errors = 0;
+    for (pugi::xml_node file : root.children("file")) {
+        std::string name = file.attribute("name").value();
+        CHECK(names.insert(name).second);
+        CHECK(name.front() != '/');
+        for (pugi::xml_node e : file.children("error")) {
+            CHECK(e.attribute("line").as_int() >= 1);
+            std::string sev = e.attribute("severity").value();
+            CHECK((sev == "error" || sev == "warning" || sev == "info"));
+            CHECK(std::string(e.attribute("source").value()).rfind("magento-integration-ls.", 0) ==
+                  0);
+            CHECK(!std::string(e.attribute("message").value()).empty());
+            ++errors;
+        }
+    }
+    CHECK(names.count(kBroken) == 1);
+    CHECK(errors > 0);
+}
+
+TEST_CASE("gitlab output: code quality issues with unique fingerprints") {
+    RunResult r = run_check({"--format", "gitlab", tree()});
+    REQUIRE(r.code == 1);
+    json issues = json::parse(r.out);
+    REQUIRE(issues.is_array());
+    REQUIRE(!issues.empty());
+    std::set<std::string> fps;
+    for (const auto& i : issues) {
+        CHECK(!i["description"].get<std::string>().empty());
+        CHECK(!i["check_name"].get<std::string>().empty());
+        CHECK(fps.insert(i["fingerprint"].get<std::string>()).second);
+        std::string sev = i["severity"];
+        CHECK((sev == "blocker" || sev == "critical" || sev == "major" || sev == "minor" ||
+               sev == "info"));
+        CHECK(i["location"]["path"].get<std::string>().front() != '/');
+        CHECK(i["location"]["lines"]["begin"].get<int>() >= 1);
+    }
+}
+
+TEST_CASE("--fail-on sets the threshold of exit code 1") {
+    std::string warn = tree() + "/app/code/Acme/Warn";
+    std::string legacy = tree() + "/app/code/Acme/Legacy";
+    json wf = run_json({warn});
+    json lf = run_json({legacy});
+    REQUIRE(!with_code(wf, "insecure-url").empty());
+    REQUIRE(!with_code(lf, "deprecated-integration-config").empty());
+    auto worst = [](const json& fs) {
+        int w = 5;
+        for (const auto& f : fs)
+            w = std::min(w, rank(f["severity"]));
+        return w;
+    };
+    // Each module's exit code follows its worst finding, level by level.
+    for (const auto& [path, fs] : {std::pair{warn, wf}, std::pair{legacy, lf}}) {
+        int w = worst(fs);
+        for (const auto& [level, r] :
+             {std::pair{"error", 1}, {"warning", 2}, {"info", 3}, {"hint", 4}}) {
+            INFO(path << " --fail-on " << level);
+            CHECK(run_check({"--fail-on", level, path}).code == (w <= r ? 1 : 0));
+        }
+        CHECK(run_check({"--fail-on", "never", path}).code == 0);
+    }
+    CHECK(worst(wf) == 2); // warnings only: the default threshold passes
+    CHECK(run_check({warn}).code == 0);
+    CHECK(run_check({"--fail-on", "never", tree()}).code == 0);
+    CHECK(run_check({tree()}).code == 1);
+}
+
+TEST_CASE("the settings file overrides severities, turns codes off and excludes paths") {
+    TempDir tmp;
+    copy_tree(tree(), tmp.path("tree"));
+    std::string root = tmp.path("tree");
+    std::string cfg = root + "/.magento-integration-ls.json";
+
+    SECTION("a severity override raises a warning to an error") {
+        write_all(cfg, R"({"severity": {"insecure-url": "error"}})");
+        int code = 0;
+        json fs = run_json({root + "/app/code/Acme/Warn"}, &code);
+        // The root is the checked folder: its settings file is not at the tree's root.
+        CHECK(with_code(fs, "insecure-url").at(0)["severity"] == "warning");
+        fs = run_json({root}, &code);
+        auto urls = with_code(fs, "insecure-url");
+        REQUIRE(!urls.empty());
+        for (const auto& f : urls)
+            CHECK(f["severity"] == "error");
+        RunResult r = run_check({"--root", root, root + "/app/code/Acme/Warn"});
+        CHECK(r.code == 1);
+    }
+    SECTION("off removes the code") {
+        write_all(cfg, R"({"severity": {"insecure-url": "off", "missing-parent": "hint"}})");
+        json fs = run_json({root});
+        CHECK(with_code(fs, "insecure-url").empty());
+        auto parents = with_code(fs, "missing-parent");
+        REQUIRE(!parents.empty());
+        for (const auto& f : parents)
+            CHECK(f["severity"] == "hint");
+    }
+    SECTION("--config names another file") {
+        std::string other = tmp.path("settings.json");
+        write_all(other, R"({"severity": {"insecure-url": "off"}})");
+        json fs = run_json({"--config", other, root});
+        CHECK(with_code(fs, "insecure-url").empty());
+        CHECK(!with_code(fs, "unknown-resource").empty());
+    }
+    SECTION("exclude globs") {
+        json all = run_json({root});
+        REQUIRE(any_path_contains(all, "Acme/Broken/"));
+        REQUIRE(any_path_contains(all, "webapi.xml"));
+        write_all(cfg, R"({"exclude": ["app/code/Acme/Broken/**"]})");
+        json fs = run_json({root});
+        CHECK(!any_path_contains(fs, "Acme/Broken/"));
+        CHECK(any_path_contains(fs, "Acme/Warn/"));
+        write_all(cfg, R"({"exclude": ["**/*api.xml"]})");
+        fs = run_json({root});
+        CHECK(!any_path_contains(fs, "webapi.xml"));
+        CHECK(!any_path_contains(fs, "integration/api.xml"));
+        CHECK(any_path_contains(fs, "Acme/Broken/etc/integration.xml"));
+        write_all(cfg, R"({"exclude": ["app/code/*/Warn"]})");
+        fs = run_json({root});
+        CHECK(!any_path_contains(fs, "Acme/Warn/"));
+        CHECK(any_path_contains(fs, "Acme/Broken/"));
+    }
+    SECTION("unknown codes are accepted with a warning") {
+        write_all(cfg, R"({"severity": {"no-such-rule": "off"}})");
+        RunResult r = run_check({root});
+        CHECK(r.code == 1);
+        CHECK(r.err.find("no-such-rule") != std::string::npos);
+    }
+}
+
+TEST_CASE("a bad settings file exits 2 naming the file and the position") {
+    TempDir tmp;
+    copy_tree(tree() + "/app/code/Acme/Warn", tmp.path("mod"));
+    std::string cfg = tmp.path("mod/.magento-integration-ls.json");
+
+    SECTION("invalid JSON") {
+        write_all(cfg, "{\n  \"severity\": {\n    \"insecure-url\": \"error\",\n  }\n}\n");
+        RunResult r = run_check({tmp.path("mod")});
+        CHECK(r.code == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err.find(cfg + ":4:3:") != std::string::npos);
+    }
+    SECTION("unknown severity") {
+        write_all(cfg, "{\"severity\": {\"insecure-url\": \"fatal\"}}");
+        RunResult r = run_check({tmp.path("mod")});
+        CHECK(r.code == 2);
+        CHECK(r.err.find(cfg + ":1:31:") != std::string::npos);
+        CHECK(r.err.find("fatal") != std::string::npos);
+    }
+    SECTION("wrong type of exclude") {
+        write_all(cfg, "{\"exclude\": \"vendor/**\"}");
+        RunResult r = run_check({tmp.path("mod")});
+        CHECK(r.code == 2);
+        CHECK(r.err.find(cfg + ":1:13:") != std::string::npos);
+    }
+    SECTION("--config that does not exist") {
+        RunResult r = run_check({"--config", tmp.path("missing.json"), tmp.path("mod")});
+        CHECK(r.code == 2);
+        CHECK(r.err.find("missing.json") != std::string::npos);
+    }
+}
+
+TEST_CASE("paths in the output are relative to the root") {
+    SECTION("default root: the checked folder") {
+        json fs = run_json({tree()});
+        CHECK(any_path_contains(fs, kBroken));
+        for (const auto& f : fs)
+            CHECK(f["path"].get<std::string>().rfind("app/code/", 0) == 0);
+    }
+    SECTION("--root") {
+        json fs = run_json({"--root", fixture(""), tree()});
+        for (const auto& f : fs)
+            CHECK(f["path"].get<std::string>().rfind("tree/app/code/", 0) == 0);
+    }
+    SECTION("several paths: the current directory") {
+        json fs = run_json({"tree/app/code/Acme/Warn", "tree/app/code/Acme/Legacy"}, nullptr,
+                           fixture(""));
+        REQUIRE(!fs.empty());
+        CHECK(any_path_contains(fs, "tree/app/code/Acme/Warn/etc/integration.xml"));
+        CHECK(any_path_contains(fs, "tree/app/code/Acme/Legacy/etc/integration/"));
+        for (const auto& f : fs)
+            CHECK(f["path"].get<std::string>().rfind("tree/app/code/Acme/", 0) == 0);
+    }
+    SECTION("default path: the current directory") {
+        json fs = run_json({}, nullptr, tree() + "/app/code/Acme/Warn");
+        REQUIRE(!fs.empty());
+        CHECK(fs[0]["path"] == "etc/integration.xml");
+    }
+}
+
+TEST_CASE("two runs give the same bytes in every format") {
+    for (const char* format : {"text", "json", "sarif", "github", "checkstyle", "gitlab"}) {
+        INFO(format);
+        RunResult a = run_check({"--format", format, tree()});
+        RunResult b = run_check({"--format", format, tree()});
+        CHECK(a.code == 1);
+        CHECK(a.out == b.out);
+        CHECK(!a.out.empty());
+    }
+}
+
+TEST_CASE("--output writes the report to a file and nothing to stdout") {
+    TempDir tmp;
+    std::string file = tmp.path("report.sarif");
+    RunResult r = run_check({"--format", "sarif", "--output", file, tree()});
+    CHECK(r.code == 1);
+    CHECK(r.out.empty());
+    CHECK(json::parse(read_all(file))["version"] == "2.1.0");
+    RunResult same = run_check({"--format", "sarif", tree()});
+    CHECK(read_all(file) == same.out);
+}
+
+TEST_CASE("a single file inside a tree is checked against the whole tree") {
+    json fs = run_json({tree() + "/" + kBroken});
+    REQUIRE(!fs.empty());
+    for (const auto& f : fs)
+        CHECK(f["path"] == kBroken); // relative to the Magento root, that file only
+    // Magento_Sales::sales_order is declared by another module's acl.xml: known, but its
+    // ancestors are missing from the integration.
+    for (const auto& f : with_code(fs, "unknown-resource"))
+        CHECK(f["message"].get<std::string>().find("Magento_Sales::sales_order") ==
+              std::string::npos);
+    CHECK(!with_code(fs, "missing-parent").empty());
+    CHECK(!with_code(fs, "unknown-resource").empty());
+}
+
+TEST_CASE("a standalone module folder is checked on its own") {
+    int code = 0;
+    json fs = run_json({fixture("standalone")}, &code);
+    CHECK(code == 1);
+    auto urls = with_code(fs, "insecure-url");
+    REQUIRE(urls.size() == 1);
+    CHECK(urls[0]["path"] == "etc/integration.xml");
+    auto unknown = with_code(fs, "unknown-resource");
+    REQUIRE(!unknown.empty());
+    std::string text = read_all(fixture("standalone/etc/integration.xml"));
+    TextPos typo = position_of(text, "Acme_Standalone::typo");
+    bool flagged_typo = false;
+    for (const auto& f : unknown) {
+        // The module's own ids are known from its acl.xml.
+        CHECK(f["message"].get<std::string>().find("Acme_Standalone::sync") == std::string::npos);
+        if (f["line"] == typo.line && f["column"] == typo.column) flagged_typo = true;
+    }
+    CHECK(flagged_typo);
+}
+
+TEST_CASE("the bundled example tree shows its mistakes") {
+    int code = 0;
+    json fs = run_json({std::string(MIL_SOURCE_DIR) + "/data/example"}, &code);
+    CHECK(code == 1);
+    CHECK(!with_code(fs, "unknown-resource").empty());
+    CHECK(!with_code(fs, "missing-parent").empty());
+    CHECK(!with_code(fs, "insecure-url").empty());
+    CHECK(any_path_contains(fs, "app/code/Acme/Connector/etc/integration.xml"));
+}
+
+TEST_CASE("odd inputs: empty folders, files the checker does not read, unreadable files") {
+    TempDir tmp;
+    SECTION("a folder without modules") {
+        write_all(tmp.path("empty/readme.txt"), "nothing here\n");
+        RunResult r = run_check({tmp.path("empty")});
+        CHECK(r.code == 0);
+        CHECK(r.out.empty());
+        CHECK(r.err.find("no Magento module found") != std::string::npos);
+    }
+    SECTION("a file of no kind the checker reads") {
+        RunResult r = run_check({tree() + "/app/etc/di.xml"});
+        CHECK(r.code == 0);
+        CHECK(r.err.find("not a file the checker reads") != std::string::npos);
+    }
+    SECTION("an unreadable file given on the command line") {
+        if (::geteuid() == 0) return; // root reads everything
+        copy_tree(tree() + "/app/code/Acme/Warn", tmp.path("mod"));
+        std::string f = tmp.path("mod/etc/integration.xml");
+        fs::permissions(f, fs::perms::none);
+        RunResult r = run_check({f});
+        CHECK(r.code == 2);
+        CHECK(r.err.find("integration.xml") != std::string::npos);
+        // Checked as a folder, the unreadable file is a warning; the rest is still read.
+        RunResult folder = run_check({tmp.path("mod")});
+        CHECK(folder.code != 2);
+        CHECK(folder.err.find("warning") != std::string::npos);
+        fs::permissions(f, fs::perms::owner_all);
+    }
+    SECTION("broken XML and binary junk do not crash the checker") {
+        copy_tree(tree() + "/app/code/Acme/Warn", tmp.path("mod"));
+        write_all(tmp.path("mod/etc/integration.xml"),
+                  std::string("<config><integration name=\"\xff\xfe\x01\"><email>") +
+                      std::string(3, '\0') + "<<<&&");
+        RunResult r = run_check({"--format", "sarif", tmp.path("mod")});
+        CHECK(r.code == 1);
+        json s = json::parse(r.out); // valid JSON even with invalid UTF-8 in the input
+        CHECK(!s["runs"][0]["results"].empty());
+    }
+}
