@@ -19,10 +19,15 @@ if (!fs.existsSync(path.join(here, 'node_modules', 'vscode-languageserver-protoc
     console.log(`SKIP: ${path.join(here, 'node_modules')} is missing; run scripts/setup-node-deps.sh`);
     process.exit(SKIP);
 }
-const serverPath = process.argv[2] ?? process.env.MAGENTO_LS_SERVER;
-if (!serverPath) {
+const serverArg = process.argv[2] ?? process.env.MAGENTO_LS_SERVER;
+if (!serverArg) {
     console.error('usage: node e2e.test.mjs /path/to/magento-integration-ls (or set MAGENTO_LS_SERVER)');
     process.exit(2);
+}
+const serverPath = path.resolve(serverArg); // the server runs in the temp tree
+if (!fs.existsSync(serverPath)) {
+    console.error(`no server at ${serverPath}`);
+    process.exit(1);
 }
 const { LspSession, applyEdits, editsFor, offsetAt, positionAt } = await import('./lsp-session.mjs');
 

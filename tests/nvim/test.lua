@@ -311,7 +311,12 @@ check('one client per root: same root reuses it, another root gets its own', fun
   end), 'no client for the lone module; clients: %s', vim.inspect(mil.clients()))
   expect(lone_id ~= client_id, 'the lone module shares the Magento root client')
   vim.cmd('edit ' .. vim.fn.fnameescape(root .. '/app/etc/di.xml'))
-  expect(#vim.lsp.get_active_clients() == 2, 'opening di.xml changed the clients: %d', #vim.lsp.get_active_clients())
+  local di_buf = vim.api.nvim_get_current_buf()
+  local running = mil.clients()
+  expect(vim.tbl_count(running) == 2, 'want one client per root, got %s', vim.inspect(running))
+  for _, id in pairs(running) do
+    expect(not vim.lsp.buf_is_attached(di_buf, id), 'di.xml is not a served file but got attached')
+  end
 end)
 
 check('stopping the clients ends the servers with exit code 0', function()
