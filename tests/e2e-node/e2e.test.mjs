@@ -51,7 +51,8 @@ const integrationUri = uriOf(integrationFile);
 }
 
 const doc = { uri: integrationUri, version: 1, text: fs.readFileSync(integrationFile, 'utf8') };
-const settings = { severity: {}, completion: { insertParents: true } };
+// As the VS Code extension sends them (initializationOptions and workspace/configuration).
+const settings = { severity: { 'insecure-url': 'off' }, completion: { insertParents: true } };
 let session;
 let initResult;
 
@@ -135,6 +136,23 @@ test('diagnostics: missing-parent names the ancestors the integration leaves out
     assert.match(text, /Magento_Sales::actions(?![\w])/);
     for (const d of missing) assert.equal(d.severity, 2, `missing-parent should be a warning: ${d.message}`);
     assert.ok(!missing.some((d) => d.message.includes('Magento_Log::online')), 'an unknown id has no known parents');
+});
+
+test('settings: a severity "off" in initializationOptions silences that code', async () => {
+    // The example's endpoint_url is http://, which insecure-url would report.
+    const diags = await session.waitForDiagnostics(doc.uri, (ds) => ds.some(isUnknownLog));
+    assert.deepEqual(diags.filter((d) => d.code === 'insecure-url'), []);
+});
+
+test('settings: a change sent as VS Code does reaches the server', async () => {
+    session.settings = { severity: { 'insecure-url': 'off', 'missing-parent': 'error' }, completion: { insertParents: true } };
+    await session.notify('workspace/didChangeConfiguration', { settings: { magentoIntegration: session.settings } });
+    const raised = (ds) => ds.some((d) => d.code === 'missing-parent') && ds.filter((d) => d.code === 'missing-parent').every((d) => d.severity === 1);
+    await session.waitForDiagnostics(doc.uri, raised);
+    // Back to the defaults for the tests below.
+    session.settings = settings;
+    await session.notify('workspace/didChangeConfiguration', { settings: { magentoIntegration: settings } });
+    await session.waitForDiagnostics(doc.uri, (ds) => ds.some((d) => d.code === 'missing-parent' && d.severity === 2));
 });
 
 test('hover on <email> answers in markdown', async () => {

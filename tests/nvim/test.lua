@@ -90,6 +90,7 @@ local exits = {}
 local mil = require('magento_integration_ls')
 mil.setup({
   cmd = { server },
+  settings = { severity = { ['insecure-url'] = 'off' } },
   flags = { debounce_text_changes = 0 },
   on_exit = function(code, signal, client_id)
     exits[client_id] = { code = code, signal = signal }
@@ -217,6 +218,11 @@ check('diagnostics: missing-parent warnings', function()
     return d.message
   end, diags(buf, 'missing-parent')), '\n')
   expect(text:find('Magento_Sales::sales_operation', 1, true), 'sales_operation not named: %s', text)
+end)
+
+check('settings: severity "off" from setup{} silences insecure-url', function()
+  -- The example's endpoint_url is http://, which insecure-url would report.
+  expect(#diags(buf, 'insecure-url') == 0, 'insecure-url reported: %s', vim.inspect(diags(buf, 'insecure-url')))
 end)
 
 check('hover on <email> is markdown', function()
