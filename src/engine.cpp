@@ -229,10 +229,4 @@ std::vector<SymbolInfo> Engine::workspace_symbols(std::string_view query) const 
     return out;
 }
 
-RenameResult Engine::rename(const std::string&, Offset, const std::string&) const {
-    RenameResult r;
-    r.error = "Rename is not available here.";
-    return r;
-}
-
 } // namespace mil
