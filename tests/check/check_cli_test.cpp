@@ -357,7 +357,7 @@ TEST_CASE("gitlab output: code quality issues with unique fingerprints") {
     }
 }
 
-TEST_CASE("--fail-on sets the threshold of exit code 1") {
+TEST_CASE("the fail-on level sets the threshold of exit code 1") {
     std::string warn = tree() + "/app/code/Acme/Warn";
     std::string legacy = tree() + "/app/code/Acme/Legacy";
     json wf = run_json({warn});
@@ -519,7 +519,7 @@ TEST_CASE("two runs give the same bytes in every format") {
     }
 }
 
-TEST_CASE("--output writes the report to a file and nothing to stdout") {
+TEST_CASE("an output file receives the report and stdout stays empty") {
     TempDir tmp;
     std::string file = tmp.path("report.sarif");
     RunResult r = run_check({"--format", "sarif", "--output", file, tree()});
@@ -588,19 +588,49 @@ TEST_CASE("odd inputs: empty folders, files the checker does not read, unreadabl
         CHECK(r.code == 0);
         CHECK(r.err.find("not a file the checker reads") != std::string::npos);
     }
-    SECTION("an unreadable file given on the command line") {
-        if (::geteuid() == 0) return; // root reads everything
+    SECTION("a file that cannot be read (over the 8 MiB cap) given on the command line") {
         copy_tree(tree() + "/app/code/Acme/Warn", tmp.path("mod"));
         std::string f = tmp.path("mod/etc/integration.xml");
-        fs::permissions(f, fs::perms::none);
+        fs::resize_file(f, (8u << 20) + 1); // sparse: nothing is written
         RunResult r = run_check({f});
         CHECK(r.code == 2);
         CHECK(r.err.find("integration.xml") != std::string::npos);
-        // Checked as a folder, the unreadable file is a warning; the rest is still read.
-        RunResult folder = run_check({tmp.path("mod")});
-        CHECK(folder.code != 2);
-        CHECK(folder.err.find("warning") != std::string::npos);
-        fs::permissions(f, fs::perms::owner_all);
+        // Checked as a folder, the file is a warning; the rest is still read.
+        RunResult folder = run_check({"--format", "json", tmp.path("mod")});
+        CHECK(folder.code == 0);
+        CHECK(folder.err.find("warning: ") != std::string::npos);
+        CHECK(folder.err.find("integration.xml") != std::string::npos);
+        CHECK(folder.err.find("(3 files checked)") != std::string::npos);
+    }
+    SECTION("an unreadable folder exits 2") {
+        if (::geteuid() == 0) {
+            WARN("running as root, which reads every folder: skipped");
+            return;
+        }
+        fs::create_directories(tmp.path("locked"));
+        fs::permissions(tmp.path("locked"), fs::perms::none);
+        RunResult r = run_check({tmp.path("locked")});
+        fs::permissions(tmp.path("locked"), fs::perms::owner_all);
+        CHECK(r.code == 2);
+        CHECK(r.err.find("locked") != std::string::npos);
+    }
+    SECTION("a module none of whose files can be read exits 2") {
+        copy_tree(fixture("standalone"), tmp.path("mod"));
+        for (const auto& e : fs::recursive_directory_iterator(tmp.path("mod")))
+            if (e.is_regular_file()) fs::resize_file(e.path(), (8u << 20) + 1);
+        RunResult r = run_check({tmp.path("mod")});
+        CHECK(r.code == 2);
+        CHECK(r.err.find("warning: ") != std::string::npos);
+        CHECK(r.err.find("nothing could be read") != std::string::npos);
+    }
+    SECTION("a symbolic link loop is a warning, the rest is checked") {
+        copy_tree(tree(), tmp.path("tree"));
+        fs::create_directory_symlink(tmp.path("tree/app/code"),
+                                     tmp.path("tree/app/code/Acme/Loop"));
+        RunResult r = run_check({"--format", "json", tmp.path("tree")});
+        CHECK(r.code == 1);
+        CHECK(r.err.find("warning") != std::string::npos);
+        CHECK(!json::parse(r.out).empty());
     }
     SECTION("broken XML and binary junk do not crash the checker") {
         copy_tree(tree() + "/app/code/Acme/Warn", tmp.path("mod"));
