@@ -11,6 +11,13 @@ const Participant& acl_participant();
 const Participant& module_participant();
 const Participant& integration_participant();
 const Participant& schema_participant();
+const Participant& webapi_participant();
+const Participant& menu_participant();
+const Participant& system_participant();
+const Participant& ui_component_participant();
+const Participant& acl_complete_participant();
+const Participant& symbols_participant();
+const Participant& integration_names_participant();
 
 // Small helpers over the tolerant XML tree shared by the participants.
 inline TextValue attr_value(const XmlElement& e, std::string_view name) {

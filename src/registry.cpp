@@ -6,6 +6,13 @@ const std::vector<const Participant*>& participants() {
     static const std::vector<const Participant*> all = {
         &xml_syntax_participant(), &schema_participant(),      &module_participant(),
         &acl_participant(),        &integration_participant(),
+        &webapi_participant(),
+        &menu_participant(),
+        &system_participant(),
+        &ui_component_participant(),
+        &acl_complete_participant(),
+        &symbols_participant(),
+        &integration_names_participant(),
     };
     return all;
 }

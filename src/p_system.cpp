@@ -1,0 +1,52 @@
+// etc/adminhtml/system.xml: the ACL resource that guards each configuration section
+// (system/section/resource, element text).
+#include "p_acl_refs.hpp"
+
+#include <fmt/format.h>
+
+namespace mil {
+
+namespace {
+
+class SystemParticipant final : public AclRefParticipant {
+public:
+    const char* name() const override { return "system"; }
+    bool serves(FileKind kind) const override { return kind == FileKind::System; }
+
+    void index(const FileEntry& entry, FileFacts& facts) const override {
+        XmlDocument doc = parse_xml(*entry.text);
+        const XmlElement* root = doc.root_element();
+        if (!root || root->name != "config") return;
+        for (auto system : doc.children(doc.root, "system"))
+            for (auto section : doc.children(system, "section"))
+                for (auto resource : doc.children(section, "resource"))
+                    add_ref(text_value(doc.elements[resource]), facts);
+    }
+
+    void complete(const Query& q, CompletionResult& out) const override {
+        const std::string& text = *q.file.text;
+        XmlDocument doc = parse_xml(text);
+        CursorContext c = locate(doc, text, q.offset);
+        if (c.kind != CursorKind::Text ||
+            !path_ends_with(c.path, {"system", "section", "resource"}))
+            return;
+        complete_acl_ids(q, c.token, c.prefix, out);
+    }
+
+protected:
+    std::string_view consequence(FileKind) const override {
+        static const std::string text = fmt::format(
+            "{}, so no admin whose role lists resources can open this configuration section",
+            kOnlyFullAccess);
+        return text;
+    }
+};
+
+} // namespace
+
+const Participant& system_participant() {
+    static const SystemParticipant p;
+    return p;
+}
+
+} // namespace mil
