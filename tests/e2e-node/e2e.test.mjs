@@ -253,7 +253,35 @@ test('file watching is registered dynamically (clients like LSP4IJ watch only wh
     assert.ok(watchers.length > 0, 'the server did not register workspace/didChangeWatchedFiles although the client supports it');
     const globs = watchers.flatMap((r) => r.registerOptions?.watchers ?? []).map((w) => (typeof w.globPattern === 'string' ? w.globPattern : w.globPattern?.pattern));
     assert.ok(globs.some((g) => g && g.includes('acl.xml')), `no watcher covers acl.xml: ${JSON.stringify(globs)}`);
+    // The file kinds the editor clients send to the server (the fixture their own tests use)
+    // are the ones the server itself asks to watch.
+    const fixture = JSON.parse(fs.readFileSync(path.join(repo, 'tests/fixtures/clients/served-files.json'), 'utf8'));
+    const matchers = globs.filter(Boolean).map(globToRegExp);
+    for (const p of [...fixture.served.map((s) => s.path), ...fixture.watchedOnly]) {
+        assert.ok(matchers.some((re) => re.test(`${root}/${p}`)), `the server does not watch ${p}: ${JSON.stringify(globs)}`);
+    }
 });
+
+/** LSP glob pattern -> RegExp: `**` any folders, `*` and `?` within a segment, `{a,b}`. */
+function globToRegExp(glob) {
+    let re = '';
+    for (let i = 0; i < glob.length; i++) {
+        const ch = glob[i];
+        if (glob.startsWith('**/', i)) {
+            re += '(?:.*/)?';
+            i += 2;
+        } else if (glob.startsWith('**', i)) {
+            re += '.*';
+            i += 1;
+        } else if (ch === '*') re += '[^/]*';
+        else if (ch === '?') re += '[^/]';
+        else if (ch === '{') re += '(?:';
+        else if (ch === '}') re += ')';
+        else if (ch === ',') re += '|';
+        else re += ch.replace(/[.+^$()|[\]\\]/g, '\\$&');
+    }
+    return new RegExp(`(?:^|/)${re}$`);
+}
 
 test('watched files: an acl.xml changed on disk is re-read', async () => {
     // Rename Magento_Customer::online on disk; the fixed integration now names an unknown id.
