@@ -310,6 +310,16 @@ private:
         uris_[*path] = uri;
         if (!dynamic_watch_) reload_module_from_disk(*path);
         publish(*path); // first diagnostics at once, never debounced
+        // The editor's text may differ from the disk (an unsaved buffer): other documents
+        // that depend on this file are checked again.
+        if (affects_others(classify_path(*path)))
+            for (const auto& [other, d] : docs_)
+                if (other != *path) schedule(other);
+    }
+
+    static bool affects_others(FileKind kind) {
+        return kind == FileKind::Acl || kind == FileKind::ModuleXml ||
+               kind == FileKind::Integration || kind == FileKind::Registration;
     }
 
     void did_change(const json& p) {
@@ -332,11 +342,8 @@ private:
         if (td.contains("version") && td["version"].is_number_integer())
             it->second.set_version(td["version"].get<std::int64_t>());
         engine_.change(*path, it->second.text());
-        FileKind kind = classify_path(*path);
-        bool affects_others = kind == FileKind::Acl || kind == FileKind::ModuleXml ||
-                              kind == FileKind::Integration || kind == FileKind::Registration;
         schedule(*path);
-        if (affects_others)
+        if (affects_others(classify_path(*path)))
             for (const auto& [other, d] : docs_)
                 if (other != *path) schedule(other);
     }
@@ -352,6 +359,10 @@ private:
             ep_.notify("textDocument/publishDiagnostics",
                        {{"uri", uri}, {"diagnostics", json::array()}});
         uris_.erase(*path);
+        // Unsaved edits are dropped with the document: the others see the disk again.
+        if (affects_others(classify_path(*path)))
+            for (const auto& [other, d] : docs_)
+                schedule(other);
     }
 
     void did_save(const json& p) {
