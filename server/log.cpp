@@ -98,10 +98,11 @@ void write(Level level, std::string_view message) {
     try {
         std::string line = fmt::format("{} [{}] ", timestamp(), level_name(level));
         line.append(message);
-        // One message, one line: keep embedded newlines from breaking the format.
-        for (std::size_t i = 0; i + 1 < line.size(); ++i)
-            if (line[i] == '\n') line[i] = ' ';
-        if (line.empty() || line.back() != '\n') line += '\n';
+        // One message, one line: control characters (newlines, escape sequences from
+        // client input) become spaces.
+        for (char& c : line)
+            if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) c = ' ';
+        line += '\n';
         State& s = state();
         std::lock_guard lock(s.mutex);
         if (s.out == nullptr) return;

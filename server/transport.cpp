@@ -298,14 +298,23 @@ public:
 
 protected:
     std::size_t read_some(char* buf, std::size_t size) override {
-        std::unique_lock lock(ch_->mutex);
-        ch_->changed.wait(lock, [&] {
-            return !ch_->to_server.empty() || ch_->client_closed || ch_->server_closed;
-        });
-        if (ch_->server_closed || ch_->to_server.empty()) return 0;
-        std::size_t n = std::min(size, ch_->to_server.size());
-        std::memcpy(buf, ch_->to_server.data(), n);
-        ch_->to_server.erase(0, n);
+        {
+            std::unique_lock lock(ch_->mutex);
+            if (pending_.size() == taken_) {
+                ch_->changed.wait(lock, [&] {
+                    return !ch_->to_server.empty() || ch_->client_closed || ch_->server_closed;
+                });
+                // Take everything at once and hand it out in pieces: erasing the front of a
+                // big buffer chunk by chunk would be quadratic.
+                pending_.clear();
+                taken_ = 0;
+                pending_.swap(ch_->to_server);
+            }
+            if (ch_->server_closed || pending_.empty()) return 0;
+        }
+        std::size_t n = std::min(size, pending_.size() - taken_);
+        std::memcpy(buf, pending_.data() + taken_, n);
+        taken_ += n;
         return n;
     }
     bool write_all(std::string_view bytes) override {
@@ -322,6 +331,8 @@ protected:
 
 private:
     std::shared_ptr<MemoryChannel> ch_;
+    std::string pending_; // reader thread only
+    std::size_t taken_ = 0;
 };
 
 class MemoryClientImpl final : public MemoryClient {

@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 
 // Generous: the tests run under sanitizers on a loaded 2-core machine. Only a failing
 // test ever waits this long.
-inline constexpr std::chrono::milliseconds kTimeout = 20s;
+inline constexpr std::chrono::milliseconds kTimeout = 60s;
 
 class Session {
 public:
