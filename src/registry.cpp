@@ -13,6 +13,7 @@ const std::vector<const Participant*>& participants() {
         &acl_complete_participant(),
         &symbols_participant(),
         &integration_names_participant(),
+        &registration_participant(),
     };
     return all;
 }
