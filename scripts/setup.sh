@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 PACKAGES=(cmake ninja-build g++ pkg-config nlohmann-json3-dev libpugixml-dev libboost-dev libfmt-dev catch2
-          clang-format python3)
+          clang-format python3 dpkg-dev file)
 if [ "${MIL_SETUP_TESTS:-0}" = 1 ]; then
   # The tests also drive the server through Neovim and Node, and build fuzzers with clang.
   PACKAGES+=(neovim clang libclang-rt-14-dev)
