@@ -92,6 +92,21 @@ RenameResult Engine::rename(const std::string& path, Offset offset,
         return a.path != b.path ? a.path < b.path : a.range.begin < b.range.begin;
     });
     locations.erase(std::unique(locations.begin(), locations.end()), locations.end());
+    // Every place must hold the id as written: one built from an expression (a PHP constant
+    // made of other constants) or spelled with entities cannot be replaced by a literal.
+    for (const auto& loc : locations) {
+        const FileEntry* at = s.file(loc.path);
+        std::string_view text = at ? std::string_view(*at->text) : std::string_view();
+        if (at && loc.range.begin <= loc.range.end && loc.range.end <= text.size() &&
+            text.substr(loc.range.begin, loc.range.end - loc.range.begin) == id)
+            continue;
+        std::uint32_t line =
+            at ? at->lines->to_line_col(text, loc.range.begin, Encoding::Utf8).line : 0;
+        r.error = fmt::format("'{}' is not written literally in {} (line {}); change it there by "
+                              "hand, then rename.",
+                              id, display_path(s, loc.path), line + 1);
+        return r;
+    }
     for (const auto& loc : locations) {
         if (r.changes.empty() || r.changes.back().path != loc.path)
             r.changes.push_back({loc.path, {}});

@@ -120,6 +120,17 @@ TEST_CASE("rename: refused for Magento core ids, vendor ids and invalid names") 
         CHECK(r.changes.empty());
         CHECK(r.error.find("not a valid ACL id") != std::string::npos);
     }
+    // An id spelled with a character reference cannot be replaced by a literal edit.
+    std::string entity = text_of(kWebapi);
+    entity.replace(entity.find("Acme_Connector::sync"), 20, "Acme_Connector::&#115;ync");
+    engine.open(kWebapi, entity);
+    auto spelled = engine.rename(kAcmeAcl, at(acl, "Acme_Connector::sync"), "Acme_Connector::s2");
+    CHECK(spelled.changes.empty());
+    CHECK(spelled.error.find(
+              "not written literally in app/code/Acme/Connector/etc/webapi.xml (line 6)") !=
+          std::string::npos);
+    engine.close(kWebapi);
+
     auto nowhere = engine.rename(kAcmeAcl, at(acl, "<acl>"), "Acme_Connector::x");
     CHECK(nowhere.changes.empty());
     CHECK_FALSE(nowhere.error.empty());
