@@ -421,17 +421,19 @@ private:
         static constexpr std::array<std::string_view, 24> two = {
             "::", "->", "=>", "++", "--", "==", "!=", "<>", "<=", ">=", "&&", "||",
             "??", "+=", "-=", "*=", "/=", ".=", "%=", "&=", "|=", "^=", "<<", ">>"};
+        const char c0 = static_cast<char>(at(p)), c1 = static_cast<char>(at(p + 1)),
+                   c2 = static_cast<char>(at(p + 2));
         for (auto op : three)
-            if (starts(p, op)) {
+            if (op[0] == c0 && op[1] == c1 && op[2] == c2) {
                 emit(PhpTokenKind::Punct, p, p + 3);
                 return p + 3;
             }
-        if (starts(p, "**")) {
+        if (c0 == '*' && c1 == '*') {
             emit(PhpTokenKind::Punct, p, p + 2);
             return p + 2;
         }
         for (auto op : two)
-            if (starts(p, op)) {
+            if (op[0] == c0 && op[1] == c1) {
                 emit(PhpTokenKind::Punct, p, p + 2);
                 return p + 2;
             }
@@ -706,6 +708,7 @@ struct ClassInfo {
     bool has_extends = false;                  // parents[0] is the `extends` class
     std::uint32_t open = kNone, close = kNone; // body braces (close may be kNone)
     std::vector<ConstDecl> constants;
+    std::unordered_map<std::string, std::uint32_t> const_index; // name -> first declaration
 };
 
 struct ConstFound {
@@ -720,9 +723,13 @@ public:
         : text_(text.substr(
               0, std::min<std::size_t>(text.size(), std::numeric_limits<Offset>::max()))) {
         for (const PhpToken& t : tokenize_php(text_))
-            if (!php_token_is_trivia(t.kind)) toks_.push_back(t);
+            if (!php_token_is_trivia(t.kind)) {
+                toks_.push_back(t);
+                codes_.push_back(t.kind == PhpTokenKind::Punct ? pack(str(toks_.size() - 1)) : 0);
+            }
         match_brackets();
         scan_declarations();
+        index_declarations();
         compute_constant_values();
     }
 
@@ -735,7 +742,7 @@ public:
         return text_.substr(r.begin, r.end - r.begin);
     }
     bool is_punct(std::size_t i, std::string_view p) const {
-        return i < toks_.size() && toks_[i].kind == PhpTokenKind::Punct && str(i) == p;
+        return i < toks_.size() && toks_[i].kind == PhpTokenKind::Punct && codes_[i] == pack(p);
     }
     bool is_name(std::size_t i) const {
         return i < toks_.size() && toks_[i].kind == PhpTokenKind::Name;
@@ -761,9 +768,6 @@ public:
     }
     std::uint32_t match(std::size_t i) const { return i < match_.size() ? match_[i] : kNone; }
     std::uint32_t parent(std::size_t i) const { return i < parent_.size() ? parent_[i] : kNone; }
-    bool is_function_body(std::size_t brace) const {
-        return brace < fn_body_.size() && fn_body_[brace];
-    }
     const std::vector<ClassInfo>& classes() const { return classes_; }
 
     // Range from the start of token a to the end of token b-1 (a < b).
@@ -776,21 +780,16 @@ public:
         return text_.substr(r.begin, r.end - r.begin);
     }
 
-    // The end of the argument list opened at `open` (the index of its `)`), or,
-    // when it has no match, of the token that ends the statement.
+    // The end of the argument list opened at `open`: the index of its `)`. When it has
+    // none (a half-typed call), the first of: the closer of an enclosing bracket, the end of
+    // the statement, or a bound that keeps many unclosed calls from being quadratic.
     std::uint32_t call_end(std::size_t open) const {
         std::uint32_t m = match(open);
         if (m != kNone) return m;
-        std::size_t depth = 0;
-        for (std::size_t j = open + 1; j < toks_.size(); ++j) {
-            if (opener(j))
-                ++depth;
-            else if (closer(j) && depth > 0)
-                --depth;
-            else if (depth == 0 && is_end(j))
-                return static_cast<std::uint32_t>(j);
-        }
-        return static_cast<std::uint32_t>(toks_.size());
+        if (open >= toks_.size()) return static_cast<std::uint32_t>(toks_.size());
+        constexpr std::uint32_t kLimit = 256;
+        std::uint32_t bound = static_cast<std::uint32_t>(std::min(toks_.size(), open + 1 + kLimit));
+        return std::min({unclosed_end_[open], next_end_[open + 1], bound});
     }
 
     // Splits [a, b) at top-level commas; empty pieces are kept (as a == b).
@@ -844,18 +843,27 @@ public:
 
     // The class whose body contains token i (innermost), or nullptr.
     const ClassInfo* class_at(std::size_t i) const {
-        const ClassInfo* best = nullptr;
-        for (const ClassInfo& c : classes_) {
-            std::size_t close = c.close == kNone ? toks_.size() : c.close;
-            if (c.open < i && i < close && (best == nullptr || c.open > best->open)) best = &c;
-        }
-        return best;
+        std::uint32_t b = parent(i);
+        if (b == kNone || class_inner_[b] == kNone) return nullptr;
+        return &classes_[class_inner_[b]];
+    }
+
+    // The innermost function body (its `{`) that contains token i, or kNone.
+    std::uint32_t function_at(std::size_t i) const {
+        std::uint32_t b = parent(i);
+        return b == kNone ? kNone : fn_inner_[b];
+    }
+
+    // True when the `{` at `brace` (kNone: the file) encloses token i.
+    bool encloses(std::uint32_t brace, std::size_t i) const {
+        if (brace == kNone) return true;
+        std::uint32_t m = match(brace);
+        return brace < i && (m == kNone || m > i);
     }
 
     const ClassInfo* find_class(std::string_view fqn) const {
-        for (const ClassInfo& c : classes_)
-            if (iequals(c.fqn, fqn)) return &c;
-        return nullptr;
+        auto it = class_by_fqn_.find(to_lower(fqn));
+        return it == class_by_fqn_.end() ? nullptr : &classes_[it->second];
     }
 
     // Looks up `Class::NAME` written at token `at` (class_written is `self`,
@@ -880,8 +888,11 @@ public:
         }
         for (const std::string& fqn : candidates) {
             if (const ClassInfo* c = find_class(fqn)) {
-                for (const ConstDecl& d : c->constants)
-                    if (d.name == name && d.value) return ConstFound{*d.value, {}, d.value_range};
+                auto it = c->const_index.find(std::string(name));
+                if (it != c->const_index.end()) {
+                    const ConstDecl& d = c->constants[it->second];
+                    if (d.value) return ConstFound{*d.value, {}, d.value_range};
+                }
             }
             if (table != nullptr) {
                 if (const PhpConstantEntry* e = table->find(fqn, name))
@@ -950,21 +961,33 @@ public:
     }
 
 private:
+    // Punctuation is at most 3 bytes: packed into one integer for cheap comparisons.
+    static std::uint32_t pack(std::string_view p) {
+        if (p.empty() || p.size() > 3) return 0;
+        std::uint32_t v = static_cast<std::uint32_t>(p.size());
+        for (char c : p)
+            v = (v << 8) | static_cast<unsigned char>(c);
+        return v;
+    }
+
     std::string_view text_;
     std::vector<PhpToken> toks_;
     std::vector<std::uint32_t> match_;
     std::vector<std::uint32_t> parent_;
+    std::vector<std::uint32_t> codes_;        // per token: pack() of a punctuation token's text
+    std::vector<std::uint8_t> brackets_;      // per token: 1 opener, 2 closer, 0 neither
+    std::vector<std::uint32_t> unclosed_end_; // per unmatched opener: the closer that ended it
+    std::vector<std::uint32_t> next_end_;     // per token: the next `;` or `?>` at or after it
     std::vector<bool> fn_body_;
     std::vector<bool> ns_brace_;
     std::vector<Scope> scopes_;
     std::vector<ClassInfo> classes_;
+    std::unordered_map<std::string, std::uint32_t> class_by_fqn_; // lower-cased FQN -> index
+    std::vector<std::uint32_t> class_inner_; // per `{`: innermost class body enclosing it
+    std::vector<std::uint32_t> fn_inner_;    // per `{`: innermost function body enclosing it
 
-    bool opener(std::size_t i) const {
-        return is_punct(i, "(") || is_punct(i, "[") || is_punct(i, "{") || is_punct(i, "#[");
-    }
-    bool closer(std::size_t i) const {
-        return is_punct(i, ")") || is_punct(i, "]") || is_punct(i, "}");
-    }
+    bool opener(std::size_t i) const { return i < brackets_.size() && brackets_[i] == 1; }
+    bool closer(std::size_t i) const { return i < brackets_.size() && brackets_[i] == 2; }
     bool pairs(std::size_t open, std::size_t close) const {
         std::string_view o = str(open), c = str(close);
         return (o == "(" && c == ")") || (o == "{" && c == "}") ||
@@ -973,8 +996,19 @@ private:
 
     void match_brackets() {
         const std::size_t n = toks_.size();
+        brackets_.assign(n, 0);
+        for (std::size_t i = 0; i < n; ++i) {
+            if (is_punct(i, "(") || is_punct(i, "[") || is_punct(i, "{") || is_punct(i, "#["))
+                brackets_[i] = 1;
+            else if (is_punct(i, ")") || is_punct(i, "]") || is_punct(i, "}"))
+                brackets_[i] = 2;
+        }
         match_.assign(n, kNone);
         parent_.assign(n, kNone);
+        unclosed_end_.assign(n, static_cast<std::uint32_t>(n));
+        next_end_.assign(n + 1, static_cast<std::uint32_t>(n));
+        for (std::size_t i = n; i-- > 0;)
+            next_end_[i] = is_end(i) ? static_cast<std::uint32_t>(i) : next_end_[i + 1];
         struct Entry {
             std::uint32_t index;
             std::uint32_t brace; // innermost '{' including this entry
@@ -994,6 +1028,8 @@ private:
                     if (pairs(e.index, i)) {
                         match_[e.index] = static_cast<std::uint32_t>(i);
                         match_[i] = e.index;
+                        for (std::size_t u = stack.size() - k; u < stack.size(); ++u)
+                            unclosed_end_[stack[u].index] = static_cast<std::uint32_t>(i);
                         stack.resize(stack.size() - 1 - k);
                         break;
                     }
@@ -1154,13 +1190,43 @@ private:
             c.parents.push_back(std::move(s));
         c.open = static_cast<std::uint32_t>(j);
         c.close = match(j);
-        std::size_t end = c.close == kNone ? toks_.size() : c.close;
-        for (std::size_t k = j + 1; k < end; ++k) {
-            if (parent(k) == j && is_keyword(k, "const") &&
-                !(k > 0 && (is_punct(k - 1, "::") || is_punct(k - 1, "->"))))
-                parse_const(c, k, end);
-        }
         classes_.push_back(std::move(c));
+    }
+
+    // After the scan: which class and function body each brace is in, and the constants.
+    void index_declarations() {
+        const std::size_t n = toks_.size();
+        std::vector<std::uint32_t> class_of(n, kNone);
+        for (std::size_t c = 0; c < classes_.size(); ++c) {
+            class_of[classes_[c].open] = static_cast<std::uint32_t>(c);
+            class_by_fqn_.emplace(to_lower(classes_[c].fqn), static_cast<std::uint32_t>(c));
+        }
+        class_inner_.assign(n, kNone);
+        fn_inner_.assign(n, kNone);
+        for (std::size_t b = 0; b < n; ++b) {
+            if (!is_punct(b, "{")) continue;
+            std::uint32_t up = parent(b); // always < b
+            class_inner_[b] = class_of[b] != kNone ? class_of[b]
+                              : up == kNone        ? kNone
+                                                   : class_inner_[up];
+            fn_inner_[b] = fn_body_[b]   ? static_cast<std::uint32_t>(b)
+                           : up == kNone ? kNone
+                                         : fn_inner_[up];
+        }
+        for (std::size_t k = 0; k < n; ++k) {
+            if (!is_keyword(k, "const") || (k > 0 && is_access_token(k - 1))) continue;
+            std::uint32_t b = parent(k);
+            if (b == kNone || class_of[b] == kNone) continue;
+            ClassInfo& c = classes_[class_of[b]];
+            parse_const(c, k, c.close == kNone ? n : c.close);
+        }
+        for (ClassInfo& c : classes_)
+            for (std::size_t d = 0; d < c.constants.size(); ++d)
+                c.const_index.emplace(c.constants[d].name, static_cast<std::uint32_t>(d));
+    }
+
+    bool is_access_token(std::size_t i) const {
+        return is_punct(i, "::") || is_punct(i, "->") || is_punct(i, "?->");
     }
 
     // `const [type] A = expr, B = expr;` at k.
@@ -1374,5 +1440,209 @@ const PhpConstantEntry* PhpConstantTable::find(std::string_view class_name,
         key = key.substr(slash + 1);
     }
     return nullptr;
+}
+
+// ---------------------------------------------------------------------------------------
+// processIntegrationConfig
+
+namespace {
+
+bool is_access(const Analysis& an, std::size_t i) {
+    return an.is_punct(i, "->") || an.is_punct(i, "?->") || an.is_punct(i, "::");
+}
+
+// First token of the receiver chain that ends with the method name at i
+// (`$this->a->b()->processIntegrationConfig` starts at `$this`).
+std::size_t receiver_start(const Analysis& an, std::size_t i) {
+    std::size_t j = i;
+    for (int steps = 0; steps < 256 && j >= 2 && is_access(an, j - 1); ++steps) {
+        std::size_t k = j - 2;
+        // Step back over call parentheses and index brackets.
+        bool ok = true;
+        while (an.is_punct(k, ")") || an.is_punct(k, "]")) {
+            std::uint32_t m = an.match(k);
+            if (m == kNone || m == 0) {
+                ok = false;
+                break;
+            }
+            k = m - 1;
+        }
+        if (!ok) break;
+        if (an.tok(k).kind != PhpTokenKind::Variable && an.tok(k).kind != PhpTokenKind::Name) break;
+        j = k;
+    }
+    return j;
+}
+
+// True when method `name` at i is called (not declared).
+bool is_call_of(const Analysis& an, std::size_t i, std::string_view name) {
+    if (!an.is_keyword(i, name) || !an.is_punct(i + 1, "(")) return false;
+    if (i > 0 && an.is_keyword(i - 1, "function")) return false;
+    if (i > 1 && an.is_punct(i - 1, "&") && an.is_keyword(i - 2, "function")) return false;
+    return true;
+}
+
+// The bounds of the elements of an array literal starting at token a and ending at b-1,
+// or nullopt when [a, b) is not exactly one array literal.
+std::optional<std::pair<std::size_t, std::size_t>> array_literal(const Analysis& an, std::size_t a,
+                                                                 std::size_t b) {
+    if (an.is_punct(a, "[") && an.match(a) == b - 1) return std::make_pair(a + 1, b - 1);
+    if (an.is_keyword(a, "array") && an.is_punct(a + 1, "(") && an.match(a + 1) == b - 1)
+        return std::make_pair(a + 2, b - 1);
+    return std::nullopt;
+}
+
+// Elements of an array literal's inside [a, b).
+std::vector<PhpConfigName> array_elements(const Analysis& an, std::size_t a, std::size_t b,
+                                          const PhpConstantTable& others) {
+    std::vector<PhpConfigName> out;
+    for (auto [ea, eb] : an.split_commas(a, b)) {
+        if (ea >= eb) continue; // trailing comma
+        PhpConfigName n;
+        Range whole = an.span(ea, eb);
+        // `key => value`: the value is the name.
+        for (std::size_t k = ea; k < eb; ++k) {
+            std::uint32_t m = an.match(k);
+            if (m != kNone && m > k && m < eb) {
+                k = m;
+                continue;
+            }
+            if (an.is_punct(k, "=>")) {
+                ea = k + 1;
+                break;
+            }
+        }
+        if (ea >= eb) {
+            n.range = whole;
+            n.expression = std::string(an.text().substr(whole.begin, whole.end - whole.begin));
+            out.push_back(std::move(n));
+            continue;
+        }
+        n.range = an.span(ea, eb);
+        n.expression = std::string(an.span_text(ea, eb));
+        if (!an.is_punct(ea, "...")) {
+            Analysis::Eval ev = an.evaluate(ea, eb, &others);
+            if (ev.value) {
+                n.value = std::move(*ev.value);
+                n.source = ev.uses_constants ? PhpNameSource::Constant : PhpNameSource::Literal;
+                if (ev.single_literal) n.range = ev.literal_range;
+                if (ev.single_constant) {
+                    n.origin_range = ev.single_constant->origin_range;
+                    n.origin_path = ev.single_constant->origin_path;
+                }
+            }
+        }
+        out.push_back(std::move(n));
+    }
+    return out;
+}
+
+// Positions of every variable token, by name.
+using VariableIndex = std::unordered_map<std::string_view, std::vector<std::uint32_t>>;
+
+VariableIndex index_variables(const Analysis& an) {
+    VariableIndex idx;
+    for (std::size_t k = 0; k < an.size(); ++k)
+        if (an.tok(k).kind == PhpTokenKind::Variable)
+            idx[an.str(k)].push_back(static_cast<std::uint32_t>(k));
+    return idx;
+}
+
+// Resolves `$name` passed at token v through `$name = [...]`: the variable's previous
+// mention must be that assignment, in the same function body, in a block that encloses
+// the call. False when that is not so.
+bool resolve_variable(const Analysis& an, const VariableIndex& vars, std::size_t v,
+                      const PhpConstantTable& others, std::vector<PhpConfigName>& names) {
+    auto found = vars.find(an.str(v));
+    if (found == vars.end()) return false;
+    const std::vector<std::uint32_t>& occ = found->second;
+    auto it = std::lower_bound(occ.begin(), occ.end(), static_cast<std::uint32_t>(v));
+    if (it == occ.begin()) return false;
+    std::size_t asg = *(it - 1);
+    if (an.function_at(asg) != an.function_at(v)) return false;
+    if (!an.is_punct(asg + 1, "=") || (asg > 0 && is_access(an, asg - 1))) return false;
+    if (!an.encloses(an.parent(asg), v)) return false; // assigned in a branch
+    // The right side must be exactly one array literal ended by `;`.
+    std::size_t r = asg + 2;
+    std::size_t end = kNone;
+    if (an.is_punct(r, "[")) {
+        end = an.match(r);
+    } else if (an.is_keyword(r, "array") && an.is_punct(r + 1, "(")) {
+        end = an.match(r + 1);
+    }
+    if (end == kNone || end >= v || !an.is_end(end + 1)) return false;
+    auto inside = array_literal(an, r, end + 1);
+    if (!inside) return false;
+    names = array_elements(an, inside->first, inside->second, others);
+    return true;
+}
+
+} // namespace
+
+std::vector<PhpSetupCall> find_php_setup_calls(std::string_view text,
+                                               const PhpConstantTable& others) {
+    Analysis an(text);
+    std::vector<PhpSetupCall> out;
+    std::optional<VariableIndex> vars;
+    for (std::size_t i = 0; i + 1 < an.size(); ++i) {
+        if (!is_call_of(an, i, "processIntegrationConfig")) continue;
+        PhpSetupCall call;
+        call.method_range = an.tok(i).range;
+        std::size_t close = an.call_end(i + 1);
+        Offset end = close < an.size() && an.is_punct(close, ")") ? an.tok(close).range.end
+                                                                  : an.tok(close - 1).range.end;
+        call.call_range = {an.tok(receiver_start(an, i)).range.begin, end};
+        auto args = an.split_commas(i + 2, close);
+        auto [a, b] = args.front();
+        if (a >= b) {
+            Offset at = an.tok(i + 1).range.end;
+            call.argument_range = {at, at};
+            call.argument_kind = PhpArgumentKind::Missing;
+            out.push_back(std::move(call));
+            continue;
+        }
+        call.argument_range = an.span(a, b);
+        if (auto inside = array_literal(an, a, b)) {
+            call.argument_kind = PhpArgumentKind::Array;
+            call.names = array_elements(an, inside->first, inside->second, others);
+            call.resolved = true;
+        } else if (b == a + 1 && an.tok(a).kind == PhpTokenKind::Variable) {
+            call.argument_kind = PhpArgumentKind::Variable;
+            if (!vars) vars = index_variables(an);
+            call.resolved = resolve_variable(an, *vars, a, others, call.names);
+        } else {
+            call.argument_kind = PhpArgumentKind::Other;
+        }
+        for (const PhpConfigName& n : call.names)
+            if (n.source == PhpNameSource::Unresolved) call.resolved = false;
+        out.push_back(std::move(call));
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// ACL ids
+
+std::vector<PhpAclReference> find_php_acl_references(std::string_view text) {
+    Analysis an(text);
+    std::vector<PhpAclReference> out;
+    for (const ClassInfo& c : an.classes())
+        for (const ConstDecl& d : c.constants)
+            if (d.name == "ADMIN_RESOURCE" && d.value)
+                out.push_back({PhpAclRefKind::AdminResource, *d.value, d.value_range});
+    for (std::size_t i = 0; i + 1 < an.size(); ++i) {
+        if (!is_call_of(an, i, "isAllowed") && !is_call_of(an, i, "_isAllowed")) continue;
+        std::size_t close = an.call_end(i + 1);
+        auto [a, b] = an.split_commas(i + 2, close).front();
+        if (b != a + 1 || !an.is_string(a) || !an.tok(a).terminated) continue;
+        PhpStringValue v = decode_php_string(text, an.tok(a));
+        if (v.interpolated) continue;
+        out.push_back({PhpAclRefKind::IsAllowed, std::move(v.value), an.tok(a).inner});
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const PhpAclReference& x, const PhpAclReference& y) {
+                         return x.range.begin < y.range.begin;
+                     });
+    return out;
 }
 } // namespace mil

@@ -157,4 +157,78 @@ private:
         classes_;
 };
 
+// ---------------------------------------------------------------------------------------
+// processIntegrationConfig([...]) calls in setup scripts
+
+enum class PhpNameSource : std::uint8_t {
+    Literal,    // a string literal (or a concatenation of literals)
+    Constant,   // a class constant (`self::X`, `Other::X`) resolved to a string
+    Unresolved, // anything else, or a constant that could not be found
+};
+
+struct PhpConfigName {
+    PhpNameSource source = PhpNameSource::Unresolved;
+    std::string value; // resolved name; empty when unresolved
+    // A single literal: the contents between the quotes. Anything else (a constant, a
+    // concatenation, an unresolved element): the element's expression.
+    Range range;
+    // The element's source text as written, e.g. `self::NAME` or `'Name'`. For a keyed
+    // element (`'k' => 'v'`) only the value part.
+    std::string expression;
+    // A constant: where its string literal is declared (`origin_path` empty: this file).
+    std::optional<Range> origin_range;
+    std::string origin_path;
+};
+
+enum class PhpArgumentKind : std::uint8_t {
+    Array,    // `[...]` or `array(...)`
+    Variable, // `$names`, resolved through an earlier `$names = [...]` when simple
+    Other,    // any other expression: the names cannot be known
+    Missing,  // no argument at all
+};
+
+struct PhpSetupCall {
+    Range call_range;     // from the start of the receiver chain (`$this->...`) to `)`
+    Range method_range;   // the `processIntegrationConfig` name
+    Range argument_range; // the first argument (an empty range after `(` when missing)
+    PhpArgumentKind argument_kind = PhpArgumentKind::Missing;
+    // True when the whole list is known: an Array, or a Variable whose assignment was
+    // found and is simple, with every element resolved.
+    bool resolved = false;
+    // Elements in order. For a resolved Variable the ranges point into the assignment.
+    std::vector<PhpConfigName> names;
+};
+
+// Every `processIntegrationConfig(` call, whatever the receiver (declarations of a method
+// of that name do not count). Class constants resolve against the file's own classes
+// first (`self::`, `static::`, `parent::`, class names after `use` imports and aliases,
+// one level of `extends`/`implements`), then against `others`.
+//
+// A variable argument `$names` is resolved when, in the same function body, its last
+// assignment before the call is `$names = [...]` (or `array(...)`) in a block that
+// encloses the call, and the variable is not mentioned between that assignment and the
+// call; otherwise the call is unresolved with no names.
+std::vector<PhpSetupCall> find_php_setup_calls(std::string_view text,
+                                               const PhpConstantTable& others = {});
+
+// ---------------------------------------------------------------------------------------
+// ACL ids named in PHP
+
+enum class PhpAclRefKind : std::uint8_t {
+    AdminResource, // `const ADMIN_RESOURCE = '...'` (any visibility)
+    IsAllowed,     // a string literal passed to `isAllowed(...)` or `_isAllowed(...)`
+};
+
+struct PhpAclReference {
+    PhpAclRefKind kind = PhpAclRefKind::AdminResource;
+    std::string id;
+    // Contents between the quotes; for an ADMIN_RESOURCE built from other constants of
+    // the file, the initializer expression.
+    Range range;
+};
+
+// In document order. Calls with a non-literal argument (`isAllowed(static::ADMIN_RESOURCE)`,
+// `isAllowed($id)`, interpolated strings) are not references.
+std::vector<PhpAclReference> find_php_acl_references(std::string_view text);
+
 } // namespace mil

@@ -88,3 +88,54 @@ TEST_CASE("corpus: every Magento core registration.php registers one component")
     }
     CHECK(seen > 0);
 }
+
+TEST_CASE("corpus: setup calls of the third-party modules resolve against the module's constants") {
+    const fs::path root = kCorpus / "third-party";
+    if (!fs::is_directory(root)) {
+        WARN("shared corpus not present; skipping");
+        return;
+    }
+    std::size_t calls_seen = 0, names_resolved = 0;
+    std::error_code ec;
+    for (fs::directory_iterator mod(root, ec), end; !ec && mod != end; mod.increment(ec)) {
+        if (!mod->is_directory()) continue;
+        auto files = php_files(mod->path());
+        PhpConstantTable table;
+        std::vector<std::string> texts;
+        for (const fs::path& p : files) {
+            texts.push_back(read_file(p));
+            for (const auto& c : find_php_class_constants(texts.back()))
+                table.add(p.string(), c);
+        }
+        for (std::size_t f = 0; f < files.size(); ++f) {
+            INFO(files[f].string());
+            const std::string& text = texts[f];
+            auto calls = find_php_setup_calls(text, table);
+            // Never more calls than the text has look-alikes (comments do not count).
+            std::size_t occurrences = 0;
+            for (std::size_t at = text.find("processIntegrationConfig("); at != std::string::npos;
+                 at = text.find("processIntegrationConfig(", at + 1))
+                ++occurrences;
+            CHECK(calls.size() <= occurrences);
+            for (const PhpSetupCall& c : calls) {
+                ++calls_seen;
+                CHECK(c.call_range.begin <= c.method_range.begin);
+                CHECK(c.method_range.end <= c.call_range.end);
+                for (const PhpConfigName& n : c.names) {
+                    CHECK(n.range.end <= text.size());
+                    if (n.source == PhpNameSource::Unresolved) continue;
+                    ++names_resolved;
+                    CHECK_FALSE(n.value.empty());
+                    std::string_view raw(text.data() + n.range.begin, n.range.end - n.range.begin);
+                    if (n.source == PhpNameSource::Literal && raw.find('\\') == std::string::npos)
+                        CHECK(raw == n.value);
+                }
+            }
+            // The other extractor must not trip on any of these files either.
+            for (const PhpAclReference& r : find_php_acl_references(text))
+                CHECK(r.range.end <= text.size());
+        }
+    }
+    CHECK(calls_seen > 0);
+    CHECK(names_resolved > 0);
+}
