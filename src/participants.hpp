@@ -19,6 +19,7 @@ const Participant& acl_complete_participant();
 const Participant& symbols_participant();
 const Participant& integration_names_participant();
 const Participant& registration_participant();
+const Participant& setup_participant();
 
 // Small helpers over the tolerant XML tree shared by the participants.
 inline TextValue attr_value(const XmlElement& e, std::string_view name) {

@@ -14,6 +14,7 @@ const std::vector<const Participant*>& participants() {
         &symbols_participant(),
         &integration_names_participant(),
         &registration_participant(),
+        &setup_participant(),
     };
     return all;
 }
