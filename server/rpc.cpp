@@ -2,6 +2,7 @@
 
 #include "log.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -492,6 +493,9 @@ void Endpoint::post_after(std::string key, std::chrono::milliseconds delay,
                           std::function<void()> fn) {
     std::lock_guard lock(impl_->mutex);
     if (impl_->stopping) return;
+    // Clamped so that the deadline cannot overflow.
+    delay = std::clamp(delay, std::chrono::milliseconds(0),
+                       std::chrono::milliseconds(std::chrono::hours(24 * 365)));
     auto due = std::chrono::steady_clock::now() + delay;
     impl_->timers[std::move(key)] = Impl::Timer{due, impl_->timer_seq++, std::move(fn)};
     impl_->wake.notify_one();

@@ -162,3 +162,21 @@ TEST_CASE("a throwing posted task does not stop the loop") {
     s.request(1, "test/echo", {{"ok", 1}});
     CHECK(s.read().at("result").at("ok") == 1);
 }
+
+TEST_CASE("post_after with extreme delays: negative runs soon, huge does not wrap around") {
+    std::promise<std::vector<std::string>> done;
+    Session s([&](Endpoint& ep) {
+        auto log = std::make_shared<std::vector<std::string>>();
+        ep.on_notification("test/go", [&ep, log, &done](const json&) {
+            ep.post_after("huge", std::chrono::milliseconds::max(),
+                          [log] { log->push_back("huge"); });
+            ep.post_after("negative", -1000ms, [log] { log->push_back("negative"); });
+            ep.post_after("end", 100ms, [log, &done] { done.set_value(*log); });
+        });
+    });
+    s.initialize();
+    s.notify("test/go", json::object());
+    auto f = done.get_future();
+    REQUIRE(f.wait_for(kTimeout) == std::future_status::ready);
+    CHECK(f.get() == std::vector<std::string>{"negative"});
+}
