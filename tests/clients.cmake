@@ -1,7 +1,8 @@
 # Client tests: the server driven through real clients (a Node LSP client like VS Code's,
 # headless Neovim) and checks of the editor packages (VS Code unit tests and .vsix, LSP4IJ
 # template). A test whose tool or node_modules is missing exits 77 and is reported as skipped;
-# run scripts/setup-node-deps.sh to install the npm dependencies.
+# run scripts/setup-node-deps.sh to install the npm dependencies. Each runs well under a minute;
+# the timeout leaves room for a loaded machine (tsc, vsce).
 
 find_program(MIL_NODE_EXECUTABLE node)
 find_program(MIL_NVIM_EXECUTABLE nvim)
@@ -27,7 +28,7 @@ function(mil_client_test)
   endif()
   set_tests_properties("${test_name}" PROPERTIES
     SKIP_RETURN_CODE ${MIL_CLIENTS_SKIP}
-    TIMEOUT 60
+    TIMEOUT 120
     LABELS clients)
   if(T_RESOURCE_LOCK)
     set_tests_properties("${test_name}" PROPERTIES RESOURCE_LOCK "${T_RESOURCE_LOCK}")
