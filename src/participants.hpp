@@ -18,6 +18,7 @@ const Participant& ui_component_participant();
 const Participant& acl_complete_participant();
 const Participant& symbols_participant();
 const Participant& integration_names_participant();
+const Participant& php_acl_participant();
 const Participant& registration_participant();
 const Participant& setup_participant();
 

@@ -13,6 +13,7 @@ const std::vector<const Participant*>& participants() {
         &acl_complete_participant(),
         &symbols_participant(),
         &integration_names_participant(),
+        &php_acl_participant(),
         &registration_participant(),
         &setup_participant(),
     };
