@@ -82,17 +82,19 @@ TEST_CASE("references: every use of an id in every kind of file, declarations on
                                      at(text_of(kReportsAcl), "Acme_Connector::connector"),
                                      true)) == both);
 
-    // An id used in webapi (twice), an integration, the UI component and the system.xml.
+    // An id used in webapi (twice), an integration and a PHP isAllowed() check.
     CHECK(describe(
               engine.snapshot(),
               engine.references(kAcmeAcl, at(text_of(kAcmeAcl), "Acme_Connector::sync"), false)) ==
-          Strings{"Acme/Connector/etc/integration.xml:Acme_Connector::sync",
+          Strings{"Acme/Connector/Controller/Adminhtml/Log/Index.php:Acme_Connector::sync",
+                  "Acme/Connector/etc/integration.xml:Acme_Connector::sync",
                   "Acme/Connector/etc/webapi.xml:Acme_Connector::sync",
                   "Acme/Connector/etc/webapi.xml:Acme_Connector::sync"});
     CHECK(describe(
               engine.snapshot(),
               engine.references(kListing, at(text_of(kListing), "Acme_Connector::logs"), true)) ==
-          Strings{"Acme/Connector/etc/acl.xml:Acme_Connector::logs",
+          Strings{"Acme/Connector/Controller/Adminhtml/Log/Index.php:Acme_Connector::logs",
+                  "Acme/Connector/etc/acl.xml:Acme_Connector::logs",
                   "Acme/Connector/etc/adminhtml/menu.xml:Acme_Connector::logs",
                   "Acme/Connector/view/adminhtml/ui_component/acme_log_listing.xml:Acme_"
                   "Connector::logs"});
@@ -120,11 +122,11 @@ TEST_CASE("references: open documents count with their unsaved text") {
                  engine.references(kAcmeAcl, at(text_of(kAcmeAcl), "Acme_Connector::sync"), false));
     CHECK(std::count(refs.begin(), refs.end(),
                      "Acme/Connector/etc/adminhtml/menu.xml:Acme_Connector::sync") == 1);
-    CHECK(refs.size() == 4);
+    CHECK(refs.size() == 5);
     engine.close(kMenu);
     CHECK(
         engine.references(kAcmeAcl, at(text_of(kAcmeAcl), "Acme_Connector::sync"), false).size() ==
-        3);
+        4);
 }
 
 TEST_CASE("highlight: the occurrences of the id in the current file") {

@@ -41,19 +41,23 @@ TEST_CASE("rename: an id is renamed in every file that declares or names it") {
         engine.rename(kWebapi, at(webapi, "Acme_Connector::sync"), "Acme_Connector::synchronise");
     REQUIRE(r.error.empty());
     auto texts = applied(engine, r);
-    // acl.xml (declaration), integration.xml, webapi.xml (twice) and nothing else.
-    CHECK(texts.size() == 3);
+    // acl.xml (declaration), integration.xml, webapi.xml (twice), the controller's isAllowed()
+    // and nothing else.
+    CHECK(texts.size() == 4);
+    REQUIRE(texts.count(kController));
     REQUIRE(texts.count(kAcmeAcl));
     REQUIRE(texts.count(kIntegration));
     REQUIRE(texts.count(kWebapi));
     for (const auto& [path, text] : texts) {
         INFO(path);
         CHECK(count(text, "Acme_Connector::sync\"") == 0);
+        CHECK(count(text, "Acme_Connector::sync'") == 0);
         // Only the id changed: the text is the old one with each occurrence replaced.
         std::string expected = text_of(path);
-        for (auto p = expected.find("\"Acme_Connector::sync\""); p != std::string::npos;
-             p = expected.find("\"Acme_Connector::sync\"", p))
-            expected.replace(p + 1, 20, "Acme_Connector::synchronise");
+        for (std::string quoted : {"\"Acme_Connector::sync\"", "'Acme_Connector::sync'"})
+            for (auto p = expected.find(quoted); p != std::string::npos;
+                 p = expected.find(quoted, p))
+                expected.replace(p + 1, 20, "Acme_Connector::synchronise");
         CHECK(text == expected);
     }
     CHECK(count(texts[kWebapi], "Acme_Connector::synchronise") == 2);
