@@ -86,6 +86,114 @@ using Flag = std::shared_ptr<std::atomic<bool>>;
 
 } // namespace
 
+namespace detail {
+
+// The main loop's FIFO queue and its keyed timers. Thread-safe. Functions are destroyed
+// outside the lock, so their captures may post again from their destructors.
+struct LoopQueue {
+    using Task = std::function<void()>;
+    struct Timer {
+        std::chrono::steady_clock::time_point due;
+        std::uint64_t seq;
+        Task fn;
+    };
+
+    std::mutex mutex;
+    std::condition_variable wake;
+    std::deque<Task> tasks;
+    std::map<std::string, Timer> timers;
+    std::uint64_t timer_seq = 0;
+    bool stopping = false;
+    int code = 1;
+
+    bool push(Task fn) {
+        std::lock_guard lock(mutex);
+        if (stopping) return false;
+        tasks.push_back(std::move(fn));
+        wake.notify_one();
+        return true;
+    }
+
+    void set_timer(std::string key, std::chrono::milliseconds delay, Task fn) {
+        // Clamped so that the deadline cannot overflow.
+        delay = std::clamp(delay, std::chrono::milliseconds(0),
+                           std::chrono::milliseconds(std::chrono::hours(24 * 365)));
+        auto due = std::chrono::steady_clock::now() + delay;
+        Task replaced;
+        std::lock_guard lock(mutex);
+        if (stopping) return;
+        Timer& timer = timers[std::move(key)];
+        replaced = std::move(timer.fn);
+        timer = Timer{due, timer_seq++, std::move(fn)};
+        wake.notify_one();
+    }
+
+    void cancel_timer(const std::string& key) {
+        Task dropped;
+        std::lock_guard lock(mutex);
+        auto it = timers.find(key);
+        if (it == timers.end()) return;
+        dropped = std::move(it->second.fn);
+        timers.erase(it);
+    }
+
+    // First call wins.
+    void finish(int exit_code) {
+        std::lock_guard lock(mutex);
+        if (stopping) return;
+        stopping = true;
+        code = exit_code;
+        wake.notify_all();
+    }
+
+    int exit_code() {
+        std::lock_guard lock(mutex);
+        return code;
+    }
+
+    // Stops the queue and drops everything pending.
+    void discard() {
+        std::deque<Task> old_tasks;
+        std::map<std::string, Timer> old_timers;
+        std::lock_guard lock(mutex);
+        stopping = true;
+        old_tasks.swap(tasks);
+        old_timers.swap(timers);
+    }
+
+    // Blocks for the next task: a due timer first (so that a busy queue cannot starve
+    // timers), else the oldest queued task. nullopt once stopping.
+    std::optional<Task> next() {
+        std::unique_lock lock(mutex);
+        for (;;) {
+            if (stopping) return std::nullopt;
+            auto earliest = timers.end();
+            for (auto it = timers.begin(); it != timers.end(); ++it)
+                if (earliest == timers.end() || it->second.due < earliest->second.due ||
+                    (it->second.due == earliest->second.due &&
+                     it->second.seq < earliest->second.seq))
+                    earliest = it;
+            if (earliest != timers.end() &&
+                earliest->second.due <= std::chrono::steady_clock::now()) {
+                Task task = std::move(earliest->second.fn);
+                timers.erase(earliest);
+                return task;
+            }
+            if (!tasks.empty()) {
+                Task task = std::move(tasks.front());
+                tasks.pop_front();
+                return task;
+            }
+            if (earliest != timers.end())
+                wake.wait_until(lock, earliest->second.due);
+            else
+                wake.wait(lock);
+        }
+    }
+};
+
+} // namespace detail
+
 void CancelToken::throw_if_cancelled() const {
     if (cancelled()) throw RpcError(error_code::RequestCancelled, "request cancelled");
 }
@@ -96,6 +204,7 @@ struct Endpoint::Impl {
     explicit Impl(std::unique_ptr<Transport> t) : transport(std::move(t)) {}
     ~Impl() {
         if (transport) transport->close();
+        queue->discard(); // what is still queued refers to this endpoint
     }
 
     std::unique_ptr<Transport> transport;
@@ -106,21 +215,10 @@ struct Endpoint::Impl {
     State state = State::Uninitialized;
     std::atomic<bool> shutdown_seen{false};
 
-    // The queue and timers.
-    struct Timer {
-        std::chrono::steady_clock::time_point due;
-        std::uint64_t seq;
-        std::function<void()> fn;
-    };
-    std::mutex mutex;
-    std::condition_variable wake;
-    std::deque<std::function<void()>> tasks;
-    std::map<std::string, Timer> timers;
-    std::uint64_t timer_seq = 0;
-    bool stopping = false;
-    int exit_code = 1;
+    // The main loop's queue; shared with PostHandles, which may outlive the endpoint.
+    std::shared_ptr<detail::LoopQueue> queue = std::make_shared<detail::LoopQueue>();
     std::atomic<std::thread::id> loop_thread{};
-    bool started = false;
+    std::atomic<bool> started{false};
 
     // Incoming requests not answered yet: id -> cancel flag. Written by the reader
     // thread (insert, cancel) and the main loop (erase).
@@ -132,19 +230,10 @@ struct Endpoint::Impl {
     std::int64_t next_id = 1;
     std::unordered_map<std::string, ResponseCallback> out_pending;
 
-    void enqueue(std::function<void()> fn) {
-        std::lock_guard lock(mutex);
-        if (stopping) return;
-        tasks.push_back(std::move(fn));
-        wake.notify_one();
-    }
+    void enqueue(std::function<void()> fn) { queue->push(std::move(fn)); }
 
     void finish(int code_if_no_shutdown) {
-        std::lock_guard lock(mutex);
-        if (stopping) return;
-        stopping = true;
-        exit_code = shutdown_seen.load() ? 0 : code_if_no_shutdown;
-        wake.notify_all();
+        queue->finish(shutdown_seen.load() ? 0 : code_if_no_shutdown);
     }
 
     bool send(const json& message) {
@@ -408,38 +497,9 @@ struct Endpoint::Impl {
     }
 
     int loop() {
-        for (;;) {
-            std::function<void()> task;
-            {
-                std::unique_lock lock(mutex);
-                for (;;) {
-                    if (stopping) return exit_code;
-                    auto earliest = timers.end();
-                    for (auto it = timers.begin(); it != timers.end(); ++it)
-                        if (earliest == timers.end() || it->second.due < earliest->second.due ||
-                            (it->second.due == earliest->second.due &&
-                             it->second.seq < earliest->second.seq))
-                            earliest = it;
-                    auto now = std::chrono::steady_clock::now();
-                    // Due timers go first so that a busy queue cannot starve them.
-                    if (earliest != timers.end() && earliest->second.due <= now) {
-                        task = std::move(earliest->second.fn);
-                        timers.erase(earliest);
-                        break;
-                    }
-                    if (!tasks.empty()) {
-                        task = std::move(tasks.front());
-                        tasks.pop_front();
-                        break;
-                    }
-                    if (earliest != timers.end())
-                        wake.wait_until(lock, earliest->second.due);
-                    else
-                        wake.wait(lock);
-                }
-            }
-            run_task(task);
-        }
+        while (auto task = queue->next())
+            run_task(*task);
+        return queue->exit_code();
     }
 };
 
@@ -491,27 +551,23 @@ void Endpoint::post(std::function<void()> fn) {
 
 void Endpoint::post_after(std::string key, std::chrono::milliseconds delay,
                           std::function<void()> fn) {
-    std::lock_guard lock(impl_->mutex);
-    if (impl_->stopping) return;
-    // Clamped so that the deadline cannot overflow.
-    delay = std::clamp(delay, std::chrono::milliseconds(0),
-                       std::chrono::milliseconds(std::chrono::hours(24 * 365)));
-    auto due = std::chrono::steady_clock::now() + delay;
-    impl_->timers[std::move(key)] = Impl::Timer{due, impl_->timer_seq++, std::move(fn)};
-    impl_->wake.notify_one();
+    impl_->queue->set_timer(std::move(key), delay, std::move(fn));
 }
 
 void Endpoint::cancel_posted(const std::string& key) {
-    std::lock_guard lock(impl_->mutex);
-    impl_->timers.erase(key);
+    impl_->queue->cancel_timer(key);
+}
+
+PostHandle Endpoint::post_handle() const {
+    return PostHandle(impl_->queue);
+}
+
+bool PostHandle::post(std::function<void()> fn) const {
+    return queue_ && queue_->push(std::move(fn));
 }
 
 int Endpoint::run() {
-    {
-        std::lock_guard lock(impl_->mutex);
-        if (impl_->started) throw std::logic_error("Endpoint::run() called twice");
-        impl_->started = true;
-    }
+    if (impl_->started.exchange(true)) throw std::logic_error("Endpoint::run() called twice");
     impl_->loop_thread = std::this_thread::get_id();
     impl_->transport->start([this](std::string body) { impl_->on_message(std::move(body)); },
                             [this] { impl_->on_close(); });

@@ -10,8 +10,9 @@
 //   handlers and callbacks run there, one at a time, so handlers need no locks between
 //   themselves. A slow handler delays everything behind it.
 // - Any other thread may call post(), post_after(), cancel_posted(), notify(), request()
-//   and stop(). Register handlers (on_request, on_notification) before run() or from the
-//   main loop.
+//   and stop() while the Endpoint exists. A worker thread that may outlive it must post
+//   through a PostHandle instead, and do its notify()/request() from the posted function.
+//   Register handlers (on_request, on_notification) before run() or from the main loop.
 //
 // Lifecycle (LSP): before `initialize`, requests get -32002 and notifications are dropped
 // (except `exit`); a second `initialize` gets -32600; after `shutdown`, requests get
@@ -67,6 +68,24 @@ private:
     std::shared_ptr<const std::atomic<bool>> flag_;
 };
 
+namespace detail {
+struct LoopQueue;
+}
+
+// Posts to an endpoint's main loop from threads that may outlive it (a background indexer,
+// say). Unlike Endpoint::post, it stays safe to call after the loop stopped or the Endpoint
+// was destroyed: the function is then dropped and post returns false. Copyable.
+class PostHandle {
+public:
+    PostHandle() = default; // posts nowhere
+    bool post(std::function<void()> fn) const;
+
+private:
+    friend class Endpoint;
+    explicit PostHandle(std::shared_ptr<detail::LoopQueue> queue) : queue_(std::move(queue)) {}
+    std::shared_ptr<detail::LoopQueue> queue_;
+};
+
 class Endpoint {
 public:
     using RequestHandler =
@@ -100,6 +119,9 @@ public:
     void post_after(std::string key, std::chrono::milliseconds delay, std::function<void()> fn);
     // Drops the pending post_after() with this key, if any.
     void cancel_posted(const std::string& key);
+    // For worker threads that might still run when the endpoint is gone (see PostHandle).
+    // Queued tasks are dropped, never run, once run() has returned.
+    PostHandle post_handle() const;
 
     // Starts the transport and runs the main loop on the calling thread until `exit`, the
     // end of input or stop(). Returns the exit code (0 if `shutdown` was received, else 1).
