@@ -6,6 +6,7 @@
 #include "mil/engine.hpp"
 #include "mil/version.hpp"
 
+#include <atomic>
 #include <map>
 #include <set>
 #include <thread>
@@ -48,9 +49,7 @@ class LspServer : public std::enable_shared_from_this<LspServer> {
 public:
     LspServer(Endpoint& ep, ServerOptions options) : ep_(ep), options_(options) {}
 
-    ~LspServer() {
-        if (index_thread_.joinable()) index_thread_.join();
-    }
+    ~LspServer() { stop_index_thread(); }
 
     void install() {
         auto self = shared_from_this();
@@ -231,8 +230,26 @@ private:
 
     // ---- indexing ----------------------------------------------------------------------
 
-    void start_indexing() {
+    // The index thread never touches the endpoint: it fills an IndexJob, and the main loop
+    // polls the job (progress, result). So a client that leaves while the index is being
+    // built cannot make the thread post to an endpoint that no longer exists.
+    struct IndexJob {
+        std::atomic<std::size_t> done{0}, total{0};
+        std::atomic<bool> cancel{false};
+        std::atomic<bool> finished{false}; // result (or error) is set
+        IndexResult result;
+        std::string error;
+        double ms = 0;
+    };
+    struct IndexCancelled {};
+
+    void stop_index_thread() {
+        if (job_) job_->cancel = true;
         if (index_thread_.joinable()) index_thread_.join();
+    }
+
+    void start_indexing() {
+        stop_index_thread();
         ready_ = false;
         std::string token = fmt::format("mil-index-{}", ++index_generation_);
         bool progress = progress_;
@@ -246,45 +263,81 @@ private:
                                         {"cancellable", false},
                                         {"percentage", 0}}}});
         }
-        auto folders = folders_;
-        auto options = options_;
-        unsigned generation = index_generation_;
-        index_thread_ = std::thread([this, folders, options, token, progress, generation] {
-            IndexOptions io;
-            io.max_file_bytes = options.max_file_bytes;
-            io.threads = options.index_threads;
-            if (progress)
-                io.progress = [this, token](std::size_t done, std::size_t total) {
-                    ep_.notify(
-                        "$/progress",
-                        {{"token", token},
-                         {"value",
-                          {{"kind", "report"},
-                           {"message", fmt::format("{}/{} files", done, total)},
-                           {"percentage", total ? static_cast<int>(done * 100 / total) : 100}}}});
-                };
+        auto job = std::make_shared<IndexJob>();
+        job_ = job;
+        IndexOptions io;
+        io.max_file_bytes = options_.max_file_bytes;
+        io.threads = options_.index_threads;
+        io.progress = [job](std::size_t done, std::size_t total) {
+            if (job->cancel) throw IndexCancelled{};
+            job->total = total;
+            job->done = done;
+        };
+        index_thread_ = std::thread([job, folders = folders_, io] {
             auto t0 = std::chrono::steady_clock::now();
-            IndexResult result = index_folders(folders, io);
-            double ms =
+            try {
+                job->result = index_folders(folders, io);
+            } catch (const IndexCancelled&) {
+                job->error = "cancelled";
+            } catch (const std::exception& e) {
+                job->error = e.what();
+            } catch (...) {
+                job->error = "unknown error";
+            }
+            job->ms =
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
                     .count();
-            log::info("indexed {} files, {} modules, {} ACL ids in {:.1f} ms", result.files,
-                      result.snapshot->modules.size(), result.snapshot->acl.nodes.size(), ms);
-            auto snapshot = result.snapshot;
-            ep_.post([this, snapshot, token, progress, generation, files = result.files,
-                      ids = snapshot->acl.nodes.size()] {
-                if (generation != index_generation_) return;
-                engine_.set_base(snapshot);
-                ready_ = true;
-                if (progress)
-                    ep_.notify("$/progress",
-                               {{"token", token},
-                                {"value",
-                                 {{"kind", "end"},
-                                  {"message", fmt::format("{} files, {} ACL ids", files, ids)}}}});
-                refresh_all();
-            });
+            job->finished = true;
         });
+        poll_index(job, token, progress, index_generation_, 0);
+    }
+
+    void poll_index(std::shared_ptr<IndexJob> job, std::string token, bool progress,
+                    unsigned generation, std::size_t reported) {
+        if (generation != index_generation_) return;
+        std::size_t done = job->done, total = job->total;
+        auto report = [&] {
+            if (!progress || done == reported || !total) return;
+            reported = done;
+            ep_.notify("$/progress", {{"token", token},
+                                      {"value",
+                                       {{"kind", "report"},
+                                        {"message", fmt::format("{}/{} files", done, total)},
+                                        {"percentage", static_cast<int>(done * 100 / total)}}}});
+        };
+        if (!job->finished) {
+            report();
+            ep_.post_after("mil-index-poll", std::chrono::milliseconds(20),
+                           [this, job, token, progress, generation, reported] {
+                               poll_index(job, token, progress, generation, reported);
+                           });
+            return;
+        }
+        if (index_thread_.joinable()) index_thread_.join();
+        if (!job->error.empty() || !job->result.snapshot) {
+            log::error("indexing failed: {}", job->error);
+            if (progress)
+                ep_.notify("$/progress",
+                           {{"token", token},
+                            {"value", {{"kind", "end"}, {"message", "indexing failed"}}}});
+            return;
+        }
+        const IndexResult& result = job->result;
+        log::info("indexed {} files, {} modules, {} ACL ids in {:.1f} ms", result.files,
+                  result.snapshot->modules.size(), result.snapshot->acl.nodes.size(), job->ms);
+        done = job->done;
+        total = job->total;
+        report();
+        engine_.set_base(result.snapshot);
+        ready_ = true;
+        if (progress)
+            ep_.notify("$/progress",
+                       {{"token", token},
+                        {"value",
+                         {{"kind", "end"},
+                          {"message", fmt::format("{} files, {} ACL ids", result.files,
+                                                  result.snapshot->acl.nodes.size())}}}});
+        refresh_all();
     }
 
     // ---- documents ---------------------------------------------------------------------
@@ -732,6 +785,7 @@ private:
     bool shutting_down_ = false;
     unsigned index_generation_ = 0;
     std::thread index_thread_;
+    std::shared_ptr<IndexJob> job_;
 };
 
 std::shared_ptr<LspServer> install_lsp_server(Endpoint& endpoint, ServerOptions options) {
