@@ -206,7 +206,7 @@ TEST_CASE("acl-missing-title: a disabled resource still needs a title") {
 
 // ---- acl-orphan-branch ---------------------------------------------------------------------
 
-TEST_CASE("acl-orphan-branch: a mistyped ancestor starts a new branch; the fix corrects it") {
+TEST_CASE("acl-orphan-branch: a mistyped ancestor starts a new branch, and the fix corrects it") {
     const std::string text = acl(R"(            <resource id="Magento_Backend::admin">
                 <resource id="Magento_Sales::sale">
                     <resource id="Magento_Sales::sales_operation">
@@ -279,7 +279,7 @@ TEST_CASE("acl-orphan-branch: a leaf or a titled parent is not an orphan") {
     CHECK(t.diagnose(kAcmeAcl, "acl-orphan-branch").empty());
 }
 
-TEST_CASE("acl-orphan-branch: nothing close gives no fix; no core gives no diagnostic") {
+TEST_CASE("acl-orphan-branch: nothing close gives no fix, and no core gives no diagnostic") {
     const std::string text = acl(R"(            <resource id="Magento_Backend::admin">
                 <resource id="Zzyzx_Qwerty::qwertyuiop">
                     <resource id="Acme_Connector::sync" title="Sync"/>

@@ -113,7 +113,7 @@ TEST_CASE("module-name-mismatch: a name that agrees with registration.php but no
                Catch::Contains("ComponentRegistrar::MODULE, 'Acme_Connector', __DIR__"));
 }
 
-TEST_CASE("module-name-mismatch: all three disagree; no fix is preferred") {
+TEST_CASE("module-name-mismatch: all three disagree, so no fix is preferred") {
     Tree t;
     const std::string xml = "<config><module name=\"Acme_Foo\"/></config>";
     t.add(kAcmeXml, xml).registration(kAcme, "Acme_Bar");
