@@ -24,7 +24,8 @@ public:
 
     int send_request(const std::string& method, json params) {
         int id = next_++;
-        REQUIRE(conn_.send({{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}}));
+        REQUIRE(
+            conn_.send({{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}}));
         return id;
     }
     json request(const std::string& method, json params = json::object()) {
@@ -37,7 +38,8 @@ public:
     void notify(const std::string& method, json params = json::object()) {
         REQUIRE(conn_.send({{"jsonrpc", "2.0"}, {"method", method}, {"params", params}}));
     }
-    json wait_notification(const std::string& method, const std::function<bool(const json&)>& pred) {
+    json wait_notification(const std::string& method,
+                           const std::function<bool(const json&)>& pred) {
         for (;;) {
             for (auto it = pending_.begin(); it != pending_.end(); ++it)
                 if ((*it)["method"] == method && pred((*it)["params"])) {
@@ -76,14 +78,16 @@ void run_session(Client& c, const TempCopy& tree) {
     REQUIRE(init.contains("result"));
     CHECK(init["result"]["capabilities"]["positionEncoding"] == "utf-16");
     c.notify("initialized");
-    c.notify("textDocument/didOpen",
-             {{"textDocument", {{"uri", uri}, {"languageId", "xml"}, {"version", 1}, {"text", text}}}});
+    c.notify(
+        "textDocument/didOpen",
+        {{"textDocument", {{"uri", uri}, {"languageId", "xml"}, {"version", 1}, {"text", text}}}});
     json diags = c.wait_notification("textDocument/publishDiagnostics",
                                      [&](const json& p) { return p["uri"] == uri; });
     const json* unknown = find_diagnostic(diags, "unknown-resource");
     REQUIRE(unknown);
     CHECK((*unknown)["range"] == lsp_range(text, "Magento_Log::online"));
-    CHECK((*unknown)["message"].get<std::string>().find("Magento_Customer::online") != std::string::npos);
+    CHECK((*unknown)["message"].get<std::string>().find("Magento_Customer::online") !=
+          std::string::npos);
 
     json completion = c.request("textDocument/completion",
                                 {{"textDocument", {{"uri", uri}}},
@@ -94,12 +98,13 @@ void run_session(Client& c, const TempCopy& tree) {
         labels.push_back(it["label"]);
     CHECK(labels == std::vector<std::string>{"Magento_Sales::sales_order"});
 
-    json hover = c.request("textDocument/hover", {{"textDocument", {{"uri", uri}}},
-                                                  {"position", position_after(text, "Magento_Sales::actions_v")}});
+    json hover = c.request("textDocument/hover",
+                           {{"textDocument", {{"uri", uri}}},
+                            {"position", position_after(text, "Magento_Sales::actions_v")}});
     REQUIRE(hover.contains("result"));
     const std::string md = hover["result"]["contents"]["value"];
-    CHECK(md.find("Magento Admin \u203a Sales \u203a Operations \u203a Orders \u203a Actions \u203a View") !=
-          std::string::npos);
+    CHECK(md.find("Magento Admin \u203a Sales \u203a Operations \u203a Orders \u203a Actions "
+                  "\u203a View") != std::string::npos);
 
     json shutdown = c.request("shutdown", nullptr);
     CHECK(shutdown.contains("result"));
@@ -165,8 +170,9 @@ TEST_CASE("e2e: --version, --help and bad options") {
         CHECK(out.find("--stdio") != std::string::npos);
     }
     const std::vector<std::vector<std::string>> bad = {
-        {"--no-such-option"}, {"--listen"}, {"--listen", "port"}, {"--listen", "70000"},
-        {"--listen", "-1"},   {"--log-level", "loud"},            {"--max-file-size", "0"},
+        {"--no-such-option"},     {"--listen"},       {"--listen", "port"},
+        {"--listen", "70000"},    {"--listen", "-1"}, {"--log-level", "loud"},
+        {"--max-file-size", "0"},
     };
     for (const auto& args : bad) {
         CAPTURE(args);
@@ -200,17 +206,21 @@ TEST_CASE("e2e: shutdown and exit while the index is still being built") {
         const std::string name = "Gen_M" + std::to_string(i);
         const std::string dir = "app/code/Gen/M" + std::to_string(i);
         tree.write(dir + "/etc/module.xml", "<config><module name=\"" + name + "\"/></config>\n");
-        tree.write(dir + "/etc/acl.xml", "<config><acl><resources><resource id=\"Magento_Backend::admin\">"
-                                         "<resource id=\"" + name + "::x\" title=\"Generated\"/>"
-                                         "</resource></resources></acl></config>\n");
+        tree.write(dir + "/etc/acl.xml",
+                   "<config><acl><resources><resource id=\"Magento_Backend::admin\">"
+                   "<resource id=\"" +
+                       name +
+                       "::x\" title=\"Generated\"/>"
+                       "</resource></resources></acl></config>\n");
     }
     for (bool with_shutdown : {true, false}) {
         CAPTURE(with_shutdown);
         ChildProcess server(MIL_BINARY, {});
         Client c(FramedConnection(server.out(), server.in()));
-        json init = c.request("initialize", {{"processId", nullptr},
-                                             {"rootUri", path_to_uri(tree.root())},
-                                             {"capabilities", {{"window", {{"workDoneProgress", true}}}}}});
+        json init =
+            c.request("initialize", {{"processId", nullptr},
+                                     {"rootUri", path_to_uri(tree.root())},
+                                     {"capabilities", {{"window", {{"workDoneProgress", true}}}}}});
         REQUIRE(init.contains("result"));
         c.notify("initialized");
         if (with_shutdown) c.request("shutdown", nullptr);

@@ -31,7 +31,8 @@ TEST_CASE("open publishes the diagnostics of the integration file against the wh
     REQUIRE(unknown);
     CHECK((*unknown)["range"] == lsp_range(text, "Magento_Log::online"));
     CHECK((*unknown)["severity"] == 1);
-    CHECK((*unknown)["message"].get<std::string>().find("Magento_Customer::online") != std::string::npos);
+    CHECK((*unknown)["message"].get<std::string>().find("Magento_Customer::online") !=
+          std::string::npos);
     CHECK((*unknown)["source"].is_string());
     const json* insecure = find_diagnostic(p, "insecure-url");
     REQUIRE(insecure);
@@ -89,8 +90,9 @@ TEST_CASE("incremental and full changes update the text and the diagnostics") {
 TEST_CASE("the text after incremental edits is what the server completes on") {
     TempCopy tree(example_dir());
     const std::string uri = tree.uri(kExampleIntegration);
-    const std::string text = "<config>\n  <integration name=\"Acme\">\n    <resources>\n"
-                             "      <resource name=\"\"/>\n    </resources>\n  </integration>\n</config>\n";
+    const std::string text =
+        "<config>\n  <integration name=\"Acme\">\n    <resources>\n"
+        "      <resource name=\"\"/>\n    </resources>\n  </integration>\n</config>\n";
     LspClient c;
     c.initialize(tree.root());
     c.open(uri, text);
@@ -101,17 +103,19 @@ TEST_CASE("the text after incremental edits is what the server completes on") {
     for (std::size_t i = 0; i < typed.size(); ++i) {
         json p = pos;
         p["character"] = pos["character"].get<int>() + static_cast<int>(i);
-        c.notify("textDocument/didChange",
-                 change_params(uri, 2 + static_cast<int>(i),
-                               {{{"range", {{"start", p}, {"end", p}}}, {"text", typed.substr(i, 1)}}}));
+        c.notify("textDocument/didChange", change_params(uri, 2 + static_cast<int>(i),
+                                                         {{{"range", {{"start", p}, {"end", p}}},
+                                                           {"text", typed.substr(i, 1)}}}));
     }
     json cursor = pos;
     cursor["character"] = pos["character"].get<int>() + static_cast<int>(typed.size());
-    json r = c.result("textDocument/completion", {{"textDocument", text_document(uri)}, {"position", cursor}});
+    json r = c.result("textDocument/completion",
+                      {{"textDocument", text_document(uri)}, {"position", cursor}});
     std::vector<std::string> labels;
     for (const auto& it : r["items"])
         labels.push_back(it["label"]);
-    CHECK(labels == std::vector<std::string>{"Magento_Customer::customer", "Magento_Customer::manage",
+    CHECK(labels == std::vector<std::string>{"Magento_Customer::customer",
+                                             "Magento_Customer::manage",
                                              "Magento_Customer::online"});
     // The edit replaces exactly what was typed.
     json edit = r["items"][1]["textEdit"];
@@ -138,8 +142,9 @@ TEST_CASE("close clears the diagnostics; the disk file is served again") {
     CHECK(p["diagnostics"].empty());
     // Hover on the file on disk still works (it is indexed), at its own positions.
     const std::string disk = tree.read(kExampleIntegration);
-    json h = c.result("textDocument/hover", {{"textDocument", text_document(uri)},
-                                             {"position", position_after(disk, "Magento_Sales::sales_or")}});
+    json h = c.result("textDocument/hover",
+                      {{"textDocument", text_document(uri)},
+                       {"position", position_after(disk, "Magento_Sales::sales_or")}});
     REQUIRE(h.is_object());
     CHECK(h["contents"]["value"].get<std::string>().find("Orders") != std::string::npos);
 }
@@ -162,15 +167,17 @@ TEST_CASE("an acl.xml edited in the editor changes another open file's diagnosti
     CHECK_FALSE(find_diagnostic(p, "unknown-resource"));
     // Typing in it: the id disappears from the tree, then comes back.
     c.notify("textDocument/didChange",
-             change_params(acl, 2, {{{"range", lsp_range(acl_text, "Magento_Log::online")},
-                                     {"text", "Magento_Log::onlin"}}}));
+             change_params(acl, 2,
+                           {{{"range", lsp_range(acl_text, "Magento_Log::online")},
+                             {"text", "Magento_Log::onlin"}}}));
     p = c.wait_diagnostics(integ);
     CHECK(find_diagnostic(p, "unknown-resource"));
     std::string v2 = acl_text;
     v2.replace(v2.find("Magento_Log::online"), 19, "Magento_Log::onlin");
     c.notify("textDocument/didChange",
-             change_params(acl, 3, {{{"range", lsp_range(v2, "Magento_Log::onlin")},
-                                     {"text", "Magento_Log::online"}}}));
+             change_params(acl, 3,
+                           {{{"range", lsp_range(v2, "Magento_Log::onlin")},
+                             {"text", "Magento_Log::online"}}}));
     p = c.wait_diagnostics(integ);
     CHECK_FALSE(find_diagnostic(p, "unknown-resource"));
     // Closing it without saving: the disk version is back.
@@ -189,21 +196,22 @@ TEST_CASE("hover, completion and code actions on the open integration file") {
     c.open(uri, text);
     c.wait_diagnostics(uri);
 
-    json h = c.result("textDocument/hover",
-                      {{"textDocument", text_document(uri)}, {"position", position_after(text, "<ema")}});
+    json h = c.result("textDocument/hover", {{"textDocument", text_document(uri)},
+                                             {"position", position_after(text, "<ema")}});
     REQUIRE(h.is_object());
     CHECK(h["contents"]["kind"] == "markdown");
     CHECK(h["contents"]["value"].get<std::string>().find("Contact address") != std::string::npos);
     CHECK(h["range"] == lsp_range(text, "email"));
 
-    json actions = c.result("textDocument/codeAction",
-                            {{"textDocument", text_document(uri)},
-                             {"range", lsp_range(text, "Magento_Log::online")},
-                             {"context", {{"diagnostics", json::array()}}}});
+    json actions =
+        c.result("textDocument/codeAction", {{"textDocument", text_document(uri)},
+                                             {"range", lsp_range(text, "Magento_Log::online")},
+                                             {"context", {{"diagnostics", json::array()}}}});
     REQUIRE(actions.is_array());
     const json* replace = nullptr;
     for (const auto& a : actions)
-        if (a["title"].get<std::string>().find("Magento_Customer::online") != std::string::npos) replace = &a;
+        if (a["title"].get<std::string>().find("Magento_Customer::online") != std::string::npos)
+            replace = &a;
     REQUIRE(replace);
     CHECK((*replace)["kind"] == "quickfix");
     json edits = (*replace)["edit"]["changes"][uri];
@@ -229,11 +237,13 @@ TEST_CASE("requests for unknown or unopened documents get an error or an empty r
     };
     for (const auto& u : uris) {
         CAPTURE(u);
-        for (const char* method : {"textDocument/hover", "textDocument/completion", "textDocument/definition",
-                                   "textDocument/references", "textDocument/documentHighlight"}) {
+        for (const char* method :
+             {"textDocument/hover", "textDocument/completion", "textDocument/definition",
+              "textDocument/references", "textDocument/documentHighlight"}) {
             CAPTURE(method);
             json params = {{"textDocument", text_document(u)}, {"position", pos}};
-            if (std::string(method) == "textDocument/references") params["context"] = {{"includeDeclaration", true}};
+            if (std::string(method) == "textDocument/references")
+                params["context"] = {{"includeDeclaration", true}};
             json r = c.request(method, params);
             if (r.contains("error")) {
                 CHECK(r["error"]["code"].is_number_integer());
@@ -256,6 +266,7 @@ TEST_CASE("requests for unknown or unopened documents get an error or an empty r
     c.notify("textDocument/didOpen", {{"textDocument", 3}});
     // The server is still there.
     json h = c.result("textDocument/hover",
-                      {{"textDocument", text_document(uri)}, {"position", position_after(tree.read(kExampleIntegration), "<ema")}});
+                      {{"textDocument", text_document(uri)},
+                       {"position", position_after(tree.read(kExampleIntegration), "<ema")}});
     CHECK(h.is_object());
 }

@@ -8,8 +8,8 @@ TEST_CASE("initialize answers utf-8 when the client offers it, else utf-16") {
     TempCopy tree(example_dir());
     {
         LspClient c;
-        json r = c.initialize(tree.root(),
-                              {{"general", {{"positionEncodings", {"utf-8", "utf-16"}}}}});
+        json r =
+            c.initialize(tree.root(), {{"general", {{"positionEncodings", {"utf-8", "utf-16"}}}}});
         CHECK(r["capabilities"]["positionEncoding"] == "utf-8");
     }
     {
@@ -48,9 +48,9 @@ TEST_CASE("shutdown then exit ends with code 0") {
     CHECK(r.contains("result"));
     CHECK(r["result"].is_null());
     // After shutdown, requests are refused.
-    json after = c.request("textDocument/hover",
-                           {{"textDocument", {{"uri", tree.uri(kExampleIntegration)}}},
-                            {"position", {{"line", 0}, {"character", 0}}}});
+    json after =
+        c.request("textDocument/hover", {{"textDocument", {{"uri", tree.uri(kExampleIntegration)}}},
+                                         {"position", {{"line", 0}, {"character", 0}}}});
     CHECK(after["error"]["code"] == -32600);
     c.notify("exit");
     CHECK(c.exit_code() == 0);
@@ -86,7 +86,8 @@ TEST_CASE("shutdown right after initialized, while the index is being built") {
 
 TEST_CASE("requests before initialize are refused with -32002") {
     LspClient c;
-    json r = c.request("textDocument/hover", {{"textDocument", {{"uri", "file:///x/etc/integration.xml"}}},
-                                              {"position", {{"line", 0}, {"character", 0}}}});
+    json r = c.request("textDocument/hover",
+                       {{"textDocument", {{"uri", "file:///x/etc/integration.xml"}}},
+                        {"position", {{"line", 0}, {"character", 0}}}});
     CHECK(r["error"]["code"] == -32002);
 }

@@ -32,7 +32,8 @@ TEST_CASE("non-ASCII text before the cursor, in both encodings") {
         const std::string uri = tree.uri(kExampleIntegration);
         LspClient c;
         json init = c.initialize(tree.root(), capabilities_for(enc));
-        REQUIRE(init["capabilities"]["positionEncoding"] == (enc == Encoding::Utf8 ? "utf-8" : "utf-16"));
+        REQUIRE(init["capabilities"]["positionEncoding"] ==
+                (enc == Encoding::Utf8 ? "utf-8" : "utf-16"));
         c.open(uri, text);
 
         // Diagnostics ranges are counted in the negotiated encoding.
@@ -43,7 +44,8 @@ TEST_CASE("non-ASCII text before the cursor, in both encodings") {
 
         // Completion at the end of "Magento_Cus".
         json pos = position_after(text, "Magento_Cus", enc);
-        json r = c.result("textDocument/completion", {{"textDocument", td(uri)}, {"position", pos}});
+        json r =
+            c.result("textDocument/completion", {{"textDocument", td(uri)}, {"position", pos}});
         REQUIRE(r["items"].size() == 3);
         for (const auto& item : r["items"]) {
             CHECK(item["label"].get<std::string>().rfind("Magento_Customer::", 0) == 0);
@@ -51,8 +53,9 @@ TEST_CASE("non-ASCII text before the cursor, in both encodings") {
         }
 
         // Hover on the unknown id's neighbour: the element docs of <resource>, range in units.
-        json h = c.result("textDocument/hover",
-                          {{"textDocument", td(uri)}, {"position", position_after(text, "--><reso", enc)}});
+        json h =
+            c.result("textDocument/hover", {{"textDocument", td(uri)},
+                                            {"position", position_after(text, "--><reso", enc)}});
         REQUIRE(h.is_object());
         auto name_at = text.find("--><resource") + 4;
         CHECK(h["range"]["start"] == lsp_position(text, static_cast<Offset>(name_at), enc));
@@ -74,7 +77,8 @@ TEST_CASE("utf-16 positions inside a surrogate pair and past a line's end are cl
     CHECK(r.contains("result"));
     // Far past the end of the line: the end of that line, which ends inside the value.
     json far = {{"line", 3}, {"character", 10000}};
-    json items = c.result("textDocument/completion", {{"textDocument", td(uri)}, {"position", far}})["items"];
+    json items = c.result("textDocument/completion",
+                          {{"textDocument", td(uri)}, {"position", far}})["items"];
     REQUIRE(items.size() == 3);
     CHECK(items[0]["textEdit"]["range"] == lsp_range(text, "Magento_Cus"));
     // Past the last line, negative numbers, huge numbers: answered.
@@ -82,7 +86,8 @@ TEST_CASE("utf-16 positions inside a surrogate pair and past a line's end are cl
                      json{{"line", 4294967296LL}, {"character", 4294967296LL}},
                      json{{"line", 0}, {"character", 1e30}}}) {
         CAPTURE(pos.dump());
-        for (const char* method : {"textDocument/hover", "textDocument/completion", "textDocument/definition"}) {
+        for (const char* method :
+             {"textDocument/hover", "textDocument/completion", "textDocument/definition"}) {
             json res = c.request(method, {{"textDocument", td(uri)}, {"position", pos}});
             CHECK((res.contains("result") || res.contains("error")));
         }
@@ -91,7 +96,9 @@ TEST_CASE("utf-16 positions inside a surrogate pair and past a line's end are cl
     c.notify("textDocument/didChange",
              {{"textDocument", {{"uri", uri}, {"version", 2}}},
               {"contentChanges",
-               {{{"range", {{"start", {{"line", 3}, {"character", 100}}}, {"end", {{"line", 99}, {"character", 0}}}}},
+               {{{"range",
+                  {{"start", {{"line", 3}, {"character", 100}}},
+                   {"end", {{"line", 99}, {"character", 0}}}}},
                  {"text", "tomer::online\"/></resources></integration></config>\n"}}}}});
     json p = c.wait_diagnostics(uri);
     CHECK_FALSE(find_diagnostic(p, "xml-syntax"));
@@ -99,11 +106,12 @@ TEST_CASE("utf-16 positions inside a surrogate pair and past a line's end are cl
 }
 
 TEST_CASE("CRLF files: lines, completion edits and inserted parents") {
-    const std::string text = "<?xml version=\"1.0\"?>\r\n<config>\r\n    <integration name=\"Acme\">\r\n"
-                             "        <email>dev@acme.example</email>\r\n        <resources>\r\n"
-                             "            <resource name=\"Magento_Log::online\"/>\r\n"
-                             "            <resource name=\"Magento_Sales::actions_v\"/>\r\n"
-                             "        </resources>\r\n    </integration>\r\n</config>\r\n";
+    const std::string text =
+        "<?xml version=\"1.0\"?>\r\n<config>\r\n    <integration name=\"Acme\">\r\n"
+        "        <email>dev@acme.example</email>\r\n        <resources>\r\n"
+        "            <resource name=\"Magento_Log::online\"/>\r\n"
+        "            <resource name=\"Magento_Sales::actions_v\"/>\r\n"
+        "        </resources>\r\n    </integration>\r\n</config>\r\n";
     for (Encoding enc : {Encoding::Utf16, Encoding::Utf8}) {
         TempCopy tree(example_dir());
         const std::string uri = tree.uri(kExampleIntegration);
@@ -115,8 +123,9 @@ TEST_CASE("CRLF files: lines, completion edits and inserted parents") {
         REQUIRE(unknown);
         CHECK((*unknown)["range"] == json{{"start", {{"line", 5}, {"character", 28}}},
                                           {"end", {{"line", 5}, {"character", 47}}}});
-        json r = c.result("textDocument/completion",
-                          {{"textDocument", td(uri)}, {"position", {{"line", 6}, {"character", 52}}}});
+        json r =
+            c.result("textDocument/completion",
+                     {{"textDocument", td(uri)}, {"position", {{"line", 6}, {"character", 52}}}});
         REQUIRE(r["items"].size() == 1);
         json item = r["items"][0];
         CHECK(item["label"] == "Magento_Sales::actions_view");
@@ -125,9 +134,10 @@ TEST_CASE("CRLF files: lines, completion edits and inserted parents") {
         REQUIRE(item["additionalTextEdits"].size() == 1);
         json extra = item["additionalTextEdits"][0];
         CHECK(extra["range"]["start"] == json{{"line", 6}, {"character", 0}});
-        CHECK(extra["newText"] == "            <resource name=\"Magento_Sales::sales\"/>\r\n"
-                                  "            <resource name=\"Magento_Sales::sales_operation\"/>\r\n"
-                                  "            <resource name=\"Magento_Sales::sales_order\"/>\r\n"
-                                  "            <resource name=\"Magento_Sales::actions\"/>\r\n");
+        CHECK(extra["newText"] ==
+              "            <resource name=\"Magento_Sales::sales\"/>\r\n"
+              "            <resource name=\"Magento_Sales::sales_operation\"/>\r\n"
+              "            <resource name=\"Magento_Sales::sales_order\"/>\r\n"
+              "            <resource name=\"Magento_Sales::actions\"/>\r\n");
     }
 }

@@ -23,12 +23,14 @@ void add_generated_modules(const TempCopy& tree, int count) {
                        name + "', __DIR__);\n");
         tree.write(dir + "/etc/acl.xml",
                    "<config><acl><resources><resource id=\"Magento_Backend::admin\">"
-                   "<resource id=\"" + name + "::top\" title=\"Generated " + std::to_string(i) +
+                   "<resource id=\"" +
+                       name + "::top\" title=\"Generated " + std::to_string(i) +
                        "\"/></resource></resources></acl></config>\n");
     }
 }
 
-std::size_t index_in_log(const std::vector<json>& log, const std::function<bool(const json&)>& pred) {
+std::size_t index_in_log(const std::vector<json>& log,
+                         const std::function<bool(const json&)>& pred) {
     for (std::size_t i = 0; i < log.size(); ++i)
         if (pred(log[i])) return i;
     return log.size();
@@ -62,8 +64,11 @@ TEST_CASE("progress: create, then begin, report and end on the same token") {
         CHECK_FALSE((n["method"] == "$/progress" && n["params"]["token"] == token));
     // The create request came before any $/progress.
     const auto& log = c.log();
-    auto create_at = index_in_log(log, [](const json& m) { return m.value("method", "") == "window/workDoneProgress/create"; });
-    auto begin_at = index_in_log(log, [](const json& m) { return m.value("method", "") == "$/progress"; });
+    auto create_at = index_in_log(log, [](const json& m) {
+        return m.value("method", "") == "window/workDoneProgress/create";
+    });
+    auto begin_at =
+        index_in_log(log, [](const json& m) { return m.value("method", "") == "$/progress"; });
     CHECK(create_at < begin_at);
 }
 
@@ -91,16 +96,18 @@ TEST_CASE("requests are answered while the index builds; diagnostics follow the 
     LspClient c(options);
     c.initialize(tree.root(), {{"window", {{"workDoneProgress", true}}}});
     c.open(uri, text);
-    int hover_id = c.send_request("textDocument/hover",
-                                  {{"textDocument", td(uri)}, {"position", position_after(text, "<ema")}});
-    int completion_id =
-        c.send_request("textDocument/completion",
-                       {{"textDocument", td(uri)}, {"position", position_after(text, "Magento_Sales::sa")}});
+    int hover_id =
+        c.send_request("textDocument/hover",
+                       {{"textDocument", td(uri)}, {"position", position_after(text, "<ema")}});
+    int completion_id = c.send_request(
+        "textDocument/completion",
+        {{"textDocument", td(uri)}, {"position", position_after(text, "Magento_Sales::sa")}});
     json hover = c.response(hover_id);
     json completion = c.response(completion_id);
     // Schema docs need no index.
     REQUIRE(hover.contains("result"));
-    CHECK(hover["result"]["contents"]["value"].get<std::string>().find("Contact address") != std::string::npos);
+    CHECK(hover["result"]["contents"]["value"].get<std::string>().find("Contact address") !=
+          std::string::npos);
     REQUIRE(completion.contains("result"));
     CHECK(completion["result"]["items"].is_array());
     // Both answers came before the index was done.
@@ -114,11 +121,13 @@ TEST_CASE("requests are answered while the index builds; diagnostics follow the 
     const json* unknown = find_diagnostic(p, "unknown-resource");
     REQUIRE(unknown);
     CHECK((*unknown)["range"] == lsp_range(text, "Magento_Log::online"));
-    json end = c.wait_notification("$/progress", [](const json& p) { return p["value"]["kind"] == "end"; });
+    json end = c.wait_notification("$/progress",
+                                   [](const json& p) { return p["value"]["kind"] == "end"; });
     CHECK(end["value"]["message"].get<std::string>().find("files") != std::string::npos);
     // Now completion sees the generated ids.
     json items = c.result("textDocument/completion",
-                          {{"textDocument", td(uri)}, {"position", position_after(text, "Magento_Sales::sa")}})["items"];
+                          {{"textDocument", td(uri)},
+                           {"position", position_after(text, "Magento_Sales::sa")}})["items"];
     CHECK(items.size() >= 3);
 }
 
@@ -127,8 +136,9 @@ TEST_CASE("pull diagnostics when the client advertises them") {
     const std::string uri = tree.uri(kExampleIntegration);
     const std::string text = tree.read(kExampleIntegration);
     LspClient c;
-    json init = c.initialize(tree.root(), {{"textDocument", {{"diagnostic", {{"dynamicRegistration", false}}}}},
-                                           {"workspace", {{"diagnostics", {{"refreshSupport", true}}}}}});
+    json init = c.initialize(tree.root(),
+                             {{"textDocument", {{"diagnostic", {{"dynamicRegistration", false}}}}},
+                              {"workspace", {{"diagnostics", {{"refreshSupport", true}}}}}});
     CHECK(init["capabilities"]["diagnosticProvider"].is_object());
     c.open(uri, text);
     c.wait_server_request("workspace/diagnostic/refresh"); // the index is ready
@@ -144,7 +154,8 @@ TEST_CASE("pull diagnostics when the client advertises them") {
     // A change is seen by the next pull; nothing is pushed.
     c.notify("textDocument/didChange",
              {{"textDocument", {{"uri", uri}, {"version", 2}}},
-              {"contentChanges", {{{"range", lsp_range(text, "Magento_Log")}, {"text", "Magento_Customer"}}}}});
+              {"contentChanges",
+               {{{"range", lsp_range(text, "Magento_Log")}, {"text", "Magento_Customer"}}}}});
     r = c.result("textDocument/diagnostic", {{"textDocument", td(uri)}});
     for (const auto& d : r["items"])
         CHECK(d["code"] != "unknown-resource");
@@ -152,8 +163,9 @@ TEST_CASE("pull diagnostics when the client advertises them") {
     for (const auto& n : c.notifications())
         CHECK(n["method"] != "textDocument/publishDiagnostics");
     // Pulling for a file that is neither open nor indexed: empty, or an error.
-    json other = c.request("textDocument/diagnostic",
-                           {{"textDocument", td(tree.uri("app/code/Acme/None/etc/integration.xml"))}});
+    json other =
+        c.request("textDocument/diagnostic",
+                  {{"textDocument", td(tree.uri("app/code/Acme/None/etc/integration.xml"))}});
     CHECK((other.contains("error") || other["result"]["items"].empty()));
 }
 
@@ -162,9 +174,11 @@ TEST_CASE("initializationOptions: severity override and \"off\", insertParents")
     const std::string uri = tree.uri(kExampleIntegration);
     const std::string text = tree.read(kExampleIntegration);
     LspClient c;
-    c.initialize(tree.root(), json::object(),
-                 {{"severity", {{"unknown-resource", "warning"}, {"missing-parent", "off"}, {"insecure-url", "hint"}}},
-                  {"completion", {{"insertParents", false}}}});
+    c.initialize(
+        tree.root(), json::object(),
+        {{"severity",
+          {{"unknown-resource", "warning"}, {"missing-parent", "off"}, {"insecure-url", "hint"}}},
+         {"completion", {{"insertParents", false}}}});
     c.open(uri, text);
     json p = c.wait_diagnostics(uri);
     const json* unknown = find_diagnostic(p, "unknown-resource");
@@ -174,14 +188,17 @@ TEST_CASE("initializationOptions: severity override and \"off\", insertParents")
     const json* insecure = find_diagnostic(p, "insecure-url");
     REQUIRE(insecure);
     CHECK((*insecure)["severity"] == 4);
-    json items = c.result("textDocument/completion",
-                          {{"textDocument", td(uri)}, {"position", position_after(text, "Magento_Sales::actions_v")}})["items"];
+    json items =
+        c.result("textDocument/completion",
+                 {{"textDocument", td(uri)},
+                  {"position", position_after(text, "Magento_Sales::actions_v")}})["items"];
     REQUIRE(items.size() == 1);
     CHECK_FALSE(items[0].contains("additionalTextEdits"));
 
     // didChangeConfiguration (client without workspace/configuration) changes them again.
-    c.notify("workspace/didChangeConfiguration",
-             {{"settings", {{"magentoIntegration", {{"severity", {{"unknown-resource", "error"}}}}}}}});
+    c.notify(
+        "workspace/didChangeConfiguration",
+        {{"settings", {{"magentoIntegration", {{"severity", {{"unknown-resource", "error"}}}}}}}});
     p = c.wait_diagnostics(uri);
     unknown = find_diagnostic(p, "unknown-resource");
     REQUIRE(unknown);
@@ -222,7 +239,8 @@ TEST_CASE("cancel: a cancelled request is still answered, and the server goes on
         big += "<resource name=\"Magento_Sales::sales_order\"/>\n";
     big += "</resources></integration></config>\n";
     c.open(tree.uri("app/code/Acme/Big/etc/integration.xml"), big);
-    json params = {{"textDocument", td(uri)}, {"position", position_after(text, "Magento_Sales::sa")}};
+    json params = {{"textDocument", td(uri)},
+                   {"position", position_after(text, "Magento_Sales::sa")}};
     std::vector<int> ids;
     for (int i = 0; i < 20; ++i) {
         ids.push_back(c.send_request("textDocument/completion", params));

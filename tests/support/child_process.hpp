@@ -61,7 +61,8 @@ public:
 
     bool send(const nlohmann::json& message) {
         std::string body = message.dump();
-        return write_all(out_, "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+        return write_all(out_,
+                         "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
     }
     // The next message, or nullopt on timeout or end of stream.
     std::optional<nlohmann::json> read(std::chrono::milliseconds timeout) {
@@ -77,7 +78,8 @@ public:
         if (pos == std::string::npos) throw std::runtime_error("no Content-Length in: " + header);
         length = std::stoul(header.substr(pos + 15));
         const std::size_t total = header_end + 4 + length;
-        if (!read_until(in_, buffer_, deadline, [&](const std::string& b) { return b.size() >= total; }))
+        if (!read_until(in_, buffer_, deadline,
+                        [&](const std::string& b) { return b.size() >= total; }))
             return std::nullopt;
         std::string body = buffer_.substr(header_end + 4, length);
         buffer_.erase(0, total);

@@ -96,7 +96,8 @@ inline json position_after(const std::string& text, std::string_view before,
     return lsp_position(text, static_cast<Offset>(pos + before.size()), enc);
 }
 
-inline json lsp_range(const std::string& text, std::string_view needle, Encoding enc = Encoding::Utf16) {
+inline json lsp_range(const std::string& text, std::string_view needle,
+                      Encoding enc = Encoding::Utf16) {
     auto pos = text.find(needle);
     if (pos == std::string::npos) throw std::logic_error("not in text: " + std::string(needle));
     return {{"start", lsp_position(text, static_cast<Offset>(pos), enc)},
@@ -223,11 +224,9 @@ public:
         return r;
     }
     void open(const std::string& uri, const std::string& text, int version = 1) {
-        notify("textDocument/didOpen", {{"textDocument",
-                                         {{"uri", uri},
-                                          {"languageId", "xml"},
-                                          {"version", version},
-                                          {"text", text}}}});
+        notify("textDocument/didOpen",
+               {{"textDocument",
+                 {{"uri", uri}, {"languageId", "xml"}, {"version", version}, {"text", text}}}});
     }
     // The exit code of the server's main loop.
     int exit_code() {
