@@ -6,6 +6,7 @@
 #include <charconv>
 #include <queue>
 #include <set>
+#include <unordered_set>
 
 namespace mil {
 
@@ -91,6 +92,8 @@ const IntegrationDecl* Snapshot::integration(const IntegrationRef& ref) const {
 // ---- Building ----------------------------------------------------------------------------
 
 namespace {
+
+const std::string kEmpty;
 
 // Module load order: dependencies (module.xml <sequence>) first, otherwise by name.
 void order_modules(std::vector<ModuleInfo>& modules) {
@@ -215,6 +218,161 @@ bool is_integration_kind(FileKind k) {
            k == FileKind::IntegrationApi;
 }
 
+// Module directory -> position in Snapshot::modules (the load order once ordered).
+using DirIndex = std::unordered_map<std::string_view, std::uint32_t>;
+
+DirIndex index_dirs(const std::vector<ModuleInfo>& modules) {
+    DirIndex out;
+    out.reserve(modules.size());
+    for (std::uint32_t i = 0; i < modules.size(); ++i)
+        out.emplace(modules[i].dir, i); // the first module with a dir wins, as in module_by_dir
+    return out;
+}
+
+const ModuleInfo* module_in(const Snapshot& s, const DirIndex& dirs, std::string_view dir) {
+    auto it = dirs.find(dir);
+    return it == dirs.end() ? nullptr : &s.modules[it->second];
+}
+
+// A module's name (module.xml, else registration.php) and <sequence>, from the files.
+void name_module(const Snapshot& s, ModuleInfo& m) {
+    m.name.clear();
+    m.sequence.clear();
+    if (const FileEntry* mx = s.file(m.dir + "/etc/module.xml"); mx && mx->facts.module) {
+        m.name = mx->facts.module->name.value;
+        for (const auto& seq : mx->facts.module->sequence)
+            m.sequence.push_back(seq.value);
+    }
+    if (m.name.empty())
+        if (const FileEntry* r = s.file(m.dir + "/registration.php"); r && r->facts.registration)
+            m.name = r->facts.registration->value;
+}
+
+// The files the merge reads (acl.xml, and the integration files), each kind in module load
+// order; files of no module last; by path within a module. `s.modules` must be ordered.
+struct MergeInput {
+    std::vector<const FileEntry*> acl;
+    std::vector<const FileEntry*> integrations;
+};
+
+MergeInput merge_input(const Snapshot& s, const DirIndex& dirs, bool acl, bool integrations) {
+    std::vector<std::pair<std::uint32_t, const FileEntry*>> picked;
+    for (const auto& [path, f] : s.files) {
+        if (!(acl && f->kind == FileKind::Acl) && !(integrations && is_integration_kind(f->kind)))
+            continue;
+        const ModuleInfo* m = module_in(s, dirs, f->module_dir);
+        picked.emplace_back(m ? m->load_order : 0xffffffffu, f.get());
+    }
+    // Stable: the map gave them in path order.
+    std::stable_sort(picked.begin(), picked.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    MergeInput out;
+    for (const auto& [rank, f] : picked)
+        (f->kind == FileKind::Acl ? out.acl : out.integrations).push_back(f);
+    return out;
+}
+
+// The merged ACL tree (and has_core, uses_catalog) from the acl.xml files in load order.
+void merge_acl(Snapshot& snap, const DirIndex& dirs, const std::vector<const FileEntry*>& files,
+               const std::vector<CatalogEntry>* catalog) {
+    AclBuild acl;
+    const bool has_core_file = [&] {
+        for (const FileEntry* f : files)
+            for (const auto& d : f->facts.acl)
+                if (d.id == "Magento_Backend::admin" && d.has_title) return true;
+        return false;
+    }();
+    snap.uses_catalog = false;
+    if (!has_core_file && catalog && !catalog->empty()) {
+        snap.uses_catalog = true;
+        for (const auto& c : *catalog) {
+            auto n = acl.node_for(c.id, c.parent);
+            auto& node = acl.tree.nodes[n];
+            node.title = c.title;
+            node.module = c.module;
+            node.sort_order = c.sort_order;
+            node.from_catalog = true;
+        }
+    }
+    for (const FileEntry* f : files) {
+        const ModuleInfo* mod = module_in(snap, dirs, f->module_dir);
+        const std::string& module_name = mod ? mod->name : kEmpty;
+        for (const auto& d : f->facts.acl) {
+            if (d.id.empty()) continue;
+            auto n = acl.node_for(d.id, d.parent);
+            auto& node = acl.tree.nodes[n];
+            node.from_catalog = false;
+            AclDeclaration decl;
+            decl.location = {f->path, d.id_range};
+            decl.module = module_name;
+            decl.has_title = d.has_title;
+            decl.title = d.title.value;
+            decl.title_location = {f->path, d.title.range};
+            if (d.has_title) {
+                node.title = d.title.value;
+                node.title_location = decl.title_location;
+                node.module = module_name;
+            } else if (node.module.empty()) {
+                node.module = module_name;
+            }
+            if (d.sort_order) node.sort_order = *d.sort_order;
+            if (d.disabled) {
+                acl.disabled[n] = d.disabled;
+                acl.disabled_at[n] = decl.location;
+            }
+            node.declarations.push_back(std::move(decl));
+        }
+    }
+    acl.finish();
+    snap.acl = std::move(acl.tree);
+    snap.has_core = has_core_file;
+}
+
+// Integrations by name, each name's declarations in load order.
+void merge_integrations(Snapshot& snap, const DirIndex& dirs,
+                        const std::vector<const FileEntry*>& files) {
+    snap.integrations.clear();
+    for (const FileEntry* f : files) {
+        const ModuleInfo* mod = module_in(snap, dirs, f->module_dir);
+        for (std::size_t i = 0; i < f->facts.integrations.size(); ++i) {
+            const auto& integ = f->facts.integrations[i];
+            if (integ.name.value.empty()) continue;
+            snap.integrations[integ.name.value].push_back(
+                {f->path, i, mod ? mod->name : std::string(), f->kind});
+        }
+    }
+}
+
+// Whether replacing `path` by `entry` can change the modules: their set (a file of no known
+// module adds an "open" one; removing a file may drop one) or a name or <sequence>. Names
+// feed every declaration of the merge, and sequences the load order.
+bool changes_modules(const Snapshot& base, std::string_view path, const FileEntry* old_entry,
+                     const std::shared_ptr<const FileEntry>& entry) {
+    if (entry && !entry->module_dir.empty() && !base.module_by_dir(entry->module_dir)) return true;
+    if (old_entry && !old_entry->module_dir.empty()) {
+        const ModuleInfo* m = base.module_by_dir(old_entry->module_dir);
+        if (!m || (!entry && m->origin == "open")) return true;
+    }
+    const FileEntry* f = entry ? entry.get() : old_entry;
+    if (!f || (f->kind != FileKind::ModuleXml && f->kind != FileKind::Registration)) return false;
+    const ModuleInfo* m = base.module_by_dir(f->module_dir);
+    if (!m) return !f->module_dir.empty();
+    // The name and sequence the module would have with the new file.
+    Snapshot probe;
+    for (const char* rel : {"/etc/module.xml", "/registration.php"}) {
+        std::string p = m->dir + rel;
+        if (p == path) {
+            if (entry) probe.files.emplace(p, entry);
+        } else if (auto it = base.files.find(p); it != base.files.end()) {
+            probe.files.emplace(p, it->second);
+        }
+    }
+    ModuleInfo after;
+    after.dir = m->dir;
+    name_module(probe, after);
+    return after.name != m->name || after.sequence != m->sequence;
+}
+
 } // namespace
 
 std::shared_ptr<const Snapshot> build_snapshot(SnapshotInput input) {
@@ -224,124 +382,85 @@ std::shared_ptr<const Snapshot> build_snapshot(SnapshotInput input) {
         if (f) snap->files[f->path] = std::move(f);
 
     // Modules: the discovered ones, plus the folders of files that belong to none.
-    std::set<std::string> known;
-    for (auto& m : input.modules)
-        if (known.insert(m.dir).second) snap->modules.push_back(std::move(m));
-    for (const auto& [path, f] : snap->files)
-        if (!f->module_dir.empty() && !known.count(f->module_dir)) {
-            known.insert(f->module_dir);
-            ModuleInfo m;
-            m.dir = f->module_dir;
-            m.origin = "open";
-            snap->modules.push_back(std::move(m));
-        }
-    for (auto& m : snap->modules) {
-        m.name.clear();
-        m.sequence.clear();
-        if (const FileEntry* mx = snap->file(m.dir + "/etc/module.xml"); mx && mx->facts.module) {
-            m.name = mx->facts.module->name.value;
-            for (const auto& s : mx->facts.module->sequence)
-                m.sequence.push_back(s.value);
-        }
-        if (m.name.empty())
-            if (const FileEntry* r = snap->file(m.dir + "/registration.php");
-                r && r->facts.registration)
-                m.name = r->facts.registration->value;
+    // `known` views strings that stay put: the modules' (no reallocation: reserved) and the
+    // file entries'.
+    std::unordered_set<std::string_view> known;
+    known.reserve(input.modules.size());
+    snap->modules.reserve(input.modules.size());
+    for (auto& m : input.modules) {
+        if (known.count(m.dir)) continue;
+        snap->modules.push_back(std::move(m));
+        known.insert(snap->modules.back().dir);
     }
+    std::vector<std::string> extra;
+    for (const auto& [path, f] : snap->files)
+        if (!f->module_dir.empty() && known.insert(f->module_dir).second)
+            extra.push_back(f->module_dir);
+    for (auto& dir : extra) {
+        ModuleInfo m;
+        m.dir = std::move(dir);
+        m.origin = "open";
+        snap->modules.push_back(std::move(m));
+    }
+    for (auto& m : snap->modules)
+        name_module(*snap, m);
     order_modules(snap->modules);
 
-    // Files in module load order (files of no module last, by path).
-    std::map<std::string, std::uint32_t, std::less<>> order_of_dir;
-    for (const auto& m : snap->modules)
-        order_of_dir.emplace(m.dir, m.load_order);
-    std::vector<const FileEntry*> ordered;
-    ordered.reserve(snap->files.size());
-    for (const auto& [path, f] : snap->files)
-        ordered.push_back(f.get());
-    auto rank = [&](const FileEntry* f) {
-        auto it = order_of_dir.find(f->module_dir);
-        return it == order_of_dir.end() ? 0xffffffffu : it->second;
-    };
-    std::stable_sort(ordered.begin(), ordered.end(),
-                     [&](const FileEntry* a, const FileEntry* b) { return rank(a) < rank(b); });
-
-    AclBuild acl;
-    const bool has_core_file = [&] {
-        for (const FileEntry* f : ordered)
-            if (f->kind == FileKind::Acl)
-                for (const auto& d : f->facts.acl)
-                    if (d.id == "Magento_Backend::admin" && d.has_title) return true;
-        return false;
-    }();
-    if (!has_core_file && input.catalog && !input.catalog->empty()) {
-        snap->uses_catalog = true;
-        for (const auto& c : *input.catalog) {
-            auto n = acl.node_for(c.id, c.parent);
-            auto& node = acl.tree.nodes[n];
-            node.title = c.title;
-            node.module = c.module;
-            node.sort_order = c.sort_order;
-            node.from_catalog = true;
-        }
-    }
-    for (const FileEntry* f : ordered) {
-        if (f->kind == FileKind::Acl) {
-            const ModuleInfo* mod = snap->module_by_dir(f->module_dir);
-            std::string module_name = mod ? mod->name : std::string();
-            for (const auto& d : f->facts.acl) {
-                if (d.id.empty()) continue;
-                auto n = acl.node_for(d.id, d.parent);
-                auto& node = acl.tree.nodes[n];
-                node.from_catalog = false;
-                AclDeclaration decl;
-                decl.location = {f->path, d.id_range};
-                decl.module = module_name;
-                decl.has_title = d.has_title;
-                decl.title = d.title.value;
-                decl.title_location = {f->path, d.title.range};
-                if (d.has_title) {
-                    node.title = d.title.value;
-                    node.title_location = decl.title_location;
-                    node.module = module_name;
-                } else if (node.module.empty()) {
-                    node.module = module_name;
-                }
-                if (d.sort_order) node.sort_order = *d.sort_order;
-                if (d.disabled) {
-                    acl.disabled[n] = d.disabled;
-                    acl.disabled_at[n] = decl.location;
-                }
-                node.declarations.push_back(std::move(decl));
-            }
-        } else if (is_integration_kind(f->kind)) {
-            const ModuleInfo* mod = snap->module_by_dir(f->module_dir);
-            for (std::size_t i = 0; i < f->facts.integrations.size(); ++i) {
-                const auto& integ = f->facts.integrations[i];
-                if (integ.name.value.empty()) continue;
-                snap->integrations[integ.name.value].push_back(
-                    {f->path, i, mod ? mod->name : std::string(), f->kind});
-            }
-        }
-    }
-    acl.finish();
-    snap->acl = std::move(acl.tree);
-    snap->has_core = has_core_file;
+    const DirIndex dirs = index_dirs(snap->modules);
+    MergeInput in = merge_input(*snap, dirs, true, true);
+    merge_acl(*snap, dirs, in.acl, input.catalog);
+    merge_integrations(*snap, dirs, in.integrations);
     return snap;
 }
 
 std::shared_ptr<const Snapshot> with_file(const Snapshot& base, std::string_view path,
                                           std::shared_ptr<const FileEntry> entry,
                                           const std::vector<CatalogEntry>* catalog) {
-    SnapshotInput in;
-    in.root = base.root;
-    for (const auto& m : base.modules)
-        if (m.origin != "open") in.modules.push_back({m.dir, {}, m.origin, {}, 0});
-    in.files.reserve(base.files.size() + 1);
-    for (const auto& [p, f] : base.files)
-        if (p != path) in.files.push_back(f);
-    if (entry) in.files.push_back(std::move(entry));
-    in.catalog = catalog;
-    return build_snapshot(std::move(in));
+    const FileEntry* old_entry = base.file(path);
+    if (changes_modules(base, path, old_entry, entry)) {
+        // The modules change: merge everything again.
+        SnapshotInput in;
+        in.root = base.root;
+        for (const auto& m : base.modules)
+            if (m.origin != "open") in.modules.push_back({m.dir, {}, m.origin, {}, 0});
+        in.files.reserve(base.files.size() + 1);
+        for (const auto& [p, f] : base.files)
+            if (p != path) in.files.push_back(f);
+        if (entry) in.files.push_back(std::move(entry));
+        in.catalog = catalog;
+        return build_snapshot(std::move(in));
+    }
+    // The same modules: share every other file, merge again only what this file feeds.
+    const bool acl =
+        (entry && entry->kind == FileKind::Acl) || (old_entry && old_entry->kind == FileKind::Acl);
+    const bool integrations = (entry && is_integration_kind(entry->kind)) ||
+                              (old_entry && is_integration_kind(old_entry->kind));
+    auto snap = std::make_shared<Snapshot>();
+    snap->root = base.root;
+    snap->files = base.files;
+    if (entry) {
+        auto it = snap->files.find(path);
+        if (it != snap->files.end())
+            it->second = std::move(entry);
+        else
+            snap->files.emplace(std::string(path), std::move(entry));
+    } else if (auto it = snap->files.find(path); it != snap->files.end()) {
+        snap->files.erase(it);
+    }
+    snap->modules = base.modules;
+    if (acl || integrations) {
+        const DirIndex dirs = index_dirs(snap->modules);
+        MergeInput in = merge_input(*snap, dirs, acl, integrations);
+        if (acl) merge_acl(*snap, dirs, in.acl, catalog);
+        if (integrations) merge_integrations(*snap, dirs, in.integrations);
+    }
+    if (!acl) {
+        snap->acl = base.acl;
+        snap->has_core = base.has_core;
+        snap->uses_catalog = base.uses_catalog;
+    }
+    if (!integrations) snap->integrations = base.integrations;
+    return snap;
 }
 
 const std::vector<CatalogEntry>& bundled_catalog() {
