@@ -328,7 +328,8 @@ private:
         done = job->done;
         total = job->total;
         report();
-        engine_.set_base(result.snapshot);
+        base_ = result.snapshot;
+        engine_.set_base(base_);
         ready_ = true;
         if (progress)
             ep_.notify("$/progress",
@@ -408,6 +409,7 @@ private:
         std::string uri = uri_for(*path);
         docs_.erase(*path);
         engine_.close(*path);
+        if (!dynamic_watch_) reload_module_from_disk(*path); // the disk may have changed meanwhile
         if (!pull_diagnostics_)
             ep_.notify("textDocument/publishDiagnostics",
                        {{"uri", uri}, {"diagnostics", json::array()}});
@@ -432,11 +434,10 @@ private:
         FileKind kind = classify_path(path);
         std::string dir = module_dir_of(path, kind);
         if (dir.empty()) return;
-        auto base = engine_.snapshot_ptr();
         bool changed = false;
         std::shared_ptr<const Snapshot> next = base_snapshot();
         for (const auto& f : indexed_files(dir)) {
-            if (engine_.is_open(f)) continue;
+            // Open documents too: base_ is the disk, the engine lays the editor's text over it.
             auto entry = load_entry(f, options_.max_file_bytes);
             const FileEntry* old = next->file(f);
             if (entry && old && *old->text == *entry->text) continue;
@@ -449,8 +450,9 @@ private:
         }
     }
 
+    // The index as on disk, without the open documents (set when an index is built).
     std::shared_ptr<const Snapshot> base_snapshot() {
-        if (!base_) base_ = engine_.snapshot_ptr();
+        if (!base_) base_ = build_snapshot({});
         return base_;
     }
 
@@ -465,7 +467,6 @@ private:
                 reindex = true;
                 continue;
             }
-            if (engine_.is_open(*path)) continue;
             int type = change.value("type", 2);
             std::shared_ptr<const FileEntry> entry;
             if (type != 3) entry = load_entry(*path, options_.max_file_bytes);
