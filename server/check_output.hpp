@@ -7,6 +7,7 @@
 #pragma once
 
 #include "mil/diagnostic.hpp"
+#include "mil/xml.hpp" // xml_escape
 
 #include <cstdint>
 #include <optional>
@@ -76,7 +77,6 @@ std::string summary_line(const CheckReport& report);
 // Helpers, exposed for the tests.
 std::string github_escape_data(std::string_view s);
 std::string github_escape_property(std::string_view s);
-std::string xml_escape(std::string_view s);
 // Replaces bytes that are not valid UTF-8 with U+FFFD.
 std::string to_valid_utf8(std::string_view s);
 // Percent-encodes a relative path for a URI reference (keeps unreserved characters and '/').

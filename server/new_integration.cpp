@@ -7,6 +7,7 @@
 #include "indexer.hpp"
 #include "mil/acl_support.hpp"
 #include "mil/schema.hpp"
+#include "mil/xml.hpp"
 #include "workspace.hpp"
 
 #include <fmt/format.h>
@@ -48,29 +49,6 @@ std::string kebab(std::string_view s) {
             if (i > 0 && !std::isupper(static_cast<unsigned char>(s[i - 1]))) out += '-';
             out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
-std::string xml_escape(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
             out += c;
         }
     }

@@ -48,26 +48,6 @@ std::string title_from_id(std::string_view id) {
     return out;
 }
 
-std::string xml_attr_escape(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
-
 class AclParticipant final : public Participant {
 public:
     const char* name() const override { return "acl"; }
@@ -370,9 +350,9 @@ private:
                 (text[quote] == '"' || text[quote] == '\'')) {
                 Fix fix;
                 fix.title = fmt::format("Add title=\"{}\"", title);
-                fix.changes.push_back({q.file.path,
-                                       {{{quote + 1, quote + 1},
-                                         fmt::format(" title=\"{}\"", xml_attr_escape(title))}}});
+                fix.changes.push_back(
+                    {q.file.path,
+                     {{{quote + 1, quote + 1}, fmt::format(" title=\"{}\"", xml_escape(title))}}});
                 diag.fixes.push_back(std::move(fix));
             }
             out.push_back(std::move(diag));

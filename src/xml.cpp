@@ -988,4 +988,44 @@ CursorContext locate(const XmlDocument& doc, std::string_view text, Offset offse
     return c;
 }
 
+std::string xml_escape(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        unsigned char u = static_cast<unsigned char>(c);
+        switch (c) {
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&apos;";
+            break;
+        case '\n':
+            out += "&#10;";
+            break;
+        case '\r':
+            out += "&#13;";
+            break;
+        case '\t':
+            out += "&#9;";
+            break;
+        default:
+            if (u < 0x20)
+                out += "\xEF\xBF\xBD"; // not allowed in XML 1.0 at all
+            else
+                out += c;
+        }
+    }
+    return out;
+}
+
 } // namespace mil

@@ -87,6 +87,11 @@ struct XmlSyntaxError {
 // nullopt when pugixml accepts the text as a well-formed document.
 std::optional<XmlSyntaxError> check_well_formed(std::string_view text);
 
+// `s` escaped for XML text or a quoted attribute value: `& < > " '` as entities, newline,
+// carriage return and tab as character references (kept in attribute values), and the
+// other control characters, which XML 1.0 does not allow, as U+FFFD.
+std::string xml_escape(std::string_view s);
+
 // What the cursor is on.
 enum class CursorKind {
     None, // outside anything useful (prolog, comment, between tags where text is not expected)
