@@ -203,7 +203,7 @@ TEST_CASE("settings file: severities, excludes, and positioned errors") {
     CHECK(bad("[]").rfind("cfg.json:1:1: ", 0) == 0);
     CHECK(bad("{\"exclude\": [\"a\", 3]}").rfind("cfg.json:1:19: ", 0) == 0);
     CHECK(bad("{\"é\": \"ü\" x}").rfind("cfg.json:1:11: ", 0) == 0); // columns in characters
-    CHECK(bad(std::string(500, '[')).find("nested too deeply") != std::string::npos);
+    CHECK(bad(std::string(600, '[')).find("nesting deeper than") != std::string::npos);
     CHECK(bad("{\"a\": \"unterminated").find("unterminated string") != std::string::npos);
 
     auto warned = parse_check_config("{\"severity\": {\"nope\": \"off\"}, \"colour\": true}",
