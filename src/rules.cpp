@@ -175,8 +175,12 @@ const std::vector<RuleInfo> kRules = {
      Severity::Warning},
     {"unknown-module", "The sequence names a module the tree does not have",
      "etc/module.xml lists a module in <sequence> that is not installed in this Magento "
-     "tree. Magento refuses to enable a module whose dependencies are missing. This is only "
-     "reported when the tree holds Magento's core modules.",
+     "tree. Magento does not complain: when it sorts modules into load order "
+     "(Magento\\Framework\\Module\\ModuleList\\Loader) it silently skips a sequence "
+     "name it does not know, so the module gets no load-order guarantee from it. A misspelt "
+     "name therefore goes unnoticed until config, layout or setup code runs in the wrong "
+     "order. (bin/magento module:enable checks composer.json's require, not <sequence>.) "
+     "This is only reported when the tree holds Magento's core modules.",
      "Check the module name's spelling (`Magento_Sales`, not `Magento_Sale`), or install the "
      "module that provides it.",
      Severity::Warning},
