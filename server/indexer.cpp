@@ -17,7 +17,17 @@ double ms_since(std::chrono::steady_clock::time_point t) {
 } // namespace
 
 std::vector<std::string> indexed_files(const std::string& module_dir) {
-    return module_files(module_dir);
+    std::vector<std::string> files = module_files(module_dir);
+    std::vector<std::shared_ptr<const FileEntry>> entries;
+    for (const auto& f : files) {
+        FileKind k = classify_path(f);
+        if (k == FileKind::SetupPhp || k == FileKind::Composer || k == FileKind::ModuleXml ||
+            k == FileKind::Registration)
+            entries.push_back(load_entry(f, kDefaultMaxFileBytes));
+    }
+    for (auto& extra : constant_class_files(module_dir, entries))
+        if (is_regular_file(extra)) files.push_back(std::move(extra));
+    return files;
 }
 
 std::shared_ptr<const FileEntry> load_entry(const std::string& path, std::size_t max_bytes,
@@ -50,9 +60,13 @@ IndexResult index_folders(const std::vector<std::string>& folders, const IndexOp
     parallel_for(input.modules.size(), threads,
                  [&](std::size_t i) { per_module[i] = module_files(input.modules[i].dir); });
     std::vector<std::string> paths;
-    for (auto& files : per_module)
+    std::vector<std::size_t> first_of_module; // index in `paths` of each module's first file
+    for (auto& files : per_module) {
+        first_of_module.push_back(paths.size());
         for (auto& f : files)
             paths.push_back(std::move(f));
+    }
+    first_of_module.push_back(paths.size());
     std::vector<std::shared_ptr<const FileEntry>> entries(paths.size());
     std::vector<std::string> errors(paths.size());
     std::atomic<std::size_t> done{0};
@@ -62,6 +76,25 @@ IndexResult index_folders(const std::vector<std::string>& folders, const IndexOp
         if (options.progress && (n % 64 == 0 || n == paths.size()))
             options.progress(n, paths.size());
     });
+    // Classes of a module whose constants its setup scripts name (`Config::NAME`).
+    std::vector<std::string> extra;
+    for (std::size_t m = 0; m < input.modules.size(); ++m) {
+        std::vector<std::shared_ptr<const FileEntry>> own(
+            entries.begin() + static_cast<std::ptrdiff_t>(first_of_module[m]),
+            entries.begin() + static_cast<std::ptrdiff_t>(first_of_module[m + 1]));
+        for (auto& f : constant_class_files(input.modules[m].dir, own))
+            if (is_regular_file(f)) extra.push_back(std::move(f));
+    }
+    if (!extra.empty()) {
+        std::size_t base = paths.size();
+        paths.insert(paths.end(), extra.begin(), extra.end());
+        entries.resize(paths.size());
+        errors.resize(paths.size());
+        parallel_for(extra.size(), threads, [&](std::size_t i) {
+            entries[base + i] =
+                load_entry(paths[base + i], options.max_file_bytes, &errors[base + i]);
+        });
+    }
     for (std::size_t i = 0; i < paths.size(); ++i) {
         if (entries[i]) {
             input.files.push_back(std::move(entries[i]));

@@ -2,6 +2,8 @@
 
 #include "mil/participant.hpp"
 
+#include <algorithm>
+
 namespace mil {
 
 const char* file_kind_name(FileKind k) {
@@ -119,6 +121,57 @@ std::string module_dir_of(std::string_view path, FileKind kind) {
         break;
     }
     return {};
+}
+
+std::vector<std::string>
+constant_class_files(const std::string& module_dir,
+                     const std::vector<std::shared_ptr<const FileEntry>>& entries) {
+    // Namespace prefix -> folder inside the module ("" or ending with '/').
+    std::vector<std::pair<std::string, std::string>> roots;
+    auto add_root = [&](std::string prefix, std::string folder) {
+        if (prefix.empty() || prefix.back() != '\\') return;
+        while (folder.substr(0, 2) == "./")
+            folder.erase(0, 2);
+        if (folder == ".") folder.clear();
+        if (folder.find("..") != std::string::npos || (!folder.empty() && folder.front() == '/'))
+            return;
+        if (!folder.empty() && folder.back() != '/') folder += '/';
+        roots.emplace_back(std::move(prefix), std::move(folder));
+    };
+    std::vector<const FileEntry*> setups;
+    for (const auto& e : entries) {
+        if (!e) continue;
+        std::string module;
+        if (e->facts.module) module = e->facts.module->name.value;
+        if (module.empty() && e->facts.registration) module = e->facts.registration->value;
+        if (auto us = module.find('_'); us != std::string::npos && us > 0)
+            add_root(module.substr(0, us) + "\\" + module.substr(us + 1) + "\\", "");
+        if (e->facts.composer && e->kind == FileKind::Composer)
+            for (const auto& [prefix, folder] : e->facts.composer->psr4)
+                add_root(prefix, folder);
+        if (e->kind == FileKind::SetupPhp) setups.push_back(e.get());
+    }
+    std::vector<std::string> out;
+    for (const FileEntry* f : setups)
+        for (const auto& call : f->facts.setup_calls)
+            for (const auto& n : call.names) {
+                if (n.resolved || n.constant_class.empty()) continue;
+                for (const auto& [prefix, folder] : roots) {
+                    if (n.constant_class.size() <= prefix.size() ||
+                        n.constant_class.compare(0, prefix.size(), prefix) != 0)
+                        continue;
+                    std::string rel = folder + n.constant_class.substr(prefix.size()) + ".php";
+                    for (char& c : rel)
+                        if (c == '\\') c = '/';
+                    std::string path =
+                        module_dir.empty() || module_dir == "." ? rel : module_dir + "/" + rel;
+                    bool known = std::any_of(entries.begin(), entries.end(),
+                                             [&](const auto& e) { return e && e->path == path; });
+                    if (!known && std::find(out.begin(), out.end(), path) == out.end())
+                        out.push_back(std::move(path));
+                }
+            }
+    return out;
 }
 
 std::shared_ptr<const FileEntry> make_entry(std::string path,

@@ -14,14 +14,15 @@ bool is_integration_kind(FileKind k) {
 
 // The integration name under the cursor: a processIntegrationConfig() argument of a setup
 // script, or an <integration name> of an integration file.
-const std::string* name_at(const Query& q) {
-    for (const auto& call : q.file.facts.setup_calls)
-        for (const auto& n : call.names)
-            if (n.resolved && !n.value.empty() && n.range.touches(q.offset)) return &n.value;
+std::optional<std::string> name_at(const Query& q) {
+    if (q.file.kind == FileKind::SetupPhp)
+        for (const auto& call : resolve_setup_calls(q.snapshot, q.file))
+            for (const auto& n : call.names)
+                if (n.resolved && !n.value.empty() && n.range.touches(q.offset)) return n.value;
     for (const auto& integ : q.file.facts.integrations)
         if (!integ.name.value.empty() && integ.name.range.touches(q.offset))
-            return &integ.name.value;
-    return nullptr;
+            return integ.name.value;
+    return std::nullopt;
 }
 
 class IntegrationNamesParticipant final : public Participant {
@@ -35,7 +36,7 @@ public:
         // Only from where the name is used: a setup script, or a legacy api.xml (whose
         // integration is the one config.xml declares).
         if (q.file.kind != FileKind::SetupPhp && q.file.kind != FileKind::IntegrationApi) return;
-        const std::string* name = name_at(q);
+        const auto name = name_at(q);
         if (!name) return;
         auto it = q.snapshot.integrations.find(*name);
         if (it == q.snapshot.integrations.end()) return;
@@ -56,7 +57,7 @@ public:
 
     void references(const Query& q, bool include_declaration,
                     std::vector<Location>& out) const override {
-        const std::string* found = name_at(q);
+        const auto found = name_at(q);
         if (!found) return;
         const std::string name = *found;
         if (include_declaration) {
@@ -66,10 +67,12 @@ public:
                     if (const IntegrationDecl* d = q.snapshot.integration(ref))
                         out.push_back({ref.path, d->name.range});
         }
-        for (const auto& [path, f] : q.snapshot.files)
-            for (const auto& call : f->facts.setup_calls)
+        for (const auto& [path, f] : q.snapshot.files) {
+            if (f->kind != FileKind::SetupPhp) continue;
+            for (const auto& call : resolve_setup_calls(q.snapshot, *f))
                 for (const auto& n : call.names)
                     if (n.resolved && n.value == name) out.push_back({path, n.range});
+        }
     }
 };
 

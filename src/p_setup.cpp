@@ -32,14 +32,15 @@ public:
             SetupCall c;
             c.call_range = call.method_range;
             for (const auto& n : call.names)
-                c.names.push_back(
-                    {n.value, n.range, n.source != PhpNameSource::Unresolved && !n.value.empty()});
+                c.names.push_back({n.value, n.range,
+                                   n.source != PhpNameSource::Unresolved && !n.value.empty(),
+                                   n.constant_class, n.constant_name});
             facts.setup_calls.push_back(std::move(c));
         }
     }
 
     void diagnose(const Query& q, std::vector<Diagnostic>& out) const override {
-        for (const auto& call : q.file.facts.setup_calls) {
+        for (const auto& call : resolve_setup_calls(q.snapshot, q.file)) {
             Diagnostic hint;
             hint.range = call.call_range;
             hint.severity = Severity::Hint;
@@ -57,7 +58,7 @@ public:
     }
 
     std::optional<HoverResult> hover(const Query& q) const override {
-        for (const auto& call : q.file.facts.setup_calls)
+        for (const auto& call : resolve_setup_calls(q.snapshot, q.file))
             for (const auto& n : call.names) {
                 if (!n.resolved || !n.range.touches(q.offset)) continue;
                 auto it = q.snapshot.integrations.find(n.value);
@@ -133,10 +134,65 @@ private:
     }
 };
 
+// The string class constants of every PHP file, for resolve_setup_calls().
+class PhpConstantsParticipant final : public Participant {
+public:
+    const char* name() const override { return "php-constants"; }
+    bool serves(FileKind kind) const override {
+        return kind == FileKind::Php || kind == FileKind::SetupPhp;
+    }
+    void index(const FileEntry& entry, FileFacts& facts) const override {
+        for (auto& c : find_php_class_constants(*entry.text))
+            if (c.value)
+                facts.php_constants.push_back(
+                    {c.class_name, c.class_fqn, c.name, std::move(*c.value), c.value_range});
+    }
+};
+
+std::string_view short_name(std::string_view fqn) {
+    auto slash = fqn.rfind('\\');
+    return slash == std::string_view::npos ? fqn : fqn.substr(slash + 1);
+}
+
 } // namespace
+
+std::vector<SetupCall> resolve_setup_calls(const Snapshot& snapshot, const FileEntry& file) {
+    std::vector<SetupCall> calls = file.facts.setup_calls;
+    const std::string& dir = file.module_dir;
+    if (dir.empty()) return calls;
+    const std::string prefix = dir == "." ? std::string() : dir + "/";
+    for (auto& call : calls)
+        for (auto& n : call.names) {
+            if (n.resolved || n.constant_class.empty()) continue;
+            const PhpConstantFact* exact = nullptr;
+            const PhpConstantFact* by_short = nullptr;
+            int short_matches = 0;
+            for (auto it = snapshot.files.lower_bound(prefix);
+                 it != snapshot.files.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+                 ++it)
+                for (const auto& c : it->second->facts.php_constants) {
+                    if (c.name != n.constant_name) continue;
+                    if (iequal(c.class_fqn, n.constant_class)) exact = &c;
+                    if (iequal(c.class_name, short_name(n.constant_class))) {
+                        by_short = &c;
+                        ++short_matches;
+                    }
+                }
+            const PhpConstantFact* found = exact ? exact : short_matches == 1 ? by_short : nullptr;
+            if (!found) continue;
+            n.value = found->value;
+            n.resolved = !n.value.empty();
+        }
+    return calls;
+}
 
 const Participant& setup_participant() {
     static const SetupParticipant p;
+    return p;
+}
+
+const Participant& php_constants_participant() {
+    static const PhpConstantsParticipant p;
     return p;
 }
 

@@ -20,7 +20,9 @@ const Participant& symbols_participant();
 const Participant& integration_names_participant();
 const Participant& php_acl_participant();
 const Participant& registration_participant();
+const Participant& composer_participant();
 const Participant& setup_participant();
+const Participant& php_constants_participant();
 
 // Small helpers over the tolerant XML tree shared by the participants.
 inline TextValue attr_value(const XmlElement& e, std::string_view name) {
@@ -35,5 +37,10 @@ inline bool has_attr(const XmlElement& e, std::string_view name) {
 }
 
 bool is_xml_kind(FileKind k);
+
+// The processIntegrationConfig() calls of a setup script, with `Class::NAME` names that the
+// file alone could not resolve looked up among the string constants of the other PHP files
+// of its module in the snapshot (by qualified class name, else by a unique short name).
+std::vector<SetupCall> resolve_setup_calls(const Snapshot& snapshot, const FileEntry& file);
 
 } // namespace mil

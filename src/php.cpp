@@ -841,6 +841,18 @@ public:
         return qualify(written);
     }
 
+    // The class that `written::NAME` at token i names outside this file: a class name
+    // resolved through the imports, or the parent class for `parent`; empty for `self`
+    // and `static` (this file's own class).
+    std::string constant_owner(std::size_t i, std::string_view written) const {
+        if (iequals(written, "self") || iequals(written, "static")) return {};
+        if (iequals(written, "parent")) {
+            const ClassInfo* own = class_at(i);
+            return own && own->has_extends ? own->parents.front() : std::string();
+        }
+        return resolve_class(i, written);
+    }
+
     // The class whose body contains token i (innermost), or nullptr.
     const ClassInfo* class_at(std::size_t i) const {
         std::uint32_t b = parent(i);
@@ -1530,6 +1542,10 @@ std::vector<PhpConfigName> array_elements(const Analysis& an, std::size_t a, std
                     n.origin_range = ev.single_constant->origin_range;
                     n.origin_path = ev.single_constant->origin_path;
                 }
+            } else if (eb == ea + 3 && an.is_name(ea) && an.is_punct(ea + 1, "::") &&
+                       an.is_name(ea + 2) && !an.is_keyword(ea + 2, "class")) {
+                n.constant_class = an.constant_owner(ea, an.str(ea));
+                if (!n.constant_class.empty()) n.constant_name = std::string(an.str(ea + 2));
             }
         }
         out.push_back(std::move(n));

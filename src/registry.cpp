@@ -4,18 +4,12 @@ namespace mil {
 
 const std::vector<const Participant*>& participants() {
     static const std::vector<const Participant*> all = {
-        &xml_syntax_participant(), &schema_participant(),      &module_participant(),
-        &acl_participant(),        &integration_participant(),
-        &webapi_participant(),
-        &menu_participant(),
-        &system_participant(),
-        &ui_component_participant(),
-        &acl_complete_participant(),
-        &symbols_participant(),
-        &integration_names_participant(),
-        &php_acl_participant(),
-        &registration_participant(),
-        &setup_participant(),
+        &xml_syntax_participant(),   &schema_participant(),        &module_participant(),
+        &acl_participant(),          &integration_participant(),   &webapi_participant(),
+        &menu_participant(),         &system_participant(),        &ui_component_participant(),
+        &acl_complete_participant(), &symbols_participant(),       &integration_names_participant(),
+        &php_acl_participant(),      &registration_participant(),  &composer_participant(),
+        &setup_participant(),        &php_constants_participant(),
     };
     return all;
 }

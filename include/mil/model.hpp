@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace mil {
@@ -92,10 +93,32 @@ struct SetupCallName {
     std::string value; // resolved name
     Range range;       // range of the string or constant in this file
     bool resolved = true;
+    // Unresolved `Class::NAME` of another class of the module (see PhpConfigName): resolved
+    // through the snapshot by resolve_setup_calls().
+    std::string constant_class;
+    std::string constant_name;
 };
 struct SetupCall {
     Range call_range;
     std::vector<SetupCallName> names;
+};
+
+// What a module's composer.json declares (read by the composer participant).
+struct ComposerFacts {
+    std::optional<TextValue> name;
+    std::optional<TextValue> type;
+    // autoload.psr-4: namespace prefix (decoded, e.g. `Vendor\Module\`) -> folder.
+    std::vector<std::pair<std::string, std::string>> psr4;
+    bool well_formed = true;
+};
+
+// A class constant with a constant string value, declared in a PHP file of a module.
+struct PhpConstantFact {
+    std::string class_name; // short name
+    std::string class_fqn;  // no leading backslash
+    std::string name;
+    std::string value;
+    Range value_range;
 };
 
 // Facts of one file. Filled by the participant of its kind; plain data.
@@ -106,7 +129,8 @@ struct FileFacts {
     std::optional<TextValue> registration; // module name registered in registration.php
     std::vector<IdRef> acl_refs;           // ACL ids used (webapi, menu, system, php, ui)
     std::vector<SetupCall> setup_calls;
-    std::optional<std::string> composer_name;
+    std::optional<ComposerFacts> composer;
+    std::vector<PhpConstantFact> php_constants; // PHP files: string class constants
     bool well_formed = true;
 };
 
@@ -119,6 +143,16 @@ struct FileEntry {
     FileFacts facts;
     bool open_in_editor = false;
 };
+
+// The files of a module that may declare the classes whose constants its setup scripts name
+// but could not resolve alone (`Config::NAME` with `Config` another class of the module):
+// each class mapped to a path through the module's namespace (`Vendor\Module\` for
+// Vendor_Module, mapped to the module folder) and its composer.json PSR-4 prefixes.
+// `entries` are the files read from the module folder `module_dir`; paths not among them,
+// without duplicates, in order.
+std::vector<std::string>
+constant_class_files(const std::string& module_dir,
+                     const std::vector<std::shared_ptr<const FileEntry>>& entries);
 
 // Parse `text` with the participant of the file's kind and return the entry.
 std::shared_ptr<const FileEntry> make_entry(std::string path,

@@ -178,6 +178,12 @@ struct PhpConfigName {
     // A constant: where its string literal is declared (`origin_path` empty: this file).
     std::optional<Range> origin_range;
     std::string origin_path;
+    // An unresolved element that is exactly one `Class::NAME` of another class: the class
+    // as resolved through the file's namespace and `use` imports (no leading '\\'; for
+    // `parent::`, the parent class) and the constant, for a caller that knows the
+    // module's other files. Empty otherwise.
+    std::string constant_class;
+    std::string constant_name;
 };
 
 enum class PhpArgumentKind : std::uint8_t {

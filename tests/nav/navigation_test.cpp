@@ -179,7 +179,7 @@ std::shared_ptr<const FileEntry> setup_entry(const std::string& path, std::strin
     e->lines = std::make_shared<const LineIndex>(*e->text);
     SetupCall call;
     call.call_range = {0, static_cast<Offset>(e->text->size())};
-    call.names.push_back({std::move(name), range, true});
+    call.names.push_back({std::move(name), range, true, {}, {}});
     e->facts.setup_calls.push_back(std::move(call));
     return e;
 }

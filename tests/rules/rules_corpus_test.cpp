@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string corpus() {
-    return std::string(MIL_SOURCE_DIR) + "/../shared/corpus";
+    return corpus_dir();
 }
 
 std::string read(const fs::path& p) {

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -21,6 +22,13 @@ namespace rules_test {
 using namespace mil;
 
 inline const std::string kRoot = "/m2";
+
+// The shared corpus of real files (read in place, never copied): $MIL_CORPUS_DIR, else
+// ../shared/corpus next to the source tree. Tests skip when it is absent.
+inline std::string corpus_dir() {
+    if (const char* env = std::getenv("MIL_CORPUS_DIR"); env && *env) return env;
+    return std::string(MIL_SOURCE_DIR) + "/../shared/corpus";
+}
 
 inline std::string module_dir(std::string_view vendor, std::string_view module) {
     return kRoot + "/app/code/" + std::string(vendor) + "/" + std::string(module);
