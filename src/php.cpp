@@ -1593,12 +1593,33 @@ bool resolve_variable(const Analysis& an, const VariableIndex& vars, std::size_t
     return true;
 }
 
+// Whether `needle` (lower case ASCII) occurs in `text`, ignoring ASCII case: a cheap test
+// that lets most PHP files skip tokenization (a call must spell its name out). Horspool's
+// search on case-folded bytes.
+bool contains_icase(std::string_view text, std::string_view needle) {
+    const std::size_t m = needle.size();
+    if (m == 0) return true;
+    if (text.size() < m) return false;
+    std::array<std::size_t, 256> shift;
+    shift.fill(m);
+    for (std::size_t i = 0; i + 1 < m; ++i)
+        shift[static_cast<unsigned char>(needle[i])] = m - 1 - i;
+    for (std::size_t i = 0; i + m <= text.size();) {
+        const char last = lower(text[i + m - 1]);
+        if (last == needle[m - 1] && iequals(text.substr(i, m - 1), needle.substr(0, m - 1)))
+            return true;
+        i += shift[static_cast<unsigned char>(last)];
+    }
+    return false;
+}
+
 } // namespace
 
 std::vector<PhpSetupCall> find_php_setup_calls(std::string_view text,
                                                const PhpConstantTable& others) {
-    Analysis an(text);
     std::vector<PhpSetupCall> out;
+    if (!contains_icase(text, "processintegrationconfig")) return out;
+    Analysis an(text);
     std::optional<VariableIndex> vars;
     for (std::size_t i = 0; i + 1 < an.size(); ++i) {
         if (!is_call_of(an, i, "processIntegrationConfig")) continue;
@@ -1640,8 +1661,11 @@ std::vector<PhpSetupCall> find_php_setup_calls(std::string_view text,
 // ACL ids
 
 std::vector<PhpAclReference> find_php_acl_references(std::string_view text) {
-    Analysis an(text);
     std::vector<PhpAclReference> out;
+    // Constant names are case-sensitive, function names are not.
+    if (text.find("ADMIN_RESOURCE") == std::string_view::npos && !contains_icase(text, "isallowed"))
+        return out;
+    Analysis an(text);
     for (const ClassInfo& c : an.classes())
         for (const ConstDecl& d : c.constants)
             if (d.name == "ADMIN_RESOURCE" && d.value)
