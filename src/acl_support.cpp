@@ -49,10 +49,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t li
 
 bool icontains(std::string_view hay, std::string_view needle) {
     if (needle.empty()) return true;
-    auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
+    // ASCII folding inline: std::tolower is a call into the C locale per character.
+    auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
+                          [&](char x, char y) { return fold(x) == fold(y); });
     return it != hay.end();
 }
 
