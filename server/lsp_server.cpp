@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -72,6 +73,8 @@ public:
                             [this](const json& p) { changed_folders(p); });
         ep_.on_request("textDocument/completion",
                        [this](const json& p, const CancelToken& t) { return completion(p, t); });
+        ep_.on_request("completionItem/resolve",
+                       [this](const json& p, const CancelToken&) { return resolve_item(p); });
         ep_.on_request("textDocument/hover",
                        [this](const json& p, const CancelToken& t) { return hover(p, t); });
         ep_.on_request("textDocument/definition",
@@ -125,6 +128,21 @@ private:
             flag({"textDocument", "documentSymbol", "hierarchicalDocumentSymbolSupport"});
         engine_.settings().snippets =
             flag({"textDocument", "completion", "completionItem", "snippetSupport"});
+        // Documentation on demand (completionItem/resolve) when the client asks for it that way:
+        // a list of every ACL id then stays small.
+        resolve_docs_ = false;
+        if (const json* props = [&]() -> const json* {
+                const json* cur = &caps;
+                for (const char* k : {"textDocument", "completion", "completionItem",
+                                      "resolveSupport", "properties"}) {
+                    if (!cur->is_object() || !cur->contains(k)) return nullptr;
+                    cur = &(*cur)[k];
+                }
+                return cur;
+            }();
+            props && props->is_array())
+            for (const auto& prop : *props)
+                if (prop == "documentation") resolve_docs_ = true;
 
         if (p.contains("initializationOptions")) apply_settings(p["initializationOptions"]);
 
@@ -144,7 +162,8 @@ private:
             {"textDocumentSync",
              {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
             {"completionProvider",
-             {{"triggerCharacters", {"\"", ":", "<", " ", "_"}}, {"resolveProvider", false}}},
+             {{"triggerCharacters", {"\"", ":", "<", " ", "_"}},
+              {"resolveProvider", resolve_docs_}}},
             {"hoverProvider", true},
             {"definitionProvider", true},
             {"referencesProvider", true},
@@ -560,13 +579,28 @@ private:
         Offset off = offset_of(path, p.at("position"));
         CompletionResult r = engine_.complete(path, off);
         json items = json::array();
-        for (const auto& it : r.items) {
+        // Items usually share the range they replace: convert it once.
+        std::optional<Range> last_range;
+        json last_range_json;
+        if (resolve_docs_) {
+            completion_docs_.clear();
+            ++completion_generation_;
+        }
+        for (auto& it : r.items) {
+            if (!last_range || !(*last_range == it.edit.range)) {
+                last_range = it.edit.range;
+                last_range_json = range_json(path, it.edit.range);
+            }
             json j = {{"label", it.label},
                       {"kind", completion_kind(it.kind)},
-                      {"textEdit", edit_json(path, it.edit)}};
+                      {"textEdit", {{"range", last_range_json}, {"newText", it.edit.new_text}}}};
             if (!it.detail.empty()) j["detail"] = it.detail;
-            if (!it.documentation.empty())
+            if (!it.documentation.empty() && resolve_docs_) {
+                j["data"] = {completion_generation_, completion_docs_.size()};
+                completion_docs_.push_back(std::move(it.documentation));
+            } else if (!it.documentation.empty()) {
                 j["documentation"] = {{"kind", "markdown"}, {"value", it.documentation}};
+            }
             if (!it.filter_text.empty()) j["filterText"] = it.filter_text;
             if (!it.sort_text.empty()) j["sortText"] = it.sort_text;
             if (it.is_snippet) j["insertTextFormat"] = 2;
@@ -578,7 +612,21 @@ private:
             }
             items.push_back(std::move(j));
         }
-        return {{"isIncomplete", r.incomplete}, {"items", items}};
+        return {{"isIncomplete", r.incomplete}, {"items", std::move(items)}};
+    }
+
+    // The documentation left out of the last completion list (see resolve_docs_).
+    json resolve_item(const json& item) {
+        json out = item;
+        const json* data = item.is_object() && item.contains("data") ? &item["data"] : nullptr;
+        if (data && data->is_array() && data->size() == 2 && (*data)[0].is_number_unsigned() &&
+            (*data)[1].is_number_unsigned() &&
+            (*data)[0].get<std::uint64_t>() == completion_generation_) {
+            auto i = (*data)[1].get<std::size_t>();
+            if (i < completion_docs_.size())
+                out["documentation"] = {{"kind", "markdown"}, {"value", completion_docs_[i]}};
+        }
+        return out;
     }
 
     json hover(const json& p, const CancelToken& token) {
@@ -782,6 +830,9 @@ private:
     bool progress_ = false, dynamic_watch_ = false, pull_diagnostics_ = false,
          configuration_ = false;
     bool related_info_ = false, hierarchical_symbols_ = false;
+    bool resolve_docs_ = false; // completion documentation through completionItem/resolve
+    std::vector<std::string> completion_docs_;
+    std::uint64_t completion_generation_ = 0;
     bool ready_ = false;
     bool shutting_down_ = false;
     unsigned index_generation_ = 0;

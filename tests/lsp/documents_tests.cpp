@@ -270,3 +270,52 @@ TEST_CASE("requests for unknown or unopened documents get an error or an empty r
                        {"position", position_after(tree.read(kExampleIntegration), "<ema")}});
     CHECK(h.is_object());
 }
+
+TEST_CASE("completion documentation comes through completionItem/resolve when the client asks") {
+    TempCopy tree(example_dir());
+    const std::string uri = tree.uri(kExampleIntegration);
+    const std::string text = tree.read(kExampleIntegration);
+    json caps = {{"textDocument",
+                  {{"completion",
+                    {{"completionItem",
+                      {{"resolveSupport", {{"properties", {"documentation", "detail"}}}}}}}}}}};
+    LspClient c;
+    json init = c.initialize(tree.root(), caps);
+    CHECK(init["capabilities"]["completionProvider"]["resolveProvider"] == true);
+    c.open(uri, text);
+    c.wait_diagnostics(uri);
+    json list = c.result("textDocument/completion",
+                         {{"textDocument", text_document(uri)},
+                          {"position", position_after(text, "<resource name=\"Magento_Sa")}});
+    REQUIRE(list["items"].size() >= 2);
+    json item = list["items"][1];
+    CHECK_FALSE(item.contains("documentation"));
+    REQUIRE(item.contains("data"));
+    json resolved = c.result("completionItem/resolve", item);
+    CHECK(resolved["label"] == item["label"]);
+    REQUIRE(resolved["documentation"].is_object());
+    CHECK(resolved["documentation"]["value"].get<std::string>().find("Module Magento_Sales") !=
+          std::string::npos);
+    // An item of an older list resolves to itself.
+    c.result("textDocument/completion",
+             {{"textDocument", text_document(uri)},
+              {"position", position_after(text, "<resource name=\"Magento_Sa")}});
+    json stale = c.result("completionItem/resolve", item);
+    CHECK_FALSE(stale.contains("documentation"));
+}
+
+TEST_CASE("without resolveSupport, completion items carry their documentation") {
+    TempCopy tree(example_dir());
+    const std::string uri = tree.uri(kExampleIntegration);
+    const std::string text = tree.read(kExampleIntegration);
+    LspClient c;
+    json init = c.initialize(tree.root());
+    CHECK(init["capabilities"]["completionProvider"]["resolveProvider"] == false);
+    c.open(uri, text);
+    c.wait_diagnostics(uri);
+    json list = c.result("textDocument/completion",
+                         {{"textDocument", text_document(uri)},
+                          {"position", position_after(text, "<resource name=\"Magento_Sa")}});
+    REQUIRE_FALSE(list["items"].empty());
+    CHECK(list["items"][0]["documentation"]["kind"] == "markdown");
+}
