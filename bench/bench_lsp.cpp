@@ -111,7 +111,12 @@ json init_params(const std::string& tree, bool pull) {
     json caps = {{"window", {{"workDoneProgress", true}}},
                  {"general", {{"positionEncodings", {"utf-16"}}}},
                  {"textDocument",
-                  {{"completion", {{"completionItem", {{"snippetSupport", false}}}}},
+                  {{"completion",
+                    {{"completionItem",
+                      {{"snippetSupport", false},
+                       // As VS Code declares it: documentation through completionItem/resolve.
+                       {"resolveSupport",
+                        {{"properties", {"documentation", "detail", "additionalTextEdits"}}}}}}}},
                    {"publishDiagnostics", {{"relatedInformation", true}}}}}};
     if (pull) caps["textDocument"]["diagnostic"] = json::object();
     std::string uri = mil::path_to_uri(tree);
@@ -276,6 +281,25 @@ int run(int argc, char** argv) {
         out["completion"] = stats_json(s);
         out["completion"]["server_cpu_ms"] = add_row("completion", s, extra);
         out["completion_items_max"] = items_max;
+        // completionItem/resolve of the items of one full list (what an editor asks for the
+        // selected item).
+        auto [full, ms] = c.call("textDocument/completion",
+                                 at(integ_uri, lines.at(text.find("<resource name=\"") + 16)));
+        (void)ms;
+        const json& list = member(member(full, "result"), "items");
+        std::vector<double> rt;
+        std::size_t with_doc = 0;
+        for (long i = 0; list.is_array() && !list.empty() && i < n_complete / 2; ++i) {
+            auto [r, rms] =
+                c.call("completionItem/resolve", list[static_cast<std::size_t>(i) % list.size()]);
+            rt.push_back(rms);
+            if (member(member(r, "result"), "documentation").is_object()) ++with_doc;
+        }
+        auto rs = stats_of(rt);
+        out["resolve"] = stats_json(rs);
+        out["resolve"]["server_cpu_ms"] = add_row(
+            "completionItem/resolve", rs,
+            std::to_string(with_doc) + " of " + std::to_string(rt.size()) + " with documentation");
     }
     auto mids = [&] {
         std::vector<std::size_t> v;
