@@ -89,5 +89,8 @@ private:
 std::size_t utf16_length(std::string_view utf8);
 // True when `s` is valid UTF-8.
 bool valid_utf8(std::string_view s);
+// Appends the code point `cp` as UTF-8; false (nothing appended) above U+10FFFF. Surrogate
+// code points are encoded as they are: callers that decode escapes reject them first.
+bool append_utf8(std::string& out, std::uint32_t cp);
 
 } // namespace mil
