@@ -21,7 +21,21 @@ std::string_view local_part(std::string_view id) {
     return pos == std::string_view::npos ? id : id.substr(pos + 2);
 }
 
-// Levenshtein distance, giving up (returning limit + 1) once it exceeds `limit`.
+bool icontains(std::string_view hay, std::string_view needle) {
+    if (needle.empty()) return true;
+    // ASCII folding inline: std::tolower is a call into the C locale per character.
+    auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
+                          [&](char x, char y) { return fold(x) == fold(y); });
+    return it != hay.end();
+}
+
+bool istarts_with(std::string_view s, std::string_view prefix) {
+    return s.size() >= prefix.size() && icontains(s.substr(0, prefix.size()), prefix);
+}
+
+} // namespace
+
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit) {
     if (a.size() > b.size()) std::swap(a, b);
     if (b.size() - a.size() > limit) return limit + 1;
@@ -46,21 +60,6 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t li
     }
     return row[a.size()];
 }
-
-bool icontains(std::string_view hay, std::string_view needle) {
-    if (needle.empty()) return true;
-    // ASCII folding inline: std::tolower is a call into the C locale per character.
-    auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
-                          [&](char x, char y) { return fold(x) == fold(y); });
-    return it != hay.end();
-}
-
-bool istarts_with(std::string_view s, std::string_view prefix) {
-    return s.size() >= prefix.size() && icontains(s.substr(0, prefix.size()), prefix);
-}
-
-} // namespace
 
 std::string closest_acl_id(const AclTree& tree, std::string_view id) {
     if (id.empty()) return {};

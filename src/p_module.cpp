@@ -46,28 +46,6 @@ bool iequals(std::string_view a, std::string_view b) {
            });
 }
 
-// Levenshtein distance, or limit + 1 once it is certain to exceed `limit`.
-std::size_t distance(std::string_view a, std::string_view b, std::size_t limit) {
-    if (a.size() > b.size()) std::swap(a, b);
-    if (b.size() - a.size() > limit) return limit + 1;
-    std::vector<std::size_t> row(a.size() + 1);
-    for (std::size_t i = 0; i <= a.size(); ++i)
-        row[i] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-        std::size_t diag = row[0];
-        row[0] = j;
-        std::size_t best = row[0];
-        for (std::size_t i = 1; i <= a.size(); ++i) {
-            std::size_t up = row[i];
-            row[i] = std::min({row[i] + 1, row[i - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diag = up;
-            best = std::min(best, row[i]);
-        }
-        if (best > limit) return limit + 1;
-    }
-    return row[a.size()];
-}
-
 // A module of the tree that `name` is probably a misspelling of: the same name in another case,
 // the same module part under another vendor, or at most two edits away. Empty when none.
 std::string closest_module(const Snapshot& s, std::string_view name) {
@@ -84,7 +62,7 @@ std::string closest_module(const Snapshot& s, std::string_view name) {
     std::size_t best_d = limit + 1;
     for (const auto& m : s.modules) {
         if (m.name.empty()) continue;
-        auto d = distance(name, m.name, limit);
+        auto d = edit_distance(name, m.name, limit);
         if (d < best_d || (d == best_d && best && m.name < best->name)) {
             best = &m;
             best_d = d;

@@ -15,6 +15,10 @@ namespace mil {
 // third of the length. Empty when nothing is close.
 std::string closest_acl_id(const AclTree& tree, std::string_view id);
 
+// Levenshtein distance ignoring ASCII case, or limit + 1 once it is certain to exceed
+// `limit`.
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit);
+
 // Whether `id` may be checked against the tree: the tree has Magento's core ACL or the
 // bundled catalogue is merged in.
 bool acl_tree_is_complete(const Snapshot& s);
