@@ -91,6 +91,26 @@ bool iequals(std::string_view a, std::string_view b) {
         if (lower(a[i]) != lower(b[i])) return false;
     return true;
 }
+// Whether `needle` (lower case ASCII) occurs in `text`, ignoring ASCII case: a cheap test
+// that lets most PHP files skip tokenization (a call must spell its name out). Horspool's
+// search on case-folded bytes.
+bool contains_icase(std::string_view text, std::string_view needle) {
+    const std::size_t m = needle.size();
+    if (m == 0) return true;
+    if (text.size() < m) return false;
+    std::array<std::size_t, 256> shift;
+    shift.fill(m);
+    for (std::size_t i = 0; i + 1 < m; ++i)
+        shift[static_cast<unsigned char>(needle[i])] = m - 1 - i;
+    for (std::size_t i = 0; i + m <= text.size();) {
+        const char last = lower(text[i + m - 1]);
+        if (last == needle[m - 1] && iequals(text.substr(i, m - 1), needle.substr(0, m - 1)))
+            return true;
+        i += shift[static_cast<unsigned char>(last)];
+    }
+    return false;
+}
+
 std::string to_lower(std::string_view s) {
     std::string out(s);
     for (char& c : out)
@@ -1372,8 +1392,9 @@ std::vector<PhpRegistration> find_php_registrations(std::string_view text) {
 }
 
 std::vector<PhpClassConstant> find_php_class_constants(std::string_view text) {
-    Analysis an(text);
     std::vector<PhpClassConstant> out;
+    if (!contains_icase(text, "const")) return out; // keywords are case-insensitive
+    Analysis an(text);
     for (const ClassInfo& c : an.classes()) {
         for (const ConstDecl& d : c.constants) {
             PhpClassConstant pc;
@@ -1569,26 +1590,6 @@ bool resolve_variable(const Analysis& an, const VariableIndex& vars, std::size_t
     if (!inside) return false;
     names = array_elements(an, inside->first, inside->second, others);
     return true;
-}
-
-// Whether `needle` (lower case ASCII) occurs in `text`, ignoring ASCII case: a cheap test
-// that lets most PHP files skip tokenization (a call must spell its name out). Horspool's
-// search on case-folded bytes.
-bool contains_icase(std::string_view text, std::string_view needle) {
-    const std::size_t m = needle.size();
-    if (m == 0) return true;
-    if (text.size() < m) return false;
-    std::array<std::size_t, 256> shift;
-    shift.fill(m);
-    for (std::size_t i = 0; i + 1 < m; ++i)
-        shift[static_cast<unsigned char>(needle[i])] = m - 1 - i;
-    for (std::size_t i = 0; i + m <= text.size();) {
-        const char last = lower(text[i + m - 1]);
-        if (last == needle[m - 1] && iequals(text.substr(i, m - 1), needle.substr(0, m - 1)))
-            return true;
-        i += shift[static_cast<unsigned char>(last)];
-    }
-    return false;
 }
 
 } // namespace
