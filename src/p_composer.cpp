@@ -209,6 +209,49 @@ public:
         check_psr4(q, doc, *root, module, out);
     }
 
+    // Hover on the keys Magento cares about: what each one does for a module.
+    std::optional<HoverResult> hover(const Query& q) const override {
+        const JsonDocument doc = parse_json(*q.file.text);
+        const JsonValue* root = doc.root();
+        if (!root || root->type != JsonType::Object) return std::nullopt;
+        const JsonValue* autoload = doc.member(*root, "autoload");
+        const std::string ns = module_namespace(module_name_of(q));
+        auto doc_of = [&](const JsonMember& m, bool in_autoload) -> std::string {
+            if (!in_autoload && m.key == "name")
+                return "**name**: the Composer package, lowercase `vendor/package`; Magento "
+                       "modules are named like `vendor/module-name`. Magento maps other "
+                       "packages' `require` on it to this module when it checks dependencies.";
+            if (!in_autoload && m.key == "type")
+                return "**type**: `magento2-module` for a module. Magento's package tools "
+                       "(module:uninstall, upgrades) only treat packages of this type as "
+                       "modules.";
+            if (!in_autoload && m.key == "autoload")
+                return "**autoload**: `files` must list `registration.php` (that is how a "
+                       "module installed under vendor/ registers itself), and `psr-4` maps the "
+                       "module's namespace to its folder.";
+            if (in_autoload && m.key == "files")
+                return "**autoload.files**: included by Composer's autoloader on every request. "
+                       "`registration.php` here registers the module with Magento; without it "
+                       "a module installed with Composer is never loaded.";
+            if (in_autoload && m.key == "psr-4")
+                return "**autoload.psr-4**: namespace prefix to folder." +
+                       (ns.empty() ? std::string()
+                                   : fmt::format(" This module's classes live under `{}`, mapped "
+                                                 "to `"
+                                                 "` (the module folder).",
+                                                 ns));
+            return {};
+        };
+        for (const JsonMember& m : root->members)
+            if (m.key_range.touches(q.offset))
+                if (auto md = doc_of(m, false); !md.empty()) return HoverResult{md, m.key_range};
+        if (autoload && autoload->type == JsonType::Object)
+            for (const JsonMember& m : autoload->members)
+                if (m.key_range.touches(q.offset))
+                    if (auto md = doc_of(m, true); !md.empty()) return HoverResult{md, m.key_range};
+        return std::nullopt;
+    }
+
 private:
     static Range head(const JsonValue& root) { return {root.range.begin, root.range.begin + 1}; }
 

@@ -225,6 +225,27 @@ TEST_CASE("composer-module: broken JSON is an error at its position, not a failu
     CHECK(findings("").size() == 1);
 }
 
+TEST_CASE("composer.json: hover on the keys a module needs") {
+    Tree t = acme(kClean);
+    Engine engine(t.snapshot());
+    auto at = [&](std::string_view marked) {
+        auto c = cursor(marked, "$0");
+        REQUIRE(c.text == kClean);
+        return engine.hover(kComposer, c.offset);
+    };
+    auto type = at(edit(kClean, "\"type\"", "\"ty$0pe\""));
+    REQUIRE(type);
+    CHECK_THAT(type->markdown, Catch::Contains("magento2-module"));
+    CHECK(slice(kClean, type->range) == "type");
+    auto psr4 = at(edit(kClean, "\"psr-4\"", "\"psr$0-4\""));
+    REQUIRE(psr4);
+    CHECK_THAT(psr4->markdown, Catch::Contains(R"(`Acme\Connector\`)"));
+    auto files = at(edit(kClean, "\"files\"", "\"$0files\""));
+    REQUIRE(files);
+    CHECK_THAT(files->markdown, Catch::Contains("registration.php"));
+    CHECK_FALSE(at(edit(kClean, "\"acme/module-connector\"", "\"acme/$0module-connector\"")));
+}
+
 TEST_CASE("corpus: composer-module on the third-party modules and Magento's own") {
     const fs::path third = corpus_dir() + "/third-party";
     const fs::path core = corpus_dir() + "/magento-core";
