@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cctype>
 
 namespace mil {
@@ -143,16 +142,7 @@ public:
         return kind == FileKind::Php || kind == FileKind::SetupPhp;
     }
     void index(const FileEntry& entry, FileFacts& facts) const override {
-        // Most PHP files declare no constant: skip tokenizing them.
-        const std::string_view text = *entry.text;
-        constexpr std::string_view kw = "const";
-        auto fold = [](char c) {
-            return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-        };
-        if (std::search(text.begin(), text.end(), kw.begin(), kw.end(),
-                        [&](char x, char y) { return fold(x) == y; }) == text.end())
-            return;
-        for (auto& c : find_php_class_constants(text))
+        for (auto& c : find_php_class_constants(*entry.text))
             if (c.value)
                 facts.php_constants.push_back(
                     {c.class_name, c.class_fqn, c.name, std::move(*c.value), c.value_range});
