@@ -196,6 +196,13 @@ void complete_acl_ids(const Query& q, Range token, std::string_view prefix, Comp
     }
     std::stable_sort(hits.begin(), hits.end(),
                      [](const Hit& a, const Hit& b) { return a.rank < b.rank; });
+    // A real tree has around a thousand ids; past this, the best ranked ones and the client
+    // asks again as the user types.
+    constexpr std::size_t kMaxItems = 5000;
+    if (hits.size() > kMaxItems) {
+        hits.resize(kMaxItems);
+        out.incomplete = true;
+    }
     out.items.reserve(out.items.size() + hits.size());
     std::uint32_t i = 0;
     for (const Hit& h : hits) {

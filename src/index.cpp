@@ -29,9 +29,22 @@ std::vector<const AclNode*> AclTree::ancestors(const AclNode& node) const {
 }
 
 std::string AclTree::breadcrumb(const AclNode& node) const {
+    // The nearest ancestors only: real trees are a few levels deep, and a pathological one
+    // (thousands of levels) must not make every completion item's text as long as the tree.
+    constexpr std::size_t kMaxCrumbs = 12;
+    std::vector<const AclNode*> chain;
+    std::uint32_t p = node.parent;
+    while (p != kNoAcl && chain.size() <= kMaxCrumbs) {
+        chain.push_back(&nodes[p]);
+        p = nodes[p].parent;
+    }
     std::string out;
-    for (const AclNode* a : ancestors(node)) {
-        out += a->title.empty() ? a->id : a->title;
+    if (chain.size() > kMaxCrumbs) {
+        chain.pop_back();
+        out += "\u2026 \u203a ";
+    }
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+        out += (*it)->title.empty() ? (*it)->id : (*it)->title;
         out += " \u203a ";
     }
     out += node.title.empty() ? node.id : node.title;

@@ -60,6 +60,62 @@ LineIndex::LineIndex(std::string_view text) {
             starts_.push_back(clamp_offset(i + 1));
         }
     }
+    // Marks on long lines only: the common case (short lines) costs nothing more.
+    for (std::size_t line = 0; line < starts_.size(); ++line) {
+        const std::size_t start = std::min<std::size_t>(starts_[line], n);
+        const std::size_t end = line_end(text, static_cast<std::uint32_t>(line));
+        if (end - start <= kMarkStride) continue;
+        std::size_t p = start, next = start + kMarkStride;
+        std::uint32_t utf16 = 0;
+        while (p < end) {
+            if (p >= next) {
+                marks_.push_back({clamp_offset(p), utf16});
+                next = p + kMarkStride;
+            }
+            bool valid = true;
+            const std::size_t len = char_length(text, p, valid);
+            if (p + len > end) break;
+            utf16 += units(len, Encoding::Utf16);
+            p += len;
+        }
+    }
+}
+
+std::pair<std::size_t, std::uint32_t>
+LineIndex::resume_at_offset(std::size_t start, std::size_t limit, Encoding enc) const {
+    if (marks_.empty() || limit - start <= kMarkStride) return {start, 0};
+    // The last mark at or before `limit`; it belongs to this line when it is past `start`
+    // (marks sit strictly inside lines).
+    auto it = std::upper_bound(marks_.begin(), marks_.end(), limit,
+                               [](std::size_t v, const Mark& m) { return v < m.offset; });
+    if (it == marks_.begin()) return {start, 0};
+    const Mark& m = *std::prev(it);
+    if (m.offset <= start) return {start, 0};
+    return {m.offset,
+            enc == Encoding::Utf8 ? static_cast<std::uint32_t>(m.offset - start) : m.utf16};
+}
+
+std::pair<std::size_t, std::uint32_t> LineIndex::resume_at_col(std::uint32_t line,
+                                                               std::size_t start, std::uint32_t col,
+                                                               Encoding enc) const {
+    if (marks_.empty()) return {start, 0};
+    // This line's marks: those between its start and the next line's start.
+    const std::size_t next_start =
+        line + 1 < starts_.size() ? starts_[line + 1] : static_cast<std::size_t>(UINT32_MAX) + 1;
+    auto first = std::upper_bound(marks_.begin(), marks_.end(), start,
+                                  [](std::size_t v, const Mark& m) { return v < m.offset; });
+    auto last = std::lower_bound(first, marks_.end(), next_start,
+                                 [](const Mark& m, std::size_t v) { return m.offset < v; });
+    if (first == last) return {start, 0};
+    auto col_of = [&](const Mark& m) {
+        return enc == Encoding::Utf8 ? static_cast<std::uint32_t>(m.offset - start) : m.utf16;
+    };
+    // The last mark whose column is at most `col` (columns grow with offsets).
+    auto it = std::upper_bound(first, last, col,
+                               [&](std::uint32_t v, const Mark& m) { return v < col_of(m); });
+    if (it == first) return {start, 0};
+    const Mark& m = *std::prev(it);
+    return {m.offset, col_of(m)};
 }
 
 Offset LineIndex::line_start(std::uint32_t line) const {
@@ -91,8 +147,7 @@ LineCol LineIndex::to_line_col(std::string_view text, Offset offset, Encoding en
     const std::size_t start = std::min<std::size_t>(starts_[line], text.size());
     // An offset inside the terminator counts as the end of the line's content.
     const std::size_t limit = std::min<std::size_t>(off, line_end(text, line));
-    std::uint32_t col = 0;
-    std::size_t p = start;
+    auto [p, col] = resume_at_offset(start, limit, enc);
     while (p < limit) {
         bool valid = true;
         const std::size_t len = char_length(text, p, valid);
@@ -107,8 +162,7 @@ Offset LineIndex::to_offset(std::string_view text, LineCol pos, Encoding enc) co
     if (pos.line >= starts_.size()) return clamp_offset(text.size());
     const std::size_t start = std::min<std::size_t>(starts_[pos.line], text.size());
     const std::size_t end = line_end(text, pos.line);
-    std::size_t p = start;
-    std::uint32_t col = 0;
+    auto [p, col] = resume_at_col(pos.line, start, pos.col, enc);
     while (p < end) {
         bool valid = true;
         const std::size_t len = char_length(text, p, valid);

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace mil {
@@ -55,7 +56,24 @@ public:
     Offset to_offset(std::string_view text, LineCol pos, Encoding enc) const;
 
 private:
+    // On lines longer than kMarkStride bytes (minified XML, a generated file), a mark at a
+    // character boundary every kMarkStride bytes with the UTF-16 column there, so that a
+    // conversion scans at most kMarkStride bytes instead of the whole line (a response with
+    // many ranges on one long line would otherwise take time quadratic in its length).
+    struct Mark {
+        Offset offset;       // a character boundary inside a long line
+        std::uint32_t utf16; // the UTF-16 column at `offset` (the UTF-8 column is the bytes)
+    };
+    static constexpr std::size_t kMarkStride = 1024;
+    // The last mark of `line` at or before `limit` bytes / at or before column `col`: the
+    // offset and the column to scan on from (the line's start and 0 when there is none).
+    std::pair<std::size_t, std::uint32_t> resume_at_offset(std::size_t start, std::size_t limit,
+                                                           Encoding enc) const;
+    std::pair<std::size_t, std::uint32_t> resume_at_col(std::uint32_t line, std::size_t start,
+                                                        std::uint32_t col, Encoding enc) const;
+
     std::vector<Offset> starts_{0};
+    std::vector<Mark> marks_; // sorted by offset
 };
 
 // An open document: its text, version and line index, kept in step.
