@@ -18,3 +18,14 @@ if [ "${MIL_SKIP_SANITIZERS:-0}" != 1 ]; then
   ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j"$jobs" -E "clients: vscode"
 fi
+
+# A short run of every libFuzzer target (clang, ASan+UBSan), seeded from the fixtures: about
+# 10 s each. Longer runs: scripts/fuzz.sh SECONDS (see README.md, Tests).
+if [ "${MIL_SKIP_FUZZ:-0}" != 1 ]; then
+  if command -v clang++ >/dev/null 2>&1; then
+    echo "== short fuzz run of every target"
+    scripts/fuzz.sh "${MIL_FUZZ_SECONDS:-10}"
+  else
+    echo "== fuzz: SKIPPED (no clang++; scripts/setup.sh with MIL_SETUP_TESTS=1 installs it)"
+  fi
+fi

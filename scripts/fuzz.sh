@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang, ASan + UBSan) into build-fuzz/ and runs each one for
+# SECONDS (default 60), seeded from the test fixtures and data/example.
+#
+#   scripts/fuzz.sh [SECONDS] [TARGET...]      e.g. scripts/fuzz.sh 20, scripts/fuzz.sh 3600 xml
+#
+# Environment: MIL_FUZZ_JOBS=N runs N fuzzing processes per target (default 1);
+# MIL_FUZZ_BUILD=DIR builds elsewhere (default build-fuzz).
+# The corpus grows in build-fuzz/fuzz-corpus/<target>/ across runs. A crash or a broken
+# invariant leaves its input in build-fuzz/fuzz-artifacts/<target>/ and makes the script exit 1;
+# turn it into a regression test by copying it into tests/fixtures/robust/<target>/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds="${1:-60}"
+shift || true
+case "$seconds" in '' | *[!0-9]*) echo "usage: scripts/fuzz.sh [SECONDS] [TARGET...]" >&2; exit 2 ;; esac
+build="${MIL_FUZZ_BUILD:-build-fuzz}"
+jobs="${MIL_FUZZ_JOBS:-1}"
+
+if ! command -v clang++ >/dev/null 2>&1; then
+  echo "fuzz: clang++ is missing (apt-get install clang libclang-rt-14-dev)" >&2
+  exit 2
+fi
+if ! echo 'extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long){return 0;}' |
+  clang++ -x c++ -fsanitize=fuzzer - -o /dev/null 2>/dev/null; then
+  echo "fuzz: libFuzzer's runtime is missing (apt-get install libclang-rt-14-dev)" >&2
+  exit 2
+fi
+
+generator=()
+if command -v ninja >/dev/null 2>&1 && [ ! -f "$build/Makefile" ]; then generator=(-G Ninja); fi
+cmake -S . -B "$build" "${generator[@]}" -DCMAKE_CXX_COMPILER=clang++ -DMIL_FUZZ=ON \
+  -DMIL_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" --target fuzzers -j"$(nproc)"
+
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  for exe in "$build"/fuzz/fuzz_*; do targets+=("$(basename "$exe" | sed 's/^fuzz_//')"); done
+fi
+
+seeds="$build/fuzz-seeds"
+rm -rf "$seeds"
+"$build/fuzz/make_seeds" "$seeds" "$PWD" >/dev/null
+
+dict_for() {
+  case "$1" in
+    xml | participants | edits) echo fuzz/dict/xml.dict ;;
+    php) echo fuzz/dict/php.dict ;;
+    *) echo fuzz/dict/json.dict ;;
+  esac
+}
+max_len_for() {
+  case "$1" in
+    session | framing) echo 16384 ;;
+    *) echo 8192 ;;
+  esac
+}
+
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+failed=()
+for t in "${targets[@]}"; do
+  exe="$build/fuzz/fuzz_$t"
+  [ -x "$exe" ] || { echo "fuzz: no target '$t'" >&2; exit 2; }
+  corpus="$build/fuzz-corpus/$t"
+  artifacts="$build/fuzz-artifacts/$t"
+  mkdir -p "$corpus" "$artifacts" "$seeds/$t"
+  log="$build/fuzz-$t.log"
+  echo "== fuzz_$t for ${seconds}s"
+  # -timeout: one input may take this long (the session target starts threads and indexes);
+  # the outer timeout bounds the whole run even if libFuzzer itself got stuck.
+  status=0
+  timeout --kill-after=30 $((seconds + 120)) \
+    "$exe" "$corpus" "$seeds/$t" $([ -d "tests/fixtures/robust/$t" ] && echo "tests/fixtures/robust/$t") -max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 \
+    -max_len="$(max_len_for "$t")" -dict="$(dict_for "$t")" -artifact_prefix="$artifacts/" \
+    -print_final_stats=1 -jobs="$jobs" -workers="$jobs" >"$log" 2>&1 || status=$?
+  if [ "$jobs" != 1 ]; then cat fuzz-*.log >>"$log" 2>/dev/null || true; rm -f fuzz-*.log; fi
+  execs="$(grep -h 'stat::number_of_executed_units' "$log" | awk '{s += $2} END {print s + 0}')"
+  echo "   $execs executions, corpus $(find "$corpus" -type f | wc -l) inputs"
+  if [ "$status" != 0 ]; then
+    echo "fuzz_$t FAILED (exit $status); log: $log; inputs:" >&2
+    ls "$artifacts" >&2 || true
+    grep -m 20 -E 'ERROR|invariant broken|runtime error|SUMMARY' "$log" >&2 || true
+    failed+=("$t")
+  fi
+done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "fuzz: failures in: ${failed[*]}" >&2
+  exit 1
+fi
+echo "fuzz: no crash in ${targets[*]}"

@@ -1,0 +1,286 @@
+// A hostile file system: files deleted or changed while the index is built, symbolic link
+// loops, unreadable folders, files over the size cap. The server finishes indexing, answers
+// correctly about what it could read, and exits 0 after shutdown.
+#include "indexer.hpp"
+
+#include "robust_support.hpp"
+
+#include <atomic>
+#include <random>
+#include <thread>
+
+#include <sys/stat.h>
+
+using namespace mil::robust;
+
+namespace {
+
+std::string module_dir(int i) {
+    return "app/code/Gen" + std::to_string(i) + "/Mod";
+}
+
+// The small tree plus `n` generated modules, each with an ACL id Gen<i>_Mod::top.
+void write_big_tree(const TempDir& t, int n) {
+    write_small_tree(t);
+    for (int i = 0; i < n; ++i) {
+        const std::string name = "Gen" + std::to_string(i) + "_Mod";
+        const std::string dir = module_dir(i) + "/";
+        t.write(dir + "registration.php", registration_php(name));
+        t.write(dir + "etc/module.xml", module_xml(name));
+        t.write(dir + "etc/acl.xml", "<config><acl><resources>\n"
+                                     "<resource id=\"Magento_Backend::admin\">\n"
+                                     "<resource id=\"" + name + "::top\" title=\"T\"/>\n"
+                                     "</resource></resources></acl></config>\n");
+        t.write(dir + "etc/integration.xml",
+                "<config><integration name=\"" + name + "\"><resources>"
+                "<resource name=\"" + name + "::top\"/></resources></integration></config>\n");
+    }
+}
+
+// Deletes, truncates, rewrites and replaces files of the generated modules until stopped.
+class Mutator {
+public:
+    Mutator(const TempDir& t, int n) : t_(t), n_(n), thread_([this] { run(); }) {}
+    ~Mutator() { stop(); }
+    void stop() {
+        stop_ = true;
+        if (thread_.joinable()) thread_.join();
+    }
+    int rounds() const { return rounds_; }
+
+private:
+    void run() {
+        std::mt19937 rng(99);
+        std::error_code ec;
+        while (!stop_) {
+            const std::string dir = t_.path(module_dir(static_cast<int>(rng() % n_)));
+            switch (rng() % 6) {
+            case 0:
+                fs::remove(dir + "/etc/acl.xml", ec);
+                break;
+            case 1: // truncated in the middle of a tag
+                fs::resize_file(dir + "/etc/integration.xml", 17, ec);
+                break;
+            case 2: // a file becomes a folder
+                fs::remove(dir + "/etc/module.xml", ec);
+                fs::create_directories(dir + "/etc/module.xml/x", ec);
+                break;
+            case 3:
+                fs::remove_all(dir, ec);
+                break;
+            case 4: {
+                std::ofstream(dir + "/etc/acl.xml", std::ios::binary | std::ios::app)
+                    << "<resource id=\"Late::x\"/>";
+                break;
+            }
+            case 5:
+                fs::create_directory_symlink(dir, dir + "/etc/loop", ec);
+                break;
+            }
+            ++rounds_;
+        }
+    }
+
+    const TempDir& t_;
+    int n_;
+    std::atomic<bool> stop_{false};
+    std::atomic<int> rounds_{0};
+    std::thread thread_;
+};
+
+bool symbol_exists(Server& s, const std::string& id) {
+    for (const auto& sym : s.result("workspace/symbol", {{"query", id}}))
+        if (sym["name"] == id) return true;
+    return false;
+}
+
+void check_demo_hover(Server& s, const TempDir& t) {
+    json h = s.result("textDocument/hover", text_pos(t.uri(kDemoIntegration), 5, 35));
+    REQUIRE(h.is_object());
+    CHECK(h["contents"]["value"].get<std::string>().find("Acme_Demo::top") != std::string::npos);
+}
+
+// Captures the server's log (warnings included) into a temporary file for the scope.
+class LogCapture {
+public:
+    LogCapture() : file_(std::tmpfile()) {
+        mil::log::set_output(file_);
+        mil::log::set_level(mil::log::Level::warn);
+    }
+    ~LogCapture() {
+        mil::log::set_output(stderr);
+        mil::log::set_level(mil::log::Level::info);
+        std::fclose(file_);
+    }
+    std::string text() const {
+        std::fflush(file_);
+        std::string out;
+        std::rewind(file_);
+        char buf[4096];
+        while (std::size_t n = std::fread(buf, 1, sizeof buf, file_))
+            out.append(buf, n);
+        return out;
+    }
+
+private:
+    std::FILE* file_;
+};
+
+} // namespace
+
+TEST_CASE("robust fs: files deleted and changed while the index is built") {
+    TempDir t;
+    const int n = 150;
+    write_big_tree(t, n);
+    QuietLog quiet;
+    SECTION("index_folders under concurrent changes") {
+        Mutator m(t, n);
+        for (int round = 0; round < 3; ++round) {
+            mil::IndexOptions o;
+            o.threads = 2;
+            mil::IndexResult r = mil::index_folders({t.root()}, o);
+            REQUIRE(r.snapshot);
+            // Whatever else happened, the untouched module is there.
+            CHECK(r.snapshot->acl.find("Acme_Demo::child") != nullptr);
+        }
+        m.stop();
+        CHECK(m.rounds() > 0);
+    }
+    SECTION("the server indexes under concurrent changes, then reindexes what is left") {
+        Server s;
+        Mutator m(t, n);
+        s.initialize(t.root());
+        s.wait_indexed();
+        m.stop();
+        check_demo_hover(s, t);
+        // After the changes stop, a reindex sees the disk as it is.
+        CHECK(s.result("workspace/executeCommand", {{"command", "magento-integration-ls.reindex"}})
+                  .is_null());
+        s.wait_indexed();
+        for (int i = 0; i < n; i += 7) {
+            const std::string id = "Gen" + std::to_string(i) + "_Mod::top";
+            const std::string acl = t.path(module_dir(i) + "/etc/acl.xml");
+            const bool declared = fs::is_regular_file(acl) &&
+                                  TempDir::read_all(acl).find(id) != std::string::npos &&
+                                  fs::is_regular_file(t.path(module_dir(i) + "/registration.php"));
+            INFO(id);
+            CHECK(symbol_exists(s, id) == declared);
+        }
+        check_demo_hover(s, t);
+        CHECK(s.shutdown_and_exit() == 0);
+    }
+}
+
+TEST_CASE("robust fs: symbolic link loops") {
+    TempDir t;
+    write_small_tree(t);
+    std::error_code ec;
+    const std::string demo = t.path("app/code/Acme/Demo");
+    fs::create_directory_symlink(demo, demo + "/etc/self");                  // back to the module
+    fs::create_directory_symlink(t.path("app/code"), t.path("app/code/Acme/Loop")); // app/code again
+    fs::create_directories(t.path("vendor/acme"));
+    fs::create_directory_symlink(t.path("vendor"), t.path("vendor/acme/vendor"));
+    fs::create_symlink(t.path("app/code/Acme/Demo/etc/webapi.xml"),
+                       t.path("app/code/Acme/Demo/etc/webapi.xml"), ec); // ELOOP on open
+    fs::create_directories(t.path("app/code/Acme/Demo/Setup"), ec);
+    fs::create_symlink("nowhere.php", t.path("app/code/Acme/Demo/Setup/Patch.php"), ec);
+    fs::create_directory_symlink(t.path("app/code/Acme/Demo/Setup"),
+                                 t.path("app/code/Acme/Demo/Setup/Again"));
+    t.write("vendor/composer/installed.json",
+            "{\"packages\":[{\"name\":\"acme/loop\",\"type\":\"magento2-module\","
+            "\"install-path\":\"../acme/vendor/acme/vendor/acme\"}]}");
+    QuietLog quiet;
+    {
+        Server s;
+        s.initialize(t.root());
+        s.wait_indexed();
+        check_demo_hover(s, t);
+        CHECK(s.shutdown_and_exit() == 0);
+    }
+    Process p({"check", "--quiet", t.root()});
+    p.close_stdin();
+    CHECK(p.wait() <= 1);
+}
+
+TEST_CASE("robust fs: unreadable folders and files") {
+    if (::geteuid() == 0) {
+        WARN("SKIPPED: running as root, permissions do not apply");
+        return;
+    }
+    TempDir t;
+    write_big_tree(t, 3);
+    ::chmod(t.path(module_dir(0)).c_str(), 0);
+    ::chmod(t.path(module_dir(1) + "/etc/acl.xml").c_str(), 0);
+    ::chmod(t.path(module_dir(2) + "/etc").c_str(), 0300); // listable no, enterable yes
+    QuietLog quiet;
+    Server s;
+    s.initialize(t.root());
+    s.wait_indexed();
+    check_demo_hover(s, t);
+    CHECK_FALSE(symbol_exists(s, "Gen1_Mod::top"));
+    CHECK(s.shutdown_and_exit() == 0);
+}
+
+TEST_CASE("robust fs: a file over the size cap is skipped with a log line") {
+    TempDir t;
+    write_small_tree(t);
+    // 20 KB of ACL: over a 4 KB cap.
+    std::string big = "<config><acl><resources><resource id=\"Magento_Backend::admin\">\n";
+    for (int i = 0; big.size() < 20000; ++i)
+        big += "<resource id=\"Big_Mod::r" + std::to_string(i) + "\" title=\"R\"/>\n";
+    big += "</resource></resources></acl></config>\n";
+    t.write("app/code/Big/Mod/registration.php", registration_php("Big_Mod"));
+    t.write("app/code/Big/Mod/etc/module.xml", module_xml("Big_Mod"));
+    t.write("app/code/Big/Mod/etc/acl.xml", big);
+
+    SECTION("in-process") {
+        LogCapture log;
+        mil::ServerOptions o = Server::fast_options();
+        o.max_file_bytes = 4096;
+        Server s(o);
+        s.initialize(t.root());
+        s.wait_indexed();
+        CHECK(log.text().find(t.path("app/code/Big/Mod/etc/acl.xml")) != std::string::npos);
+        CHECK_FALSE(symbol_exists(s, "Big_Mod::r1"));
+        check_demo_hover(s, t);
+        // Opened in the editor, the same text is served (the cap is for reading the disk).
+        s.open(t.uri("app/code/Big/Mod/etc/acl.xml"), big);
+        CHECK(symbol_exists(s, "Big_Mod::r1"));
+        CHECK(s.shutdown_and_exit() == 0);
+    }
+    SECTION("the binary, with a 1 GB sparse file and the default cap") {
+        {
+            std::ofstream(t.path("app/code/Big/Mod/etc/integration.xml"));
+        }
+        fs::resize_file(t.path("app/code/Big/Mod/etc/integration.xml"), std::uintmax_t{1} << 30);
+        TempDir logdir;
+        const std::string log_file = logdir.path("server.log");
+        Process p({"--stdio", "--log", log_file, "--max-file-size", "8192"});
+        p.request(1, "initialize",
+                  {{"rootUri", path_to_uri(t.root())},
+                   {"capabilities", {{"window", {{"workDoneProgress", true}}}}}});
+        REQUIRE(p.response(1).contains("result"));
+        p.notify("initialized", json::object());
+        for (;;) {
+            std::optional<json> m = p.read();
+            REQUIRE(m.has_value());
+            if (m->contains("id") && m->contains("method"))
+                p.send({{"jsonrpc", "2.0"}, {"id", (*m)["id"]}, {"result", nullptr}});
+            else if (m->value("method", "") == "$/progress" &&
+                     (*m)["params"]["value"].value("kind", "") == "end")
+                break;
+        }
+        p.request(2, "textDocument/hover", text_pos(t.uri(kDemoIntegration), 5, 35));
+        json h = p.response(2);
+        REQUIRE(h["result"].is_object());
+        p.request(3, "shutdown");
+        p.response(3);
+        p.notify("exit");
+        CHECK(p.wait() == 0);
+        const std::string logged = TempDir::read_all(log_file);
+        CHECK(logged.find("app/code/Big/Mod/etc/integration.xml") != std::string::npos);
+        CHECK(logged.find("app/code/Big/Mod/etc/acl.xml") != std::string::npos);
+        // Neither file was read into memory.
+        CHECK(p.max_rss_kb() < 400 * 1024);
+    }
+}
