@@ -108,6 +108,12 @@ namespace {
 
 const std::string kEmpty;
 
+// Whether `id` is named after `module` (Magento_Sales::sales_order and Magento_Sales).
+bool owns_id(std::string_view module, std::string_view id) {
+    return !module.empty() && id.size() > module.size() + 2 && id.starts_with(module) &&
+           id.substr(module.size(), 2) == "::";
+}
+
 // Module load order: dependencies (module.xml <sequence>) first, otherwise by name.
 void order_modules(std::vector<ModuleInfo>& modules) {
     std::map<std::string, std::size_t> index_by_name;
@@ -322,9 +328,15 @@ void merge_acl(Snapshot& snap, const DirIndex& dirs, const std::vector<const Fil
             decl.title = d.title.value;
             decl.title_location = {f->path, d.title.range};
             if (d.has_title) {
+                // The last title wins, as Magento merges it; the defining declaration stays
+                // with the module the id is named after once that one has given a title
+                // (Magento_Paypal redeclares Magento_Sales::sales_order with a title).
                 node.title = d.title.value;
-                node.title_location = decl.title_location;
-                node.module = module_name;
+                if (!(owns_id(node.module, d.id) && !node.title_location.path.empty()) ||
+                    owns_id(module_name, d.id)) {
+                    node.title_location = decl.title_location;
+                    node.module = module_name;
+                }
             } else if (node.module.empty()) {
                 node.module = module_name;
             }

@@ -28,8 +28,10 @@ struct AclDeclaration {
 struct AclNode {
     std::string id;
     std::string title;       // merged: the last title in load order
-    Location title_location; // where that title is written (empty path if none/catalogue)
-    std::string module;      // module that gives the title (else the first declaring one)
+    // The defining declaration: the one with a title from the module the id is named after,
+    // else the last one with a title (empty path if none, or from the catalogue).
+    Location title_location;
+    std::string module; // the defining declaration's module (else the first declaring one)
     std::uint32_t parent = kNoAcl;
     std::vector<std::uint32_t> children; // sorted by sortOrder, then id
     int sort_order = 0;

@@ -144,7 +144,34 @@ TEST_CASE("acl: the last title in load order wins; module sequence decides the o
          "</sequence></module></config>"});
     auto after = snapshot_of(files);
     CHECK(after->acl.find("Magento_Sales::sales")->title == "Orders & More");
-    CHECK(after->acl.find("Magento_Sales::sales")->module == "Acme_Connector");
+    // The id still belongs to the module it is named after: definition and "defined by" stay
+    // with Magento_Sales, only the title comes from Acme_Connector.
+    CHECK(after->acl.find("Magento_Sales::sales")->module == "Magento_Sales");
+    CHECK(after->acl.find("Magento_Sales::sales")->title_location.path.find("Magento/Sales") !=
+          std::string::npos);
+}
+
+TEST_CASE("acl: a redeclaration with a title by another module does not take the definition") {
+    const std::string redeclare =
+        acl_xml("            <resource id=\"Magento_Backend::admin\">\n"
+                "                <resource id=\"Acme_Connector::top\" title=\"Acme\"/>\n"
+                "                <resource id=\"Magento_Sales::sales\" title=\"Sales\"/>\n"
+                "            </resource>\n");
+    auto files = core_files();
+    files.push_back({kAcmeAcl, redeclare});
+    files.push_back(
+        {kAcmeDir + "/etc/module.xml",
+         "<config><module name=\"Acme_Connector\"><sequence><module name=\"Magento_Sales\"/>"
+         "</sequence></module></config>"});
+    auto snap = snapshot_of(files);
+    const AclNode* sales = snap->acl.find("Magento_Sales::sales");
+    REQUIRE(sales);
+    CHECK(sales->module == "Magento_Sales");
+    CHECK(sales->declarations.size() == 2);
+    // An id named after no declaring module: the last title's declaration defines it.
+    const AclNode* top = snap->acl.find("Acme_Connector::top");
+    REQUIRE(top);
+    CHECK(top->module == "Acme_Connector");
 }
 
 TEST_CASE("acl: disabled=\"true\" removes the resource and its whole subtree") {
