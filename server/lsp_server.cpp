@@ -4,7 +4,10 @@
 #include "indexer.hpp"
 #include "log.hpp"
 #include "mil/engine.hpp"
+#include "mil/scaffold.hpp"
+#include "mil/schema.hpp"
 #include "mil/version.hpp"
+#include "workspace.hpp"
 
 #include <atomic>
 #include <map>
@@ -143,6 +146,19 @@ private:
             props && props->is_array())
             for (const auto& prop : *props)
                 if (prop == "documentation") resolve_docs_ = true;
+        // Files are created through the client (workspace/applyEdit with CreateFile), never here.
+        create_files_ =
+            flag({"workspace", "applyEdit"}) &&
+            flag({"workspace", "workspaceEdit", "documentChanges"}) && [&] {
+                const json* ops = &caps;
+                for (const char* k : {"workspace", "workspaceEdit", "resourceOperations"}) {
+                    if (!ops->is_object() || !ops->contains(k)) return false;
+                    ops = &(*ops)[k];
+                }
+                return ops->is_array() &&
+                       std::find(ops->begin(), ops->end(), "create") != ops->end();
+            }();
+        document_changes_ = flag({"workspace", "workspaceEdit", "documentChanges"});
 
         if (p.contains("initializationOptions")) apply_settings(p["initializationOptions"]);
 
@@ -170,10 +186,11 @@ private:
             {"documentHighlightProvider", true},
             {"documentSymbolProvider", true},
             {"workspaceSymbolProvider", true},
-            {"codeActionProvider", {{"codeActionKinds", {"quickfix", "source"}}}},
+            {"codeActionProvider",
+             {{"codeActionKinds", {"quickfix", "refactor.rewrite", "source"}}}},
             {"renameProvider", {{"prepareProvider", true}}},
             {"executeCommandProvider",
-             {{"commands", json::array({"magento-integration-ls.reindex"})}}},
+             {{"commands", json::array({"magento-integration-ls.reindex", kNewIntegration})}}},
             {"workspace",
              {{"workspaceFolders", {{"supported", true}, {"changeNotifications", true}}}}},
         };
@@ -556,6 +573,188 @@ private:
         return out;
     }
 
+    // ---- scaffolding a new integration ---------------------------------------------------
+
+    static constexpr const char* kNewIntegration = "magento-integration-ls.newIntegration";
+
+    // The module a path belongs to: its name from the index, else from app/code/Vendor/Module.
+    std::string module_name_for(const std::string& module_dir) {
+        if (const ModuleInfo* m = engine_.snapshot().module_by_dir(module_dir);
+            m && !m->name.empty())
+            return m->name;
+        auto slash = module_dir.rfind('/');
+        if (slash == std::string::npos || slash == 0) return {};
+        auto prev = module_dir.rfind('/', slash - 1);
+        if (prev == std::string::npos) return {};
+        std::string name =
+            module_dir.substr(prev + 1, slash - prev - 1) + "_" + module_dir.substr(slash + 1);
+        return is_module_name(name) ? name : std::string();
+    }
+
+    // The edit that writes `plan` into `module_dir`: the open documents among its files are
+    // replaced whole, the others created (CreateFile without overwrite). Empty if the client
+    // cannot create files and some file is not open, or if a file that is not open exists.
+    json scaffold_edit(const std::string& module_dir, const ScaffoldPlan& plan,
+                       std::vector<std::string>& existing) {
+        json changes = json::array();
+        for (const auto& f : plan.files) {
+            const std::string path = module_dir + "/" + f.relative_path;
+            const std::string uri = uri_for(path);
+            if (auto it = docs_.find(path); it != docs_.end()) {
+                if (it->second.text().find_first_not_of(" \t\r\n") != std::string::npos) {
+                    existing.push_back(path);
+                    continue;
+                }
+                json whole = {
+                    {"start", {{"line", 0}, {"character", 0}}},
+                    {"end", position_json(path, static_cast<Offset>(it->second.text().size()))}};
+                changes.push_back(
+                    {{"textDocument", {{"uri", uri}, {"version", it->second.version()}}},
+                     {"edits", {{{"range", whole}, {"newText", f.text}}}}});
+                continue;
+            }
+            if (path_exists_no_follow(path)) {
+                existing.push_back(path);
+                continue;
+            }
+            changes.push_back({{"kind", "create"},
+                               {"uri", uri},
+                               {"options", {{"overwrite", false}, {"ignoreIfExists", false}}}});
+            changes.push_back({{"textDocument", {{"uri", uri}, {"version", nullptr}}},
+                               {"edits",
+                                {{{"range",
+                                   {{"start", {{"line", 0}, {"character", 0}}},
+                                    {"end", {{"line", 0}, {"character", 0}}}}},
+                                  {"newText", f.text}}}}});
+        }
+        return {{"documentChanges", changes}};
+    }
+
+    // In an empty etc/integration.xml: write the integration, and the module files that are
+    // missing when the client can create files.
+    json scaffold_action(const std::string& path) {
+        if (classify_path(path) != FileKind::Integration) return nullptr;
+        auto doc = docs_.find(path);
+        if (doc == docs_.end() ||
+            doc->second.text().find_first_not_of(" \t\r\n") != std::string::npos)
+            return nullptr;
+        const std::string dir = module_dir_of(path, FileKind::Integration);
+        const std::string module = module_name_for(dir);
+        if (module.empty()) return nullptr;
+        ScaffoldSpec spec;
+        spec.module = module;
+        spec.name = module.substr(module.find('_') + 1);
+        ScaffoldPlan plan = create_files_ ? plan_integration_module(spec, engine_.snapshot().acl)
+                                          : plan_integration_xml(spec, engine_.snapshot().acl);
+        if (!plan.error.empty()) return nullptr;
+        // Files that exist already stay as they are: only the missing ones are written.
+        std::erase_if(plan.files, [&](const ScaffoldFile& f) {
+            const std::string p = dir + "/" + f.relative_path;
+            return p != path && (docs_.count(p) || path_exists_no_follow(p));
+        });
+        json edit;
+        if (create_files_) {
+            std::vector<std::string> existing;
+            edit = scaffold_edit(dir, plan, existing);
+        } else {
+            const std::string& text = plan.files.front().text;
+            FileEdit fe{path, {{Range{0, static_cast<Offset>(doc->second.text().size())}, text}}};
+            edit = workspace_edit({fe});
+        }
+        std::string title = plan.files.size() > 1
+                                ? fmt::format("Write the integration '{}' and the files {} needs",
+                                              spec.name, module)
+                                : fmt::format("Write the integration '{}'", spec.name);
+        return {{"title", title}, {"kind", "refactor.rewrite"}, {"edit", edit}};
+    }
+
+    // workspace/executeCommand magento-integration-ls.newIntegration, with one object:
+    // {module, name, email?, endpointUrl?, identityLinkUrl?, resources?, acl?, folder?}
+    // `folder` (a URI) is the module folder, or a Magento root (the module then goes to
+    // app/code/Vendor/Module); default: the first workspace folder's Magento root.
+    json new_integration(const json& args) {
+        if (!args.is_array() || args.empty() || !args[0].is_object())
+            throw RpcError(-32602, fmt::format("{} takes one object: {{module, name, email, "
+                                               "endpointUrl, identityLinkUrl, resources, acl, "
+                                               "folder}}",
+                                               kNewIntegration));
+        const json& a = args[0];
+        auto text = [&](const char* key) {
+            if (!a.contains(key) || a[key].is_null()) return std::string();
+            if (!a[key].is_string())
+                throw RpcError(-32602, fmt::format("'{}' must be a string", key));
+            return a[key].get<std::string>();
+        };
+        ScaffoldSpec spec;
+        spec.module = text("module");
+        spec.name = text("name");
+        spec.email = text("email");
+        spec.endpoint_url = text("endpointUrl");
+        spec.identity_link_url = text("identityLinkUrl");
+        if (a.contains("resources")) {
+            if (!a["resources"].is_array())
+                throw RpcError(-32602, "'resources' must be an array of ACL ids");
+            for (const auto& r : a["resources"]) {
+                if (!r.is_string())
+                    throw RpcError(-32602, "'resources' must be an array of ACL ids");
+                spec.resources.push_back(r.get<std::string>());
+            }
+        }
+        spec.own_acl = a.value("acl", false) == true;
+        if (!create_files_)
+            throw RpcError(-32803,
+                           "This editor cannot create files through the language server "
+                           "(workspace/applyEdit with CreateFile); run `magento-integration-ls "
+                           "new-integration` in a terminal instead");
+        if (!ready_)
+            throw RpcError(-32803, "The ACL index is still being built: run the command again "
+                                   "in a moment");
+        ScaffoldPlan plan = plan_integration_module(spec, engine_.snapshot().acl);
+        if (!plan.error.empty()) throw RpcError(-32602, plan.error);
+
+        std::string module_dir;
+        const std::string folder = text("folder");
+        const std::string vendor = spec.module.substr(0, spec.module.find('_'));
+        const std::string mod = spec.module.substr(spec.module.find('_') + 1);
+        if (!folder.empty()) {
+            auto p = uri_to_path(folder);
+            if (!p) throw RpcError(-32602, fmt::format("'{}' is not a file URI", folder));
+            auto root = find_magento_root(*p);
+            module_dir = root && normalize_path(*root) == normalize_path(*p)
+                             ? join_path(*root, "app/code/" + vendor + "/" + mod)
+                             : normalize_path(*p);
+        } else {
+            for (const auto& f : folders_)
+                if (auto root = find_magento_root(f)) {
+                    module_dir = join_path(*root, "app/code/" + vendor + "/" + mod);
+                    break;
+                }
+            if (module_dir.empty())
+                throw RpcError(-32602, "No Magento root in the workspace: give 'folder', the "
+                                       "module's folder");
+        }
+        std::vector<std::string> existing;
+        json edit = scaffold_edit(module_dir, plan, existing);
+        if (!existing.empty())
+            throw RpcError(-32803,
+                           fmt::format("Refusing to overwrite existing file{}: {}",
+                                       existing.size() == 1 ? "" : "s", fmt::join(existing, ", ")));
+        json files = json::array();
+        for (const auto& f : plan.files)
+            files.push_back(uri_for(module_dir + "/" + f.relative_path));
+        ep_.request("workspace/applyEdit",
+                    {{"label", fmt::format("New integration {} in {}", spec.name, spec.module)},
+                     {"edit", edit}},
+                    [](const json& r, const std::optional<RpcError>& err) {
+                        if (err)
+                            log::warn("the editor refused the new integration: {}", err->message);
+                        else if (r.is_object() && r.value("applied", true) == false)
+                            log::warn("the editor did not apply the new integration: {}",
+                                      r.value("failureReason", std::string("no reason given")));
+                    });
+        return {{"files", files}};
+    }
+
     void publish(const std::string& path) {
         if (pull_diagnostics_) return;
         auto it = docs_.find(path);
@@ -743,6 +942,7 @@ private:
                     {"title", a.title}, {"command", a.command}, {"arguments", a.command_arguments}};
             out.push_back(std::move(j));
         }
+        if (json a = scaffold_action(path); !a.is_null()) out.push_back(std::move(a));
         return out;
     }
 
@@ -770,6 +970,7 @@ private:
             start_indexing();
             return nullptr;
         }
+        if (cmd == kNewIntegration) return new_integration(p.value("arguments", json::array()));
         throw RpcError(-32602, fmt::format("Unknown command '{}'", cmd));
     }
 
@@ -833,6 +1034,7 @@ private:
     bool resolve_docs_ = false; // completion documentation through completionItem/resolve
     std::vector<std::string> completion_docs_;
     std::uint64_t completion_generation_ = 0;
+    bool create_files_ = false, document_changes_ = false;
     bool ready_ = false;
     bool shutting_down_ = false;
     unsigned index_generation_ = 0;

@@ -5,9 +5,8 @@
 
 #include "fileio.hpp"
 #include "indexer.hpp"
-#include "mil/acl_support.hpp"
+#include "mil/scaffold.hpp"
 #include "mil/schema.hpp"
-#include "mil/xml.hpp"
 #include "workspace.hpp"
 
 #include <fmt/format.h>
@@ -15,7 +14,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <set>
 
 namespace mil {
 
@@ -40,20 +38,6 @@ Options:
   --acl                      also write etc/acl.xml with a resource of the module's own, and grant it
   --help                     print this help
 )";
-
-std::string kebab(std::string_view s) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (std::isupper(static_cast<unsigned char>(c))) {
-            if (i > 0 && !std::isupper(static_cast<unsigned char>(s[i - 1]))) out += '-';
-            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
 
 int fail(const std::string& message) {
     std::fprintf(stderr, "magento-integration-ls new-integration: %s\n", message.c_str());
@@ -102,15 +86,9 @@ int run_new_integration(const std::vector<std::string>& args) {
     }
     if (module.empty())
         return fail(fmt::format("the module name (Vendor_Module) is missing\n{}", kUsage));
+    ScaffoldSpec spec{module, name, email, endpoint, identity, resources, own_acl};
     if (!is_module_name(module))
         return fail(fmt::format("'{}' is not a Magento module name like Vendor_Module", module));
-    if (name.size() < 2) return fail("--name NAME is required (at least 2 characters)");
-    if (!email.empty() && !is_email(email))
-        return fail(fmt::format("'{}' is not an email address", email));
-    for (const auto& url : {endpoint, identity})
-        if (!url.empty() && url.rfind("https://", 0) != 0)
-            return fail(fmt::format(
-                "'{}' is not an https:// URL: Magento sends OAuth credentials there", url));
     const std::string vendor = module.substr(0, module.find('_'));
     const std::string mod = module.substr(module.find('_') + 1);
 
@@ -137,90 +115,16 @@ int run_new_integration(const std::vector<std::string>& args) {
         in.catalog = &bundled_catalog();
         snap = build_snapshot(std::move(in));
     }
-    const std::string own_id = module + "::integration";
-    std::vector<std::string> granted;
-    std::set<std::string> seen;
-    auto grant = [&](const std::string& id) {
-        if (seen.insert(id).second) granted.push_back(id);
-    };
-    for (const auto& r : resources) {
-        const AclNode* n = snap->acl.find(r);
-        if (!n) {
-            std::string near = closest_acl_id(snap->acl, r);
-            return fail(fmt::format("unknown ACL resource '{}'{}", r,
-                                    near.empty() ? std::string()
-                                                 : fmt::format(" (did you mean '{}'?)", near)));
-        }
-        for (const AclNode* a : snap->acl.ancestors(*n))
-            if (a->id != "Magento_Backend::admin" && a->id != "Magento_Backend::all") grant(a->id);
-        grant(r);
-    }
-    if (own_acl) grant(own_id);
+    ScaffoldPlan plan = plan_integration_module(spec, snap->acl);
+    if (!plan.error.empty()) return fail(plan.error);
 
     // Write nothing if anything is there already.
     struct Out {
         std::string path, text;
     };
     std::vector<Out> files;
-    files.push_back(
-        {module_dir + "/registration.php",
-         fmt::format("<?php\n\nuse Magento\\Framework\\Component\\ComponentRegistrar;\n\n"
-                     "ComponentRegistrar::register(ComponentRegistrar::MODULE, '{}', __DIR__);\n",
-                     module)});
-    files.push_back(
-        {module_dir + "/etc/module.xml",
-         fmt::format(
-             "<?xml version=\"1.0\"?>\n<config "
-             "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
-             "xsi:noNamespaceSchemaLocation=\"urn:magento:framework:Module/etc/module.xsd\">\n"
-             "    <module name=\"{}\">\n        <sequence>\n"
-             "            <module name=\"Magento_Integration\"/>\n        </sequence>\n"
-             "    </module>\n</config>\n",
-             module)});
-    std::string vendor_l = kebab(vendor);
-    files.push_back(
-        {module_dir + "/composer.json",
-         fmt::format(
-             "{{\n    \"name\": \"{}/module-{}\",\n    \"description\": \"{} integration\",\n"
-             "    \"type\": \"magento2-module\",\n    \"license\": \"proprietary\",\n"
-             "    \"require\": {{\n        \"magento/module-integration\": \"*\"\n    }},\n"
-             "    \"autoload\": {{\n        \"files\": [\n            \"registration.php\"\n       "
-             " ],\n"
-             "        \"psr-4\": {{\n            \"{}\\\\{}\\\\\": \"\"\n        }}\n    }}\n}}\n",
-             vendor_l, kebab(mod), name, vendor, mod)});
-    std::string integ = fmt::format(
-        "<?xml version=\"1.0\"?>\n<config xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
-        "xsi:noNamespaceSchemaLocation=\"urn:magento:module:Magento_Integration:etc/integration/"
-        "integration.xsd\">\n"
-        "    <integration name=\"{}\">\n",
-        xml_escape(name));
-    if (!email.empty()) integ += fmt::format("        <email>{}</email>\n", xml_escape(email));
-    if (!endpoint.empty())
-        integ += fmt::format("        <endpoint_url>{}</endpoint_url>\n", xml_escape(endpoint));
-    if (!identity.empty())
-        integ += fmt::format("        <identity_link_url>{}</identity_link_url>\n",
-                             xml_escape(identity));
-    if (!granted.empty()) {
-        integ += "        <resources>\n";
-        for (const auto& r : granted)
-            integ += fmt::format("            <resource name=\"{}\"/>\n", r);
-        integ += "        </resources>\n";
-    }
-    integ += "    </integration>\n</config>\n";
-    files.push_back({module_dir + "/etc/integration.xml", integ});
-    if (own_acl)
-        files.push_back(
-            {module_dir + "/etc/acl.xml",
-             fmt::format(
-                 "<?xml version=\"1.0\"?>\n<config "
-                 "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
-                 "xsi:noNamespaceSchemaLocation=\"urn:magento:framework:Acl/etc/acl.xsd\">\n"
-                 "    <acl>\n        <resources>\n"
-                 "            <resource id=\"Magento_Backend::admin\">\n"
-                 "                <resource id=\"{}\" title=\"{} Integration\" translate=\"title\" "
-                 "sortOrder=\"100\"/>\n"
-                 "            </resource>\n        </resources>\n    </acl>\n</config>\n",
-                 own_id, xml_escape(mod))});
+    for (auto& f : plan.files)
+        files.push_back({module_dir + "/" + f.relative_path, std::move(f.text)});
     std::vector<std::string> existing;
     for (const auto& f : files)
         if (path_exists_no_follow(f.path)) existing.push_back(f.path);
