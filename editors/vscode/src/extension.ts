@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { documentSelector, WATCHED_GLOBS } from './fileKinds';
+import { buildArguments, checkModule, SERVER_COMMAND } from './newIntegration';
 import { resolveForThisMachine } from './serverPath';
 import { configurationFor, initializationOptions, readSettings, SECTION, ServerSettings } from './settings';
 
@@ -72,6 +73,50 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     await client.start();
 }
 
+// Asks for the module, name, email and resources, then lets the server send the files back
+// as a workspace edit (it creates them through VS Code; nothing is written behind its back).
+async function newIntegration(): Promise<void> {
+    if (!client) {
+        void vscode.window.showErrorMessage('Magento Integration: the language server is not running');
+        return;
+    }
+    const module = await vscode.window.showInputBox({
+        title: 'New integration (1/4)',
+        prompt: 'Module that declares it',
+        placeHolder: 'Vendor_Module',
+        validateInput: (v) => checkModule(v),
+    });
+    if (module === undefined) {
+        return;
+    }
+    const name = await vscode.window.showInputBox({ title: 'New integration (2/4)', prompt: "Integration's name" });
+    if (name === undefined) {
+        return;
+    }
+    const email = await vscode.window.showInputBox({ title: 'New integration (3/4)', prompt: 'Contact email' });
+    if (email === undefined) {
+        return;
+    }
+    const resources = await vscode.window.showInputBox({
+        title: 'New integration (4/4)',
+        prompt: 'ACL resources to grant (parents are added)',
+        placeHolder: 'Magento_Sales::sales_order, Magento_Customer::manage',
+    });
+    if (resources === undefined) {
+        return;
+    }
+    const built = buildArguments({ module, name, email, resources });
+    if (!built.ok) {
+        void vscode.window.showErrorMessage(`Magento Integration: ${built.message}`);
+        return;
+    }
+    try {
+        await client.sendRequest('workspace/executeCommand', { command: SERVER_COMMAND, arguments: [built.args] });
+    } catch (e) {
+        void vscode.window.showErrorMessage(`Magento Integration: ${e instanceof Error ? e.message : String(e)}`);
+    }
+}
+
 async function stop(): Promise<void> {
     const c = client;
     client = undefined;
@@ -89,6 +134,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
             await start(context);
         }),
         vscode.commands.registerCommand(`${SECTION}.showOutput`, () => output?.show(true)),
+        vscode.commands.registerCommand(`${SECTION}.newIntegration`, newIntegration),
         vscode.workspace.onDidChangeConfiguration(async (event) => {
             if (!event.affectsConfiguration(SECTION)) {
                 return;
