@@ -2,10 +2,8 @@
 // and the workspace/executeCommand form. The server never writes: it hands the client a
 // WorkspaceEdit (CreateFile + TextDocumentEdit), which these tests apply to the disk the way
 // an editor does, then run our own `check` on the result.
+#include "child_process.hpp"
 #include "lsp_harness.hpp"
-
-#include <cstdio>
-#include <sys/wait.h>
 
 using namespace mil;
 using namespace mil::test;
@@ -64,24 +62,11 @@ void apply_edit(const TempCopy& tree, const json& edit,
     (void)tree;
 }
 
-struct CheckRun {
-    int code = -1;
-    std::string out;
-};
+using CheckRun = ShellResult;
 
 CheckRun check(const TempCopy& tree) {
-    std::string cmd =
-        std::string("'") + MIL_BINARY + "' check --fail-on hint '" + tree.root() + "' 2>&1";
-    CheckRun r;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    REQUIRE(p);
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
-        r.out.append(buf, n);
-    int status = ::pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    return run_shell(std::string("'") + MIL_BINARY + "' check --fail-on hint '" + tree.root() +
+                     "'");
 }
 
 const json* find_action(const json& actions, const std::string& kind) {

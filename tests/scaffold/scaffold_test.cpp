@@ -2,6 +2,8 @@
 // and never overwrites.
 #include <catch2/catch.hpp>
 
+#include "child_process.hpp"
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,23 +14,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-    int code = -1;
-    std::string out;
-};
+using Run = mil::test::ShellResult;
 
 Run run(const std::string& args) {
-    std::string cmd = std::string("'") + MIL_BINARY + "' " + args + " 2>&1";
-    Run r;
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p);
-    char buf[4096];
-    std::size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
-        r.out.append(buf, n);
-    int status = pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    return mil::test::run_shell(std::string("'") + MIL_BINARY + "' " + args);
 }
 
 fs::path temp_dir(const char* name) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <stdexcept>
@@ -42,6 +43,24 @@ bool read_until(int fd, std::string& buffer, Clock::time_point deadline, Done do
         buffer.append(chunk, static_cast<std::size_t>(n));
     }
     return true;
+}
+
+// A shell command's exit code and its output (stdout and stderr together).
+struct ShellResult {
+    int code = -1;
+    std::string out;
+};
+inline ShellResult run_shell(const std::string& command) {
+    ShellResult r;
+    FILE* p = ::popen((command + " 2>&1").c_str(), "r");
+    if (!p) return r;
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
+        r.out.append(buf, n);
+    const int status = ::pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
 }
 
 inline bool write_all(int fd, std::string_view data) {
