@@ -158,7 +158,6 @@ private:
                 return ops->is_array() &&
                        std::find(ops->begin(), ops->end(), "create") != ops->end();
             }();
-        document_changes_ = flag({"workspace", "workspaceEdit", "documentChanges"});
 
         if (p.contains("initializationOptions")) apply_settings(p["initializationOptions"]);
 
@@ -1034,7 +1033,7 @@ private:
     bool resolve_docs_ = false; // completion documentation through completionItem/resolve
     std::vector<std::string> completion_docs_;
     std::uint64_t completion_generation_ = 0;
-    bool create_files_ = false, document_changes_ = false;
+    bool create_files_ = false; // applyEdit with documentChanges and CreateFile
     bool ready_ = false;
     bool shutting_down_ = false;
     unsigned index_generation_ = 0;

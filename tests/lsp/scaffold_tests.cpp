@@ -29,8 +29,7 @@ void drop_acme(const TempCopy& tree) {
 
 // Applies a WorkspaceEdit's documentChanges to the disk as an editor would; `open` holds the
 // editor's text of open documents (by URI), which edits change and which are then saved.
-void apply_edit(const TempCopy& tree, const json& edit,
-                std::map<std::string, std::string> open = {}) {
+void apply_edit(const json& edit, std::map<std::string, std::string> open = {}) {
     REQUIRE(edit.contains("documentChanges"));
     std::map<std::string, std::string> texts = std::move(open);
     for (const auto& c : edit["documentChanges"]) {
@@ -59,7 +58,6 @@ void apply_edit(const TempCopy& tree, const json& edit,
         std::filesystem::create_directories(std::filesystem::path(*p).parent_path());
         std::ofstream(*p, std::ios::binary) << text;
     }
-    (void)tree;
 }
 
 using CheckRun = ShellResult;
@@ -121,7 +119,7 @@ TEST_CASE("scaffold: an empty integration.xml offers to write it and the module'
         }
     CHECK(edits_open);
 
-    apply_edit(tree, (*a)["edit"], {{uri, "\n"}});
+    apply_edit((*a)["edit"], {{uri, "\n"}});
     // Our own check finds only what the user still has to say: the contact address.
     CheckRun r = check(tree);
     INFO(r.out);
@@ -210,7 +208,7 @@ TEST_CASE("scaffold: workspace/executeCommand newIntegration sends the files thr
     REQUIRE(p1 != std::string::npos);
     CHECK(p1 < p2);
     CHECK(p2 < p3);
-    apply_edit(tree, edit);
+    apply_edit(edit);
     CheckRun run = check(tree);
     INFO(run.out);
     CHECK(run.code == 0);
