@@ -3,18 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 
 namespace mil {
 
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 std::string_view local_part(std::string_view id) {
     auto pos = id.find("::");
@@ -39,19 +31,20 @@ bool istarts_with(std::string_view s, std::string_view prefix) {
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit) {
     if (a.size() > b.size()) std::swap(a, b);
     if (b.size() - a.size() > limit) return limit + 1;
-    std::vector<std::size_t> row(a.size() + 1);
+    auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    // One row reused across calls: closest_acl_id calls this once per id of the tree.
+    thread_local std::vector<std::size_t> row;
+    row.resize(a.size() + 1);
     for (std::size_t i = 0; i <= a.size(); ++i)
         row[i] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
         std::size_t prev = row[0];
         row[0] = j;
         std::size_t best = row[0];
+        const char bj = fold(b[j - 1]);
         for (std::size_t i = 1; i <= a.size(); ++i) {
             std::size_t cur = row[i];
-            std::size_t cost = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                                       std::tolower(static_cast<unsigned char>(b[j - 1]))
-                                   ? 0
-                                   : 1;
+            std::size_t cost = fold(a[i - 1]) == bj ? 0 : 1;
             row[i] = std::min({row[i] + 1, row[i - 1] + 1, prev + cost});
             prev = cur;
             best = std::min(best, row[i]);
@@ -66,9 +59,8 @@ std::string closest_acl_id(const AclTree& tree, std::string_view id) {
     auto local = local_part(id);
     std::string module_prefix(id.substr(0, id.size() - local.size()));
     // 1. The same id in another case.
-    std::string lid = lower(id);
     for (const auto& n : tree.nodes)
-        if (lower(n.id) == lid) return n.id;
+        if (n.id.size() == id.size() && istarts_with(n.id, id)) return n.id;
     // 2. The same local part in another module (the id moved between modules).
     if (!local.empty() && local.size() != id.size()) {
         const AclNode* best = nullptr;

@@ -74,18 +74,34 @@ const FileEntry* Snapshot::file(std::string_view path) const {
 }
 
 const ModuleInfo* Snapshot::module_by_dir(std::string_view dir) const {
+    if (module_lookup) {
+        auto it = module_lookup->by_dir.find(dir);
+        return it == module_lookup->by_dir.end() ? nullptr : &modules[it->second];
+    }
     for (const auto& m : modules)
         if (m.dir == dir) return &m;
     return nullptr;
 }
 
 const ModuleInfo* Snapshot::module_by_name(std::string_view name) const {
+    if (module_lookup) {
+        auto it = module_lookup->by_name.find(name);
+        return it == module_lookup->by_name.end() ? nullptr : &modules[it->second];
+    }
     for (const auto& m : modules)
         if (m.name == name) return &m;
     return nullptr;
 }
 
 const ModuleInfo* Snapshot::module_of(std::string_view path) const {
+    if (module_lookup) {
+        // The longest module dir that prefixes the path: try each parent folder, deepest first.
+        for (auto slash = path.rfind('/'); slash != std::string_view::npos && slash > 0;
+             slash = path.rfind('/', slash - 1)) {
+            if (const ModuleInfo* m = module_by_dir(path.substr(0, slash))) return m;
+        }
+        return nullptr;
+    }
     const ModuleInfo* best = nullptr;
     for (const auto& m : modules) {
         if (m.dir.empty() || path.size() <= m.dir.size()) continue;
@@ -430,6 +446,15 @@ std::shared_ptr<const Snapshot> build_snapshot(SnapshotInput input) {
     for (auto& m : snap->modules)
         name_module(*snap, m);
     order_modules(snap->modules);
+    auto lookup = std::make_shared<ModuleLookup>();
+    lookup->by_dir.reserve(snap->modules.size());
+    lookup->by_name.reserve(snap->modules.size());
+    for (std::uint32_t i = 0; i < snap->modules.size(); ++i) {
+        const ModuleInfo& m = snap->modules[i];
+        lookup->by_dir.emplace(m.dir, i);
+        lookup->by_name.emplace(m.name, i);
+    }
+    snap->module_lookup = std::move(lookup);
 
     const DirIndex dirs = index_dirs(snap->modules);
     MergeInput in = merge_input(*snap, dirs, true, true);
@@ -473,6 +498,7 @@ std::shared_ptr<const Snapshot> with_file(const Snapshot& base, std::string_view
         snap->files.erase(it);
     }
     snap->modules = base.modules;
+    snap->module_lookup = base.module_lookup;
     if (acl || integrations) {
         const DirIndex dirs = index_dirs(snap->modules);
         MergeInput in = merge_input(*snap, dirs, acl, integrations);

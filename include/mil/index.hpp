@@ -27,7 +27,7 @@ struct AclDeclaration {
 
 struct AclNode {
     std::string id;
-    std::string title;       // merged: the last title in load order
+    std::string title; // merged: the last title in load order
     // The defining declaration: the one with a title from the module the id is named after,
     // else the last one with a title (empty path if none, or from the catalogue).
     Location title_location;
@@ -82,6 +82,18 @@ struct CatalogEntry {
     int sort_order = 0;
 };
 
+// Modules by directory and by name (the first in load order wins), shared by the snapshots
+// that have the same modules.
+struct ModuleLookup {
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept {
+            return std::hash<std::string_view>{}(s);
+        }
+    };
+    std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> by_dir, by_name;
+};
+
 class Snapshot {
 public:
     // Files by path. Paths are as found under the root (never canonicalised).
@@ -92,6 +104,8 @@ public:
     std::string root;          // Magento root, empty for a standalone module
     bool has_core = false;     // the tree has Magento_Backend's acl.xml
     bool uses_catalog = false; // ids of the bundled catalogue are merged in
+    // Built with `modules`; without it (a snapshot assembled by hand) lookups scan `modules`.
+    std::shared_ptr<const ModuleLookup> module_lookup;
 
     const FileEntry* file(std::string_view path) const;
     const ModuleInfo* module_by_dir(std::string_view dir) const;
