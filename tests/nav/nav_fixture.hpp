@@ -3,6 +3,7 @@
 // one of them) and a Composer package under vendor/. Files written for these tests.
 #pragma once
 
+#include "magento_fixture.hpp"
 #include "mil/engine.hpp"
 #include "mil/index.hpp"
 #include "mil/model.hpp"
@@ -263,16 +264,7 @@ snapshot_of(const std::vector<File>& files,
         in.files.push_back(mil::make_entry(f.path, f.text));
     for (auto& e : extra)
         in.files.push_back(std::move(e));
-    for (const auto& e : in.files) {
-        if (e->module_dir.empty()) continue;
-        if (std::none_of(in.modules.begin(), in.modules.end(),
-                         [&](const mil::ModuleInfo& m) { return m.dir == e->module_dir; }))
-            in.modules.push_back({e->module_dir,
-                                  {},
-                                  e->path.rfind(kRoot + "/vendor/", 0) == 0 ? "vendor" : "app/code",
-                                  {},
-                                  0});
-    }
+    mil::test::add_file_modules(in);
     return mil::build_snapshot(std::move(in));
 }
 
@@ -310,20 +302,9 @@ inline std::string_view slice(std::string_view text, mil::Range r) {
     return text.substr(r.begin, r.end - r.begin);
 }
 
-// Applies edits (sorted by start, non-overlapping, in range; throws otherwise).
+// Applies edits (non-overlapping, in range; throws otherwise).
 inline std::string apply(std::string text, std::vector<mil::TextEdit> edits) {
-    std::sort(edits.begin(), edits.end(), [](const mil::TextEdit& a, const mil::TextEdit& b) {
-        return a.range.begin < b.range.begin;
-    });
-    for (std::size_t i = 0; i + 1 < edits.size(); ++i)
-        if (edits[i].range.end > edits[i + 1].range.begin)
-            throw std::logic_error("overlapping edits");
-    for (auto it = edits.rbegin(); it != edits.rend(); ++it) {
-        if (it->range.begin > it->range.end || it->range.end > text.size())
-            throw std::logic_error("edit out of range");
-        text.replace(it->range.begin, it->range.end - it->range.begin, it->new_text);
-    }
-    return text;
+    return mil::test::apply_edits(std::move(text), std::move(edits));
 }
 
 // "path:text" for each location, sorted: easy to compare and to read in a failure.

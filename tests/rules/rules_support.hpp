@@ -2,6 +2,7 @@
 // tests), diagnostics of one code through the Engine, and quick fixes applied to texts.
 #pragma once
 
+#include "magento_fixture.hpp"
 #include "mil/engine.hpp"
 #include "mil/index.hpp"
 #include "mil/model.hpp"
@@ -40,21 +41,7 @@ inline std::string slice(std::string_view text, Range r) {
     return std::string(text.substr(r.begin, r.end - r.begin));
 }
 
-// Applies edits back to front; overlapping or out-of-range edits are a bug in the fix.
-inline std::string apply_edits(std::string text, std::vector<TextEdit> edits) {
-    std::stable_sort(edits.begin(), edits.end(), [](const TextEdit& a, const TextEdit& b) {
-        return a.range.begin < b.range.begin;
-    });
-    for (std::size_t i = 0; i + 1 < edits.size(); ++i)
-        if (edits[i].range.end > edits[i + 1].range.begin)
-            throw std::logic_error("overlapping edits");
-    for (auto it = edits.rbegin(); it != edits.rend(); ++it) {
-        if (it->range.begin > it->range.end || it->range.end > text.size())
-            throw std::logic_error("edit out of range");
-        text.replace(it->range.begin, it->range.end - it->range.begin, it->new_text);
-    }
-    return text;
-}
+using mil::test::apply_edits;
 
 // The text of `path` after applying the edits `fix` makes to it.
 inline std::string apply_fix(const Fix& fix, const std::string& path, const std::string& text) {
@@ -112,12 +99,9 @@ public:
                         TextValue{text.substr(open + 1, close - open - 1),
                                   {static_cast<Offset>(open + 1), static_cast<Offset>(close)}};
             }
-            if (!entry->module_dir.empty() &&
-                std::none_of(in.modules.begin(), in.modules.end(),
-                             [&](const ModuleInfo& m) { return m.dir == entry->module_dir; }))
-                in.modules.push_back({entry->module_dir, {}, "app/code", {}, 0});
             in.files.push_back(std::move(entry));
         }
+        mil::test::add_file_modules(in);
         in.catalog = catalog;
         return build_snapshot(std::move(in));
     }

@@ -118,19 +118,27 @@ inline const std::string kAcmeIntegration = kAcmeDir + "/etc/integration.xml";
 inline const std::string kAcmeApi = kAcmeDir + "/etc/integration/api.xml";
 inline const std::string kAcmeConfig = kAcmeDir + "/etc/integration/config.xml";
 
+// Adds the module folder of each file of `in` to its modules, once each, in file order:
+// "vendor" for folders under a vendor/ directory, else "app/code".
+inline void add_file_modules(SnapshotInput& in) {
+    for (const auto& e : in.files) {
+        if (!e || e->module_dir.empty()) continue;
+        if (std::any_of(in.modules.begin(), in.modules.end(),
+                        [&](const ModuleInfo& m) { return m.dir == e->module_dir; }))
+            continue;
+        const bool vendor = e->module_dir.find("/vendor/") != std::string::npos;
+        in.modules.push_back({e->module_dir, {}, vendor ? "vendor" : "app/code", {}, 0});
+    }
+}
+
 // A snapshot of `files` under kRoot; every file's module folder is a module.
 inline std::shared_ptr<const Snapshot>
 snapshot_of(std::vector<SourceFile> files, const std::vector<CatalogEntry>* catalog = nullptr) {
     SnapshotInput in;
     in.root = kRoot;
-    for (auto& f : files) {
-        auto entry = make_entry(f.path, std::move(f.text));
-        if (!entry->module_dir.empty() &&
-            std::none_of(in.modules.begin(), in.modules.end(),
-                         [&](const ModuleInfo& m) { return m.dir == entry->module_dir; }))
-            in.modules.push_back({entry->module_dir, {}, "app/code", {}, 0});
-        in.files.push_back(std::move(entry));
-    }
+    for (auto& f : files)
+        in.files.push_back(make_entry(f.path, std::move(f.text)));
+    add_file_modules(in);
     in.catalog = catalog;
     return build_snapshot(std::move(in));
 }
