@@ -32,22 +32,29 @@ std::string AclTree::breadcrumb(const AclNode& node) const {
     // The nearest ancestors only: real trees are a few levels deep, and a pathological one
     // (thousands of levels) must not make every completion item's text as long as the tree.
     constexpr std::size_t kMaxCrumbs = 12;
-    std::vector<const AclNode*> chain;
+    const AclNode* chain[kMaxCrumbs + 1];
+    std::size_t depth = 0;
     std::uint32_t p = node.parent;
-    while (p != kNoAcl && chain.size() <= kMaxCrumbs) {
-        chain.push_back(&nodes[p]);
+    while (p != kNoAcl && depth <= kMaxCrumbs) {
+        chain[depth++] = &nodes[p];
         p = nodes[p].parent;
     }
+    auto name = [](const AclNode& n) -> const std::string& {
+        return n.title.empty() ? n.id : n.title;
+    };
+    const bool cut = depth > kMaxCrumbs;
+    if (cut) --depth;
+    std::size_t size = name(node).size() + (cut ? 8 : 0);
+    for (std::size_t i = 0; i < depth; ++i)
+        size += name(*chain[i]).size() + 5;
     std::string out;
-    if (chain.size() > kMaxCrumbs) {
-        chain.pop_back();
-        out += "\u2026 \u203a ";
-    }
-    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-        out += (*it)->title.empty() ? (*it)->id : (*it)->title;
+    out.reserve(size + 32); // room for what a caller appends
+    if (cut) out += "\u2026 \u203a ";
+    for (std::size_t i = depth; i-- > 0;) {
+        out += name(*chain[i]);
         out += " \u203a ";
     }
-    out += node.title.empty() ? node.id : node.title;
+    out += name(node);
     return out;
 }
 
@@ -66,6 +73,159 @@ std::vector<std::uint32_t> AclTree::preorder() const {
     return out;
 }
 
+// ---- FileMap ---------------------------------------------------------------------------
+
+namespace {
+
+// Chunks are made this size, and split in two when an insertion makes one twice as large.
+constexpr std::size_t kChunkSize = 64;
+
+bool path_less(const FileMap::value_type& e, std::string_view path) {
+    return std::string_view(e.first) < path;
+}
+
+} // namespace
+
+FileMap FileMap::from_sorted(std::vector<value_type> entries) {
+    FileMap out;
+    out.size_ = entries.size();
+    out.chunks_.reserve((entries.size() + kChunkSize - 1) / kChunkSize);
+    for (std::size_t i = 0; i < entries.size(); i += kChunkSize) {
+        auto chunk = std::make_shared<Chunk>();
+        std::size_t n = std::min(kChunkSize, entries.size() - i);
+        chunk->reserve(n);
+        for (std::size_t k = i; k < i + n; ++k)
+            chunk->push_back(std::move(entries[k]));
+        out.chunks_.push_back(std::move(chunk));
+    }
+    return out;
+}
+
+std::size_t FileMap::chunk_for(std::string_view path) const {
+    auto it = std::partition_point(chunks_.begin(), chunks_.end(), [&](const auto& c) {
+        return std::string_view(c->back().first) < path;
+    });
+    return static_cast<std::size_t>(it - chunks_.begin());
+}
+
+FileMap::const_iterator FileMap::lower_bound(std::string_view path) const {
+    std::size_t c = chunk_for(path);
+    if (c == chunks_.size()) return end();
+    const Chunk& chunk = *chunks_[c];
+    auto it = std::lower_bound(chunk.begin(), chunk.end(), path, path_less);
+    return {&chunks_, c, static_cast<std::size_t>(it - chunk.begin())};
+}
+
+FileMap::const_iterator FileMap::find(std::string_view path) const {
+    auto it = lower_bound(path);
+    return it != end() && it->first == path ? it : end();
+}
+
+const std::shared_ptr<const FileEntry>& FileMap::at(std::string_view path) const {
+    auto it = find(path);
+    if (it == end()) throw std::out_of_range("FileMap::at: no file " + std::string(path));
+    return it->second;
+}
+
+void FileMap::set(std::string_view path, std::shared_ptr<const FileEntry> entry) {
+    std::size_t c = chunk_for(path);
+    if (c == chunks_.size()) {
+        if (!entry) return;
+        if (chunks_.empty() || chunks_.back()->size() >= kChunkSize) {
+            auto chunk = std::make_shared<Chunk>();
+            chunk->emplace_back(std::string(path), std::move(entry));
+            chunks_.push_back(std::move(chunk));
+        } else {
+            auto chunk = std::make_shared<Chunk>(*chunks_.back());
+            chunk->emplace_back(std::string(path), std::move(entry));
+            chunks_.back() = std::move(chunk);
+        }
+        ++size_;
+        return;
+    }
+    const Chunk& old = *chunks_[c];
+    auto pos = std::lower_bound(old.begin(), old.end(), path, path_less);
+    const bool present = pos != old.end() && pos->first == path;
+    if (!present && !entry) return;
+    auto i = static_cast<std::size_t>(pos - old.begin());
+    auto chunk = std::make_shared<Chunk>(old); // the others stay shared
+    if (present && entry) {
+        (*chunk)[i].second = std::move(entry);
+    } else if (present) {
+        chunk->erase(chunk->begin() + static_cast<std::ptrdiff_t>(i));
+        --size_;
+    } else {
+        chunk->emplace(chunk->begin() + static_cast<std::ptrdiff_t>(i), std::string(path),
+                       std::move(entry));
+        ++size_;
+    }
+    if (chunk->empty()) {
+        chunks_.erase(chunks_.begin() + static_cast<std::ptrdiff_t>(c));
+    } else if (chunk->size() >= 2 * kChunkSize) {
+        auto half = static_cast<std::ptrdiff_t>(chunk->size() / 2);
+        auto upper = std::make_shared<Chunk>(std::make_move_iterator(chunk->begin() + half),
+                                             std::make_move_iterator(chunk->end()));
+        chunk->erase(chunk->begin() + half, chunk->end());
+        chunks_[c] = std::move(chunk);
+        chunks_.insert(chunks_.begin() + static_cast<std::ptrdiff_t>(c) + 1, std::move(upper));
+    } else {
+        chunks_[c] = std::move(chunk);
+    }
+}
+
+namespace {
+
+// Module directory -> position in Snapshot::modules (the load order once ordered).
+using DirIndex = std::unordered_map<std::string_view, std::uint32_t>;
+
+DirIndex index_dirs(const std::vector<ModuleInfo>& modules) {
+    DirIndex out;
+    out.reserve(modules.size());
+    for (std::uint32_t i = 0; i < modules.size(); ++i)
+        out.emplace(modules[i].dir, i); // the first module with a dir wins, as in module_by_dir
+    return out;
+}
+
+} // namespace
+
+// The files the merge reads (acl.xml, and the integration files), each kind in module load
+// order; files of no module last; by path within a module. Kept with the snapshot so that
+// an edit does not look at every file again; the entries are those of the snapshot's files.
+struct MergeState {
+    struct Modules {
+        SharedVector<ModuleInfo> list; // keeps the views of `dirs` and `names` alive
+        DirIndex dirs;
+        DirIndex names; // name -> position, the first in load order wins
+    };
+    std::shared_ptr<const Modules> modules;
+    std::vector<const FileEntry*> acl;
+    std::vector<const FileEntry*> integrations;
+
+    bool indexes(const SharedVector<ModuleInfo>& list) const {
+        return modules && modules->list.shares(list);
+    }
+    const ModuleInfo* module(std::string_view dir) const {
+        auto it = modules->dirs.find(dir);
+        return it == modules->dirs.end() ? nullptr : &modules->list[it->second];
+    }
+    const ModuleInfo* module_named(std::string_view name) const {
+        auto it = modules->names.find(name);
+        return it == modules->names.end() ? nullptr : &modules->list[it->second];
+    }
+    std::uint32_t rank(const FileEntry& f) const {
+        const ModuleInfo* m = module(f.module_dir);
+        return m ? m->load_order : 0xffffffffu;
+    }
+    // Where `f` goes in `list` (ordered by rank, then path).
+    std::size_t position(const std::vector<const FileEntry*>& list, const FileEntry& f) const {
+        const auto key = std::make_pair(rank(f), std::string_view(f.path));
+        auto it = std::partition_point(list.begin(), list.end(), [&](const FileEntry* g) {
+            return std::make_pair(rank(*g), std::string_view(g->path)) < key;
+        });
+        return static_cast<std::size_t>(it - list.begin());
+    }
+};
+
 // ---- Snapshot --------------------------------------------------------------------------
 
 const FileEntry* Snapshot::file(std::string_view path) const {
@@ -74,32 +234,25 @@ const FileEntry* Snapshot::file(std::string_view path) const {
 }
 
 const ModuleInfo* Snapshot::module_by_dir(std::string_view dir) const {
-    if (module_lookup) {
-        auto it = module_lookup->by_dir.find(dir);
-        return it == module_lookup->by_dir.end() ? nullptr : &modules[it->second];
-    }
+    if (merge_state && merge_state->indexes(modules)) return merge_state->module(dir);
     for (const auto& m : modules)
         if (m.dir == dir) return &m;
     return nullptr;
 }
 
 const ModuleInfo* Snapshot::module_by_name(std::string_view name) const {
-    if (module_lookup) {
-        auto it = module_lookup->by_name.find(name);
-        return it == module_lookup->by_name.end() ? nullptr : &modules[it->second];
-    }
+    if (merge_state && merge_state->indexes(modules)) return merge_state->module_named(name);
     for (const auto& m : modules)
         if (m.name == name) return &m;
     return nullptr;
 }
 
 const ModuleInfo* Snapshot::module_of(std::string_view path) const {
-    if (module_lookup) {
-        // The longest module dir that prefixes the path: try each parent folder, deepest first.
+    if (merge_state && merge_state->indexes(modules)) {
+        // The longest module dir that prefixes the path: each parent folder, deepest first.
         for (auto slash = path.rfind('/'); slash != std::string_view::npos && slash > 0;
-             slash = path.rfind('/', slash - 1)) {
-            if (const ModuleInfo* m = module_by_dir(path.substr(0, slash))) return m;
-        }
+             slash = path.rfind('/', slash - 1))
+            if (const ModuleInfo* m = merge_state->module(path.substr(0, slash))) return m;
         return nullptr;
     }
     const ModuleInfo* best = nullptr;
@@ -219,21 +372,28 @@ struct AclBuild {
                 tree.disabled.emplace(tree.nodes[i].id, where);
             }
         }
-        std::vector<std::uint32_t> remap(count, kNoAcl);
-        std::vector<AclNode> kept;
-        kept.reserve(count);
-        for (std::size_t i = 0; i < count; ++i) {
-            if (removed[i]) continue;
-            remap[i] = static_cast<std::uint32_t>(kept.size());
-            kept.push_back(std::move(tree.nodes[i]));
+        const bool any_removed = std::find(removed.begin(), removed.end(), true) != removed.end();
+        if (any_removed) {
+            std::vector<std::uint32_t> remap(count, kNoAcl);
+            std::vector<AclNode> kept;
+            kept.reserve(count);
+            for (std::size_t i = 0; i < count; ++i) {
+                if (removed[i]) continue;
+                remap[i] = static_cast<std::uint32_t>(kept.size());
+                kept.push_back(std::move(tree.nodes[i]));
+            }
+            tree.nodes = std::move(kept);
+            tree.by_id.clear();
+            for (std::uint32_t i = 0; i < tree.nodes.size(); ++i) {
+                auto& node = tree.nodes[i];
+                node.parent = node.parent == kNoAcl ? kNoAcl : remap[node.parent];
+                tree.by_id.emplace(node.id, i);
+            }
         }
-        tree.nodes = std::move(kept);
-        tree.by_id.clear();
+        // Without removals, by_id already maps every id to its node.
         tree.roots.clear();
         for (std::uint32_t i = 0; i < tree.nodes.size(); ++i) {
             auto& node = tree.nodes[i];
-            node.parent = node.parent == kNoAcl ? kNoAcl : remap[node.parent];
-            tree.by_id.emplace(node.id, i);
             if (node.parent == kNoAcl)
                 tree.roots.push_back(i);
             else
@@ -253,63 +413,60 @@ bool is_integration_kind(FileKind k) {
            k == FileKind::IntegrationApi;
 }
 
-// Module directory -> position in Snapshot::modules (the load order once ordered).
-using DirIndex = std::unordered_map<std::string_view, std::uint32_t>;
-
-DirIndex index_dirs(const std::vector<ModuleInfo>& modules) {
-    DirIndex out;
-    out.reserve(modules.size());
-    for (std::uint32_t i = 0; i < modules.size(); ++i)
-        out.emplace(modules[i].dir, i); // the first module with a dir wins, as in module_by_dir
-    return out;
-}
-
-const ModuleInfo* module_in(const Snapshot& s, const DirIndex& dirs, std::string_view dir) {
-    auto it = dirs.find(dir);
-    return it == dirs.end() ? nullptr : &s.modules[it->second];
-}
-
-// A module's name (module.xml, else registration.php) and <sequence>, from the files.
-void name_module(const Snapshot& s, ModuleInfo& m) {
+// A module's name (module.xml, else registration.php) and <sequence>, from the files that
+// `file` finds by path.
+template <typename Lookup>
+void name_module_from(Lookup&& file, ModuleInfo& m) {
     m.name.clear();
     m.sequence.clear();
-    if (const FileEntry* mx = s.file(m.dir + "/etc/module.xml"); mx && mx->facts.module) {
+    if (const FileEntry* mx = file(m.dir + "/etc/module.xml"); mx && mx->facts.module) {
         m.name = mx->facts.module->name.value;
         for (const auto& seq : mx->facts.module->sequence)
             m.sequence.push_back(seq.value);
     }
     if (m.name.empty())
-        if (const FileEntry* r = s.file(m.dir + "/registration.php"); r && r->facts.registration)
+        if (const FileEntry* r = file(m.dir + "/registration.php"); r && r->facts.registration)
             m.name = r->facts.registration->value;
 }
 
-// The files the merge reads (acl.xml, and the integration files), each kind in module load
-// order; files of no module last; by path within a module. `s.modules` must be ordered.
-struct MergeInput {
-    std::vector<const FileEntry*> acl;
-    std::vector<const FileEntry*> integrations;
-};
+void name_module(const Snapshot& s, ModuleInfo& m) {
+    name_module_from([&](const std::string& path) { return s.file(path); }, m);
+}
 
-MergeInput merge_input(const Snapshot& s, const DirIndex& dirs, bool acl, bool integrations) {
+std::shared_ptr<MergeState> merge_state(const Snapshot& s) {
+    auto st = std::make_shared<MergeState>();
+    auto mods = std::make_shared<MergeState::Modules>();
+    mods->list = s.modules;
+    mods->dirs = index_dirs(mods->list);
+    mods->names.reserve(mods->list.size());
+    for (std::uint32_t i = 0; i < mods->list.size(); ++i)
+        mods->names.emplace(mods->list[i].name, i);
+    st->modules = std::move(mods);
     std::vector<std::pair<std::uint32_t, const FileEntry*>> picked;
-    for (const auto& [path, f] : s.files) {
-        if (!(acl && f->kind == FileKind::Acl) && !(integrations && is_integration_kind(f->kind)))
-            continue;
-        const ModuleInfo* m = module_in(s, dirs, f->module_dir);
-        picked.emplace_back(m ? m->load_order : 0xffffffffu, f.get());
-    }
+    for (const auto& [path, f] : s.files)
+        if (f->kind == FileKind::Acl || is_integration_kind(f->kind))
+            picked.emplace_back(st->rank(*f), f.get());
     // Stable: the map gave them in path order.
     std::stable_sort(picked.begin(), picked.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
-    MergeInput out;
     for (const auto& [rank, f] : picked)
-        (f->kind == FileKind::Acl ? out.acl : out.integrations).push_back(f);
-    return out;
+        (f->kind == FileKind::Acl ? st->acl : st->integrations).push_back(f);
+    return st;
+}
+
+// `list` with the file at `path` replaced by `entry` (removed when null or not of the kind).
+void replace_in(const MergeState& st, std::vector<const FileEntry*>& list, std::string_view path,
+                const FileEntry* entry) {
+    list.erase(std::remove_if(list.begin(), list.end(),
+                              [&](const FileEntry* f) { return f->path == path; }),
+               list.end());
+    if (entry)
+        list.insert(list.begin() + static_cast<std::ptrdiff_t>(st.position(list, *entry)), entry);
 }
 
 // The merged ACL tree (and has_core, uses_catalog) from the acl.xml files in load order.
-void merge_acl(Snapshot& snap, const DirIndex& dirs, const std::vector<const FileEntry*>& files,
-               const std::vector<CatalogEntry>* catalog) {
+void merge_acl(Snapshot& snap, const MergeState& st, const std::vector<CatalogEntry>* catalog) {
+    const std::vector<const FileEntry*>& files = st.acl;
     AclBuild acl;
     const bool has_core_file = [&] {
         for (const FileEntry* f : files)
@@ -330,7 +487,7 @@ void merge_acl(Snapshot& snap, const DirIndex& dirs, const std::vector<const Fil
         }
     }
     for (const FileEntry* f : files) {
-        const ModuleInfo* mod = module_in(snap, dirs, f->module_dir);
+        const ModuleInfo* mod = st.module(f->module_dir);
         const std::string& module_name = mod ? mod->name : kEmpty;
         for (const auto& d : f->facts.acl) {
             if (d.id.empty()) continue;
@@ -370,11 +527,10 @@ void merge_acl(Snapshot& snap, const DirIndex& dirs, const std::vector<const Fil
 }
 
 // Integrations by name, each name's declarations in load order.
-void merge_integrations(Snapshot& snap, const DirIndex& dirs,
-                        const std::vector<const FileEntry*>& files) {
+void merge_integrations(Snapshot& snap, const MergeState& st) {
     snap.integrations.clear();
-    for (const FileEntry* f : files) {
-        const ModuleInfo* mod = module_in(snap, dirs, f->module_dir);
+    for (const FileEntry* f : st.integrations) {
+        const ModuleInfo* mod = st.module(f->module_dir);
         for (std::size_t i = 0; i < f->facts.integrations.size(); ++i) {
             const auto& integ = f->facts.integrations[i];
             if (integ.name.value.empty()) continue;
@@ -399,18 +555,10 @@ bool changes_modules(const Snapshot& base, std::string_view path, const FileEntr
     const ModuleInfo* m = base.module_by_dir(f->module_dir);
     if (!m) return !f->module_dir.empty();
     // The name and sequence the module would have with the new file.
-    Snapshot probe;
-    for (const char* rel : {"/etc/module.xml", "/registration.php"}) {
-        std::string p = m->dir + rel;
-        if (p == path) {
-            if (entry) probe.files.emplace(p, entry);
-        } else if (auto it = base.files.find(p); it != base.files.end()) {
-            probe.files.emplace(p, it->second);
-        }
-    }
     ModuleInfo after;
     after.dir = m->dir;
-    name_module(probe, after);
+    name_module_from([&](const std::string& p) { return p == path ? entry.get() : base.file(p); },
+                     after);
     return after.name != m->name || after.sequence != m->sequence;
 }
 
@@ -419,19 +567,36 @@ bool changes_modules(const Snapshot& base, std::string_view path, const FileEntr
 std::shared_ptr<const Snapshot> build_snapshot(SnapshotInput input) {
     auto snap = std::make_shared<Snapshot>();
     snap->root = std::move(input.root);
-    for (auto& f : input.files)
-        if (f) snap->files[f->path] = std::move(f);
+    {
+        // By path; of two entries with the same path, the later one.
+        std::vector<FileMap::value_type> entries;
+        entries.reserve(input.files.size());
+        for (auto& f : input.files)
+            if (f) entries.emplace_back(f->path, std::move(f));
+        std::stable_sort(entries.begin(), entries.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::vector<FileMap::value_type> unique;
+        unique.reserve(entries.size());
+        for (auto& e : entries) {
+            if (!unique.empty() && unique.back().first == e.first)
+                unique.back() = std::move(e);
+            else
+                unique.push_back(std::move(e));
+        }
+        snap->files = FileMap::from_sorted(std::move(unique));
+    }
 
     // Modules: the discovered ones, plus the folders of files that belong to none.
     // `known` views strings that stay put: the modules' (no reallocation: reserved) and the
     // file entries'.
     std::unordered_set<std::string_view> known;
     known.reserve(input.modules.size());
-    snap->modules.reserve(input.modules.size());
+    std::vector<ModuleInfo>& modules = snap->modules.edit();
+    modules.reserve(input.modules.size());
     for (auto& m : input.modules) {
         if (known.count(m.dir)) continue;
-        snap->modules.push_back(std::move(m));
-        known.insert(snap->modules.back().dir);
+        modules.push_back(std::move(m));
+        known.insert(modules.back().dir);
     }
     std::vector<std::string> extra;
     for (const auto& [path, f] : snap->files)
@@ -441,25 +606,16 @@ std::shared_ptr<const Snapshot> build_snapshot(SnapshotInput input) {
         ModuleInfo m;
         m.dir = std::move(dir);
         m.origin = "open";
-        snap->modules.push_back(std::move(m));
+        modules.push_back(std::move(m));
     }
-    for (auto& m : snap->modules)
+    for (auto& m : modules)
         name_module(*snap, m);
-    order_modules(snap->modules);
-    auto lookup = std::make_shared<ModuleLookup>();
-    lookup->by_dir.reserve(snap->modules.size());
-    lookup->by_name.reserve(snap->modules.size());
-    for (std::uint32_t i = 0; i < snap->modules.size(); ++i) {
-        const ModuleInfo& m = snap->modules[i];
-        lookup->by_dir.emplace(m.dir, i);
-        lookup->by_name.emplace(m.name, i);
-    }
-    snap->module_lookup = std::move(lookup);
+    order_modules(modules);
 
-    const DirIndex dirs = index_dirs(snap->modules);
-    MergeInput in = merge_input(*snap, dirs, true, true);
-    merge_acl(*snap, dirs, in.acl, input.catalog);
-    merge_integrations(*snap, dirs, in.integrations);
+    auto st = merge_state(*snap);
+    merge_acl(*snap, *st, input.catalog);
+    merge_integrations(*snap, *st);
+    snap->merge_state = std::move(st);
     return snap;
 }
 
@@ -488,29 +644,30 @@ std::shared_ptr<const Snapshot> with_file(const Snapshot& base, std::string_view
     auto snap = std::make_shared<Snapshot>();
     snap->root = base.root;
     snap->files = base.files;
-    if (entry) {
-        auto it = snap->files.find(path);
-        if (it != snap->files.end())
-            it->second = std::move(entry);
-        else
-            snap->files.emplace(std::string(path), std::move(entry));
-    } else if (auto it = snap->files.find(path); it != snap->files.end()) {
-        snap->files.erase(it);
-    }
+    const FileEntry* new_entry = entry.get();
+    snap->files.set(path, std::move(entry));
     snap->modules = base.modules;
-    snap->module_lookup = base.module_lookup;
-    if (acl || integrations) {
-        const DirIndex dirs = index_dirs(snap->modules);
-        MergeInput in = merge_input(*snap, dirs, acl, integrations);
-        if (acl) merge_acl(*snap, dirs, in.acl, catalog);
-        if (integrations) merge_integrations(*snap, dirs, in.integrations);
+    std::shared_ptr<const MergeState> st = base.merge_state;
+    if (!st || !st->indexes(base.modules)) {
+        st = merge_state(*snap);
+    } else if (acl || integrations) {
+        auto next = std::make_shared<MergeState>(*st);
+        const bool is_acl = new_entry && new_entry->kind == FileKind::Acl;
+        const bool is_integ = new_entry && is_integration_kind(new_entry->kind);
+        if (acl) replace_in(*next, next->acl, path, is_acl ? new_entry : nullptr);
+        if (integrations)
+            replace_in(*next, next->integrations, path, is_integ ? new_entry : nullptr);
+        st = std::move(next);
     }
+    if (acl) merge_acl(*snap, *st, catalog);
+    if (integrations) merge_integrations(*snap, *st);
     if (!acl) {
         snap->acl = base.acl;
         snap->has_core = base.has_core;
         snap->uses_catalog = base.uses_catalog;
     }
     if (!integrations) snap->integrations = base.integrations;
+    snap->merge_state = std::move(st);
     return snap;
 }
 

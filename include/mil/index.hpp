@@ -5,6 +5,7 @@
 
 #include "mil/model.hpp"
 
+#include <iterator>
 #include <map>
 #include <memory>
 #include <string>
@@ -82,30 +83,134 @@ struct CatalogEntry {
     int sort_order = 0;
 };
 
-// Modules by directory and by name (the first in load order wins), shared by the snapshots
-// that have the same modules.
-struct ModuleLookup {
-    struct Hash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const noexcept {
-            return std::hash<std::string_view>{}(s);
+// Files by path, in path order, read like a const std::map. Copies share the entries in
+// chunks held by shared pointers: copying the map copies one pointer per chunk, and adding,
+// replacing or removing a file copies only the chunk that holds it. So a snapshot made by an
+// edit shares the file map with the one before at the cost of one chunk.
+class FileMap {
+public:
+    using value_type = std::pair<std::string, std::shared_ptr<const FileEntry>>;
+
+    class const_iterator {
+    public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = FileMap::value_type;
+        using difference_type = std::ptrdiff_t;
+        using pointer = const value_type*;
+        using reference = const value_type&;
+
+        const_iterator() = default;
+        reference operator*() const { return (*(*chunks_)[chunk_])[pos_]; }
+        pointer operator->() const { return &**this; }
+        const_iterator& operator++() {
+            if (++pos_ == (*chunks_)[chunk_]->size()) {
+                ++chunk_;
+                pos_ = 0;
+            }
+            return *this;
         }
+        const_iterator operator++(int) {
+            auto old = *this;
+            ++*this;
+            return old;
+        }
+        bool operator==(const const_iterator& o) const {
+            return chunk_ == o.chunk_ && pos_ == o.pos_;
+        }
+
+    private:
+        friend class FileMap;
+        using Chunks = std::vector<std::shared_ptr<const std::vector<value_type>>>;
+        const_iterator(const Chunks* chunks, std::size_t chunk, std::size_t pos)
+            : chunks_(chunks), chunk_(chunk), pos_(pos) {}
+        const Chunks* chunks_ = nullptr;
+        std::size_t chunk_ = 0, pos_ = 0;
     };
-    std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> by_dir, by_name;
+    using iterator = const_iterator;
+
+    FileMap() = default;
+    // From entries sorted by path, without two of the same path.
+    static FileMap from_sorted(std::vector<value_type> entries);
+
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    const_iterator begin() const { return {&chunks_, 0, 0}; }
+    const_iterator end() const { return {&chunks_, chunks_.size(), 0}; }
+    const_iterator find(std::string_view path) const;
+    // The first file whose path is not less than `path`.
+    const_iterator lower_bound(std::string_view path) const;
+    std::size_t count(std::string_view path) const { return find(path) != end() ? 1 : 0; }
+    // Throws std::out_of_range when there is no such file.
+    const std::shared_ptr<const FileEntry>& at(std::string_view path) const;
+
+    // Adds or replaces the file at `path`; a null entry removes it.
+    void set(std::string_view path, std::shared_ptr<const FileEntry> entry);
+
+private:
+    using Chunk = std::vector<value_type>;
+    // The chunk that holds `path` or would: the first whose last path is not less than it.
+    std::size_t chunk_for(std::string_view path) const;
+
+    std::vector<std::shared_ptr<const Chunk>> chunks_; // never an empty chunk
+    std::size_t size_ = 0;
 };
+
+// A vector read like a const std::vector and shared by copies: copying it copies a pointer;
+// edit() copies the elements first when another copy shares them.
+template <typename T>
+class SharedVector {
+public:
+    using value_type = T;
+    using const_iterator = typename std::vector<T>::const_iterator;
+    using iterator = const_iterator;
+
+    SharedVector() = default;
+    SharedVector(std::vector<T> v) : v_(std::make_shared<std::vector<T>>(std::move(v))) {}
+
+    const std::vector<T>& get() const { return v_ ? *v_ : empty_(); }
+    operator const std::vector<T>&() const { return get(); }
+    std::size_t size() const { return get().size(); }
+    bool empty() const { return get().empty(); }
+    const T& operator[](std::size_t i) const { return get()[i]; }
+    const T& front() const { return get().front(); }
+    const T& back() const { return get().back(); }
+    const_iterator begin() const { return get().begin(); }
+    const_iterator end() const { return get().end(); }
+    // The elements themselves, to change: no longer shared with any copy.
+    std::vector<T>& edit() {
+        if (!v_)
+            v_ = std::make_shared<std::vector<T>>();
+        else if (v_.use_count() > 1)
+            v_ = std::make_shared<std::vector<T>>(*v_);
+        return *v_;
+    }
+    // Whether two share the same elements (not only equal ones).
+    bool shares(const SharedVector& o) const { return v_ == o.v_; }
+
+private:
+    static const std::vector<T>& empty_() {
+        static const std::vector<T> none;
+        return none;
+    }
+    std::shared_ptr<std::vector<T>> v_;
+};
+
+// What the merge derives from the files and modules of a snapshot and an edit can reuse
+// (defined in index.cpp).
+struct MergeState;
 
 class Snapshot {
 public:
     // Files by path. Paths are as found under the root (never canonicalised).
-    std::map<std::string, std::shared_ptr<const FileEntry>, std::less<>> files;
-    std::vector<ModuleInfo> modules; // in load order
+    FileMap files;
+    SharedVector<ModuleInfo> modules; // in load order
     AclTree acl;
     std::map<std::string, std::vector<IntegrationRef>, std::less<>> integrations;
     std::string root;          // Magento root, empty for a standalone module
     bool has_core = false;     // the tree has Magento_Backend's acl.xml
     bool uses_catalog = false; // ids of the bundled catalogue are merged in
-    // Built with `modules`; without it (a snapshot assembled by hand) lookups scan `modules`.
-    std::shared_ptr<const ModuleLookup> module_lookup;
+    // Set by build_snapshot and with_file; null in a snapshot made otherwise.
+    std::shared_ptr<const MergeState> merge_state;
 
     const FileEntry* file(std::string_view path) const;
     const ModuleInfo* module_by_dir(std::string_view dir) const;
