@@ -3,10 +3,25 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
 
 namespace mil {
 
 namespace {
+
+// ASCII case folding, inline: std::tolower is a call into the C locale per character.
+char fold(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (fold(a[i]) != fold(b[i])) return false;
+    return true;
+}
 
 std::string_view local_part(std::string_view id) {
     auto pos = id.find("::");
@@ -15,8 +30,6 @@ std::string_view local_part(std::string_view id) {
 
 bool icontains(std::string_view hay, std::string_view needle) {
     if (needle.empty()) return true;
-    // ASCII folding inline: std::tolower is a call into the C locale per character.
-    auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
     auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
                           [&](char x, char y) { return fold(x) == fold(y); });
     return it != hay.end();
@@ -31,10 +44,16 @@ bool istarts_with(std::string_view s, std::string_view prefix) {
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit) {
     if (a.size() > b.size()) std::swap(a, b);
     if (b.size() - a.size() > limit) return limit + 1;
-    auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    // One row reused across calls: closest_acl_id calls this once per id of the tree.
-    thread_local std::vector<std::size_t> row;
-    row.resize(a.size() + 1);
+    // One row of the table; on the stack for ids of usual length (this runs for every id of
+    // the tree when a reference is unknown).
+    constexpr std::size_t kStackRow = 128;
+    std::size_t stack_row[kStackRow + 1];
+    std::vector<std::size_t> heap_row;
+    std::size_t* row = stack_row;
+    if (a.size() > kStackRow) {
+        heap_row.resize(a.size() + 1);
+        row = heap_row.data();
+    }
     for (std::size_t i = 0; i <= a.size(); ++i)
         row[i] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
@@ -57,10 +76,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t li
 std::string closest_acl_id(const AclTree& tree, std::string_view id) {
     if (id.empty()) return {};
     auto local = local_part(id);
-    std::string module_prefix(id.substr(0, id.size() - local.size()));
     // 1. The same id in another case.
     for (const auto& n : tree.nodes)
-        if (n.id.size() == id.size() && istarts_with(n.id, id)) return n.id;
+        if (iequals(n.id, id)) return n.id;
     // 2. The same local part in another module (the id moved between modules).
     if (!local.empty() && local.size() != id.size()) {
         const AclNode* best = nullptr;
@@ -68,11 +86,23 @@ std::string closest_acl_id(const AclTree& tree, std::string_view id) {
             if (local_part(n.id) == local && (!best || n.id < best->id)) best = &n;
         if (best) return best->id;
     }
-    // 3. The nearest by edit distance.
+    // 3. The nearest by edit distance. The characters two ids do not share bound it from
+    // below (each edit fixes at most one on each side), which rules out most ids at once.
     std::size_t limit = std::max<std::size_t>(2, id.size() / 3);
     const AclNode* best = nullptr;
     std::size_t best_d = limit + 1;
+    constexpr std::size_t kBuckets = 32; // characters by folded value modulo 32
+    std::array<int, kBuckets> wanted{};
+    for (char c : id)
+        ++wanted[static_cast<unsigned char>(fold(c)) % kBuckets];
     for (const auto& n : tree.nodes) {
+        std::array<int, kBuckets> diff = wanted;
+        for (char c : n.id)
+            --diff[static_cast<unsigned char>(fold(c)) % kBuckets];
+        std::size_t extra = 0, lacking = 0;
+        for (int v : diff)
+            (v > 0 ? extra : lacking) += static_cast<std::size_t>(v > 0 ? v : -v);
+        if (std::max(extra, lacking) > std::min(limit, best_d)) continue;
         auto d = edit_distance(id, n.id, std::min(limit, best_d));
         if (d < best_d || (d == best_d && best && n.id < best->id)) {
             best = &n;
@@ -203,12 +233,28 @@ void complete_acl_ids(const Query& q, Range token, std::string_view prefix, Comp
         item.label = node.id;
         item.detail = node.title;
         item.kind = CompletionKind::Value;
-        item.documentation = tree.breadcrumb(node) + "\n\nModule " +
-                             (node.module.empty() ? "?" : node.module) +
-                             (node.from_catalog ? " (bundled catalogue)" : "");
+        const std::string_view module =
+            node.module.empty() ? std::string_view("?") : std::string_view(node.module);
+        const std::string_view from = node.from_catalog ? " (bundled catalogue)" : "";
+        std::string& doc = item.documentation;
+        doc = tree.breadcrumb(node);
+        doc.reserve(doc.size() + 9 + module.size() + from.size());
+        doc += "\n\nModule ";
+        doc += module;
+        doc += from;
         item.edit = {token, node.id};
-        item.filter_text = node.id + " " + node.title;
-        item.sort_text = fmt::format("{:06}", i++);
+        // The title too, so that typing a word of it finds the id.
+        if (!node.title.empty()) {
+            item.filter_text.reserve(node.id.size() + 1 + node.title.size());
+            item.filter_text += node.id;
+            item.filter_text += ' ';
+            item.filter_text += node.title;
+        }
+        char digits[8] = "000000";
+        auto r = std::to_chars(digits, digits + 6, i++);
+        // Six digits, zero padded (the list is cut far below a million items).
+        item.sort_text.assign(6 - static_cast<std::size_t>(r.ptr - digits), '0');
+        item.sort_text.append(digits, r.ptr);
         out.items.push_back(std::move(item));
     }
 }
