@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
+#include <optional>
 #include <set>
+#include <unordered_map>
 
 namespace mil {
 
@@ -142,16 +144,34 @@ public:
         for (const auto& r : integ->resources)
             if (!r.range.touches(q.offset)) listed.insert(r.id);
         Offset element_start = doc.elements[c.element].range.begin;
+        // The missing ancestors depend only on the parent: the edit and the note are made
+        // once per parent (a list of every id has a few dozen).
+        struct Extra {
+            std::optional<TextEdit> edit;
+            std::string note;
+        };
+        std::unordered_map<std::uint32_t, Extra> by_parent;
+        const AclTree& tree = q.snapshot.acl;
         for (std::size_t i = first; i < out.items.size(); ++i) {
-            std::vector<std::string> missing;
-            for (const AclNode* a : wanted_ancestors(q.snapshot, out.items[i].label))
-                if (!listed.count(a->id)) missing.push_back(a->id);
-            if (missing.empty()) continue;
-            out.items[i].additional_edits.push_back(
-                insert_resources_before(q, element_start, missing));
-            out.items[i].documentation +=
-                fmt::format("\n\nAlso adds the missing parent{}: {}",
-                            missing.size() == 1 ? "" : "s", fmt::join(missing, ", "));
+            auto node = tree.by_id.find(out.items[i].label);
+            if (node == tree.by_id.end()) continue;
+            const std::uint32_t parent = tree.nodes[node->second].parent;
+            auto [it, added] = by_parent.try_emplace(parent);
+            Extra& extra = it->second;
+            if (added) {
+                std::vector<std::string> missing;
+                for (const AclNode* a : wanted_ancestors(q.snapshot, out.items[i].label))
+                    if (!listed.count(a->id)) missing.push_back(a->id);
+                if (!missing.empty()) {
+                    extra.edit = insert_resources_before(q, element_start, missing);
+                    extra.note =
+                        fmt::format("\n\nAlso adds the missing parent{}: {}",
+                                    missing.size() == 1 ? "" : "s", fmt::join(missing, ", "));
+                }
+            }
+            if (!extra.edit) continue;
+            out.items[i].additional_edits.push_back(*extra.edit);
+            out.items[i].documentation += extra.note;
         }
     }
 
