@@ -2,6 +2,7 @@
 
 #include "fileio.hpp"
 #include "indexer.hpp"
+#include "json_text.hpp"
 #include "log.hpp"
 #include "mil/engine.hpp"
 #include "mil/scaffold.hpp"
@@ -74,8 +75,9 @@ public:
                             [this](const json& p) { changed_configuration(p); });
         ep_.on_notification("workspace/didChangeWorkspaceFolders",
                             [this](const json& p) { changed_folders(p); });
-        ep_.on_request("textDocument/completion",
-                       [this](const json& p, const CancelToken& t) { return completion(p, t); });
+        ep_.on_request_raw("textDocument/completion", [this](const json& p, const CancelToken& t) {
+            return completion(p, t);
+        });
         ep_.on_request("completionItem/resolve",
                        [this](const json& p, const CancelToken&) { return resolve_item(p); });
         ep_.on_request("textDocument/hover",
@@ -134,6 +136,7 @@ private:
         // Documentation on demand (completionItem/resolve) when the client asks for it that way:
         // a list of every ACL id then stays small.
         resolve_docs_ = false;
+        resolve_edits_ = false;
         if (const json* props = [&]() -> const json* {
                 const json* cur = &caps;
                 for (const char* k : {"textDocument", "completion", "completionItem",
@@ -144,8 +147,24 @@ private:
                 return cur;
             }();
             props && props->is_array())
-            for (const auto& prop : *props)
+            for (const auto& prop : *props) {
                 if (prop == "documentation") resolve_docs_ = true;
+                if (prop == "additionalTextEdits") resolve_edits_ = true;
+            }
+        // One edit range for the whole list (LSP 3.17) when the client takes it.
+        item_defaults_range_ = false;
+        if (const json* defaults = [&]() -> const json* {
+                const json* cur = &caps;
+                for (const char* k :
+                     {"textDocument", "completion", "completionList", "itemDefaults"}) {
+                    if (!cur->is_object() || !cur->contains(k)) return nullptr;
+                    cur = &(*cur)[k];
+                }
+                return cur;
+            }();
+            defaults && defaults->is_array())
+            for (const auto& d : *defaults)
+                if (d == "editRange") item_defaults_range_ = true;
         // Files are created through the client (workspace/applyEdit with CreateFile), never here.
         create_files_ =
             flag({"workspace", "applyEdit"}) &&
@@ -178,7 +197,7 @@ private:
              {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
             {"completionProvider",
              {{"triggerCharacters", {"\"", ":", "<", " ", "_"}},
-              {"resolveProvider", resolve_docs_}}},
+              {"resolveProvider", resolve_docs_ || resolve_edits_}}},
             {"hoverProvider", true},
             {"definitionProvider", true},
             {"referencesProvider", true},
@@ -771,49 +790,120 @@ private:
 
     // ---- features ----------------------------------------------------------------------
 
-    json completion(const json& p, const CancelToken& token) {
+    // The completion list, written as JSON text directly (a list of every ACL id is large).
+    // Per item only what the client needs: label, kind, detail; the edit (or, for clients
+    // with `completionList.itemDefaults` "editRange", one shared range and the item's text
+    // when it is not its label); sortText and filterText when they are not the label; the
+    // documentation and the edits that insert missing parents inline, or through
+    // completionItem/resolve for clients that resolve those properties.
+    std::string completion(const json& p, const CancelToken& token) {
+        using namespace json_text;
         token.throw_if_cancelled();
         std::string path = path_of(p.at("textDocument"));
         Offset off = offset_of(path, p.at("position"));
         CompletionResult r = engine_.complete(path, off);
-        json items = json::array();
-        // Items usually share the range they replace: convert it once.
-        std::optional<Range> last_range;
-        json last_range_json;
-        if (resolve_docs_) {
-            completion_docs_.clear();
+        if (resolve_docs_ || resolve_edits_) {
+            completion_resolve_.clear();
             ++completion_generation_;
         }
-        for (auto& it : r.items) {
-            if (!last_range || !(*last_range == it.edit.range)) {
-                last_range = it.edit.range;
-                last_range_json = range_json(path, it.edit.range);
-            }
-            json j = {{"label", it.label},
-                      {"kind", completion_kind(it.kind)},
-                      {"textEdit", {{"range", last_range_json}, {"newText", it.edit.new_text}}}};
-            if (!it.detail.empty()) j["detail"] = it.detail;
-            if (!it.documentation.empty() && resolve_docs_) {
-                j["data"] = {completion_generation_, completion_docs_.size()};
-                completion_docs_.push_back(std::move(it.documentation));
-            } else if (!it.documentation.empty()) {
-                j["documentation"] = {{"kind", "markdown"}, {"value", it.documentation}};
-            }
-            if (!it.filter_text.empty()) j["filterText"] = it.filter_text;
-            if (!it.sort_text.empty()) j["sortText"] = it.sort_text;
-            if (it.is_snippet) j["insertTextFormat"] = 2;
-            if (!it.additional_edits.empty()) {
-                json extra = json::array();
-                for (const auto& e : it.additional_edits)
-                    extra.push_back(edit_json(path, e));
-                j["additionalTextEdits"] = extra;
-            }
-            items.push_back(std::move(j));
+        // Ranges converted once each: the items usually share the one they replace, and the
+        // place where parents are inserted.
+        std::vector<std::pair<Range, std::string>> ranges;
+        auto range_text = [&](Range range) -> const std::string& {
+            for (const auto& [r0, text] : ranges)
+                if (r0 == range) return text;
+            std::string text;
+            append_range(text, path, range);
+            ranges.emplace_back(range, std::move(text));
+            return ranges.back().second;
+        };
+        auto append_edit = [&](std::string& out, const TextEdit& e) {
+            out += R"({"range":)";
+            out += range_text(e.range);
+            out += R"(,"newText":)";
+            append_string(out, e.new_text);
+            out += '}';
+        };
+        const bool defaults = item_defaults_range_ && !r.items.empty();
+        const Range default_range = defaults ? r.items.front().edit.range : Range{};
+
+        std::string out;
+        out.reserve(256 + r.items.size() * 160);
+        out += R"({"isIncomplete":)";
+        out += r.incomplete ? "true" : "false";
+        if (defaults) {
+            out += R"(,"itemDefaults":{"editRange":)";
+            out += range_text(default_range);
+            out += '}';
         }
-        return {{"isIncomplete", r.incomplete}, {"items", std::move(items)}};
+        out += R"(,"items":[)";
+        std::string edits;
+        for (std::size_t n = 0; n < r.items.size(); ++n) {
+            CompletionItem& it = r.items[n];
+            if (n) out += ',';
+            out += R"({"label":)";
+            append_string(out, it.label);
+            out += R"(,"kind":)";
+            append_int(out, completion_kind(it.kind));
+            if (defaults && it.edit.range == default_range) {
+                if (it.edit.new_text != it.label) {
+                    out += R"(,"textEditText":)";
+                    append_string(out, it.edit.new_text);
+                }
+            } else {
+                out += R"(,"textEdit":)";
+                append_edit(out, it.edit);
+            }
+            if (!it.detail.empty()) {
+                out += R"(,"detail":)";
+                append_string(out, it.detail);
+            }
+            if (!it.filter_text.empty() && it.filter_text != it.label) {
+                out += R"(,"filterText":)";
+                append_string(out, it.filter_text);
+            }
+            if (!it.sort_text.empty() && it.sort_text != it.label) {
+                out += R"(,"sortText":)";
+                append_string(out, it.sort_text);
+            }
+            if (it.is_snippet) out += R"(,"insertTextFormat":2)";
+            edits.clear();
+            if (!it.additional_edits.empty()) {
+                edits += '[';
+                for (std::size_t k = 0; k < it.additional_edits.size(); ++k) {
+                    if (k) edits += ',';
+                    append_edit(edits, it.additional_edits[k]);
+                }
+                edits += ']';
+            }
+            const bool lazy_doc = resolve_docs_ && !it.documentation.empty();
+            const bool lazy_edits = resolve_edits_ && !edits.empty();
+            if (!it.documentation.empty() && !lazy_doc) {
+                out += R"(,"documentation":{"kind":"markdown","value":)";
+                append_string(out, it.documentation);
+                out += '}';
+            }
+            if (!edits.empty() && !lazy_edits) {
+                out += R"(,"additionalTextEdits":)";
+                out += edits;
+            }
+            if (lazy_doc || lazy_edits) {
+                out += R"(,"data":[)";
+                append_int(out, completion_generation_);
+                out += ',';
+                append_int(out, completion_resolve_.size());
+                out += ']';
+                completion_resolve_.push_back(
+                    {lazy_doc ? std::move(it.documentation) : std::string(),
+                     lazy_edits ? edits : std::string()});
+            }
+            out += '}';
+        }
+        out += "]}";
+        return out;
     }
 
-    // The documentation left out of the last completion list (see resolve_docs_).
+    // What the last completion list left to completionItem/resolve (see completion()).
     json resolve_item(const json& item) {
         json out = item;
         const json* data = item.is_object() && item.contains("data") ? &item["data"] : nullptr;
@@ -821,8 +911,13 @@ private:
             (*data)[1].is_number_unsigned() &&
             (*data)[0].get<std::uint64_t>() == completion_generation_) {
             auto i = (*data)[1].get<std::size_t>();
-            if (i < completion_docs_.size())
-                out["documentation"] = {{"kind", "markdown"}, {"value", completion_docs_[i]}};
+            if (i < completion_resolve_.size()) {
+                const Resolvable& res = completion_resolve_[i];
+                if (!res.documentation.empty())
+                    out["documentation"] = {{"kind", "markdown"}, {"value", res.documentation}};
+                if (!res.additional_edits.empty())
+                    out["additionalTextEdits"] = json::parse(res.additional_edits);
+            }
         }
         return out;
     }
@@ -1002,6 +1097,28 @@ private:
         return {{"line", lc.line}, {"character", lc.col}};
     }
 
+    LineCol line_col(const std::string& path, Offset o) {
+        auto it = docs_.find(path);
+        if (it != docs_.end()) return it->second.position(o, encoding_);
+        if (const FileEntry* f = engine_.entry(path))
+            return f->lines->to_line_col(*f->text, o, encoding_);
+        return {};
+    }
+
+    void append_range(std::string& out, const std::string& path, Range r) {
+        using namespace json_text;
+        LineCol b = line_col(path, r.begin), e = line_col(path, r.end);
+        out += R"({"start":{"line":)";
+        append_int(out, b.line);
+        out += R"(,"character":)";
+        append_int(out, b.col);
+        out += R"(},"end":{"line":)";
+        append_int(out, e.line);
+        out += R"(,"character":)";
+        append_int(out, e.col);
+        out += "}}";
+    }
+
     json range_json(const std::string& path, Range r) {
         return {{"start", position_json(path, r.begin)}, {"end", position_json(path, r.end)}};
     }
@@ -1030,8 +1147,14 @@ private:
     bool progress_ = false, dynamic_watch_ = false, pull_diagnostics_ = false,
          configuration_ = false;
     bool related_info_ = false, hierarchical_symbols_ = false;
-    bool resolve_docs_ = false; // completion documentation through completionItem/resolve
-    std::vector<std::string> completion_docs_;
+    bool resolve_docs_ = false;  // completion documentation through completionItem/resolve
+    bool resolve_edits_ = false; // completion additionalTextEdits through completionItem/resolve
+    bool item_defaults_range_ = false; // completionList.itemDefaults has "editRange"
+    struct Resolvable {
+        std::string documentation;    // markdown; empty when sent in the list
+        std::string additional_edits; // JSON text of the array; empty when sent in the list
+    };
+    std::vector<Resolvable> completion_resolve_;
     std::uint64_t completion_generation_ = 0;
     bool create_files_ = false; // applyEdit with documentChanges and CreateFile
     bool ready_ = false;

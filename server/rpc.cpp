@@ -211,6 +211,9 @@ struct Endpoint::Impl {
 
     // Main loop only.
     std::unordered_map<std::string, RequestHandler> requests;
+    // Set by a raw handler (on_request_raw), whose registered wrapper then returns a
+    // discarded json to on_request.
+    std::optional<std::string> raw_result;
     std::unordered_map<std::string, NotificationHandler> notifications;
     State state = State::Uninitialized;
     std::atomic<bool> shutdown_seen{false};
@@ -236,8 +239,9 @@ struct Endpoint::Impl {
         queue->finish(shutdown_seen.load() ? 0 : code_if_no_shutdown);
     }
 
-    bool send(const json& message) {
-        std::string text = to_text(message);
+    bool send(const json& message) { return send_text(to_text(message)); }
+
+    bool send_text(std::string text) {
         if (log::enabled(log::Level::debug)) log::debug("--> {}", shorten(text));
         return transport->send(std::move(text));
     }
@@ -367,8 +371,14 @@ struct Endpoint::Impl {
     void on_request(const json& id, const std::string& method, const json& params,
                     const Flag& flag) {
         json response;
+        std::optional<std::string> raw; // the result as text, from a raw handler
+        raw_result.reset();
         try {
-            response = {{"jsonrpc", "2.0"}, {"id", id}, {"result", dispatch(method, params, flag)}};
+            json result = dispatch(method, params, flag);
+            if (result.is_discarded() && raw_result)
+                raw = std::move(*raw_result);
+            else
+                response = {{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
         } catch (const RpcError& e) {
             response = error_response(id, e.code, e.message, e.data);
         } catch (const json::type_error& e) {
@@ -390,6 +400,14 @@ struct Endpoint::Impl {
             std::lock_guard lock(in_flight_mutex);
             auto it = in_flight.find(to_text(id));
             if (it != in_flight.end() && it->second == flag) in_flight.erase(it);
+        }
+        raw_result.reset();
+        if (raw) {
+            std::string text = R"({"jsonrpc":"2.0","id":)" + to_text(id) + R"(,"result":)";
+            text += *raw;
+            text += '}';
+            send_text(std::move(text));
+            return;
         }
         send(response);
     }
@@ -510,6 +528,16 @@ Endpoint::~Endpoint() = default;
 
 void Endpoint::on_request(std::string method, RequestHandler handler) {
     impl_->requests[std::move(method)] = std::move(handler);
+}
+
+void Endpoint::on_request_raw(std::string method, RawRequestHandler handler) {
+    Impl* impl = impl_.get();
+    impl_->requests[std::move(method)] =
+        [impl, handler = std::move(handler)](const json& params, const CancelToken& token) {
+            std::string text = handler(params, token);
+            impl->raw_result = std::move(text);
+            return json(json::value_t::discarded);
+        };
 }
 
 void Endpoint::on_notification(std::string method, NotificationHandler handler) {

@@ -105,6 +105,12 @@ public:
     // out_of_range become -32602, any other exception -32603 (logged).
     void on_request(std::string method, RequestHandler handler);
     void on_notification(std::string method, NotificationHandler handler);
+    // A request handler that returns its result already written as JSON text (a large
+    // answer written without building a DOM first). The text must be one valid JSON value;
+    // errors are thrown as with on_request.
+    using RawRequestHandler =
+        std::function<std::string(const nlohmann::json& params, const CancelToken& token)>;
+    void on_request_raw(std::string method, RawRequestHandler handler);
 
     // Server -> client messages. Thread-safe. `params` null means no "params" member.
     void notify(const std::string& method, nlohmann::json params = nullptr);

@@ -319,3 +319,139 @@ TEST_CASE("without resolveSupport, completion items carry their documentation") 
     REQUIRE_FALSE(list["items"].empty());
     CHECK(list["items"][0]["documentation"]["kind"] == "markdown");
 }
+
+namespace {
+
+// A session on the example tree with `caps`, an integration.xml where "Magento_Cus" is typed
+// in an empty value, and the completion list at the end of it.
+struct TypedCompletion {
+    TempCopy tree{example_dir()};
+    std::string uri;
+    std::string text =
+        "<config>\n  <integration name=\"Acme\">\n    <resources>\n"
+        "      <resource name=\"Magento_Cus\"/>\n    </resources>\n  </integration>\n</config>\n";
+    LspClient c;
+    json init;
+    json list;
+
+    explicit TypedCompletion(const json& caps) {
+        uri = tree.uri(kExampleIntegration);
+        init = c.initialize(tree.root(), caps);
+        c.open(uri, text);
+        c.wait_diagnostics(uri);
+        list = c.result("textDocument/completion",
+                        {{"textDocument", text_document(uri)},
+                         {"position", position_after(text, "<resource name=\"Magento_Cus")}});
+    }
+    const json* item(const std::string& label) const {
+        for (const auto& it : list["items"])
+            if (it["label"] == label) return &it;
+        return nullptr;
+    }
+};
+
+json completion_caps(json completion) {
+    return {{"textDocument", {{"completion", std::move(completion)}}}};
+}
+
+} // namespace
+
+TEST_CASE("completion: a client with itemDefaults editRange gets one shared range") {
+    TypedCompletion with(completion_caps(
+        {{"completionList", {{"itemDefaults", {"commitCharacters", "editRange", "data"}}}}}));
+    TypedCompletion without(completion_caps(json::object()));
+    const json value_range = {{"start", position_after(with.text, "<resource name=\"")},
+                              {"end", position_after(with.text, "<resource name=\"Magento_Cus")}};
+
+    REQUIRE(with.list["itemDefaults"].is_object());
+    CHECK(with.list["itemDefaults"]["editRange"] == value_range);
+    CHECK_FALSE(without.list.contains("itemDefaults"));
+    REQUIRE(with.list["items"].size() == without.list["items"].size());
+    for (std::size_t i = 0; i < with.list["items"].size(); ++i) {
+        const json& a = with.list["items"][i];
+        const json& b = without.list["items"][i];
+        CHECK(a["label"] == b["label"]);
+        // The shared range; the label is the text (no textEditText when they are equal).
+        CHECK_FALSE(a.contains("textEdit"));
+        CHECK_FALSE(a.contains("textEditText"));
+        CHECK(b["textEdit"]["range"] == value_range);
+        CHECK(b["textEdit"]["newText"] == b["label"]);
+        // Everything else is the same.
+        json rest_a = a, rest_b = b;
+        rest_b.erase("textEdit");
+        CHECK(rest_a == rest_b);
+    }
+    // What an editor applies from each gives the same line.
+    const json* item = with.item("Magento_Customer::manage");
+    REQUIRE(item);
+    CHECK((*item)["detail"].is_string());
+    CHECK((*item)["sortText"].is_string());
+    CHECK((*item)["filterText"].get<std::string>().find("Magento_Customer::manage") == 0);
+    REQUIRE((*item)["additionalTextEdits"].size() == 1);
+    CHECK((*item)["additionalTextEdits"][0]["newText"] ==
+          "      <resource name=\"Magento_Customer::customer\"/>\n");
+}
+
+TEST_CASE("completion: parents to insert come through resolve when the client resolves them") {
+    const json resolving = completion_caps(
+        {{"completionItem",
+          {{"resolveSupport",
+            {{"properties", {"documentation", "detail", "additionalTextEdits"}}}}}}});
+    TypedCompletion lazy(resolving);
+    TypedCompletion inline_edits(completion_caps(
+        {{"completionItem", {{"resolveSupport", {{"properties", {"documentation"}}}}}}}));
+    CHECK(lazy.init["capabilities"]["completionProvider"]["resolveProvider"] == true);
+
+    const json* item = lazy.item("Magento_Customer::manage");
+    const json* direct = inline_edits.item("Magento_Customer::manage");
+    REQUIRE(item);
+    REQUIRE(direct);
+    CHECK_FALSE(item->contains("additionalTextEdits"));
+    CHECK_FALSE(item->contains("documentation"));
+    REQUIRE(item->contains("data"));
+    REQUIRE((*direct)["additionalTextEdits"].size() == 1);
+
+    json resolved = lazy.c.result("completionItem/resolve", *item);
+    CHECK(resolved["label"] == "Magento_Customer::manage");
+    CHECK(resolved["additionalTextEdits"] == (*direct)["additionalTextEdits"]);
+    CHECK(resolved["additionalTextEdits"][0]["range"]["start"] ==
+          json{{"line", 3}, {"character", 0}});
+    REQUIRE(resolved["documentation"].is_object());
+    CHECK(resolved["documentation"]["value"].get<std::string>().find("missing parent") !=
+          std::string::npos);
+
+    // The top resource has no parent to insert: nothing to resolve but its documentation.
+    const json* top = lazy.item("Magento_Customer::customer");
+    REQUIRE(top);
+    json top_resolved = lazy.c.result("completionItem/resolve", *top);
+    CHECK_FALSE(top_resolved.contains("additionalTextEdits"));
+    CHECK(top_resolved["documentation"].is_object());
+}
+
+TEST_CASE("completion: strings are escaped in the list written directly") {
+    TempCopy tree(example_dir());
+    // An id with a backslash, a title with a tab, a control character and bytes that are not
+    // UTF-8 (read from disk: a client could not send them).
+    tree.write("app/code/Acme/Connector/etc/acl.xml",
+               "<config><acl><resources><resource id=\"Magento_Backend::admin\">"
+               "<resource id=\"Acme_Connector::q\\z\" title=\"T\t\x01\xff\xfe\"/>"
+               "</resource></resources></acl></config>\n");
+    LspClient c;
+    c.initialize(tree.root());
+    const std::string uri = tree.uri(kExampleIntegration);
+    const std::string text = "<config>\n  <integration name=\"Acme\">\n    <resources>\n"
+                             "      <resource name=\"Acme_Connector::q\"/>\n    </resources>\n"
+                             "  </integration>\n</config>\n";
+    c.open(uri, text);
+    c.wait_diagnostics(uri);
+    // The answer parsed as JSON (invalid UTF-8 would not).
+    json list =
+        c.result("textDocument/completion",
+                 {{"textDocument", text_document(uri)},
+                  {"position", position_after(text, "<resource name=\"Acme_Connector::q")}});
+    const json* found = nullptr;
+    for (const auto& it : list["items"])
+        if (it["label"] == "Acme_Connector::q\\z") found = &it;
+    REQUIRE(found);
+    CHECK((*found)["detail"] == "T\t\x01\xef\xbf\xbd\xef\xbf\xbd");
+}
