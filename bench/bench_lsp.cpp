@@ -1,5 +1,6 @@
 // bench_lsp TREE [--server PATH] [--completions N] [--hovers N] [--definitions N]
 //           [--references N] [--edits N] [--push N] [--log FILE] [--json]
+//           [--bare-completion]
 //
 // Drives the real server binary over stdio like an editor does and measures, per request,
 // the time from writing the request to the arrival of the answer's last byte:
@@ -107,17 +108,27 @@ std::size_t count_code(const json& items, const std::string& code, const std::st
     return n;
 }
 
+// The client's completion capabilities: as VS Code (vscode-languageclient 9) declares them,
+// or none of the optional ones (`--bare-completion`: no resolve, no item defaults).
+bool g_bare_completion = false;
+
 json init_params(const std::string& tree, bool pull) {
-    json caps = {{"window", {{"workDoneProgress", true}}},
-                 {"general", {{"positionEncodings", {"utf-16"}}}},
-                 {"textDocument",
-                  {{"completion",
-                    {{"completionItem",
-                      {{"snippetSupport", false},
-                       // As VS Code declares it: documentation through completionItem/resolve.
-                       {"resolveSupport",
-                        {{"properties", {"documentation", "detail", "additionalTextEdits"}}}}}}}},
-                   {"publishDiagnostics", {{"relatedInformation", true}}}}}};
+    json caps = {
+        {"window", {{"workDoneProgress", true}}},
+        {"general", {{"positionEncodings", {"utf-16"}}}},
+        {"textDocument",
+         {{"completion",
+           {{"completionItem",
+             {{"snippetSupport", false},
+              // As VS Code declares it: documentation through completionItem/resolve.
+              {"resolveSupport",
+               {{"properties", {"documentation", "detail", "additionalTextEdits"}}}}}},
+            {"completionList",
+             {{"itemDefaults",
+               {"commitCharacters", "editRange", "insertTextFormat", "insertTextMode", "data"}}}}}},
+          {"publishDiagnostics", {{"relatedInformation", true}}}}}};
+    if (g_bare_completion)
+        caps["textDocument"]["completion"] = {{"completionItem", json::object()}};
     if (pull) caps["textDocument"]["diagnostic"] = json::object();
     std::string uri = mil::path_to_uri(tree);
     return {{"processId", static_cast<int>(::getpid())},
@@ -184,6 +195,7 @@ int run(int argc, char** argv) {
         return 2;
     }
     const std::string tree = mil::absolute_path(pos[0]);
+    g_bare_completion = args.flag("--bare-completion");
     const std::string server = args.value("--server", MIL_BENCH_SERVER);
     const std::string log = args.value("--log", "/dev/null");
     const long n_complete = args.number("--completions", 2000);
