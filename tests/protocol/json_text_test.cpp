@@ -11,7 +11,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string quoted(std::string_view s) {
+std::string as_json_string(std::string_view s) {
     std::string out;
     mil::json_text::append_string(out, s);
     return out;
@@ -24,7 +24,7 @@ TEST_CASE("json_text: strings are escaped as nlohmann escapes them") {
          {std::string(""), std::string("plain"), std::string("a\"b\\c"), std::string("\b\f\n\r\t"),
           std::string("\x01\x1f\x7f", 3), std::string("nul\0byte", 8),
           std::string("caf\xc3\xa9 \xe2\x80\xba"), std::string("\xf0\x9f\x98\x80")})
-        CHECK(quoted(s) == json(s).dump());
+        CHECK(as_json_string(s) == json(s).dump());
 }
 
 TEST_CASE("json_text: bytes that are not UTF-8 become U+FFFD") {
@@ -32,7 +32,7 @@ TEST_CASE("json_text: bytes that are not UTF-8 become U+FFFD") {
                                "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
                                "a\xe2\x80",    "\x80x"};
     for (const auto& s : bad) {
-        std::string out = quoted(s);
+        std::string out = as_json_string(s);
         CHECK(out == json(s).dump(-1, ' ', false, json::error_handler_t::replace));
         CHECK_NOTHROW(json::parse(out));
     }
@@ -44,7 +44,7 @@ TEST_CASE("json_text: random bytes always give valid JSON that keeps the valid t
         std::string s(rng() % 24, '\0');
         for (auto& c : s)
             c = static_cast<char>(rng() % 4 == 0 ? 0x80 + rng() % 0x80 : rng() % 0x80);
-        std::string out = quoted(s);
+        std::string out = as_json_string(s);
         json parsed;
         REQUIRE_NOTHROW(parsed = json::parse(out));
         CHECK(parsed.get<std::string>() ==
