@@ -1,6 +1,7 @@
 #include "workspace.hpp"
 
 #include "fileio.hpp"
+#include "installed_json.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -190,15 +191,6 @@ void scan_app_code(Collector& c, const std::string& root) {
     }
 }
 
-const nlohmann::json* installed_packages(const nlohmann::json& j) {
-    if (j.is_array()) return &j; // Composer 1
-    if (j.is_object()) {         // Composer 2
-        auto it = j.find("packages");
-        if (it != j.end() && it->is_array()) return &*it;
-    }
-    return nullptr;
-}
-
 // The magento2-module packages named by vendor/composer/installed.json.
 void scan_vendor(Collector& c, const std::string& root) {
     const std::string vendor = join_path(root, "vendor");
@@ -211,27 +203,22 @@ void scan_vendor(Collector& c, const std::string& root) {
         c.warn(installed, "cannot read the list of Composer packages: " + err);
         return;
     }
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(*text);
-    } catch (const nlohmann::json::exception& e) {
-        c.warn(installed, std::string("not valid JSON, vendor modules not found: ") + e.what());
+    InstalledJson installed_json = read_installed_json(*text);
+    text.reset();
+    if (installed_json.status == InstalledJson::Status::NotJson) {
+        c.warn(installed, "not valid JSON, vendor modules not found: " + installed_json.error);
         return;
     }
-    const nlohmann::json* packages = installed_packages(j);
-    if (!packages) {
+    if (installed_json.status == InstalledJson::Status::WrongShape) {
         c.warn(installed, "neither a Composer 2 object with \"packages\" nor a Composer 1 "
                           "array of packages; vendor modules not found");
         return;
     }
-    for (const nlohmann::json& pkg : *packages) {
-        if (!pkg.is_object()) continue;
-        if (string_member(pkg, "type") != "magento2-module") continue;
-        const std::string name = string_member(pkg, "name");
-        const std::string install_path = string_member(pkg, "install-path");
+    for (InstalledPackage& pkg : installed_json.modules) {
+        const std::string& name = pkg.name;
         std::string pkg_dir;
-        if (!install_path.empty())
-            pkg_dir = join_path(composer_dir, install_path);
+        if (!pkg.install_path.empty())
+            pkg_dir = join_path(composer_dir, pkg.install_path);
         else if (!name.empty())
             pkg_dir = join_path(vendor, name);
         else
@@ -244,19 +231,11 @@ void scan_vendor(Collector& c, const std::string& root) {
         }
         std::string module_dir = pkg_dir;
         std::string registration;
-        auto autoload = pkg.find("autoload");
-        if (autoload != pkg.end() && autoload->is_object()) {
-            auto files = autoload->find("files");
-            if (files != autoload->end() && files->is_array()) {
-                for (const nlohmann::json& f : *files) {
-                    if (!f.is_string()) continue;
-                    const std::string rel = f.get<std::string>();
-                    if (file_name(rel) != "registration.php") continue;
-                    registration = join_path(pkg_dir, rel);
-                    module_dir = parent_path(registration);
-                    break;
-                }
-            }
+        for (const std::string& rel : pkg.autoload_files) {
+            if (file_name(rel) != "registration.php") continue;
+            registration = join_path(pkg_dir, rel);
+            module_dir = parent_path(registration);
+            break;
         }
         if (!registration.empty() && !is_regular_file(registration))
             c.warn(registration, "package " + name +
