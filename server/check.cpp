@@ -293,7 +293,7 @@ private:
         IndexOptions io;
         if (progress.enabled())
             io.progress = [&progress](std::size_t done, std::size_t total) {
-                progress.show(fmt::format("{}: reading files {}/{}", kProg, done, total));
+                progress.show(fmt::format("{}: reading modules {}/{}", kProg, done, total));
             };
         std::vector<std::string> folders;
         if (group.root) {

@@ -3,6 +3,11 @@
 #include "fileio.hpp"
 #include "log.hpp"
 
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -37,72 +42,153 @@ std::shared_ptr<const FileEntry> load_entry(const std::string& path, std::size_t
     return make_entry(path, std::move(*text));
 }
 
+namespace {
+
+// What index_folders reads from one module: its files, then the classes whose constants its
+// setup scripts name.
+struct ModuleWork {
+    std::string dir;
+    std::vector<std::string> paths;
+    std::vector<std::shared_ptr<const FileEntry>> entries;
+    std::vector<std::string> errors;
+    std::size_t regular = 0; // paths[0, regular) are module_files(), the rest the classes
+};
+
+void read_module(ModuleWork& w, std::size_t max_file_bytes) {
+    w.paths = module_files(w.dir);
+    w.regular = w.paths.size();
+    w.entries.resize(w.paths.size());
+    w.errors.resize(w.paths.size());
+    for (std::size_t i = 0; i < w.regular; ++i)
+        w.entries[i] = load_entry(w.paths[i], max_file_bytes, &w.errors[i]);
+    // Classes of the module whose constants its setup scripts name (`Config::NAME`).
+    for (auto& f : constant_class_files(w.dir, w.entries))
+        if (is_regular_file(f)) w.paths.push_back(std::move(f));
+    w.entries.resize(w.paths.size());
+    w.errors.resize(w.paths.size());
+    for (std::size_t i = w.regular; i < w.paths.size(); ++i)
+        w.entries[i] = load_entry(w.paths[i], max_file_bytes, &w.errors[i]);
+}
+
+// Modules handed out to worker threads as discovery finds them.
+class ModuleQueue {
+public:
+    void push(std::string dir) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        work_.push_back({});
+        work_.back().dir = std::move(dir);
+        ready_.notify_one();
+    }
+    void close() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        closed_ = true;
+        ready_.notify_all();
+    }
+    void fail(std::exception_ptr e) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!error_) error_ = std::move(e);
+        ready_.notify_all();
+    }
+    // Reads modules until the queue is closed and empty, or a module failed.
+    void work(std::size_t max_file_bytes, const IndexOptions& options) {
+        for (;;) {
+            ModuleWork* w = nullptr;
+            {
+                std::unique_lock<std::mutex> lock(mutex_);
+                ready_.wait(lock, [&] { return error_ || next_ < work_.size() || closed_; });
+                if (error_ || next_ == work_.size()) return;
+                w = &work_[next_++]; // a deque: elements stay where they are on push_back
+            }
+            try {
+                read_module(*w, max_file_bytes);
+                std::size_t done = ++done_;
+                if (options.progress && done % 16 == 0) {
+                    std::size_t total = 0;
+                    {
+                        std::lock_guard<std::mutex> lock(mutex_);
+                        if (closed_) total = work_.size();
+                    }
+                    if (total) options.progress(done, total);
+                }
+            } catch (...) {
+                fail(std::current_exception());
+                return;
+            }
+        }
+    }
+    // After every worker returned.
+    std::deque<ModuleWork>& results() {
+        if (error_) std::rethrow_exception(error_);
+        return work_;
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable ready_;
+    std::deque<ModuleWork> work_;
+    std::size_t next_ = 0;
+    bool closed_ = false;
+    std::exception_ptr error_;
+    std::atomic<std::size_t> done_{0};
+};
+
+} // namespace
+
 IndexResult index_folders(const std::vector<std::string>& folders, const IndexOptions& options) {
     IndexResult result;
     auto t0 = std::chrono::steady_clock::now();
     SnapshotInput input;
     std::set<std::string> seen_dirs;
-    for (const auto& folder : folders) {
-        Discovery d = discover(folder);
-        if (input.root.empty() && d.root) input.root = *d.root;
-        for (const auto& m : d.modules)
-            if (seen_dirs.insert(m.dir).second)
-                input.modules.push_back({m.dir, {}, m.origin, {}, 0});
-        result.warnings.insert(result.warnings.end(), d.warnings.begin(), d.warnings.end());
-        result.discoveries.push_back(std::move(d));
+    unsigned threads =
+        options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    // The other threads read and parse modules while this one discovers more; then it joins
+    // them.
+    ModuleQueue queue;
+    std::vector<std::thread> workers;
+    try {
+        for (unsigned t = 1; t < threads; ++t)
+            workers.emplace_back([&] { queue.work(options.max_file_bytes, options); });
+    } catch (...) {
+        // Could not start more threads: the ones we have (and this one) do the work.
     }
+    try {
+        for (const auto& folder : folders) {
+            Discovery d = discover(folder, [&](const WorkspaceModule& m) {
+                if (!seen_dirs.insert(m.dir).second) return;
+                input.modules.push_back({m.dir, {}, m.origin, {}, 0});
+                queue.push(m.dir);
+            });
+            if (input.root.empty() && d.root) input.root = *d.root;
+            result.warnings.insert(result.warnings.end(), d.warnings.begin(), d.warnings.end());
+            result.discoveries.push_back(std::move(d));
+        }
+    } catch (...) {
+        queue.fail(std::current_exception());
+    }
+    queue.close();
     result.timings.discover_ms = ms_since(t0);
 
     auto t1 = std::chrono::steady_clock::now();
-    std::vector<std::vector<std::string>> per_module(input.modules.size());
-    unsigned threads =
-        options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-    parallel_for(input.modules.size(), threads,
-                 [&](std::size_t i) { per_module[i] = module_files(input.modules[i].dir); });
-    std::vector<std::string> paths;
-    std::vector<std::size_t> first_of_module; // index in `paths` of each module's first file
-    for (auto& files : per_module) {
-        first_of_module.push_back(paths.size());
-        for (auto& f : files)
-            paths.push_back(std::move(f));
-    }
-    first_of_module.push_back(paths.size());
-    std::vector<std::shared_ptr<const FileEntry>> entries(paths.size());
-    std::vector<std::string> errors(paths.size());
-    std::atomic<std::size_t> done{0};
-    parallel_for(paths.size(), threads, [&](std::size_t i) {
-        entries[i] = load_entry(paths[i], options.max_file_bytes, &errors[i]);
-        auto n = ++done;
-        if (options.progress && (n % 64 == 0 || n == paths.size()))
-            options.progress(n, paths.size());
-    });
-    // Classes of a module whose constants its setup scripts name (`Config::NAME`).
-    std::vector<std::string> extra;
-    for (std::size_t m = 0; m < input.modules.size(); ++m) {
-        std::vector<std::shared_ptr<const FileEntry>> own(
-            entries.begin() + static_cast<std::ptrdiff_t>(first_of_module[m]),
-            entries.begin() + static_cast<std::ptrdiff_t>(first_of_module[m + 1]));
-        for (auto& f : constant_class_files(input.modules[m].dir, own))
-            if (is_regular_file(f)) extra.push_back(std::move(f));
-    }
-    if (!extra.empty()) {
-        std::size_t base = paths.size();
-        paths.insert(paths.end(), extra.begin(), extra.end());
-        entries.resize(paths.size());
-        errors.resize(paths.size());
-        parallel_for(extra.size(), threads, [&](std::size_t i) {
-            entries[base + i] =
-                load_entry(paths[base + i], options.max_file_bytes, &errors[base + i]);
-        });
-    }
-    for (std::size_t i = 0; i < paths.size(); ++i) {
-        if (entries[i]) {
-            input.files.push_back(std::move(entries[i]));
-        } else {
-            result.warnings.push_back({paths[i], errors[i]});
-            log::warn("{}", errors[i]);
+    queue.work(options.max_file_bytes, options);
+    for (auto& w : workers)
+        w.join();
+    std::deque<ModuleWork>& work = queue.results();
+    if (options.progress && !work.empty()) options.progress(work.size(), work.size());
+    // The files of every module first, then the constant classes, each in module order.
+    auto take = [&](ModuleWork& w, std::size_t from, std::size_t to) {
+        for (std::size_t i = from; i < to; ++i) {
+            if (w.entries[i]) {
+                input.files.push_back(std::move(w.entries[i]));
+            } else {
+                result.warnings.push_back({w.paths[i], w.errors[i]});
+                log::warn("{}", w.errors[i]);
+            }
         }
-    }
+    };
+    for (auto& w : work)
+        take(w, 0, w.regular);
+    for (auto& w : work)
+        take(w, w.regular, w.paths.size());
     result.files = input.files.size();
     result.timings.read_parse_ms = ms_since(t1);
 

@@ -18,13 +18,15 @@ inline constexpr std::size_t kDefaultMaxFileBytes = 8u << 20; // 8 MiB
 struct IndexOptions {
     std::size_t max_file_bytes = kDefaultMaxFileBytes;
     unsigned threads = 0; // 0: the machine's cores
-    // Called from the indexing thread: files read so far and the total.
+    // Called from the indexing threads (possibly at the same time) as modules are read and
+    // parsed once discovery is over, and once at the end: modules done so far and their
+    // total. May throw to cancel; index_folders then rethrows it.
     std::function<void(std::size_t done, std::size_t total)> progress;
 };
 
 struct IndexTimings {
-    double discover_ms = 0;
-    double read_parse_ms = 0;
+    double discover_ms = 0;   // finding the modules (their files are read meanwhile)
+    double read_parse_ms = 0; // from the end of discovery until every file is parsed
     double merge_ms = 0;
 };
 

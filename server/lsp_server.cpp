@@ -356,7 +356,7 @@ private:
             ep_.notify("$/progress", {{"token", token},
                                       {"value",
                                        {{"kind", "report"},
-                                        {"message", fmt::format("{}/{} files", done, total)},
+                                        {"message", fmt::format("{}/{} modules", done, total)},
                                         {"percentage", static_cast<int>(done * 100 / total)}}}});
         };
         if (!job->finished) {

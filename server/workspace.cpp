@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <deque>
+#include <functional>
 #include <set>
 #include <string_view>
 #include <utility>
@@ -79,7 +80,8 @@ bool hidden(std::string_view name) {
 
 class Collector {
 public:
-    explicit Collector(Discovery& d) : d_(d) {}
+    Collector(Discovery& d, const std::function<void(const WorkspaceModule&)>& on_module)
+        : d_(d), on_module_(on_module) {}
 
     void warn(std::string path, std::string message) {
         if (d_.warnings.size() < kMaxWarnings)
@@ -113,6 +115,7 @@ public:
         }
         d_.modules.push_back(
             {dir, std::move(origin), std::move(composer_name), std::move(registration)});
+        if (on_module_) on_module_(d_.modules.back());
         return true;
     }
 
@@ -123,6 +126,7 @@ public:
 
 private:
     Discovery& d_;
+    const std::function<void(const WorkspaceModule&)>& on_module_;
     std::set<FileIdentity> seen_;
     std::size_t suppressed_ = 0;
 };
@@ -363,10 +367,11 @@ void discover_into(Collector& c, Discovery& d) {
 
 } // namespace
 
-Discovery discover(const std::string& folder) {
+Discovery discover(const std::string& folder,
+                   const std::function<void(const WorkspaceModule&)>& on_module) {
     Discovery d;
     d.folder = absolute_path(folder);
-    Collector c(d);
+    Collector c(d, on_module);
     discover_into(c, d);
     c.finish();
     return d;

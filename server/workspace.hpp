@@ -5,6 +5,7 @@
 // normalised), never as the targets of symbolic links.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,7 +43,10 @@ std::optional<std::string> find_magento_root(const std::string& folder);
 // not found that way, the folder. Outside a root: the folder as a standalone module (etc/
 // module.xml at its root or under src/), else a bounded search (depth <= 4) for modules.
 // Modules that reach the same real directory are reported once (the first found).
-Discovery discover(const std::string& folder);
+// `on_module`, when given, is called with each module as soon as it is found (in the order
+// of Discovery::modules), so that a caller can start on it while discovery goes on.
+Discovery discover(const std::string& folder,
+                   const std::function<void(const WorkspaceModule&)>& on_module = {});
 
 // The existing files of a module the server reads, in this order: etc/module.xml,
 // registration.php, composer.json, etc/acl.xml, etc/integration.xml,
