@@ -13,6 +13,10 @@
 #include <string_view>
 #include <utility>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace mil {
 
 namespace {
@@ -386,17 +390,25 @@ std::vector<std::string> module_files(const std::string& module_dir) {
         "etc/adminhtml/menu.xml",  "etc/adminhtml/system.xml",
     };
     std::vector<std::string> out;
-    for (std::string_view rel : kFixed) {
-        std::string p = join_path(module_dir, rel);
-        if (is_regular_file(p)) out.push_back(std::move(p));
-    }
-
+    // stat() relative to the module folder: the kernel walks the module's path once.
+    const int dir_fd = ::open(module_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    auto stat_in_module = [&](std::string_view rel, struct stat& st) {
+        if (dir_fd >= 0) return ::fstatat(dir_fd, std::string(rel).c_str(), &st, 0) == 0;
+        return ::stat(join_path(module_dir, rel).c_str(), &st) == 0; // a folder we cannot open
+    };
+    struct stat st {};
+    for (std::string_view rel : kFixed)
+        if (stat_in_module(rel, st) && S_ISREG(st.st_mode))
+            out.push_back(join_path(module_dir, rel));
+    const bool has_setup = stat_in_module("Setup", st) && S_ISDIR(st.st_mode);
+    if (dir_fd >= 0) ::close(dir_fd);
+    if (!has_setup) return out;
     const std::string setup = join_path(module_dir, "Setup");
-    auto setup_id = file_identity(setup);
-    if (!setup_id || !is_directory(setup)) return out;
+    const FileIdentity setup_id{static_cast<std::uint64_t>(st.st_dev),
+                                static_cast<std::uint64_t>(st.st_ino)};
     // Breadth first, so that a cap keeps the shallow files.
     std::vector<std::string> php;
-    std::set<FileIdentity> visited{*setup_id};
+    std::set<FileIdentity> visited{setup_id};
     std::deque<std::pair<std::string, int>> queue{{setup, 0}};
     std::size_t listed = 0;
     while (!queue.empty() && php.size() < kMaxSetupFiles && listed < kMaxSetupDirs) {
