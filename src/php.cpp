@@ -5,6 +5,10 @@
 #include <limits>
 #include <unordered_map>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace mil {
 
 const char* php_token_kind_name(PhpTokenKind k) {
@@ -91,22 +95,66 @@ bool iequals(std::string_view a, std::string_view b) {
         if (lower(a[i]) != lower(b[i])) return false;
     return true;
 }
-// Whether `needle` (lower case ASCII) occurs in `text`, ignoring ASCII case: a cheap test
-// that lets most PHP files skip tokenization (a call must spell its name out). Horspool's
-// search on case-folded bytes.
-bool contains_icase(std::string_view text, std::string_view needle) {
+bool is_ascii_lower(char c) {
+    return c >= 'a' && c <= 'z';
+}
+
+// Offset of the first occurrence of `needle` (lower-case ASCII) in `text` at or after `from`,
+// ignoring ASCII case, or npos: a cheap test that lets most PHP files skip tokenization (a
+// call must spell its name out). Candidates are where the first and the last letter of the
+// needle match (16 positions at a time with SSE2), then compared whole.
+std::size_t find_icase(std::string_view text, std::string_view needle, std::size_t from = 0) {
     const std::size_t m = needle.size();
-    if (m == 0) return true;
-    if (text.size() < m) return false;
-    std::array<std::size_t, 256> shift;
-    shift.fill(m);
-    for (std::size_t i = 0; i + 1 < m; ++i)
-        shift[static_cast<unsigned char>(needle[i])] = m - 1 - i;
-    for (std::size_t i = 0; i + m <= text.size();) {
-        const char last = lower(text[i + m - 1]);
-        if (last == needle[m - 1] && iequals(text.substr(i, m - 1), needle.substr(0, m - 1)))
-            return true;
-        i += shift[static_cast<unsigned char>(last)];
+    if (m == 0) return from <= text.size() ? from : std::string_view::npos;
+    if (text.size() < m || from > text.size() - m) return std::string_view::npos;
+    const char first = needle.front(), last = needle.back();
+    std::size_t i = from;
+#if defined(__SSE2__)
+    // OR 0x20 folds exactly 'A'-'Z' onto 'a'-'z' among the bytes that can then equal a
+    // lower-case letter, so for letters the comparison below has no false positive.
+    if (is_ascii_lower(first) && is_ascii_lower(last)) {
+        const __m128i fold = _mm_set1_epi8(0x20);
+        const __m128i f = _mm_set1_epi8(first);
+        const __m128i l = _mm_set1_epi8(last);
+        for (; i + m - 1 + 16 <= text.size(); i += 16) {
+            const __m128i a = _mm_or_si128(
+                _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i)), fold);
+            const __m128i b = _mm_or_si128(
+                _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i + m - 1)), fold);
+            auto mask = static_cast<unsigned>(
+                _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(b, l))));
+            while (mask) {
+                const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(mask));
+                if (iequals(text.substr(at, m), needle)) return at;
+                mask &= mask - 1;
+            }
+        }
+    }
+#endif
+    for (; i + m <= text.size(); ++i)
+        if (lower(text[i]) == first && iequals(text.substr(i, m), needle)) return i;
+    return std::string_view::npos;
+}
+
+bool contains_icase(std::string_view text, std::string_view needle) {
+    return find_icase(text, needle) != std::string_view::npos;
+}
+
+// Whether `word` (lower-case ASCII) may occur in `text` as a keyword token, ignoring ASCII
+// case: an occurrence not followed by a name character and not preceded by a letter or '_'
+// (a digit or a byte >= 0x80 before it still counts, to stay on the safe side).
+bool contains_keyword_icase(std::string_view text, std::string_view word) {
+    for (std::size_t at = find_icase(text, word); at != std::string_view::npos;
+         at = find_icase(text, word, at + 1)) {
+        const std::size_t end = at + word.size();
+        if (end < text.size() && is_name_char(static_cast<unsigned char>(text[end]))) continue;
+        if (at > 0) {
+            const auto before = static_cast<unsigned char>(text[at - 1]);
+            if ((before >= 'a' && before <= 'z') || (before >= 'A' && before <= 'Z') ||
+                before == '_')
+                continue;
+        }
+        return true;
     }
     return false;
 }
@@ -1393,7 +1441,8 @@ std::vector<PhpRegistration> find_php_registrations(std::string_view text) {
 
 std::vector<PhpClassConstant> find_php_class_constants(std::string_view text) {
     std::vector<PhpClassConstant> out;
-    if (!contains_icase(text, "const")) return out; // keywords are case-insensitive
+    // Keywords are case-insensitive; `__construct` has no `const` keyword.
+    if (!contains_keyword_icase(text, "const")) return out;
     Analysis an(text);
     for (const ClassInfo& c : an.classes()) {
         for (const ConstDecl& d : c.constants) {
