@@ -1,6 +1,7 @@
 #include "mil/text.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 namespace mil {
@@ -51,13 +52,25 @@ Offset clamp_offset(std::size_t v) {
 LineIndex::LineIndex(std::string_view text) {
     const char* data = text.data();
     const std::size_t n = text.size();
-    for (std::size_t i = 0; i < n; ++i) {
-        const char c = data[i];
-        if (c == '\n') {
-            starts_.push_back(clamp_offset(i + 1));
-        } else if (c == '\r') {
-            if (i + 1 < n && data[i + 1] == '\n') ++i;
-            starts_.push_back(clamp_offset(i + 1));
+    if (n == 0) {
+        // No line break (and memchr must not see the null data of an empty view).
+    } else if (std::memchr(data, '\r', n) == nullptr) {
+        // No CR (the common case): memchr from one LF to the next.
+        const char* p = data;
+        const char* const end = data + n;
+        while (const void* lf = std::memchr(p, '\n', static_cast<std::size_t>(end - p))) {
+            p = static_cast<const char*>(lf) + 1;
+            starts_.push_back(clamp_offset(static_cast<std::size_t>(p - data)));
+        }
+    } else {
+        for (std::size_t i = 0; i < n; ++i) {
+            const char c = data[i];
+            if (c == '\n') {
+                starts_.push_back(clamp_offset(i + 1));
+            } else if (c == '\r') {
+                if (i + 1 < n && data[i + 1] == '\n') ++i;
+                starts_.push_back(clamp_offset(i + 1));
+            }
         }
     }
     // Marks on long lines only: the common case (short lines) costs nothing more.

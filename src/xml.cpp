@@ -612,6 +612,10 @@ std::size_t utf8_seq(std::string_view s, std::size_t i) {
 std::optional<XmlSyntaxError> check_characters(std::string_view t) {
     for (std::size_t i = 0; i < t.size();) {
         const auto c = static_cast<unsigned char>(t[i]);
+        if (c >= 0x20u && c < 0x80u) { // printable ASCII, most of any file
+            ++i;
+            continue;
+        }
         if (c < 0x20u && c != '\t' && c != '\n' && c != '\r')
             return XmlSyntaxError{off(i), "Invalid character"};
         const std::size_t k = utf8_seq(t, i);
@@ -648,6 +652,9 @@ std::optional<XmlSyntaxError> check_strict(std::string_view t) {
     const std::size_t doc_start = i;
     std::size_t depth = 0, roots = 0;
     bool has_dtd = false;
+    // Attribute names of the current start tag (kept across tags for their capacity).
+    std::vector<std::string_view> names;
+    std::unordered_set<std::string_view> many;
     auto scan_name = [&](std::size_t p) {
         while (p < n && is_name_char(t[p]))
             ++p;
@@ -728,8 +735,8 @@ std::optional<XmlSyntaxError> check_strict(std::string_view t) {
         } else {
             if (depth == 0 && ++roots == 2) return XmlSyntaxError{off(i), "Multiple root elements"};
             std::size_t p = scan_name(i + 1);
-            std::vector<std::string_view> names;
-            std::unordered_set<std::string_view> many;
+            names.clear();
+            if (!many.empty()) many.clear(); // (clear() costs its buckets)
             bool self_closing = false;
             while (p < n) {
                 const char d = t[p];
