@@ -284,9 +284,10 @@ private:
 
     // ---- indexing ----------------------------------------------------------------------
 
-    // The index thread never touches the endpoint: it fills an IndexJob, and the main loop
-    // polls the job (progress, result). So a client that leaves while the index is being
-    // built cannot make the thread post to an endpoint that no longer exists.
+    // The index thread never touches the endpoint itself: it fills an IndexJob, which the main
+    // loop polls for progress, and wakes the main loop through a PostHandle when it is done
+    // (dropped if the loop has ended). So a client that leaves while the index is being built
+    // cannot make the thread post to an endpoint that no longer exists.
     struct IndexJob {
         std::atomic<std::size_t> done{0}, total{0};
         std::atomic<bool> cancel{false};
@@ -294,6 +295,8 @@ private:
         IndexResult result;
         std::string error;
         double ms = 0;
+        std::size_t reported = 0; // main loop only: files in the last progress report
+        bool taken = false;       // main loop only: the result was taken (or dropped)
     };
     struct IndexCancelled {};
 
@@ -327,10 +330,16 @@ private:
             job->total = total;
             job->done = done;
         };
-        index_thread_ = std::thread([job, folders = folders_, io] {
+        // The thread wakes the main loop when it is done (through a PostHandle: it may outlive
+        // the endpoint), so the index is taken at once rather than at the next poll.
+        auto done = [this, job, token, progress, generation = index_generation_] {
+            poll_index(job, token, progress, generation);
+        };
+        index_thread_ = std::thread([job, folders = folders_, io, build = options_.build_index,
+                                     wake = ep_.post_handle(), done] {
             auto t0 = std::chrono::steady_clock::now();
             try {
-                job->result = index_folders(folders, io);
+                job->result = build ? build(folders, io) : index_folders(folders, io);
             } catch (const IndexCancelled&) {
                 job->error = "cancelled";
             } catch (const std::exception& e) {
@@ -342,17 +351,18 @@ private:
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
                     .count();
             job->finished = true;
+            wake.post(done);
         });
-        poll_index(job, token, progress, index_generation_, 0);
+        poll_index(job, token, progress, index_generation_);
     }
 
-    void poll_index(std::shared_ptr<IndexJob> job, std::string token, bool progress,
-                    unsigned generation, std::size_t reported) {
-        if (generation != index_generation_) return;
+    void poll_index(const std::shared_ptr<IndexJob>& job, const std::string& token, bool progress,
+                    unsigned generation) {
+        if (generation != index_generation_ || job->taken) return;
         std::size_t done = job->done, total = job->total;
         auto report = [&] {
-            if (!progress || done == reported || !total) return;
-            reported = done;
+            if (!progress || done == job->reported || !total) return;
+            job->reported = done;
             ep_.notify("$/progress", {{"token", token},
                                       {"value",
                                        {{"kind", "report"},
@@ -362,11 +372,13 @@ private:
         if (!job->finished) {
             report();
             ep_.post_after("mil-index-poll", std::chrono::milliseconds(20),
-                           [this, job, token, progress, generation, reported] {
-                               poll_index(job, token, progress, generation, reported);
+                           [this, job, token, progress, generation] {
+                               poll_index(job, token, progress, generation);
                            });
             return;
         }
+        job->taken = true;
+        ep_.cancel_posted("mil-index-poll");
         if (index_thread_.joinable()) index_thread_.join();
         if (!job->error.empty() || !job->result.snapshot) {
             log::error("indexing failed: {}", job->error);

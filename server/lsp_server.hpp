@@ -3,9 +3,13 @@
 // diagnostics, edits) — the only place where the two meet.
 #pragma once
 
+#include "indexer.hpp"
 #include "rpc.hpp"
 
+#include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace mil {
 
@@ -13,6 +17,10 @@ struct ServerOptions {
     std::size_t max_file_bytes = 8u << 20;
     unsigned index_threads = 0;
     int diagnostics_delay_ms = 150; // debounce after a change (never on open)
+    // Builds the index of the workspace folders, on the index thread; empty: index_folders.
+    // Tests and the fuzz harness reuse an index built once per process through it.
+    std::function<IndexResult(const std::vector<std::string>& folders, const IndexOptions&)>
+        build_index;
 };
 
 // Registers every LSP method on `endpoint`. The returned object must outlive endpoint.run().
