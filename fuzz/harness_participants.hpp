@@ -68,8 +68,8 @@ public:
             return; // a file the edit creates
         }
         MIL_FUZZ_CHECK(r.begin <= r.end && r.end <= size,
-                       describe(std::string(what) + " in " + path, r.begin, r.end) +
-                           " size " + std::to_string(size));
+                       describe(std::string(what) + " in " + path, r.begin, r.end) + " size " +
+                           std::to_string(size));
     }
     void check(Range r, const char* what) const { check(path_, r, what); }
     void check(const Location& l, const char* what) const { check(l.path, l.range, what); }
@@ -98,15 +98,14 @@ inline void run_participants(const std::uint8_t* data, std::size_t size) {
     const std::string text(in.rest());
     const std::string path = participant_path(selector);
 
-    // make_entry on its own, as the indexer calls it.
-    auto entry = make_entry(path, text);
-    MIL_FUZZ_CHECK(entry->text && *entry->text == text, "entry keeps the text");
-
     Engine engine(example_snapshot());
     engine.settings().snippets = selector & 0x40;
     engine.settings().insert_parents = !(selector & 0x20);
+    // The entry comes from make_entry, as in the indexer (parsing the text once per input).
     engine.open(path, text);
-    MIL_FUZZ_CHECK(engine.entry(path) != nullptr, "an open document has an entry");
+    const FileEntry* entry = engine.entry(path);
+    MIL_FUZZ_CHECK(entry != nullptr, "an open document has an entry");
+    MIL_FUZZ_CHECK(entry->text && *entry->text == text, "entry keeps the text");
     RangeChecker rc(engine, path, text);
 
     for (const Diagnostic& d : engine.diagnose(path)) {
