@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -40,6 +41,9 @@ Options:
   --root DIR        print paths relative to DIR (default: the checked PATH, or the current
                     directory when several are given)
   --config FILE     settings file (default: .magento-integration-ls.json in the root)
+  --max-file-size BYTES
+                    files larger than this are not read and get a file-too-large
+                    warning (default: 8388608, 8 MiB)
   --quiet           print findings only: no summary, progress or indexing warnings
   --help            print this help and exit
 
@@ -58,6 +62,7 @@ struct CheckOptions {
     std::optional<std::string> config;
     bool quiet = false;
     bool help = false;
+    std::size_t max_file_bytes = kDefaultMaxFileBytes;
 };
 
 // Thrown for usage and I/O errors: the message goes to stderr, the exit code is 2.
@@ -134,6 +139,16 @@ CheckOptions parse_options(const std::vector<std::string>& args) {
         } else if (name == "--config") {
             o.config = value();
             if (o.config->empty()) throw Fatal{"--config needs a file name", true};
+        } else if (name == "--max-file-size") {
+            std::string v = value();
+            std::size_t n = 0;
+            auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+            if (ec != std::errc() || end != v.data() + v.size() || n == 0)
+                throw Fatal{fmt::format("--max-file-size needs a positive number of bytes, not "
+                                        "'{}'",
+                                        v),
+                            true};
+            o.max_file_bytes = n;
         } else {
             throw Fatal{fmt::format("unknown option '{}'", a), true};
         }
@@ -291,6 +306,7 @@ private:
 
     void check_group(Group& group, CheckReport& report, ProgressLine& progress) {
         IndexOptions io;
+        io.max_file_bytes = o_.max_file_bytes;
         if (progress.enabled())
             io.progress = [&progress](std::size_t done, std::size_t total) {
                 progress.show(fmt::format("{}: reading modules {}/{}", kProg, done, total));
@@ -341,9 +357,14 @@ private:
                 continue;
             }
             std::string err;
-            auto text = read_file(t.path, kDefaultMaxFileBytes, &err);
-            if (!text) throw Fatal{fmt::format("cannot read '{}': {}", relative(t.path), err)};
-            engine.open(t.path, std::move(*text));
+            std::uint64_t oversize = 0;
+            auto text = read_file(t.path, o_.max_file_bytes, &err, &oversize);
+            if (oversize)
+                engine.open_oversized(t.path, {oversize, o_.max_file_bytes});
+            else if (!text)
+                throw Fatal{fmt::format("cannot read '{}': {}", relative(t.path), err)};
+            else
+                engine.open(t.path, std::move(*text));
         }
 
         if (engine.snapshot().files.empty() && result.warnings.empty())

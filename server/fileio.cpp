@@ -44,7 +44,7 @@ struct FdCloser {
 } // namespace
 
 std::optional<std::string> read_file(const std::string& path, std::size_t max_bytes,
-                                     std::string* error) {
+                                     std::string* error, std::uint64_t* oversize) {
     // O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
@@ -71,6 +71,7 @@ std::optional<std::string> read_file(const std::string& path, std::size_t max_by
         set_error(error, path + ": file is " + std::to_string(st.st_size) +
                              " bytes, over the limit of " + std::to_string(max_bytes) +
                              " bytes; not read");
+        if (oversize && st.st_size > 0) *oversize = static_cast<std::uint64_t>(st.st_size);
         return std::nullopt;
     }
     std::string out;

@@ -19,9 +19,10 @@ namespace mil {
 // Reads a whole regular file. Returns nullopt when the file cannot be opened or read, is not
 // a regular file, or is larger than max_bytes (it is then not read at all); in those cases
 // *error (when not null) names the path and the reason (the errno text, or the size and the
-// limit). Never blocks on FIFOs or devices.
+// limit). Never blocks on FIFOs or devices. When the file is over max_bytes, *oversize (when
+// not null) is set to its size.
 std::optional<std::string> read_file(const std::string& path, std::size_t max_bytes,
-                                     std::string* error);
+                                     std::string* error, std::uint64_t* oversize = nullptr);
 
 // stat() based checks; both follow symbolic links. False on any error.
 bool is_regular_file(const std::string& path);

@@ -37,8 +37,10 @@ std::vector<std::string> indexed_files(const std::string& module_dir) {
 
 std::shared_ptr<const FileEntry> load_entry(const std::string& path, std::size_t max_bytes,
                                             std::string* error) {
-    auto text = read_file(path, max_bytes, error);
-    if (!text) return nullptr;
+    std::uint64_t oversize = 0;
+    auto text = read_file(path, max_bytes, error, &oversize);
+    // A file over the limit is not read, but indexed empty with a diagnostic that says so.
+    if (!text) return oversize ? make_oversized_entry(path, {oversize, max_bytes}) : nullptr;
     return make_entry(path, std::move(*text));
 }
 

@@ -44,6 +44,7 @@ IndexResult index_folders(const std::vector<std::string>& folders,
                           const IndexOptions& options = {});
 
 // Read one file and parse it into an entry; nullptr (and *error set) when it cannot be read.
+// A file over max_bytes gets an oversized entry (make_oversized_entry), not nullptr.
 std::shared_ptr<const FileEntry> load_entry(const std::string& path, std::size_t max_bytes,
                                             std::string* error = nullptr);
 

@@ -424,9 +424,17 @@ private:
         std::string uri = td.at("uri").get<std::string>();
         auto path = uri_to_path(uri);
         if (!path) return;
-        TextDocument doc(uri, td.at("text").get<std::string>(), td.value("version", 0));
-        engine_.open(*path, doc.text());
-        docs_[*path] = std::move(doc);
+        const json& text = td.at("text");
+        const std::size_t size = text.get_ref<const std::string&>().size();
+        if (size > options_.max_file_bytes) {
+            // Over the limit: its text is not kept, and its diagnostic says why.
+            open_oversized(*path, TextDocument(uri, std::string(), td.value("version", 0)), size);
+        } else {
+            TextDocument doc(uri, text.get<std::string>(), td.value("version", 0));
+            oversized_.erase(*path);
+            engine_.open(*path, doc.text());
+            docs_[*path] = std::move(doc);
+        }
         uris_[*path] = uri;
         if (!dynamic_watch_) reload_module_from_disk(*path);
         publish(*path); // first diagnostics at once, never debounced
@@ -435,6 +443,14 @@ private:
         if (affects_others(classify_path(*path)))
             for (const auto& [other, d] : docs_)
                 if (other != *path) schedule(other);
+    }
+
+    void open_oversized(const std::string& path, TextDocument empty, std::size_t size) {
+        log::warn("{}: {} bytes, over the limit of {} bytes; its text is not kept", path, size,
+                  options_.max_file_bytes);
+        oversized_.insert(path);
+        engine_.open_oversized(path, {size, options_.max_file_bytes});
+        docs_[path] = std::move(empty);
     }
 
     static bool affects_others(FileKind kind) {
@@ -457,11 +473,18 @@ private:
                 const json& r = change["range"];
                 range = std::make_pair(to_linecol(r.at("start")), to_linecol(r.at("end")));
             }
+            // A document over the limit has no text to edit: only a whole new text counts.
+            if (oversized_.count(*path) && range) continue;
+            if (!range) oversized_.erase(*path);
             it->second.apply_change(range, change.at("text").get<std::string>(), encoding_);
         }
         if (td.contains("version") && td["version"].is_number_integer())
             it->second.set_version(td["version"].get<std::int64_t>());
-        engine_.change(*path, it->second.text());
+        if (const std::size_t size = it->second.text().size(); size > options_.max_file_bytes)
+            open_oversized(
+                *path, TextDocument(it->second.uri(), std::string(), it->second.version()), size);
+        else if (!oversized_.count(*path))
+            engine_.change(*path, it->second.text());
         schedule(*path);
         if (affects_others(classify_path(*path)))
             for (const auto& [other, d] : docs_)
@@ -474,6 +497,7 @@ private:
         ep_.cancel_posted("diag:" + *path);
         std::string uri = uri_for(*path);
         docs_.erase(*path);
+        oversized_.erase(*path);
         engine_.close(*path);
         if (!dynamic_watch_) reload_module_from_disk(*path); // the disk may have changed meanwhile
         if (!pull_diagnostics_)
@@ -506,7 +530,8 @@ private:
             // Open documents too: base_ is the disk, the engine lays the editor's text over it.
             auto entry = load_entry(f, options_.max_file_bytes);
             const FileEntry* old = next->file(f);
-            if (entry && old && *old->text == *entry->text) continue;
+            if (entry && old && *old->text == *entry->text && !entry->oversize == !old->oversize)
+                continue;
             next = with_file(*next, f, entry, &bundled_catalog());
             changed = true;
         }
@@ -1153,6 +1178,7 @@ private:
     Engine engine_;
     std::shared_ptr<const Snapshot> base_; // the index without open documents, when known
     std::map<std::string, TextDocument> docs_;
+    std::set<std::string> oversized_; // open documents over max_file_bytes (their text dropped)
     std::map<std::string, std::string> uris_; // path -> the URI the client used
     std::vector<std::string> folders_;
     Encoding encoding_ = Encoding::Utf16;

@@ -26,7 +26,8 @@ Server options:
   --host ADDRESS        address to bind with --listen (default 127.0.0.1)
   --log FILE            append the log to FILE instead of stderr
   --log-level LEVEL     error, warn, info (default) or debug
-  --max-file-size BYTES files larger than this are not read (default 8388608)
+  --max-file-size BYTES files larger than this are not read; a file-too-large warning says
+                        so (default 8388608)
   --version             print the version and exit
   --help                print this help and exit
 )";

@@ -46,6 +46,12 @@ void Engine::open(const std::string& path, std::string text) {
     current_ = with_file(*current_, path, entry, &bundled_catalog());
 }
 
+void Engine::open_oversized(const std::string& path, Oversize size) {
+    auto entry = make_oversized_entry(path, size);
+    open_[path] = entry;
+    current_ = with_file(*current_, path, entry, &bundled_catalog());
+}
+
 void Engine::change(const std::string& path, std::string text) {
     open(path, std::move(text));
 }
@@ -90,7 +96,10 @@ std::vector<Diagnostic> Engine::diagnose(const std::string& path) const {
     const FileEntry* f = entry(path);
     if (!f) return out;
     Query q{*current_, settings_, *f, 0};
-    each_participant(*f, [&](const Participant& p) { p.diagnose(q, out); });
+    if (f->oversize)
+        out.push_back(file_too_large(*f->oversize)); // nothing else: the file was not read
+    else
+        each_participant(*f, [&](const Participant& p) { p.diagnose(q, out); });
     out.erase(std::remove_if(out.begin(), out.end(),
                              [&](Diagnostic& d) { return !apply_severity(settings_, d); }),
               out.end());

@@ -197,4 +197,54 @@ std::shared_ptr<const FileEntry> make_entry(std::string path, std::string text) 
     return make_entry(std::move(path), std::make_shared<const std::string>(std::move(text)));
 }
 
+std::shared_ptr<const FileEntry> make_oversized_entry(std::string path, Oversize size) {
+    auto entry = std::make_shared<FileEntry>();
+    entry->kind = classify_path(path);
+    entry->module_dir = module_dir_of(path, entry->kind);
+    entry->path = std::move(path);
+    entry->text = std::make_shared<const std::string>();
+    entry->lines = std::make_shared<const LineIndex>(*entry->text);
+    entry->oversize = size;
+    return entry;
+}
+
+namespace {
+
+// 9437184 -> "9,437,184"
+std::string grouped(std::uint64_t n) {
+    std::string digits = std::to_string(n), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+// 8388608 -> "8 MiB", 1500000 -> "1.4 MiB", 65536 -> "64 KiB"
+std::string in_units(std::uint64_t n) {
+    auto unit = [&](std::uint64_t size, const char* name) {
+        std::uint64_t tenths = (n * 10 + size / 2) / size;
+        std::string s = std::to_string(tenths / 10);
+        if (tenths % 10) s += "." + std::to_string(tenths % 10);
+        return s + " " + name;
+    };
+    if (n >= (std::uint64_t{1} << 20)) return unit(std::uint64_t{1} << 20, "MiB");
+    if (n >= 1024) return unit(1024, "KiB");
+    return std::to_string(n) + " bytes";
+}
+
+} // namespace
+
+Diagnostic file_too_large(const Oversize& size) {
+    Diagnostic d;
+    d.range = Range{0, 0};
+    d.severity = Severity::Warning;
+    d.code = "file-too-large";
+    d.message = "This file is " + grouped(size.bytes) + " bytes (" + in_units(size.bytes) +
+                "), over the limit of " + grouped(size.limit) + " bytes (" + in_units(size.limit) +
+                "): it was not read, so it is neither checked nor indexed. Raise the limit "
+                "with --max-file-size BYTES (server and check).";
+    return d;
+}
+
 } // namespace mil

@@ -184,6 +184,19 @@ const std::vector<RuleInfo> kRules = {
      "Check the module name's spelling (`Magento_Sales`, not `Magento_Sale`), or install the "
      "module that provides it.",
      Severity::Warning},
+    {"file-too-large", "The file is too large to be read",
+     "The file is larger than the size limit (8 MiB unless raised), so the language server "
+     "or check did not read it: it is not checked, and what it declares (ACL ids, "
+     "integrations, modules) is missing from the index, which can make other files report "
+     "unknown resources. The limit keeps a stray generated or binary file from taking "
+     "unbounded memory.",
+     "Configuration files are rarely this large: check that the file is the one you meant "
+     "(not a dump or a generated file). If it is, raise the limit with `--max-file-size "
+     "BYTES`, both for the server and for check:\n\n"
+     "```sh\n"
+     "magento-integration-ls check --max-file-size 33554432 .\n"
+     "```",
+     Severity::Warning},
 };
 
 } // namespace

@@ -86,6 +86,8 @@ public:
     void set_base(std::shared_ptr<const Snapshot> base);
     // An open document's text overrides the file on disk.
     void open(const std::string& path, std::string text);
+    // An open document too large to be read (its text is not kept): see make_oversized_entry.
+    void open_oversized(const std::string& path, Oversize size);
     void change(const std::string& path, std::string text);
     void close(const std::string& path);
     bool is_open(const std::string& path) const;

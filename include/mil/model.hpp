@@ -4,6 +4,7 @@
 #include "mil/diagnostic.hpp"
 #include "mil/text.hpp"
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -134,6 +135,12 @@ struct FileFacts {
     bool well_formed = true;
 };
 
+// A file over the size limit of whoever read it (the server's or check's --max-file-size).
+struct Oversize {
+    std::uint64_t bytes = 0; // the file's size
+    std::uint64_t limit = 0;
+};
+
 struct FileEntry {
     std::string path;
     FileKind kind = FileKind::Unknown;
@@ -142,6 +149,9 @@ struct FileEntry {
     std::shared_ptr<const LineIndex> lines;
     FileFacts facts;
     bool open_in_editor = false;
+    // Set for a file that was not read because of its size: `text` and `facts` are empty,
+    // and its one diagnostic is `file-too-large`.
+    std::optional<Oversize> oversize;
 };
 
 // The files of a module that may declare the classes whose constants its setup scripts name
@@ -158,5 +168,9 @@ constant_class_files(const std::string& module_dir,
 std::shared_ptr<const FileEntry> make_entry(std::string path,
                                             std::shared_ptr<const std::string> text);
 std::shared_ptr<const FileEntry> make_entry(std::string path, std::string text);
+// The entry of a file too large to be read: no text, no facts (see FileEntry::oversize).
+std::shared_ptr<const FileEntry> make_oversized_entry(std::string path, Oversize size);
+// The `file-too-large` warning of such an entry, at the start of the file.
+Diagnostic file_too_large(const Oversize& size);
 
 } // namespace mil

@@ -588,19 +588,49 @@ TEST_CASE("odd inputs: empty folders, files the checker does not read, unreadabl
         CHECK(r.code == 0);
         CHECK(r.err.find("not a file the checker reads") != std::string::npos);
     }
-    SECTION("a file that cannot be read (over the 8 MiB cap) given on the command line") {
+    SECTION("a file over the 8 MiB cap is a file-too-large warning, not read") {
         copy_tree(tree() + "/app/code/Acme/Warn", tmp.path("mod"));
         std::string f = tmp.path("mod/etc/integration.xml");
         fs::resize_file(f, (8u << 20) + 1); // sparse: nothing is written
-        RunResult r = run_check({f});
-        CHECK(r.code == 2);
-        CHECK(r.err.find("integration.xml") != std::string::npos);
-        // Checked as a folder, the file is a warning; the rest is still read.
-        RunResult folder = run_check({"--format", "json", tmp.path("mod")});
-        CHECK(folder.code == 0);
-        CHECK(folder.err.find("warning: ") != std::string::npos);
-        CHECK(folder.err.find("integration.xml") != std::string::npos);
-        CHECK(folder.err.find("(3 files checked)") != std::string::npos);
+        for (const std::string& target : {f, tmp.path("mod")}) {
+            INFO(target);
+            int code = -1;
+            json fs = run_json({target}, &code);
+            CHECK(code == 0); // a warning: below the default --fail-on error
+            auto big = with_code(fs, "file-too-large");
+            REQUIRE(big.size() == 1);
+            CHECK(big[0]["path"].get<std::string>().ends_with("integration.xml"));
+            CHECK(big[0]["severity"] == "warning");
+            CHECK(big[0]["line"] == 1);
+            CHECK(big[0]["column"] == 1);
+            const std::string message = big[0]["message"];
+            CHECK(message.find("8,388,609 bytes") != std::string::npos);
+            CHECK(message.find("8,388,608 bytes (8 MiB)") != std::string::npos);
+            CHECK(message.find("--max-file-size") != std::string::npos);
+            for (const auto& other : fs) // nothing else about a file that was not read
+                if (other["code"] != "file-too-large")
+                    CHECK_FALSE(other["path"].get<std::string>().ends_with("integration.xml"));
+        }
+        // Raised, the limit lets the file be read (and its zero bytes are not XML).
+        RunResult raised =
+            run_check({"--format", "json", "--max-file-size", "9000000", tmp.path("mod")});
+        CHECK(with_code(json::parse(raised.out), "file-too-large").empty());
+        CHECK(!with_code(json::parse(raised.out), "xml-syntax").empty());
+        CHECK(run_check({"--max-file-size", "0", tmp.path("mod")}).code == 2);
+        CHECK(run_check({"--max-file-size", "8k", tmp.path("mod")}).code == 2);
+    }
+    SECTION("the file-too-large warning in every output format") {
+        copy_tree(tree() + "/app/code/Acme/Warn", tmp.path("mod"));
+        write_all(tmp.path("mod/etc/acl.xml"), std::string(5000, ' '));
+        for (const char* format : {"text", "json", "sarif", "github", "checkstyle", "gitlab"}) {
+            INFO(format);
+            RunResult r = run_check({"--format", format, "--max-file-size", "4096", "--fail-on",
+                                     "warning", tmp.path("mod")});
+            CHECK(r.code == 1);
+            CHECK(r.out.find("file-too-large") != std::string::npos);
+            CHECK(r.out.find("etc/acl.xml") != std::string::npos);
+            CHECK(r.out.find("4,096 bytes") != std::string::npos);
+        }
     }
     SECTION("an unreadable folder exits 2") {
         if (::geteuid() == 0) {
@@ -614,14 +644,20 @@ TEST_CASE("odd inputs: empty folders, files the checker does not read, unreadabl
         CHECK(r.code == 2);
         CHECK(r.err.find("locked") != std::string::npos);
     }
-    SECTION("a module none of whose files can be read exits 2") {
+    SECTION("a module none of whose files can be read: one file-too-large each") {
         copy_tree(fixture("standalone"), tmp.path("mod"));
+        std::size_t files = 0;
         for (const auto& e : fs::recursive_directory_iterator(tmp.path("mod")))
-            if (e.is_regular_file()) fs::resize_file(e.path(), (8u << 20) + 1);
-        RunResult r = run_check({tmp.path("mod")});
-        CHECK(r.code == 2);
-        CHECK(r.err.find("warning: ") != std::string::npos);
-        CHECK(r.err.find("nothing could be read") != std::string::npos);
+            if (e.is_regular_file()) {
+                fs::resize_file(e.path(), (8u << 20) + 1);
+                ++files;
+            }
+        int code = -1;
+        json fs = run_json({"--fail-on", "warning", tmp.path("mod")}, &code);
+        CHECK(code == 1);
+        CHECK(with_code(fs, "file-too-large").size() == fs.size());
+        CHECK(fs.size() >= 3); // registration.php, module.xml, integration.xml at least
+        CHECK(fs.size() <= files);
     }
     SECTION("a symbolic link loop is a warning, the rest is checked") {
         copy_tree(tree(), tmp.path("tree"));

@@ -29,11 +29,15 @@ void write_big_tree(const TempDir& t, int n) {
         t.write(dir + "etc/module.xml", module_xml(name));
         t.write(dir + "etc/acl.xml", "<config><acl><resources>\n"
                                      "<resource id=\"Magento_Backend::admin\">\n"
-                                     "<resource id=\"" + name + "::top\" title=\"T\"/>\n"
-                                     "</resource></resources></acl></config>\n");
-        t.write(dir + "etc/integration.xml",
-                "<config><integration name=\"" + name + "\"><resources>"
-                "<resource name=\"" + name + "::top\"/></resources></integration></config>\n");
+                                     "<resource id=\"" +
+                                         name +
+                                         "::top\" title=\"T\"/>\n"
+                                         "</resource></resources></acl></config>\n");
+        t.write(dir + "etc/integration.xml", "<config><integration name=\"" + name +
+                                                 "\"><resources>"
+                                                 "<resource name=\"" +
+                                                 name +
+                                                 "::top\"/></resources></integration></config>\n");
     }
 }
 
@@ -100,32 +104,6 @@ void check_demo_hover(Server& s, const TempDir& t) {
     CHECK(h["contents"]["value"].get<std::string>().find("Acme_Demo::top") != std::string::npos);
 }
 
-// Captures the server's log (warnings included) into a temporary file for the scope.
-class LogCapture {
-public:
-    LogCapture() : file_(std::tmpfile()) {
-        mil::log::set_output(file_);
-        mil::log::set_level(mil::log::Level::warn);
-    }
-    ~LogCapture() {
-        mil::log::set_output(stderr);
-        mil::log::set_level(mil::log::Level::info);
-        std::fclose(file_);
-    }
-    std::string text() const {
-        std::fflush(file_);
-        std::string out;
-        std::rewind(file_);
-        char buf[4096];
-        while (std::size_t n = std::fread(buf, 1, sizeof buf, file_))
-            out.append(buf, n);
-        return out;
-    }
-
-private:
-    std::FILE* file_;
-};
-
 } // namespace
 
 TEST_CASE("robust fs: files deleted and changed while the index is built") {
@@ -176,8 +154,9 @@ TEST_CASE("robust fs: symbolic link loops") {
     write_small_tree(t);
     std::error_code ec;
     const std::string demo = t.path("app/code/Acme/Demo");
-    fs::create_directory_symlink(demo, demo + "/etc/self");                  // back to the module
-    fs::create_directory_symlink(t.path("app/code"), t.path("app/code/Acme/Loop")); // app/code again
+    fs::create_directory_symlink(demo, demo + "/etc/self"); // back to the module
+    fs::create_directory_symlink(t.path("app/code"),
+                                 t.path("app/code/Acme/Loop")); // app/code again
     fs::create_directories(t.path("vendor/acme"));
     fs::create_directory_symlink(t.path("vendor"), t.path("vendor/acme/vendor"));
     fs::create_symlink(t.path("app/code/Acme/Demo/etc/webapi.xml"),
@@ -221,7 +200,26 @@ TEST_CASE("robust fs: unreadable folders and files") {
     CHECK(s.shutdown_and_exit() == 0);
 }
 
-TEST_CASE("robust fs: a file over the size cap is skipped with a log line") {
+// The one diagnostic of a file over the cap: a file-too-large warning at its start that
+// gives the size, the limit and how to raise it.
+static void check_too_large(const json& items, const std::string& size, const std::string& limit) {
+    INFO(items.dump());
+    REQUIRE(items.size() == 1);
+    const json& d = items[0];
+    CHECK(d["code"] == "file-too-large");
+    CHECK(d["severity"] == 2);
+    CHECK(d["range"] == json{{"start", pos(0, 0)}, {"end", pos(0, 0)}});
+    const std::string message = d["message"];
+    CHECK(message.find(size + " bytes") != std::string::npos);
+    CHECK(message.find("limit of " + limit + " bytes") != std::string::npos);
+    CHECK(message.find("--max-file-size") != std::string::npos);
+}
+
+static json pull(Server& s, const std::string& uri) {
+    return s.result("textDocument/diagnostic", {{"textDocument", {{"uri", uri}}}}).at("items");
+}
+
+TEST_CASE("robust fs: a file over the size cap gets a file-too-large warning") {
     TempDir t;
     write_small_tree(t);
     // 20 KB of ACL: over a 4 KB cap.
@@ -229,36 +227,76 @@ TEST_CASE("robust fs: a file over the size cap is skipped with a log line") {
     for (int i = 0; big.size() < 20000; ++i)
         big += "<resource id=\"Big_Mod::r" + std::to_string(i) + "\" title=\"R\"/>\n";
     big += "</resource></resources></acl></config>\n";
+    const std::string big_size = [&] {
+        std::string digits = std::to_string(big.size());
+        return digits.substr(0, digits.size() - 3) + "," + digits.substr(digits.size() - 3);
+    }();
     t.write("app/code/Big/Mod/registration.php", registration_php("Big_Mod"));
     t.write("app/code/Big/Mod/etc/module.xml", module_xml("Big_Mod"));
     t.write("app/code/Big/Mod/etc/acl.xml", big);
+    const std::string acl_uri = t.uri("app/code/Big/Mod/etc/acl.xml");
 
-    SECTION("in-process") {
-        LogCapture log;
+    SECTION("in-process: met by the index, then opened, then replaced by a small text") {
+        QuietLog quiet;
+        mil::ServerOptions o = Server::fast_options();
+        o.max_file_bytes = 4096;
+        Server s(o);
+        s.initialize(t.root(), {{"textDocument", {{"diagnostic", json::object()}}}});
+        s.wait_indexed();
+        CHECK_FALSE(symbol_exists(s, "Big_Mod::r1"));
+        check_demo_hover(s, t);
+        check_too_large(pull(s, acl_uri), big_size, "4,096");
+        // Opened in the editor, the text is over the cap too: not kept, the same warning.
+        s.open(acl_uri, big);
+        check_too_large(pull(s, acl_uri), big_size, "4,096");
+        CHECK_FALSE(symbol_exists(s, "Big_Mod::r1"));
+        CHECK(s.result("textDocument/documentSymbol", {{"textDocument", {{"uri", acl_uri}}}})
+                  .empty());
+        // Edits to a text that is not kept are ignored; a whole new text under the cap is
+        // read again.
+        s.notify("textDocument/didChange",
+                 {{"textDocument", {{"uri", acl_uri}, {"version", 2}}},
+                  {"contentChanges",
+                   {{{"range", {{"start", pos(0, 0)}, {"end", pos(0, 0)}}}, {"text", "x"}}}}});
+        check_too_large(pull(s, acl_uri), big_size, "4,096");
+        const std::string small = "<config><acl><resources><resource "
+                                  "id=\"Magento_Backend::admin\"><resource id=\"Big_Mod::r1\" "
+                                  "title=\"R\"/></resource></resources></acl></config>\n";
+        s.notify("textDocument/didChange", {{"textDocument", {{"uri", acl_uri}, {"version", 3}}},
+                                            {"contentChanges", {{{"text", small}}}}});
+        CHECK(pull(s, acl_uri).empty());
+        CHECK(symbol_exists(s, "Big_Mod::r1"));
+        // Growing over the cap again drops the text again.
+        s.notify("textDocument/didChange", {{"textDocument", {{"uri", acl_uri}, {"version", 4}}},
+                                            {"contentChanges", {{{"text", big}}}}});
+        check_too_large(pull(s, acl_uri), big_size, "4,096");
+        CHECK_FALSE(symbol_exists(s, "Big_Mod::r1"));
+        CHECK(s.shutdown_and_exit() == 0);
+    }
+    SECTION("in-process, pushed diagnostics: the warning is published when it is opened") {
+        QuietLog quiet;
         mil::ServerOptions o = Server::fast_options();
         o.max_file_bytes = 4096;
         Server s(o);
         s.initialize(t.root());
         s.wait_indexed();
-        CHECK(log.text().find(t.path("app/code/Big/Mod/etc/acl.xml")) != std::string::npos);
-        CHECK_FALSE(symbol_exists(s, "Big_Mod::r1"));
-        check_demo_hover(s, t);
-        // Opened in the editor, the same text is served (the cap is for reading the disk).
-        s.open(t.uri("app/code/Big/Mod/etc/acl.xml"), big);
-        CHECK(symbol_exists(s, "Big_Mod::r1"));
+        s.open(acl_uri, big);
+        json published = s.wait_notification("textDocument/publishDiagnostics",
+                                             [&](const json& p) { return p["uri"] == acl_uri; });
+        check_too_large(published["diagnostics"], big_size, "4,096");
         CHECK(s.shutdown_and_exit() == 0);
     }
     SECTION("the binary, with a 1 GB sparse file and the default cap") {
-        {
-            std::ofstream(t.path("app/code/Big/Mod/etc/integration.xml"));
-        }
+        { std::ofstream(t.path("app/code/Big/Mod/etc/integration.xml")); }
         fs::resize_file(t.path("app/code/Big/Mod/etc/integration.xml"), std::uintmax_t{1} << 30);
         TempDir logdir;
         const std::string log_file = logdir.path("server.log");
         Process p({"--stdio", "--log", log_file, "--max-file-size", "8192"});
         p.request(1, "initialize",
                   {{"rootUri", path_to_uri(t.root())},
-                   {"capabilities", {{"window", {{"workDoneProgress", true}}}}}});
+                   {"capabilities",
+                    {{"window", {{"workDoneProgress", true}}},
+                     {"textDocument", {{"diagnostic", json::object()}}}}}});
         REQUIRE(p.response(1).contains("result"));
         p.notify("initialized", json::object());
         for (;;) {
@@ -273,13 +311,16 @@ TEST_CASE("robust fs: a file over the size cap is skipped with a log line") {
         p.request(2, "textDocument/hover", text_pos(t.uri(kDemoIntegration), 5, 35));
         json h = p.response(2);
         REQUIRE(h["result"].is_object());
+        // Both files have their warning; neither was read.
+        p.request(4, "textDocument/diagnostic",
+                  {{"textDocument", {{"uri", t.uri("app/code/Big/Mod/etc/integration.xml")}}}});
+        check_too_large(p.response(4)["result"]["items"], "1,073,741,824", "8,192");
+        p.request(5, "textDocument/diagnostic", {{"textDocument", {{"uri", acl_uri}}}});
+        check_too_large(p.response(5)["result"]["items"], big_size, "8,192");
         p.request(3, "shutdown");
         p.response(3);
         p.notify("exit");
         CHECK(p.wait() == 0);
-        const std::string logged = TempDir::read_all(log_file);
-        CHECK(logged.find("app/code/Big/Mod/etc/integration.xml") != std::string::npos);
-        CHECK(logged.find("app/code/Big/Mod/etc/acl.xml") != std::string::npos);
         // Neither file was read into memory.
         CHECK(p.max_rss_kb() < 400 * 1024);
     }
