@@ -92,7 +92,8 @@ private:
 };
 
 inline std::string module_xml(const std::string& name) {
-    return "<?xml version=\"1.0\"?>\n<config xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+    return "<?xml version=\"1.0\"?>\n<config "
+           "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
            "xsi:noNamespaceSchemaLocation=\"urn:magento:framework:Module/etc/module.xsd\">\n"
            "    <module name=\"" +
            name + "\"/>\n</config>\n";
@@ -228,11 +229,9 @@ public:
         return r;
     }
     void open(const std::string& uri, const std::string& text, int version = 1) {
-        notify("textDocument/didOpen", {{"textDocument",
-                                         {{"uri", uri},
-                                          {"languageId", "xml"},
-                                          {"version", version},
-                                          {"text", text}}}});
+        notify("textDocument/didOpen",
+               {{"textDocument",
+                 {{"uri", uri}, {"languageId", "xml"}, {"version", version}, {"text", text}}}});
     }
     // shutdown + exit; the exit code of the main loop.
     int shutdown_and_exit() {
@@ -302,8 +301,11 @@ public:
 // file.
 class Process {
 public:
+    // `launcher`, when given, runs the binary: its words come first on the command line (e.g.
+    // setpriv with its options, to run the server as another user).
     explicit Process(const std::vector<std::string>& args, const std::string& cwd = {},
-                     const std::vector<std::string>& extra_env = {}) {
+                     const std::vector<std::string>& extra_env = {},
+                     const std::vector<std::string>& launcher = {}) {
         err_file_ = std::make_unique<TempDir>();
         int in[2], out[2];
         REQUIRE(::pipe2(in, O_CLOEXEC) == 0);
@@ -315,7 +317,8 @@ public:
         posix_spawn_file_actions_addopen(&fa, 2, stderr_path().c_str(),
                                          O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
-        std::vector<std::string> argv_s = {MIL_BINARY};
+        std::vector<std::string> argv_s = launcher;
+        argv_s.push_back(MIL_BINARY);
         argv_s.insert(argv_s.end(), args.begin(), args.end());
         std::vector<char*> argv;
         for (auto& a : argv_s)
@@ -333,7 +336,8 @@ public:
         for (auto& e : env_s)
             envp.push_back(e.data());
         envp.push_back(nullptr);
-        int rc = ::posix_spawn(&pid_, MIL_BINARY, &fa, nullptr, argv.data(), envp.data());
+        int rc =
+            ::posix_spawn(&pid_, argv_s.front().c_str(), &fa, nullptr, argv.data(), envp.data());
         posix_spawn_file_actions_destroy(&fa);
         ::close(in[0]);
         ::close(out[1]);
