@@ -362,11 +362,13 @@ TEST_CASE("robust fs: a file over the size cap gets a file-too-large warning") {
         check_too_large(p.response(4)["result"]["items"], "1,073,741,824", "8,192");
         p.request(5, "textDocument/diagnostic", {{"textDocument", {{"uri", acl_uri}}}});
         check_too_large(p.response(5)["result"]["items"], big_size, "8,192");
+        // Neither file was read into memory.
+        const long peak = p.peak_rss_kb_now();
+        CHECK(peak > 0);
+        CHECK(peak < 400 * 1024);
         p.request(3, "shutdown");
         p.response(3);
         p.notify("exit");
         CHECK(p.wait() == 0);
-        // Neither file was read into memory.
-        CHECK(p.max_rss_kb() < 400 * 1024);
     }
 }

@@ -438,6 +438,16 @@ public:
     int stdout_fd() const { return out_; }
     // Peak resident memory of the child, known once wait() returned.
     long max_rss_kb() const { return max_rss_kb_; }
+    // The running process's peak resident size so far (VmHWM), in KB; -1 if unknown. Unlike
+    // max_rss_kb() it cannot include the test process's own memory, which a child spawned
+    // with vfork may be charged with when it execs.
+    long peak_rss_kb_now() const {
+        std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+        std::string line;
+        while (std::getline(status, line))
+            if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+        return -1;
+    }
 
     std::vector<json> notifications;
 
