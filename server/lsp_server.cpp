@@ -1005,7 +1005,7 @@ private:
         json kids = json::array();
         for (const auto& c : s.children)
             kids.push_back(symbol_json(c, true));
-        if (!kids.empty()) j["children"] = kids;
+        if (!kids.empty()) j["children"] = std::move(kids); // a copy would be O(n) per level
         return j;
     }
 
