@@ -656,7 +656,8 @@ private:
             const std::string path = module_dir + "/" + f.relative_path;
             const std::string uri = uri_for(path);
             if (auto it = docs_.find(path); it != docs_.end()) {
-                if (it->second.text().find_first_not_of(" \t\r\n") != std::string::npos) {
+                if (it->second.text().find_first_not_of(" \t\r\n") != std::string::npos ||
+                    oversized_.count(path)) {
                     existing.push_back(path);
                     continue;
                 }
@@ -690,7 +691,8 @@ private:
     json scaffold_action(const std::string& path) {
         if (classify_path(path) != FileKind::Integration) return nullptr;
         auto doc = docs_.find(path);
-        if (doc == docs_.end() ||
+        // (A document over the size limit has an empty text here, but is not empty.)
+        if (doc == docs_.end() || oversized_.count(path) ||
             doc->second.text().find_first_not_of(" \t\r\n") != std::string::npos)
             return nullptr;
         const std::string dir = module_dir_of(path, FileKind::Integration);

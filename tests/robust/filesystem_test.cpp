@@ -329,6 +329,16 @@ TEST_CASE("robust fs: a file over the size cap gets a file-too-large warning") {
         json published = s.wait_notification("textDocument/publishDiagnostics",
                                              [&](const json& p) { return p["uri"] == acl_uri; });
         check_too_large(published["diagnostics"], big_size, "4,096");
+        // An integration.xml over the limit is not an empty one: no offer to write a new
+        // integration over it (its text, not kept, looks empty).
+        const std::string integration = t.uri("app/code/Big/Mod/etc/integration.xml");
+        s.open(integration, std::string(5000, ' '));
+        for (const auto& action : s.result("textDocument/codeAction",
+                                           {{"textDocument", {{"uri", integration}}},
+                                            {"range", {{"start", pos(0, 0)}, {"end", pos(0, 0)}}},
+                                            {"context", {{"diagnostics", json::array()}}}}))
+            CHECK(action["title"].get<std::string>().find("Write the integration") ==
+                  std::string::npos);
         CHECK(s.shutdown_and_exit() == 0);
     }
     SECTION("the binary, with a 1 GB sparse file and the default cap") {
