@@ -12,29 +12,14 @@ using namespace mil::robust;
 namespace {
 
 json init_params(const std::string& root) {
-    return {{"processId", nullptr},
-            {"rootUri", path_to_uri(root)},
-            {"capabilities",
-             {{"window", {{"workDoneProgress", true}}},
-              {"workspace",
-               {{"configuration", true},
-                {"didChangeWatchedFiles", {{"dynamicRegistration", true}}}}},
-              {"textDocument", {{"documentSymbol", {{"hierarchicalDocumentSymbolSupport", true}}}}}}}};
-}
-
-// Waits for the end of indexing ($/progress end) on a child server, answering its requests.
-void wait_indexed(Process& p) {
-    for (;;) {
-        std::optional<json> m = p.read();
-        REQUIRE(m.has_value());
-        if (m->contains("method") && m->contains("id")) {
-            p.send({{"jsonrpc", "2.0"}, {"id", (*m)["id"]}, {"result", nullptr}});
-            continue;
-        }
-        if ((*m).value("method", "") == "$/progress" &&
-            (*m)["params"]["value"].value("kind", "") == "end")
-            return;
-    }
+    return {
+        {"processId", nullptr},
+        {"rootUri", path_to_uri(root)},
+        {"capabilities",
+         {{"window", {{"workDoneProgress", true}}},
+          {"workspace",
+           {{"configuration", true}, {"didChangeWatchedFiles", {{"dynamicRegistration", true}}}}},
+          {"textDocument", {{"documentSymbol", {{"hierarchicalDocumentSymbolSupport", true}}}}}}}};
 }
 
 // Every file and folder under `root` with what identifies its state.
@@ -125,14 +110,14 @@ TEST_CASE("robust binary: junk on stdin then a correct answer and exit 0 after s
     write_small_tree(t);
     Process p({"--stdio"});
     p.write("Content-Type: text/plain\r\n\r\n{\"no\":\"length\"}\r\n");
-    p.write("Content-Length: 3\r\n\r\n{\"jsonrpc\":\"2.0\"}");       // too short: junk follows
+    p.write("Content-Length: 3\r\n\r\n{\"jsonrpc\":\"2.0\"}"); // too short: junk follows
     p.write(std::string("Content-Length: 4\r\n\r\n\xff\x00\xfe\x01", 26)); // not UTF-8, NUL
     p.write(mil::frame("[\"not\", \"an\", \"object\"]"));
     p.request(1, "initialize", init_params(t.root()));
     json r = p.response(1);
     REQUIRE(r.contains("result"));
     p.notify("initialized", json::object());
-    wait_indexed(p);
+    p.wait_indexed();
     p.request(2, "textDocument/hover", text_pos(t.uri(kDemoIntegration), 5, 35));
     json h = p.response(2);
     REQUIRE(h["result"].is_object());
@@ -179,23 +164,25 @@ TEST_CASE("robust binary: a whole session never writes a file") {
     p.request(1, "initialize", init_params(t.root()));
     REQUIRE(p.response(1).contains("result"));
     p.notify("initialized", json::object());
-    wait_indexed(p);
+    p.wait_indexed();
     const std::string uri = t.uri(integration);
     const std::string text = t.read(integration);
-    p.notify("textDocument/didOpen",
-             {{"textDocument", {{"uri", uri}, {"languageId", "xml"}, {"version", 1}, {"text", text}}}});
+    p.notify(
+        "textDocument/didOpen",
+        {{"textDocument", {{"uri", uri}, {"languageId", "xml"}, {"version", 1}, {"text", text}}}});
     p.notify("textDocument/didChange",
              {{"textDocument", {{"uri", uri}, {"version", 2}}},
               {"contentChanges", {{{"text", text + "<!-- unsaved -->\n"}}}}});
     int id = 10;
-    for (const char* m : {"textDocument/completion", "textDocument/hover",
-                          "textDocument/definition", "textDocument/references",
-                          "textDocument/prepareRename"}) {
+    for (const char* m :
+         {"textDocument/completion", "textDocument/hover", "textDocument/definition",
+          "textDocument/references", "textDocument/prepareRename"}) {
         p.request(id, m, text_pos(uri, 7, 40));
         CHECK(p.response(id++).contains("result"));
     }
-    p.request(id, "textDocument/rename",
-              {{"textDocument", {{"uri", uri}}}, {"position", pos(7, 40)}, {"newName", "Acme_X::y"}});
+    p.request(
+        id, "textDocument/rename",
+        {{"textDocument", {{"uri", uri}}}, {"position", pos(7, 40)}, {"newName", "Acme_X::y"}});
     p.response(id++); // a WorkspaceEdit or a refusal: either way, nothing is written
     p.request(id, "textDocument/codeAction",
               {{"textDocument", {{"uri", uri}}},
@@ -207,7 +194,7 @@ TEST_CASE("robust binary: a whole session never writes a file") {
              {{"changes", {{{"uri", t.uri(acl)}, {"type", 2}}}}});
     p.request(id, "workspace/executeCommand", {{"command", "magento-integration-ls.reindex"}});
     CHECK(p.response(id++).contains("result"));
-    wait_indexed(p);
+    p.wait_indexed();
     p.notify("textDocument/didClose", {{"textDocument", {{"uri", uri}}}});
     p.request(id, "shutdown");
     CHECK(p.response(id++).contains("result"));
@@ -223,8 +210,8 @@ TEST_CASE("robust binary: a whole session never writes a file") {
 
 TEST_CASE("robust binary: the server never runs another program") {
     // Statically: the executable imports no function that starts a program.
-    FILE* nm = ::popen((std::string("nm -D --undefined-only '") + MIL_BINARY + "' 2>/dev/null").c_str(),
-                       "r");
+    FILE* nm = ::popen(
+        (std::string("nm -D --undefined-only '") + MIL_BINARY + "' 2>/dev/null").c_str(), "r");
     std::string symbols;
     if (nm) {
         char buf[4096];
@@ -241,8 +228,8 @@ TEST_CASE("robust binary: the server never runs another program") {
         while (std::getline(ss, line)) {
             std::string name = line.substr(line.find_last_of(' ') + 1);
             name = name.substr(0, name.find('@'));
-            for (const char* bad : {"system", "popen", "fork", "vfork", "execl", "execlp",
-                                    "execle", "execv", "execvp", "execvpe", "execve", "fexecve",
+            for (const char* bad : {"system", "popen", "fork", "vfork", "execl", "execlp", "execle",
+                                    "execv", "execvp", "execvpe", "execve", "fexecve",
                                     "posix_spawn", "posix_spawnp", "wordexp"})
                 if (name == bad) found.push_back(name);
         }
@@ -266,7 +253,7 @@ TEST_CASE("robust binary: the server never runs another program") {
         p.request(1, "initialize", init_params(tree.root()));
         REQUIRE(p.response(1).contains("result"));
         p.notify("initialized", json::object());
-        wait_indexed(p);
+        p.wait_indexed();
         p.request(2, "textDocument/codeAction",
                   {{"textDocument", {{"uri", tree.uri(kDemoIntegration)}}},
                    {"range", {{"start", pos(0, 0)}, {"end", pos(9, 0)}}},
@@ -308,19 +295,23 @@ void write_findings_tree(const TempDir& t, bool reverse) {
         t.write(dir + "etc/integration.xml",
                 "<config>\n  <integration name=\"Shared\">\n    <email>not-an-email</email>\n"
                 "    <resources>\n      <resource name=\"Magento_Backend::admn\"/>\n"
-                "      <resource name=\"" + name + "::missing\"/>\n"
-                "      <resource name=\"Magento_Backend::admin\"/>\n"
-                "      <resource name=\"Magento_Backend::admin\"/>\n"
-                "      <bogus/>\n    </resources>\n  </integration>\n</config>\n");
+                "      <resource name=\"" +
+                    name +
+                    "::missing\"/>\n"
+                    "      <resource name=\"Magento_Backend::admin\"/>\n"
+                    "      <resource name=\"Magento_Backend::admin\"/>\n"
+                    "      <bogus/>\n    </resources>\n  </integration>\n</config>\n");
         t.write(dir + "etc/acl.xml",
                 "<config><acl><resources><resource id=\"Magento_Backend::admin\">\n"
-                "<resource id=\"" + name + "::top\"/>\n<resource id=\"" + name +
+                "<resource id=\"" +
+                    name + "::top\"/>\n<resource id=\"" + name +
                     "::top\" title=\"Again\"/>\n</resource></resources></acl></config>\n");
         t.write(dir + "etc/module.xml", module_xml(i % 3 ? name : "Wrong_Name"));
         t.write(dir + "registration.php", registration_php(i % 4 ? name : "Other_Name"));
-        if (i % 5 == 0) t.write(dir + "etc/webapi.xml", "<routes><route url=\"/V1/x\" method=\"GET\">"
-                                                        "<resources><resource ref=\"Nope::x\"/>"
-                                                        "</resources></route></routes");
+        if (i % 5 == 0)
+            t.write(dir + "etc/webapi.xml", "<routes><route url=\"/V1/x\" method=\"GET\">"
+                                            "<resources><resource ref=\"Nope::x\"/>"
+                                            "</resources></route></routes");
     }
 }
 

@@ -213,15 +213,7 @@ TEST_CASE("robust fs: unreadable folders and files") {
                {"capabilities", {{"window", {{"workDoneProgress", true}}}}}});
     REQUIRE(p.response(1).contains("result"));
     p.notify("initialized", json::object());
-    for (;;) {
-        std::optional<json> m = p.read();
-        REQUIRE(m.has_value());
-        if (m->contains("id") && m->contains("method"))
-            p.send({{"jsonrpc", "2.0"}, {"id", (*m)["id"]}, {"result", nullptr}});
-        else if (m->value("method", "") == "$/progress" &&
-                 (*m)["params"]["value"].value("kind", "") == "end")
-            break;
-    }
+    p.wait_indexed();
     p.request(2, "textDocument/hover", text_pos(t.uri(kDemoIntegration), 5, 35));
     json h = p.response(2);
     REQUIRE(h["result"].is_object());
@@ -354,15 +346,7 @@ TEST_CASE("robust fs: a file over the size cap gets a file-too-large warning") {
                      {"textDocument", {{"diagnostic", json::object()}}}}}});
         REQUIRE(p.response(1).contains("result"));
         p.notify("initialized", json::object());
-        for (;;) {
-            std::optional<json> m = p.read();
-            REQUIRE(m.has_value());
-            if (m->contains("id") && m->contains("method"))
-                p.send({{"jsonrpc", "2.0"}, {"id", (*m)["id"]}, {"result", nullptr}});
-            else if (m->value("method", "") == "$/progress" &&
-                     (*m)["params"]["value"].value("kind", "") == "end")
-                break;
-        }
+        p.wait_indexed();
         p.request(2, "textDocument/hover", text_pos(t.uri(kDemoIntegration), 5, 35));
         json h = p.response(2);
         REQUIRE(h["result"].is_object());

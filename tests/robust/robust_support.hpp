@@ -413,6 +413,20 @@ public:
             if ((*m)["id"] == id) return *m;
         }
     }
+    // Waits for the end of indexing ($/progress end), answering the server's requests.
+    void wait_indexed() {
+        for (;;) {
+            std::optional<json> m = read();
+            REQUIRE(m.has_value());
+            if (m->contains("method") && m->contains("id")) {
+                send({{"jsonrpc", "2.0"}, {"id", (*m)["id"]}, {"result", nullptr}});
+                continue;
+            }
+            if (m->value("method", "") == "$/progress" &&
+                (*m)["params"]["value"].value("kind", "") == "end")
+                return;
+        }
+    }
     // Waits for the process to end; its exit code (128+signal when killed by one).
     int wait(std::chrono::milliseconds timeout = kWait) {
         if (status_) return *status_;
