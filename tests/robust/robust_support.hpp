@@ -397,33 +397,31 @@ public:
             reader_.feed(std::string_view(buf, static_cast<std::size_t>(n)));
         }
     }
-    // The response with this id (server requests are answered with null, notifications kept).
-    json response(const json& id) {
+    // The next message that is not a request of the server's (those are answered with null).
+    json next_message() {
         for (;;) {
             std::optional<json> m = read();
             REQUIRE(m.has_value());
-            if (m->contains("method") && m->contains("id")) {
-                send({{"jsonrpc", "2.0"}, {"id", (*m)["id"]}, {"result", nullptr}});
-                continue;
-            }
-            if (m->contains("method")) {
-                notifications.push_back(*m);
-                continue;
-            }
-            if ((*m)["id"] == id) return *m;
+            if (!m->contains("method") || !m->contains("id")) return *m;
+            send({{"jsonrpc", "2.0"}, {"id", (*m)["id"]}, {"result", nullptr}});
         }
     }
-    // Waits for the end of indexing ($/progress end), answering the server's requests.
+    // The response with this id (notifications before it are kept).
+    json response(const json& id) {
+        for (;;) {
+            json m = next_message();
+            if (m.contains("method"))
+                notifications.push_back(m);
+            else if (m["id"] == id)
+                return m;
+        }
+    }
+    // Waits for the end of indexing ($/progress end).
     void wait_indexed() {
         for (;;) {
-            std::optional<json> m = read();
-            REQUIRE(m.has_value());
-            if (m->contains("method") && m->contains("id")) {
-                send({{"jsonrpc", "2.0"}, {"id", (*m)["id"]}, {"result", nullptr}});
-                continue;
-            }
-            if (m->value("method", "") == "$/progress" &&
-                (*m)["params"]["value"].value("kind", "") == "end")
+            json m = next_message();
+            if (m.value("method", "") == "$/progress" &&
+                m["params"]["value"].value("kind", "") == "end")
                 return;
         }
     }
