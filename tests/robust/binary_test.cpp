@@ -113,11 +113,7 @@ TEST_CASE("robust binary: junk on stdin then a correct answer and exit 0 after s
     p.write("Content-Length: 3\r\n\r\n{\"jsonrpc\":\"2.0\"}"); // too short: junk follows
     p.write(std::string("Content-Length: 4\r\n\r\n\xff\x00\xfe\x01", 26)); // not UTF-8, NUL
     p.write(mil::frame("[\"not\", \"an\", \"object\"]"));
-    p.request(1, "initialize", init_params(t.root()));
-    json r = p.response(1);
-    REQUIRE(r.contains("result"));
-    p.notify("initialized", json::object());
-    p.wait_indexed();
+    p.start_session(init_params(t.root()));
     p.request(2, "textDocument/hover", text_pos(t.uri(kDemoIntegration), 5, 35));
     json h = p.response(2);
     REQUIRE(h["result"].is_object());
@@ -161,10 +157,7 @@ TEST_CASE("robust binary: a whole session never writes a file") {
     std::this_thread::sleep_for(20ms);
 
     Process p({"--stdio"}, t.root()); // the tree is also the working directory
-    p.request(1, "initialize", init_params(t.root()));
-    REQUIRE(p.response(1).contains("result"));
-    p.notify("initialized", json::object());
-    p.wait_indexed();
+    p.start_session(init_params(t.root()));
     const std::string uri = t.uri(integration);
     const std::string text = t.read(integration);
     p.notify(
@@ -250,10 +243,7 @@ TEST_CASE("robust binary: the server never runs another program") {
                                           "BROWSER=" + traps.path("xdg-open")};
     {
         Process p({"--stdio"}, tree.root(), env);
-        p.request(1, "initialize", init_params(tree.root()));
-        REQUIRE(p.response(1).contains("result"));
-        p.notify("initialized", json::object());
-        p.wait_indexed();
+        p.start_session(init_params(tree.root()));
         p.request(2, "textDocument/codeAction",
                   {{"textDocument", {{"uri", tree.uri(kDemoIntegration)}}},
                    {"range", {{"start", pos(0, 0)}, {"end", pos(9, 0)}}},

@@ -208,12 +208,8 @@ TEST_CASE("robust fs: unreadable folders and files") {
     ::chmod(t.root().c_str(), 0755);
     Process p({"--stdio"}, {}, {},
               {setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--"});
-    p.request(1, "initialize",
-              {{"rootUri", path_to_uri(t.root())},
-               {"capabilities", {{"window", {{"workDoneProgress", true}}}}}});
-    REQUIRE(p.response(1).contains("result"));
-    p.notify("initialized", json::object());
-    p.wait_indexed();
+    p.start_session({{"rootUri", path_to_uri(t.root())},
+                     {"capabilities", {{"window", {{"workDoneProgress", true}}}}}});
     p.request(2, "textDocument/hover", text_pos(t.uri(kDemoIntegration), 5, 35));
     json h = p.response(2);
     REQUIRE(h["result"].is_object());
@@ -339,14 +335,10 @@ TEST_CASE("robust fs: a file over the size cap gets a file-too-large warning") {
         TempDir logdir;
         const std::string log_file = logdir.path("server.log");
         Process p({"--stdio", "--log", log_file, "--max-file-size", "8192"});
-        p.request(1, "initialize",
-                  {{"rootUri", path_to_uri(t.root())},
-                   {"capabilities",
-                    {{"window", {{"workDoneProgress", true}}},
-                     {"textDocument", {{"diagnostic", json::object()}}}}}});
-        REQUIRE(p.response(1).contains("result"));
-        p.notify("initialized", json::object());
-        p.wait_indexed();
+        p.start_session({{"rootUri", path_to_uri(t.root())},
+                         {"capabilities",
+                          {{"window", {{"workDoneProgress", true}}},
+                           {"textDocument", {{"diagnostic", json::object()}}}}}});
         p.request(2, "textDocument/hover", text_pos(t.uri(kDemoIntegration), 5, 35));
         json h = p.response(2);
         REQUIRE(h["result"].is_object());

@@ -416,6 +416,13 @@ public:
                 return m;
         }
     }
+    // initialize (request 1) with these params, initialized, then the end of indexing.
+    void start_session(const json& initialize_params) {
+        request(1, "initialize", initialize_params);
+        REQUIRE(response(1).contains("result"));
+        notify("initialized", json::object());
+        wait_indexed();
+    }
     // Waits for the end of indexing ($/progress end).
     void wait_indexed() {
         for (;;) {
