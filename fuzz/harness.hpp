@@ -23,7 +23,7 @@ namespace mil::fuzz {
 #define MIL_FUZZ_CHECK(cond, what)                                                                 \
     do {                                                                                           \
         if (!(cond))                                                                               \
-            ::mil::fuzz::harness_failed(std::string(__FILE__) + ":" + std::to_string(__LINE__) +  \
+            ::mil::fuzz::harness_failed(std::string(__FILE__) + ":" + std::to_string(__LINE__) +   \
                                         ": " #cond ": " + std::string(what));                      \
     } while (0)
 

@@ -31,10 +31,14 @@ inline std::size_t utf8_char(std::string_view s, std::size_t i) {
     std::size_t len = 0;
     std::uint32_t cp = 0;
     if (c < 0x80) return 1;
-    if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1F;
-    else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0F;
-    else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07;
-    else return 0;
+    if ((c & 0xE0) == 0xC0)
+        len = 2, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0)
+        len = 3, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0)
+        len = 4, cp = c & 0x07;
+    else
+        return 0;
     if (i + len > s.size()) return 0;
     for (std::size_t k = 1; k < len; ++k) {
         if ((b(k) & 0xC0) != 0x80) return 0;
@@ -119,8 +123,10 @@ inline void run_edits(const std::uint8_t* data, std::size_t size) {
             // The position -> offset conversion itself, against the reference.
             std::size_t ra = ref::offset(model, a.line, a.col, utf8);
             std::size_t rb = ref::offset(model, b.line, b.col, utf8);
-            MIL_FUZZ_CHECK(doc.offset(a, enc) == ra, describe("start offset", doc.offset(a, enc), ra));
-            MIL_FUZZ_CHECK(doc.offset(b, enc) == rb, describe("end offset", doc.offset(b, enc), rb));
+            MIL_FUZZ_CHECK(doc.offset(a, enc) == ra,
+                           describe("start offset", doc.offset(a, enc), ra));
+            MIL_FUZZ_CHECK(doc.offset(b, enc) == rb,
+                           describe("end offset", doc.offset(b, enc), rb));
             // Round trip: an offset that is a character boundary maps back to itself.
             const LineCol back = doc.position(static_cast<Offset>(ra), enc);
             MIL_FUZZ_CHECK(ref::offset(model, back.line, back.col, utf8) == ra,

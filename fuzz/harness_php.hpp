@@ -56,9 +56,9 @@ inline void run_php(const std::uint8_t* data, std::size_t size) {
     for (const PhpClassConstant& c : find_php_class_constants(text)) {
         check_php_range(c.name_range, text.size(), "constant name");
         check_php_range(c.value_range, text.size(), "constant value");
-        MIL_FUZZ_CHECK(text.compare(c.name_range.begin, c.name_range.end - c.name_range.begin,
-                                    c.name) == 0,
-                       "constant name is the text of its range");
+        MIL_FUZZ_CHECK(
+            text.compare(c.name_range.begin, c.name_range.end - c.name_range.begin, c.name) == 0,
+            "constant name is the text of its range");
         table.add("/fuzz/Constants.php", c);
         if (c.value) {
             const PhpConstantEntry* e = table.find(c.class_fqn, c.name);

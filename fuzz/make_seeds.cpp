@@ -55,37 +55,63 @@ std::vector<std::size_t> interesting_offsets(const std::string& text) {
 // Where a file of this kind lives in a module (harness_participants.hpp's table order).
 int participant_selector(mil::FileKind kind) {
     switch (kind) {
-    case mil::FileKind::Integration: return 0;
-    case mil::FileKind::IntegrationConfig: return 1;
-    case mil::FileKind::IntegrationApi: return 2;
-    case mil::FileKind::Acl: return 3;
-    case mil::FileKind::ModuleXml: return 4;
-    case mil::FileKind::Registration: return 5;
-    case mil::FileKind::Composer: return 6;
-    case mil::FileKind::Webapi: return 7;
-    case mil::FileKind::Menu: return 8;
-    case mil::FileKind::System: return 9;
-    case mil::FileKind::UiComponent: return 10;
-    case mil::FileKind::SetupPhp: return 11;
-    default: return 12;
+    case mil::FileKind::Integration:
+        return 0;
+    case mil::FileKind::IntegrationConfig:
+        return 1;
+    case mil::FileKind::IntegrationApi:
+        return 2;
+    case mil::FileKind::Acl:
+        return 3;
+    case mil::FileKind::ModuleXml:
+        return 4;
+    case mil::FileKind::Registration:
+        return 5;
+    case mil::FileKind::Composer:
+        return 6;
+    case mil::FileKind::Webapi:
+        return 7;
+    case mil::FileKind::Menu:
+        return 8;
+    case mil::FileKind::System:
+        return 9;
+    case mil::FileKind::UiComponent:
+        return 10;
+    case mil::FileKind::SetupPhp:
+        return 11;
+    default:
+        return 12;
     }
 }
 
 const char* module_rel_path(mil::FileKind kind) {
     switch (kind) {
-    case mil::FileKind::Integration: return "etc/integration.xml";
-    case mil::FileKind::IntegrationConfig: return "etc/integration/config.xml";
-    case mil::FileKind::IntegrationApi: return "etc/integration/api.xml";
-    case mil::FileKind::Acl: return "etc/acl.xml";
-    case mil::FileKind::ModuleXml: return "etc/module.xml";
-    case mil::FileKind::Registration: return "registration.php";
-    case mil::FileKind::Composer: return "composer.json";
-    case mil::FileKind::Webapi: return "etc/webapi.xml";
-    case mil::FileKind::Menu: return "etc/adminhtml/menu.xml";
-    case mil::FileKind::System: return "etc/adminhtml/system.xml";
-    case mil::FileKind::UiComponent: return "view/adminhtml/ui_component/demo_listing.xml";
-    case mil::FileKind::SetupPhp: return "Setup/Patch/Data/AddIntegration.php";
-    default: return nullptr;
+    case mil::FileKind::Integration:
+        return "etc/integration.xml";
+    case mil::FileKind::IntegrationConfig:
+        return "etc/integration/config.xml";
+    case mil::FileKind::IntegrationApi:
+        return "etc/integration/api.xml";
+    case mil::FileKind::Acl:
+        return "etc/acl.xml";
+    case mil::FileKind::ModuleXml:
+        return "etc/module.xml";
+    case mil::FileKind::Registration:
+        return "registration.php";
+    case mil::FileKind::Composer:
+        return "composer.json";
+    case mil::FileKind::Webapi:
+        return "etc/webapi.xml";
+    case mil::FileKind::Menu:
+        return "etc/adminhtml/menu.xml";
+    case mil::FileKind::System:
+        return "etc/adminhtml/system.xml";
+    case mil::FileKind::UiComponent:
+        return "view/adminhtml/ui_component/demo_listing.xml";
+    case mil::FileKind::SetupPhp:
+        return "Setup/Patch/Data/AddIntegration.php";
+    default:
+        return nullptr;
     }
 }
 
@@ -119,9 +145,9 @@ std::string transcript(mil::FileKind kind, const std::string& text, bool initial
                         {"capabilities", json::object()}});
         out += notification("initialized", json::object());
     }
-    out += notification("textDocument/didOpen",
-                        {{"textDocument",
-                          {{"uri", uri}, {"languageId", "xml"}, {"version", 1}, {"text", text}}}});
+    out += notification(
+        "textDocument/didOpen",
+        {{"textDocument", {{"uri", uri}, {"languageId", "xml"}, {"version", 1}, {"text", text}}}});
     int id = 10;
     for (std::size_t off : interesting_offsets(text)) {
         json pos = {{"textDocument", doc}, {"position", position(text, off)}};
@@ -133,12 +159,12 @@ std::string transcript(mil::FileKind kind, const std::string& text, bool initial
         out += request(id++, "textDocument/references", refs);
     }
     std::size_t mid = text.size() / 2;
-    out += notification(
-        "textDocument/didChange",
-        {{"textDocument", {{"uri", uri}, {"version", 2}}},
-         {"contentChanges",
-          {{{"range", {{"start", position(text, mid)}, {"end", position(text, mid)}}},
-            {"text", "<resource name=\"Magento_\"/>"}}}}});
+    out +=
+        notification("textDocument/didChange",
+                     {{"textDocument", {{"uri", uri}, {"version", 2}}},
+                      {"contentChanges",
+                       {{{"range", {{"start", position(text, mid)}, {"end", position(text, mid)}}},
+                         {"text", "<resource name=\"Magento_\"/>"}}}}});
     out += message({{"jsonrpc", "2.0"}, {"method", "$/cancelRequest"}, {"params", {{"id", id}}}});
     out += request(id++, "textDocument/documentSymbol", {{"textDocument", doc}});
     out += request(id++, "textDocument/codeAction",
@@ -222,7 +248,8 @@ int main(int argc, char** argv) {
         if (module_rel_path(kind) && sessions < 40) {
             const bool init = sessions % 2 == 0;
             const std::string t = transcript(kind, text, !init);
-            // With the harness prologue (flags 1 plus combinations of 2, 4, 8) or initializing itself.
+            // With the harness prologue (flags 1 plus combinations of 2, 4, 8) or initializing
+            // itself.
             const char flags = init ? static_cast<char>(1 | ((sessions / 2 % 8) << 1)) : 0;
             emit("session", std::string(1, flags) + t);
             emit("framing", std::string(1, static_cast<char>(sessions)) + std::string(1, 0) + t);

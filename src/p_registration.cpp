@@ -26,10 +26,13 @@ public:
         const auto& reg = q.file.facts.registration;
         if (!reg || !reg->range.touches(q.offset)) return std::nullopt;
         const ModuleInfo* m = q.snapshot.module_by_name(reg->value);
-        std::string md = fmt::format("**Module `{}`**\n\nMagento finds this module through this file and takes "
-                                     "its name from `etc/module.xml`; the two must agree.",
-                                     reg->value);
-        if (m) md += fmt::format("\n\nLoad order: {} of {}", m->load_order + 1, q.snapshot.modules.size());
+        std::string md =
+            fmt::format("**Module `{}`**\n\nMagento finds this module through this file and takes "
+                        "its name from `etc/module.xml`; the two must agree.",
+                        reg->value);
+        if (m)
+            md += fmt::format("\n\nLoad order: {} of {}", m->load_order + 1,
+                              q.snapshot.modules.size());
         return HoverResult{md, reg->range};
     }
 
@@ -38,7 +41,8 @@ public:
         if (!reg || !reg->range.touches(q.offset)) return;
         for (const auto& m : q.snapshot.modules) {
             if (m.name != reg->value) continue;
-            if (const FileEntry* mx = q.snapshot.file(m.dir + "/etc/module.xml"); mx && mx->facts.module)
+            if (const FileEntry* mx = q.snapshot.file(m.dir + "/etc/module.xml");
+                mx && mx->facts.module)
                 out.push_back({mx->path, mx->facts.module->name.range});
         }
     }

@@ -42,12 +42,12 @@ TEST_CASE("robust protocol: a header block without Content-Length is skipped") {
 
 TEST_CASE("robust protocol: a Content-Length that is too short or too long") {
     Fixture f;
-    const std::string hover =
-        json{{"jsonrpc", "2.0"},
-             {"id", 500},
-             {"method", "textDocument/hover"},
-             {"params", text_pos(f.tree.uri(kDemoIntegration), 5, 35)}}
-            .dump();
+    const std::string hover = json{
+        {"jsonrpc", "2.0"},
+        {"id", 500},
+        {"method", "textDocument/hover"},
+        {"params", text_pos(f.tree.uri(kDemoIntegration), 5,
+                            35)}}.dump();
     SECTION("too short: the body is cut, its tail is junk before the next header") {
         f.server.raw("Content-Length: 10\r\n\r\n" + hover);
         json r = f.server.response(nullptr);
@@ -80,15 +80,17 @@ TEST_CASE("robust protocol: JSON that is not a request object") {
         json r = f.server.response(nullptr);
         CHECK(error_code(r) == mil::error_code::InvalidRequest);
     }
-    for (const char* body : {"{", "{\"a\":}", "\xff\xfe{}", "{\"jsonrpc\":\"2.0\",\"id\":1,"
-                                                            "\"method\":\"x\xc3\"}"}) {
+    for (const char* body : {"{", "{\"a\":}", "\xff\xfe{}",
+                             "{\"jsonrpc\":\"2.0\",\"id\":1,"
+                             "\"method\":\"x\xc3\"}"}) {
         INFO(body);
         f.server.raw(mil::frame(body));
         json r = f.server.response(nullptr);
         CHECK(error_code(r) == mil::error_code::ParseError);
     }
     // Deep nesting is refused before it reaches a handler.
-    std::string deep = "{\"jsonrpc\":\"2.0\",\"id\":77,\"method\":\"textDocument/hover\",\"params\":";
+    std::string deep =
+        "{\"jsonrpc\":\"2.0\",\"id\":77,\"method\":\"textDocument/hover\",\"params\":";
     deep += std::string(100000, '[') + std::string(100000, ']') + "}";
     f.server.raw(mil::frame(deep));
     CHECK(error_code(f.server.response(77)) == mil::error_code::InvalidRequest);
@@ -114,10 +116,10 @@ TEST_CASE("robust protocol: params of the wrong type") {
         {{"textDocument", {{"uri", uri}}}},
         json::object(),
     };
-    for (const char* method : {"textDocument/hover", "textDocument/completion",
-                               "textDocument/definition", "textDocument/references",
-                               "textDocument/documentHighlight", "textDocument/rename",
-                               "textDocument/prepareRename"}) {
+    for (const char* method :
+         {"textDocument/hover", "textDocument/completion", "textDocument/definition",
+          "textDocument/references", "textDocument/documentHighlight", "textDocument/rename",
+          "textDocument/prepareRename"}) {
         for (const json& p : bad_params) {
             INFO(method << " " << p.dump());
             json r = f.server.request(method, p);
@@ -126,12 +128,13 @@ TEST_CASE("robust protocol: params of the wrong type") {
         }
     }
     // Scalars as params are refused by the protocol layer.
-    f.server.send({{"jsonrpc", "2.0"}, {"id", 300}, {"method", "textDocument/hover"}, {"params", 5}});
+    f.server.send(
+        {{"jsonrpc", "2.0"}, {"id", 300}, {"method", "textDocument/hover"}, {"params", 5}});
     CHECK(error_code(f.server.response(300)) == mil::error_code::InvalidRequest);
     // Notifications with wrong params are dropped without an answer and without harm.
     f.server.notify("textDocument/didOpen", {{"textDocument", {{"uri", uri}, {"text", 12}}}});
-    f.server.notify("textDocument/didChange", {{"textDocument", {{"uri", uri}}},
-                                              {"contentChanges", "everything"}});
+    f.server.notify("textDocument/didChange",
+                    {{"textDocument", {{"uri", uri}}}, {"contentChanges", "everything"}});
     f.server.notify("textDocument/didClose", json::array({uri}));
     f.server.notify("workspace/didChangeWatchedFiles", {{"changes", {{{"uri", 5}}}}});
     f.server.notify("workspace/didChangeConfiguration", {{"settings", {{"severity", 3}}}});
@@ -149,9 +152,9 @@ TEST_CASE("robust protocol: an initialize with wrong types can be retried") {
     write_small_tree(tree);
     QuietLog quiet;
     Server s;
-    json bad = s.request("initialize", {{"capabilities", "none"},
-                                        {"workspaceFolders", {{{"uri", 5}}}},
-                                        {"rootUri", 12}});
+    json bad = s.request(
+        "initialize",
+        {{"capabilities", "none"}, {"workspaceFolders", {{{"uri", 5}}}}, {"rootUri", 12}});
     if (bad.contains("error")) {
         CHECK(error_code(bad) == mil::error_code::InvalidParams);
         s.initialize(tree.root());
@@ -188,9 +191,8 @@ TEST_CASE("robust protocol: requests for documents that are not open") {
     }
     SECTION("change and close of a document that is not open are ignored") {
         const std::string uri = f.tree.uri(kDemoAcl);
-        f.server.notify("textDocument/didChange",
-                        {{"textDocument", {{"uri", uri}, {"version", 2}}},
-                         {"contentChanges", {{{"text", "<config/>"}}}}});
+        f.server.notify("textDocument/didChange", {{"textDocument", {{"uri", uri}, {"version", 2}}},
+                                                   {"contentChanges", {{{"text", "<config/>"}}}}});
         f.server.notify("textDocument/didClose", {{"textDocument", {{"uri", uri}}}});
         // The disk's acl.xml still declares the ids.
         check_still_answers(f.server, f.tree);
