@@ -46,7 +46,7 @@ public:
 
     void diagnose(const Query& q, std::vector<Diagnostic>& out) const override {
         auto kind = *schema_of(q.file.kind);
-        if (!validated(kind) || !q.file.facts.well_formed) return; // xml-syntax speaks first
+        if (!validated(kind) || q.xml_syntax()) return; // xml-syntax speaks first
         XmlDocument doc = parse_xml(*q.file.text);
         auto found = validate_schema(kind, doc, *q.file.text);
         out.insert(out.end(), std::make_move_iterator(found.begin()),

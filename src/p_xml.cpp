@@ -12,13 +12,9 @@ public:
     const char* name() const override { return "xml-syntax"; }
     bool serves(FileKind kind) const override { return is_xml_kind(kind); }
 
-    void index(const FileEntry& entry, FileFacts& facts) const override {
-        facts.well_formed = !check_well_formed(*entry.text).has_value();
-    }
-
     void diagnose(const Query& q, std::vector<Diagnostic>& out) const override {
         const std::string& text = *q.file.text;
-        auto err = check_well_formed(text);
+        const auto& err = q.xml_syntax();
         if (!err) return;
         Diagnostic d;
         Offset at = std::min<Offset>(err->offset, static_cast<Offset>(text.size()));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "mil/index.hpp"
+#include "mil/xml.hpp"
 
 #include <map>
 #include <optional>
@@ -76,6 +77,15 @@ struct Query {
     const Settings& settings;
     const FileEntry& file; // the current text of the file (open document or disk)
     Offset offset = 0;
+
+    // The file's first XML syntax error (nullopt when well-formed), found on the first call
+    // and kept for the rest of the query: the index does not check well-formedness, and
+    // several participants ask while diagnosing one file.
+    const std::optional<XmlSyntaxError>& xml_syntax() const {
+        if (!xml_syntax_) xml_syntax_.emplace(check_well_formed(*file.text));
+        return *xml_syntax_;
+    }
+    mutable std::optional<std::optional<XmlSyntaxError>> xml_syntax_{}; // see xml_syntax()
 };
 
 class Engine {

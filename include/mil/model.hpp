@@ -132,7 +132,6 @@ struct FileFacts {
     std::vector<SetupCall> setup_calls;
     std::optional<ComposerFacts> composer;
     std::vector<PhpConstantFact> php_constants; // PHP files: string class constants
-    bool well_formed = true;
 };
 
 // A file over the size limit of whoever read it (the server's or check's --max-file-size).
