@@ -7,9 +7,61 @@
 
 #include <locale.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace mil {
 
 namespace {
+
+// The first byte of [p, end) that ends a plain run of string contents: '"', '\\', a control
+// character or a byte of a multi-byte UTF-8 sequence (each needs a closer look); end if none.
+const char* plain_run_end(const char* p, const char* end) {
+#ifdef __SSE2__
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(0x20);
+    while (end - p >= 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        // Signed: bytes 0x80-0xFF are negative, so "less than 0x20" takes them too.
+        const __m128i stop =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                         _mm_cmplt_epi8(v, space));
+        if (const int mask = _mm_movemask_epi8(stop)) return p + __builtin_ctz(mask);
+        p += 16;
+    }
+#endif
+    while (p < end) {
+        const auto c = static_cast<unsigned char>(*p);
+        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
+        ++p;
+    }
+    return p;
+}
+
+// The first byte of [p, end) that is not JSON whitespace; end if none.
+const char* whitespace_end(const char* p, const char* end) {
+#ifdef __SSE2__
+    // Pretty-printed files indent every line: runs of spaces are long enough to pay.
+    const __m128i sp = _mm_set1_epi8(' ');
+    const __m128i nl = _mm_set1_epi8('\n');
+    const __m128i cr = _mm_set1_epi8('\r');
+    const __m128i tab = _mm_set1_epi8('\t');
+    while (end - p >= 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const __m128i ws =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, nl)),
+                         _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, tab)));
+        const int other = ~_mm_movemask_epi8(ws) & 0xFFFF;
+        if (other) return p + __builtin_ctz(other);
+        p += 16;
+    }
+#endif
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+        ++p;
+    return p;
+}
 
 // What to do with the strings of one package object.
 struct PackageFields {
@@ -102,10 +154,7 @@ private:
 
     int peek() const { return p_ < end_ ? static_cast<unsigned char>(*p_) : -1; }
 
-    void ws() {
-        while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t'))
-            ++p_;
-    }
+    void ws() { p_ = whitespace_end(p_, end_); }
 
     static void append_utf8(std::string& out, std::uint32_t cp) {
         if (cp < 0x80) {
@@ -171,11 +220,7 @@ private:
         if (out) out->clear();
         for (;;) {
             const char* run = p_;
-            while (p_ < end_) {
-                unsigned char c = static_cast<unsigned char>(*p_);
-                if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
-                ++p_;
-            }
+            p_ = plain_run_end(p_, end_);
             if (out) out->append(run, p_);
             if (p_ == end_) return fail("unterminated string");
             unsigned char c = static_cast<unsigned char>(*p_);
