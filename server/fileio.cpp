@@ -43,15 +43,12 @@ struct FdCloser {
 
 } // namespace
 
-std::optional<std::string> read_file(const std::string& path, std::size_t max_bytes,
-                                     std::string* error, std::uint64_t* oversize) {
-    // O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-        int err = errno;
-        set_error(error, path + ": cannot open: " + errno_text(err));
-        return std::nullopt;
-    }
+namespace {
+
+// The rest of read_file and read_file_at once the file is open.
+std::optional<std::string> read_open_file(int fd, const std::string& path, std::size_t max_bytes,
+                                          std::string* error, std::uint64_t* oversize,
+                                          bool* absent) {
     FdCloser closer{fd};
     struct stat st {};
     if (::fstat(fd, &st) != 0) {
@@ -59,12 +56,13 @@ std::optional<std::string> read_file(const std::string& path, std::size_t max_by
         set_error(error, path + ": cannot stat: " + errno_text(err));
         return std::nullopt;
     }
-    if (S_ISDIR(st.st_mode)) {
-        set_error(error, path + ": is a directory");
-        return std::nullopt;
-    }
     if (!S_ISREG(st.st_mode)) {
-        set_error(error, path + ": not a regular file");
+        if (absent) {
+            *absent = true;
+            return std::nullopt;
+        }
+        set_error(error,
+                  path + (S_ISDIR(st.st_mode) ? ": is a directory" : ": not a regular file"));
         return std::nullopt;
     }
     if (st.st_size < 0 || static_cast<std::uint64_t>(st.st_size) > max_bytes) {
@@ -74,43 +72,64 @@ std::optional<std::string> read_file(const std::string& path, std::size_t max_by
         if (oversize && st.st_size > 0) *oversize = static_cast<std::uint64_t>(st.st_size);
         return std::nullopt;
     }
+    // Room for one byte more than stat promised: a regular file that reads short has ended,
+    // so most files take one read. A file that grew keeps being read, up to the cap.
     std::string out;
-    out.resize(static_cast<std::size_t>(st.st_size));
+    out.resize(static_cast<std::size_t>(st.st_size) + 1);
     std::size_t got = 0;
-    // Read what stat promised, then keep going in case the file grew, up to the cap.
     for (;;) {
         if (got == out.size()) {
-            if (out.size() >= max_bytes) {
-                // At the cap: one more byte would exceed it.
-                char extra;
-                ssize_t n = ::read(fd, &extra, 1);
-                if (n > 0) {
-                    set_error(error, path + ": file grew over the limit of " +
-                                         std::to_string(max_bytes) + " bytes while reading");
-                    return std::nullopt;
-                }
-                if (n < 0 && errno == EINTR) continue;
-                if (n < 0) {
-                    int err = errno;
-                    set_error(error, path + ": cannot read: " + errno_text(err));
-                    return std::nullopt;
-                }
-                break;
+            if (got > max_bytes) {
+                set_error(error, path + ": file grew over the limit of " +
+                                     std::to_string(max_bytes) + " bytes while reading");
+                return std::nullopt;
             }
-            out.resize(std::min(max_bytes, std::max<std::size_t>(out.size() * 2, 4096)));
+            out.resize(std::min(max_bytes + 1, std::max<std::size_t>(out.size() * 2, 4096)));
         }
-        ssize_t n = ::read(fd, out.data() + got, out.size() - got);
+        const std::size_t want = out.size() - got;
+        ssize_t n = ::read(fd, out.data() + got, want);
         if (n < 0) {
             if (errno == EINTR) continue;
             int err = errno;
             set_error(error, path + ": cannot read: " + errno_text(err));
             return std::nullopt;
         }
-        if (n == 0) break;
         got += static_cast<std::size_t>(n);
+        if (n == 0 || static_cast<std::size_t>(n) < want) break;
     }
     out.resize(got);
     return out;
+}
+
+} // namespace
+
+std::optional<std::string> read_file(const std::string& path, std::size_t max_bytes,
+                                     std::string* error, std::uint64_t* oversize) {
+    // O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        int err = errno;
+        set_error(error, path + ": cannot open: " + errno_text(err));
+        return std::nullopt;
+    }
+    return read_open_file(fd, path, max_bytes, error, oversize, nullptr);
+}
+
+std::optional<std::string> read_file_at(int dir_fd, const char* relative, const std::string& path,
+                                        std::size_t max_bytes, std::string* error,
+                                        std::uint64_t* oversize, bool* absent) {
+    *absent = false;
+    int fd = ::openat(dir_fd, relative, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        int err = errno;
+        if (err == ENOENT || err == ENOTDIR || err == ELOOP || err == ENAMETOOLONG) {
+            *absent = true;
+            return std::nullopt;
+        }
+        set_error(error, path + ": cannot open: " + errno_text(err));
+        return std::nullopt;
+    }
+    return read_open_file(fd, path, max_bytes, error, oversize, absent);
 }
 
 bool is_regular_file(const std::string& path) {

@@ -23,6 +23,13 @@ namespace mil {
 // not null) is set to its size.
 std::optional<std::string> read_file(const std::string& path, std::size_t max_bytes,
                                      std::string* error, std::uint64_t* oversize = nullptr);
+// read_file of `relative` inside the open directory `dir_fd`, for a file that may not be
+// there: when nothing readable as a file is at that place (missing, a directory, a FIFO, a
+// dangling or looping link), *absent is set and *error left alone. `path` is the name used
+// in error messages.
+std::optional<std::string> read_file_at(int dir_fd, const char* relative, const std::string& path,
+                                        std::size_t max_bytes, std::string* error,
+                                        std::uint64_t* oversize, bool* absent);
 
 // stat() based checks; both follow symbolic links. False on any error.
 bool is_regular_file(const std::string& path);
