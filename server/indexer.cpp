@@ -2,6 +2,7 @@
 
 #include "fileio.hpp"
 #include "log.hpp"
+#include "workspace.hpp"
 
 #include <atomic>
 #include <condition_variable>
@@ -10,6 +11,9 @@
 #include <mutex>
 #include <set>
 #include <thread>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace mil {
 
@@ -57,19 +61,49 @@ struct ModuleWork {
 };
 
 void read_module(ModuleWork& w, std::size_t max_file_bytes) {
-    w.paths = module_files(w.dir);
+    auto add = [&](std::string path, std::shared_ptr<const FileEntry> entry, std::string error) {
+        w.paths.push_back(std::move(path));
+        w.entries.push_back(std::move(entry));
+        w.errors.push_back(std::move(error));
+    };
+    // The files at fixed places are opened relative to the module folder, without a stat
+    // first: a file that is not there costs one failed openat().
+    const int dir_fd = ::open(w.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd >= 0) {
+        for (const char* rel : kModuleFixedFiles) {
+            std::string path = join_path(w.dir, rel), error;
+            std::uint64_t oversize = 0;
+            bool absent = false;
+            auto text = read_file_at(dir_fd, rel, path, max_file_bytes, &error, &oversize, &absent);
+            if (absent) continue;
+            std::shared_ptr<const FileEntry> entry;
+            if (text)
+                entry = make_entry(path, std::move(*text));
+            else if (oversize)
+                entry = make_oversized_entry(path, {oversize, max_file_bytes});
+            add(std::move(path), std::move(entry), std::move(error));
+        }
+        ::close(dir_fd);
+        for (auto& path : module_setup_files(w.dir)) {
+            std::string error;
+            auto entry = load_entry(path, max_file_bytes, &error);
+            add(std::move(path), std::move(entry), std::move(error));
+        }
+    } else {
+        for (auto& path : module_files(w.dir)) {
+            std::string error;
+            auto entry = load_entry(path, max_file_bytes, &error);
+            add(std::move(path), std::move(entry), std::move(error));
+        }
+    }
     w.regular = w.paths.size();
-    w.entries.resize(w.paths.size());
-    w.errors.resize(w.paths.size());
-    for (std::size_t i = 0; i < w.regular; ++i)
-        w.entries[i] = load_entry(w.paths[i], max_file_bytes, &w.errors[i]);
     // Classes of the module whose constants its setup scripts name (`Config::NAME`).
     for (auto& f : constant_class_files(w.dir, w.entries))
-        if (is_regular_file(f)) w.paths.push_back(std::move(f));
-    w.entries.resize(w.paths.size());
-    w.errors.resize(w.paths.size());
-    for (std::size_t i = w.regular; i < w.paths.size(); ++i)
-        w.entries[i] = load_entry(w.paths[i], max_file_bytes, &w.errors[i]);
+        if (is_regular_file(f)) {
+            std::string error;
+            auto entry = load_entry(f, max_file_bytes, &error);
+            add(std::move(f), std::move(entry), std::move(error));
+        }
 }
 
 // Modules handed out to worker threads as discovery finds them.

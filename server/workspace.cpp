@@ -382,28 +382,25 @@ Discovery discover(const std::string& folder,
 }
 
 std::vector<std::string> module_files(const std::string& module_dir) {
-    static constexpr std::array<std::string_view, 10> kFixed = {
-        "etc/module.xml",          "registration.php",
-        "composer.json",           "etc/acl.xml",
-        "etc/integration.xml",     "etc/integration/config.xml",
-        "etc/integration/api.xml", "etc/webapi.xml",
-        "etc/adminhtml/menu.xml",  "etc/adminhtml/system.xml",
-    };
     std::vector<std::string> out;
     // stat() relative to the module folder: the kernel walks the module's path once.
     const int dir_fd = ::open(module_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    auto stat_in_module = [&](std::string_view rel, struct stat& st) {
-        if (dir_fd >= 0) return ::fstatat(dir_fd, std::string(rel).c_str(), &st, 0) == 0;
-        return ::stat(join_path(module_dir, rel).c_str(), &st) == 0; // a folder we cannot open
-    };
     struct stat st {};
-    for (std::string_view rel : kFixed)
-        if (stat_in_module(rel, st) && S_ISREG(st.st_mode))
-            out.push_back(join_path(module_dir, rel));
-    const bool has_setup = stat_in_module("Setup", st) && S_ISDIR(st.st_mode);
+    for (const char* rel : kModuleFixedFiles) {
+        const bool found = dir_fd >= 0 ? ::fstatat(dir_fd, rel, &st, 0) == 0
+                                       : ::stat(join_path(module_dir, rel).c_str(), &st) == 0;
+        if (found && S_ISREG(st.st_mode)) out.push_back(join_path(module_dir, rel));
+    }
     if (dir_fd >= 0) ::close(dir_fd);
-    if (!has_setup) return out;
+    for (auto& p : module_setup_files(module_dir))
+        out.push_back(std::move(p));
+    return out;
+}
+
+std::vector<std::string> module_setup_files(const std::string& module_dir) {
     const std::string setup = join_path(module_dir, "Setup");
+    struct stat st {};
+    if (::stat(setup.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return {};
     const FileIdentity setup_id{static_cast<std::uint64_t>(st.st_dev),
                                 static_cast<std::uint64_t>(st.st_ino)};
     // Breadth first, so that a cap keeps the shallow files.
@@ -431,9 +428,7 @@ std::vector<std::string> module_files(const std::string& module_dir) {
         }
     }
     std::sort(php.begin(), php.end());
-    for (auto& p : php)
-        out.push_back(std::move(p));
-    return out;
+    return php;
 }
 
 } // namespace mil

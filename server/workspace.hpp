@@ -5,6 +5,7 @@
 // normalised), never as the targets of symbolic links.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <optional>
 #include <string>
@@ -54,5 +55,17 @@ Discovery discover(const std::string& folder,
 // etc/adminhtml/menu.xml, etc/adminhtml/system.xml, then the *.php files under Setup/
 // (recursive, depth <= 6, at most 500, shallower first, sorted by path).
 std::vector<std::string> module_files(const std::string& module_dir);
+
+// The first part of that list: the places, relative to the module folder, where a module
+// may have the files the server reads, in that order (whether they exist or not).
+inline constexpr std::array<const char*, 10> kModuleFixedFiles = {
+    "etc/module.xml",          "registration.php",
+    "composer.json",           "etc/acl.xml",
+    "etc/integration.xml",     "etc/integration/config.xml",
+    "etc/integration/api.xml", "etc/webapi.xml",
+    "etc/adminhtml/menu.xml",  "etc/adminhtml/system.xml",
+};
+// The second part: the *.php files under the module's Setup/ folder.
+std::vector<std::string> module_setup_files(const std::string& module_dir);
 
 } // namespace mil
