@@ -7,7 +7,9 @@
 #include <stdexcept>
 #include <vector>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using mil::test::TempTree;
 
@@ -71,6 +73,50 @@ TEST_CASE("read_file reads through a symbolic link") {
     auto got = mil::read_file(link, 1024, nullptr);
     REQUIRE(got);
     CHECK(*got == "<config/>");
+}
+
+TEST_CASE("read_file_at reads a file of a folder, and says when nothing readable is there") {
+    TempTree t;
+    std::string module = t.mkdir("Vendor/Module");
+    t.write("Vendor/Module/etc/acl.xml", "<config/>");
+    t.mkdir("Vendor/Module/etc/webapi.xml");                 // a directory where a file is expected
+    t.link("nowhere.xml", "Vendor/Module/registration.php"); // dangling
+    t.link("loop2", "Vendor/Module/loop1");
+    t.link("loop1", "Vendor/Module/loop2");
+    std::string pipe = t.path("Vendor/Module/composer.json");
+    REQUIRE(::mkfifo(pipe.c_str(), 0600) == 0);
+    t.write("Vendor/Module/etc/big.xml", std::string(100, 'x'));
+    const int dir = ::open(module.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    REQUIRE(dir >= 0);
+    auto read_at = [&](const char* rel, std::size_t cap, std::string& err, bool& absent,
+                       std::uint64_t* oversize = nullptr) {
+        err.clear();
+        return mil::read_file_at(dir, rel, module + "/" + rel, cap, &err, oversize, &absent);
+    };
+    std::string err;
+    bool absent = true;
+    auto acl = read_at("etc/acl.xml", 1024, err, absent);
+    REQUIRE(acl);
+    CHECK(*acl == "<config/>");
+    CHECK_FALSE(absent);
+    CHECK(err.empty());
+    // Missing, missing folder, a directory, a FIFO, a dangling link, a link loop: absent,
+    // without an error to report.
+    for (const char* rel : {"etc/module.xml", "etc/integration/api.xml", "etc/webapi.xml",
+                            "composer.json", "registration.php", "loop1"}) {
+        CAPTURE(rel);
+        CHECK_FALSE(read_at(rel, 1024, err, absent));
+        CHECK(absent);
+        CHECK(err.empty());
+    }
+    // There but over the cap: an error that names the path, and the size.
+    std::uint64_t oversize = 0;
+    CHECK_FALSE(read_at("etc/big.xml", 99, err, absent, &oversize));
+    CHECK_FALSE(absent);
+    CHECK(oversize == 100);
+    CHECK_THAT(err, Catch::Contains(module + "/etc/big.xml"));
+    CHECK_THAT(err, Catch::Contains("limit of 99"));
+    ::close(dir);
 }
 
 TEST_CASE("is_regular_file and is_directory follow links; broken links are neither") {
