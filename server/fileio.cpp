@@ -154,19 +154,25 @@ std::optional<FileIdentity> file_identity(const std::string& path) {
                         static_cast<std::uint64_t>(st.st_ino)};
 }
 
-std::optional<std::vector<DirEntry>> list_directory(const std::string& dir, std::string* error) {
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) {
-        int err = errno;
-        set_error(error, dir + ": cannot list directory: " + errno_text(err));
-        return std::nullopt;
-    }
-    int dfd = ::dirfd(d);
+namespace {
+
+// The entries of the open directory `dfd` (closed here), read with getdents64 directly:
+// readdir's fdopendir/opendir would add an fstat and an fcntl to every listing.
+std::vector<DirEntry> read_entries(int dfd) {
+    FdCloser closer{dfd};
+    alignas(struct dirent64) char buf[16384];
     std::vector<DirEntry> out;
+    std::size_t at = 0, filled = 0;
     for (;;) {
-        errno = 0;
-        struct dirent* e = ::readdir(d);
-        if (!e) break;
+        if (at >= filled) {
+            const ssize_t n = ::getdents64(dfd, buf, sizeof buf);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break; // the end, or an error: what was listed so far
+            at = 0;
+            filled = static_cast<std::size_t>(n);
+        }
+        const auto* e = reinterpret_cast<const struct dirent64*>(buf + at);
+        at += e->d_reclen;
         std::string_view name(e->d_name);
         if (name == "." || name == "..") continue;
         DirEntry entry;
@@ -204,10 +210,25 @@ std::optional<std::vector<DirEntry>> list_directory(const std::string& dir, std:
         }
         out.push_back(std::move(entry));
     }
-    ::closedir(d);
     std::sort(out.begin(), out.end(),
               [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
     return out;
+}
+
+} // namespace
+
+std::optional<std::vector<DirEntry>> list_directory(const std::string& dir, std::string* error) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        int err = errno;
+        set_error(error, dir + ": cannot list directory: " + errno_text(err));
+        return std::nullopt;
+    }
+    return read_entries(fd);
+}
+
+std::optional<std::vector<DirEntry>> list_directory_fd(int dir_fd) {
+    return read_entries(dir_fd);
 }
 
 std::string normalize_path(std::string_view path) {

@@ -65,6 +65,8 @@ struct DirEntry {
 // opened; *error (when not null) then names the path and the errno text.
 std::optional<std::vector<DirEntry>> list_directory(const std::string& dir,
                                                     std::string* error = nullptr);
+// The same for a directory already open: takes `dir_fd` over (closed in every case).
+std::optional<std::vector<DirEntry>> list_directory_fd(int dir_fd);
 
 // Lexical normalisation: collapses repeated '/', removes "." segments, folds "x/.." pairs
 // and drops a trailing '/'. ".." above the root of an absolute path is dropped; leading ".."

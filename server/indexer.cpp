@@ -66,29 +66,29 @@ void read_module(ModuleWork& w, std::size_t max_file_bytes) {
         w.entries.push_back(std::move(entry));
         w.errors.push_back(std::move(error));
     };
-    // The files at fixed places are opened relative to the module folder, without a stat
-    // first: a file that is not there costs one failed openat().
+    // The files are opened relative to the module folder; those at fixed places without a
+    // stat first: a file that is not there costs one failed openat(). A setup script listed
+    // but gone by the time it is opened is skipped the same way.
     const int dir_fd = ::open(w.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir_fd >= 0) {
-        for (const char* rel : kModuleFixedFiles) {
+        auto read_at = [&](const char* rel) {
             std::string path = join_path(w.dir, rel), error;
             std::uint64_t oversize = 0;
             bool absent = false;
             auto text = read_file_at(dir_fd, rel, path, max_file_bytes, &error, &oversize, &absent);
-            if (absent) continue;
+            if (absent) return;
             std::shared_ptr<const FileEntry> entry;
             if (text)
                 entry = make_entry(path, std::move(*text));
             else if (oversize)
                 entry = make_oversized_entry(path, {oversize, max_file_bytes});
             add(std::move(path), std::move(entry), std::move(error));
-        }
+        };
+        for (const char* rel : kModuleFixedFiles)
+            read_at(rel);
+        for (const std::string& rel : module_setup_files_at(dir_fd))
+            read_at(rel.c_str());
         ::close(dir_fd);
-        for (auto& path : module_setup_files(w.dir)) {
-            std::string error;
-            auto entry = load_entry(path, max_file_bytes, &error);
-            add(std::move(path), std::move(entry), std::move(error));
-        }
     } else {
         for (auto& path : module_files(w.dir)) {
             std::string error;

@@ -398,32 +398,46 @@ std::vector<std::string> module_files(const std::string& module_dir) {
 }
 
 std::vector<std::string> module_setup_files(const std::string& module_dir) {
-    const std::string setup = join_path(module_dir, "Setup");
-    struct stat st {};
-    if (::stat(setup.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return {};
-    const FileIdentity setup_id{static_cast<std::uint64_t>(st.st_dev),
-                                static_cast<std::uint64_t>(st.st_ino)};
-    // Breadth first, so that a cap keeps the shallow files.
+    const int dir_fd = ::open(module_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd < 0) return {};
+    std::vector<std::string> out = module_setup_files_at(dir_fd);
+    ::close(dir_fd);
+    for (auto& rel : out)
+        rel = join_path(module_dir, rel);
+    return out;
+}
+
+std::vector<std::string> module_setup_files_at(int module_fd) {
+    // Breadth first, so that a cap keeps the shallow files. Each folder is opened relative
+    // to the module's, and known by the identity of what was opened (links are followed;
+    // a folder reached twice is listed once, which also ends link loops).
     std::vector<std::string> php;
-    std::set<FileIdentity> visited{setup_id};
-    std::deque<std::pair<std::string, int>> queue{{setup, 0}};
+    std::set<FileIdentity> visited;
+    std::deque<std::pair<std::string, int>> queue{{"Setup", 0}};
     std::size_t listed = 0;
     while (!queue.empty() && php.size() < kMaxSetupFiles && listed < kMaxSetupDirs) {
         auto [dir, depth] = std::move(queue.front());
         queue.pop_front();
+        const int fd = ::openat(module_fd, dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) continue;
+        struct stat st {};
+        if (::fstat(fd, &st) != 0 || !visited
+                                          .insert({static_cast<std::uint64_t>(st.st_dev),
+                                                   static_cast<std::uint64_t>(st.st_ino)})
+                                          .second) {
+            ::close(fd);
+            continue;
+        }
         ++listed;
-        auto entries = list_directory(dir);
+        auto entries = list_directory_fd(fd);
         if (!entries) continue;
         for (const DirEntry& e : *entries) {
             if (e.kind == EntryKind::File) {
                 if (e.name.size() > 4 && e.name.ends_with(".php") && php.size() < kMaxSetupFiles)
-                    php.push_back(join_path(dir, e.name));
+                    php.push_back(dir + "/" + e.name);
             } else if (e.kind == EntryKind::Directory && depth < kMaxSetupDepth &&
                        !hidden(e.name)) {
-                std::string child = join_path(dir, e.name);
-                auto id = file_identity(child);
-                if (id && visited.insert(*id).second)
-                    queue.emplace_back(std::move(child), depth + 1);
+                queue.emplace_back(dir + "/" + e.name, depth + 1);
             }
         }
     }
