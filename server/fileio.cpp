@@ -154,6 +154,13 @@ std::optional<FileIdentity> file_identity(const std::string& path) {
                         static_cast<std::uint64_t>(st.st_ino)};
 }
 
+std::optional<FileIdentity> directory_identity(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return std::nullopt;
+    return FileIdentity{static_cast<std::uint64_t>(st.st_dev),
+                        static_cast<std::uint64_t>(st.st_ino)};
+}
+
 namespace {
 
 // The entries of the open directory `dfd` (closed here), read with getdents64 directly:

@@ -103,9 +103,10 @@ public:
     }
 
     // Adds a module unless its directory is one already found. Returns true when added.
+    // `id` is the directory's identity when the caller has it already.
     bool add(const std::string& dir, std::string origin, std::string composer_name,
-             std::string registration = {}) {
-        auto id = file_identity(dir);
+             std::string registration = {}, std::optional<FileIdentity> id = std::nullopt) {
+        if (!id) id = file_identity(dir);
         if (!id) {
             warn(dir, "module directory cannot be reached");
             return false;
@@ -231,7 +232,8 @@ void scan_vendor(Collector& c, const std::string& root) {
             pkg_dir = join_path(vendor, name);
         else
             continue;
-        if (!is_directory(pkg_dir)) {
+        const auto pkg_id = directory_identity(pkg_dir);
+        if (!pkg_id) {
             c.warn(pkg_dir, "package " + (name.empty() ? std::string("(no name)") : name) +
                                 " is listed in vendor/composer/installed.json but its "
                                 "directory is missing or a broken symbolic link");
@@ -249,7 +251,8 @@ void scan_vendor(Collector& c, const std::string& root) {
             c.warn(registration, "package " + name +
                                      " names this file in autoload.files but "
                                      "it does not exist");
-        c.add(module_dir, "vendor", name, registration);
+        c.add(module_dir, "vendor", name, registration,
+              module_dir == pkg_dir ? pkg_id : std::nullopt);
     }
 }
 
