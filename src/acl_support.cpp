@@ -28,15 +28,28 @@ std::string_view local_part(std::string_view id) {
     return pos == std::string_view::npos ? id : id.substr(pos + 2);
 }
 
-bool icontains(std::string_view hay, std::string_view needle) {
+// Case-insensitive (ASCII) search of `needle`, already folded, in `hay`.
+bool icontains_folded(std::string_view hay, std::string_view needle) {
     if (needle.empty()) return true;
-    auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
-                          [&](char x, char y) { return fold(x) == fold(y); });
-    return it != hay.end();
+    if (hay.size() < needle.size()) return false;
+    const char first = needle[0];
+    const std::size_t last = hay.size() - needle.size();
+    for (std::size_t i = 0; i <= last; ++i) {
+        if (fold(hay[i]) != first) continue;
+        std::size_t k = 1;
+        while (k < needle.size() && fold(hay[i + k]) == needle[k])
+            ++k;
+        if (k == needle.size()) return true;
+    }
+    return false;
 }
 
-bool istarts_with(std::string_view s, std::string_view prefix) {
-    return s.size() >= prefix.size() && icontains(s.substr(0, prefix.size()), prefix);
+// Whether `s` starts with `prefix`, already folded, ignoring (ASCII) case.
+bool istarts_with_folded(std::string_view s, std::string_view prefix) {
+    if (s.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i)
+        if (fold(s[i]) != prefix[i]) return false;
+    return true;
 }
 
 } // namespace
@@ -193,8 +206,24 @@ std::string acl_hover(const Snapshot& s, std::string_view id) {
     return md;
 }
 
-void complete_acl_ids(const Query& q, Range token, std::string_view prefix, CompletionResult& out) {
+std::string acl_completion_documentation(const AclTree& tree, const AclNode& node) {
+    const std::string_view module =
+        node.module.empty() ? std::string_view("?") : std::string_view(node.module);
+    const std::string_view from = node.from_catalog ? " (bundled catalogue)" : "";
+    std::string doc = tree.breadcrumb(node);
+    doc.reserve(doc.size() + 9 + module.size() + from.size());
+    doc += "\n\nModule ";
+    doc += module;
+    doc += from;
+    return doc;
+}
+
+void complete_acl_ids(const Query& q, Range token, std::string_view prefix, CompletionResult& out,
+                      std::vector<std::uint32_t>* nodes) {
     const AclTree& tree = q.snapshot.acl;
+    std::string folded(prefix);
+    for (char& c : folded)
+        c = fold(c);
     struct Hit {
         std::uint32_t node;
         int rank;
@@ -206,11 +235,11 @@ void complete_acl_ids(const Query& q, Range token, std::string_view prefix, Comp
         const AclNode& node = tree.nodes[n];
         ++order;
         int rank;
-        if (istarts_with(node.id, prefix))
+        if (istarts_with_folded(node.id, folded))
             rank = 0;
-        else if (icontains(node.id, prefix))
+        else if (icontains_folded(node.id, folded))
             rank = 1;
-        else if (icontains(node.title, prefix))
+        else if (icontains_folded(node.title, folded))
             rank = 2;
         else
             continue;
@@ -226,22 +255,19 @@ void complete_acl_ids(const Query& q, Range token, std::string_view prefix, Comp
         out.incomplete = true;
     }
     out.items.reserve(out.items.size() + hits.size());
+    if (nodes) nodes->reserve(nodes->size() + hits.size());
     std::uint32_t i = 0;
     for (const Hit& h : hits) {
+        if (nodes) nodes->push_back(h.node);
         const AclNode& node = tree.nodes[h.node];
         CompletionItem item;
         item.label = node.id;
         item.detail = node.title;
         item.kind = CompletionKind::Value;
-        const std::string_view module =
-            node.module.empty() ? std::string_view("?") : std::string_view(node.module);
-        const std::string_view from = node.from_catalog ? " (bundled catalogue)" : "";
-        std::string& doc = item.documentation;
-        doc = tree.breadcrumb(node);
-        doc.reserve(doc.size() + 9 + module.size() + from.size());
-        doc += "\n\nModule ";
-        doc += module;
-        doc += from;
+        if (q.settings.lazy_documentation)
+            item.documentation_source = DocumentationSource::AclId;
+        else
+            item.documentation = acl_completion_documentation(tree, node);
         item.edit = {token, node.id};
         // The title too, so that typing a word of it finds the id.
         if (!node.title.empty()) {

@@ -1,5 +1,6 @@
 #include "mil/engine.hpp"
 
+#include "mil/acl_support.hpp"
 #include "mil/participant.hpp"
 
 #include <algorithm>
@@ -118,6 +119,19 @@ CompletionResult Engine::complete(const std::string& path, Offset offset) const 
     Query q{*current_, settings_, *f, offset};
     each_participant(*f, [&](const Participant& p) { p.complete(q, out); });
     return out;
+}
+
+std::string Engine::completion_documentation(DocumentationSource source,
+                                             std::string_view label) const {
+    switch (source) {
+    case DocumentationSource::AclId:
+        if (const AclNode* n = current_->acl.find(label))
+            return acl_completion_documentation(current_->acl, *n);
+        return {};
+    case DocumentationSource::Text:
+        break;
+    }
+    return {};
 }
 
 std::optional<HoverResult> Engine::hover(const std::string& path, Offset offset) const {

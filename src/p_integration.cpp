@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <unordered_map>
@@ -27,28 +28,47 @@ std::vector<const AclNode*> wanted_ancestors(const Snapshot& s, std::string_view
     return out;
 }
 
-std::string resource_line(const Query& q, std::string_view id) {
-    (void)q;
-    return fmt::format("<resource name=\"{}\"/>", id);
+void append_resource_line(std::string& out, std::string_view id) {
+    out += "<resource name=\"";
+    out += id;
+    out += "\"/>";
 }
 
-// Text that inserts `ids` as <resource> lines before the line holding `before`.
-TextEdit insert_resources_before(const Query& q, Offset before,
-                                 const std::vector<std::string>& ids) {
+// Where and how <resource> lines are inserted before the line holding an element.
+struct InsertPoint {
+    Offset at = 0;
+    bool own_line = false; // the element starts its line: whole lines, indented as it is
+    std::string indent;
+    std::string nl;
+};
+
+InsertPoint insert_point(const Query& q, Offset before) {
     const std::string& text = *q.file.text;
-    Offset at = line_start(text, before);
-    std::string indent = line_indent(text, before);
-    std::string nl = newline_of(text);
-    bool own_line = text.substr(at, before - at).find_first_not_of(" \t") == std::string::npos;
-    std::string insert;
-    if (own_line) {
-        for (const auto& id : ids)
-            insert += indent + resource_line(q, id) + nl;
-        return {{at, at}, insert};
+    InsertPoint p;
+    Offset start = line_start(text, before);
+    p.own_line = std::string_view(text).substr(start, before - start).find_first_not_of(" \t") ==
+                 std::string_view::npos;
+    p.at = p.own_line ? start : before;
+    if (p.own_line) {
+        p.indent = line_indent(text, before);
+        p.nl = newline_of(text);
     }
-    for (const auto& id : ids)
-        insert += resource_line(q, id);
-    return {{before, before}, insert};
+    return p;
+}
+
+// The edit that inserts `ids` as <resource> lines at `p`.
+TextEdit insert_resources(const InsertPoint& p, const std::vector<std::string_view>& ids) {
+    TextEdit edit{{p.at, p.at}, {}};
+    std::size_t size = 0;
+    for (auto id : ids)
+        size += p.indent.size() + 18 + id.size() + p.nl.size();
+    edit.new_text.reserve(size);
+    for (auto id : ids) {
+        edit.new_text += p.indent;
+        append_resource_line(edit.new_text, id);
+        edit.new_text += p.nl;
+    }
+    return edit;
 }
 
 class IntegrationParticipant final : public Participant {
@@ -135,43 +155,56 @@ public:
             c.path.back() != "resource")
             return;
         std::size_t first = out.items.size();
-        complete_acl_ids(q, c.token, c.prefix, out);
-        if (!q.settings.insert_parents) return;
+        if (!q.settings.insert_parents) {
+            complete_acl_ids(q, c.token, c.prefix, out);
+            return;
+        }
+        std::vector<std::uint32_t> nodes;
+        complete_acl_ids(q, c.token, c.prefix, out, &nodes);
         // Choosing a resource also writes the ancestors the integration does not list yet.
         const IntegrationDecl* integ = integration_at(q, q.offset);
         if (!integ || c.element == kNoNode) return;
-        std::set<std::string> listed;
+        std::set<std::string_view> listed;
         for (const auto& r : integ->resources)
             if (!r.range.touches(q.offset)) listed.insert(r.id);
-        Offset element_start = doc.elements[c.element].range.begin;
+        const InsertPoint point = insert_point(q, doc.elements[c.element].range.begin);
         // The missing ancestors depend only on the parent: the edit and the note are made
-        // once per parent (a list of every id has a few dozen).
+        // once per parent (a list of every id has a few dozen), and the items of one parent
+        // share an edits group.
         struct Extra {
             std::optional<TextEdit> edit;
             std::string note;
+            std::uint32_t group = 0;
         };
         std::unordered_map<std::uint32_t, Extra> by_parent;
         const AclTree& tree = q.snapshot.acl;
+        std::vector<std::string_view> missing;
         for (std::size_t i = first; i < out.items.size(); ++i) {
-            auto node = tree.by_id.find(out.items[i].label);
-            if (node == tree.by_id.end()) continue;
-            const std::uint32_t parent = tree.nodes[node->second].parent;
+            const std::uint32_t parent = tree.nodes[nodes[i - first]].parent;
             auto [it, added] = by_parent.try_emplace(parent);
             Extra& extra = it->second;
             if (added) {
-                std::vector<std::string> missing;
-                for (const AclNode* a : wanted_ancestors(q.snapshot, out.items[i].label))
-                    if (!listed.count(a->id)) missing.push_back(a->id);
+                missing.clear();
+                std::size_t steps = 0; // as AclTree::ancestors: a cycle cannot hang this
+                for (std::uint32_t p = parent; p != kNoAcl && steps < tree.nodes.size();
+                     p = tree.nodes[p].parent, ++steps) {
+                    const std::string& id = tree.nodes[p].id;
+                    if (!is_top(id) && !listed.count(id)) missing.push_back(id);
+                }
+                std::reverse(missing.begin(), missing.end()); // from the top down
                 if (!missing.empty()) {
-                    extra.edit = insert_resources_before(q, element_start, missing);
+                    extra.edit = insert_resources(point, missing);
                     extra.note =
                         fmt::format("\n\nAlso adds the missing parent{}: {}",
                                     missing.size() == 1 ? "" : "s", fmt::join(missing, ", "));
+                    extra.group = ++out.edits_groups;
                 }
             }
             if (!extra.edit) continue;
-            out.items[i].additional_edits.push_back(*extra.edit);
-            out.items[i].documentation += extra.note;
+            CompletionItem& item = out.items[i];
+            item.additional_edits.push_back(*extra.edit);
+            item.edits_group = extra.group;
+            item.documentation += extra.note;
         }
     }
 
@@ -245,7 +278,7 @@ private:
                 out.push_back(std::move(*d));
                 continue;
             }
-            std::vector<std::string> missing;
+            std::vector<std::string_view> missing;
             for (const AclNode* a : wanted_ancestors(q.snapshot, r.id))
                 if (!listed.count(a->id)) missing.push_back(a->id);
             if (missing.empty()) continue;
@@ -267,7 +300,8 @@ private:
                                             : fmt::format("Add {} missing parents", missing.size());
             fix.preferred = true;
             fix.changes.push_back(
-                {q.file.path, {insert_resources_before(q, element_begin(q, r.range), missing)}});
+                {q.file.path,
+                 {insert_resources(insert_point(q, element_begin(q, r.range)), missing)}});
             d.fixes.push_back(std::move(fix));
             out.push_back(std::move(d));
         }

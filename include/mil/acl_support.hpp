@@ -29,8 +29,13 @@ std::optional<Diagnostic> check_acl_ref(const Query& q, const IdRef& ref,
                                         std::string_view consequence);
 
 // Completion of ACL ids for the token `token` (the whole value) with what is typed before
-// the cursor `prefix`. `extra` is called for each item to add edits (e.g. parent insertion).
-void complete_acl_ids(const Query& q, Range token, std::string_view prefix, CompletionResult& out);
+// the cursor `prefix`. When `nodes` is given, it receives the index in q.snapshot.acl.nodes
+// of each item added, in the order of the items (for a caller that adds edits per item).
+// The documentation of an ACL id's completion item: where it sits in the tree, its module.
+std::string acl_completion_documentation(const AclTree& tree, const AclNode& node);
+
+void complete_acl_ids(const Query& q, Range token, std::string_view prefix, CompletionResult& out,
+                      std::vector<std::uint32_t>* nodes = nullptr);
 
 // Markdown for hovering an ACL id.
 std::string acl_hover(const Snapshot& s, std::string_view id);

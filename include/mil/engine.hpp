@@ -5,9 +5,11 @@
 #include "mil/index.hpp"
 #include "mil/xml.hpp"
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mil {
@@ -19,17 +21,31 @@ struct Settings {
     bool insert_parents = true;
     // The client accepts snippet syntax in completion items.
     bool snippets = false;
+    // The client asks for completion documentation item by item (completionItem/resolve):
+    // items may then name where their documentation comes from (documentation_source)
+    // instead of carrying it, and Engine::completion_documentation makes it when asked.
+    bool lazy_documentation = false;
 };
 
 enum class CompletionKind { Value, Element, Attribute, Module, Snippet };
 
+// Where a completion item's documentation comes from: written out in the item (Text), or
+// made on demand by Engine::completion_documentation from the item's label (the ACL id).
+enum class DocumentationSource : std::uint8_t { Text, AclId };
+
 struct CompletionItem {
     std::string label;
     std::string detail;
-    std::string documentation; // markdown
+    // Markdown. With a documentation_source other than Text, only what follows the part
+    // Engine::completion_documentation makes.
+    std::string documentation;
+    DocumentationSource documentation_source = DocumentationSource::Text;
     CompletionKind kind = CompletionKind::Value;
     TextEdit edit; // replaces the token under the cursor
     std::vector<TextEdit> additional_edits;
+    // Items of one result with the same non-zero group have equal additional_edits (made once
+    // and copied to each item), so that the protocol edge can write them once. 0: no group.
+    std::uint32_t edits_group = 0;
     std::string filter_text;
     std::string sort_text;
     bool is_snippet = false;
@@ -39,6 +55,8 @@ struct CompletionItem {
 struct CompletionResult {
     std::vector<CompletionItem> items;
     bool incomplete = false;
+    // The last CompletionItem::edits_group given out (a participant takes the next ones).
+    std::uint32_t edits_groups = 0;
 };
 
 struct HoverResult {
@@ -112,6 +130,10 @@ public:
 
     std::vector<Diagnostic> diagnose(const std::string& path) const;
     CompletionResult complete(const std::string& path, Offset offset) const;
+    // The documentation an item with `source` (not Text) and `label` leaves to be made (see
+    // Settings::lazy_documentation), from the current snapshot, without the text that
+    // follows it (CompletionItem::documentation). Empty when the label is unknown now.
+    std::string completion_documentation(DocumentationSource source, std::string_view label) const;
     std::optional<HoverResult> hover(const std::string& path, Offset offset) const;
     std::vector<Location> definition(const std::string& path, Offset offset) const;
     std::vector<Location> references(const std::string& path, Offset offset,

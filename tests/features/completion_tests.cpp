@@ -154,6 +154,64 @@ TEST_CASE(
     CHECK(top->additional_edits.empty());
 }
 
+TEST_CASE("items under one parent share an edits group with the same parent insertion") {
+    auto r = complete_at(kAcmeIntegration,
+                         integration_xml("            <resource name=\"Magento_Sales::|\"/>\n"));
+    const CompletionItem* view = find_item(r.result, "Magento_Sales::actions_view");
+    const CompletionItem* edit = find_item(r.result, "Magento_Sales::create");
+    const CompletionItem* order = find_item(r.result, "Magento_Sales::sales_order");
+    const CompletionItem* top = find_item(r.result, "Magento_Sales::sales");
+    REQUIRE(view);
+    REQUIRE(edit);
+    REQUIRE(order);
+    REQUIRE(top);
+    // Siblings: one group, equal edits.
+    CHECK(view->edits_group != 0);
+    CHECK(view->edits_group == edit->edits_group);
+    REQUIRE(view->additional_edits.size() == 1);
+    REQUIRE(edit->additional_edits.size() == 1);
+    CHECK(view->additional_edits[0].new_text == edit->additional_edits[0].new_text);
+    CHECK(view->additional_edits[0].range == edit->additional_edits[0].range);
+    // Another parent: another group; nothing to insert: no group.
+    CHECK(order->edits_group != 0);
+    CHECK(order->edits_group != view->edits_group);
+    CHECK(order->additional_edits[0].new_text != view->additional_edits[0].new_text);
+    CHECK(top->additional_edits.empty());
+    CHECK(top->edits_group == 0);
+    for (const auto& it : r.result.items)
+        CHECK(it.edits_group <= r.result.edits_groups);
+}
+
+TEST_CASE("with lazy documentation, items leave it to Engine::completion_documentation") {
+    const auto c =
+        cursor(integration_xml("            <resource name=\"Magento_Sales::actions_v|\"/>\n"));
+    Engine engine(core_snapshot());
+    engine.open(kAcmeIntegration, c.text);
+    const CompletionResult eager = engine.complete(kAcmeIntegration, c.offset);
+    engine.settings().lazy_documentation = true;
+    const CompletionResult lazy = engine.complete(kAcmeIntegration, c.offset);
+    REQUIRE(lazy.items.size() == eager.items.size());
+    REQUIRE_FALSE(lazy.items.empty());
+    for (std::size_t i = 0; i < lazy.items.size(); ++i) {
+        const CompletionItem& l = lazy.items[i];
+        const CompletionItem& e = eager.items[i];
+        CAPTURE(e.label);
+        CHECK(l.label == e.label);
+        CHECK(e.documentation_source == DocumentationSource::Text);
+        REQUIRE(l.documentation_source == DocumentationSource::AclId);
+        // What follows the made part (the note about parents) stays in the item.
+        CHECK(engine.completion_documentation(l.documentation_source, l.label) + l.documentation ==
+              e.documentation);
+    }
+    const CompletionItem* view = find_item(lazy, "Magento_Sales::actions_view");
+    REQUIRE(view);
+    CHECK(contains(view->documentation, "Also adds the missing parents"));
+    CHECK_FALSE(contains(view->documentation, "Module"));
+    CHECK(engine.completion_documentation(DocumentationSource::AclId, "Acme_Nope::x").empty());
+    CHECK(
+        engine.completion_documentation(DocumentationSource::Text, "Magento_Sales::sales").empty());
+}
+
 TEST_CASE("parent insertion skips the parents already listed") {
     auto r =
         complete_at(kAcmeIntegration,
