@@ -151,6 +151,8 @@ private:
                 if (prop == "documentation") resolve_docs_ = true;
                 if (prop == "additionalTextEdits") resolve_edits_ = true;
             }
+        // The engine then leaves the documentation to be made for the item resolved.
+        engine_.settings().lazy_documentation = resolve_docs_;
         // One edit range for the whole list (LSP 3.17) when the client takes it.
         item_defaults_range_ = false;
         if (const json* defaults = [&]() -> const json* {
@@ -843,6 +845,7 @@ private:
         CompletionResult r = engine_.complete(path, off);
         if (resolve_docs_ || resolve_edits_) {
             completion_resolve_.clear();
+            completion_edits_.clear();
             ++completion_generation_;
         }
         // Ranges converted once each: the items usually share the one they replace, and the
@@ -866,8 +869,37 @@ private:
         const bool defaults = item_defaults_range_ && !r.items.empty();
         const Range default_range = defaults ? r.items.front().edit.range : Range{};
 
+        // The additional edits as JSON text, written once for all the items of one edits
+        // group (the items under one parent share the edit that inserts its ancestors).
+        std::vector<std::string> edit_texts;
+        std::vector<std::uint32_t> text_of_group(std::size_t{r.edits_groups} + 1, kNoText);
+        auto edits_text = [&](const CompletionItem& it) -> std::uint32_t {
+            const bool grouped = it.edits_group != 0 && it.edits_group <= r.edits_groups;
+            if (grouped && text_of_group[it.edits_group] != kNoText)
+                return text_of_group[it.edits_group];
+            std::string& text = edit_texts.emplace_back();
+            text += '[';
+            for (std::size_t k = 0; k < it.additional_edits.size(); ++k) {
+                if (k) text += ',';
+                append_edit(text, it.additional_edits[k]);
+            }
+            text += ']';
+            const auto index = static_cast<std::uint32_t>(edit_texts.size() - 1);
+            if (grouped) text_of_group[it.edits_group] = index;
+            return index;
+        };
+
+        // Room for the whole answer, so that it is not copied as it grows.
+        std::size_t size = 256;
+        for (const CompletionItem& it : r.items) {
+            size += 160 + it.label.size() + it.detail.size() + it.filter_text.size() +
+                    it.sort_text.size();
+            if (!resolve_docs_) size += it.documentation.size();
+        }
+        if (resolve_docs_ || resolve_edits_) completion_resolve_.reserve(r.items.size());
+
         std::string out;
-        out.reserve(256 + r.items.size() * 160);
+        out.reserve(size);
         out += R"({"isIncomplete":)";
         out += r.incomplete ? "true" : "false";
         if (defaults) {
@@ -876,7 +908,6 @@ private:
             out += '}';
         }
         out += R"(,"items":[)";
-        std::string edits;
         for (std::size_t n = 0; n < r.items.size(); ++n) {
             CompletionItem& it = r.items[n];
             if (n) out += ',';
@@ -906,25 +937,22 @@ private:
                 append_string(out, it.sort_text);
             }
             if (it.is_snippet) out += R"(,"insertTextFormat":2)";
-            edits.clear();
-            if (!it.additional_edits.empty()) {
-                edits += '[';
-                for (std::size_t k = 0; k < it.additional_edits.size(); ++k) {
-                    if (k) edits += ',';
-                    append_edit(edits, it.additional_edits[k]);
-                }
-                edits += ']';
-            }
-            const bool lazy_doc = resolve_docs_ && !it.documentation.empty();
-            const bool lazy_edits = resolve_edits_ && !edits.empty();
+            const std::uint32_t edits = it.additional_edits.empty() ? kNoText : edits_text(it);
+            const bool made_later = it.documentation_source != DocumentationSource::Text;
+            const bool lazy_doc = resolve_docs_ && (made_later || !it.documentation.empty());
+            const bool lazy_edits = resolve_edits_ && edits != kNoText;
+            if (made_later && !lazy_doc) // the engine left it, though the client does not resolve
+                it.documentation =
+                    engine_.completion_documentation(it.documentation_source, it.label) +
+                    it.documentation;
             if (!it.documentation.empty() && !lazy_doc) {
                 out += R"(,"documentation":{"kind":"markdown","value":)";
                 append_string(out, it.documentation);
                 out += '}';
             }
-            if (!edits.empty() && !lazy_edits) {
+            if (edits != kNoText && !lazy_edits) {
                 out += R"(,"additionalTextEdits":)";
-                out += edits;
+                out += edit_texts[edits];
             }
             if (lazy_doc || lazy_edits) {
                 out += R"(,"data":[)";
@@ -932,13 +960,18 @@ private:
                 out += ',';
                 append_int(out, completion_resolve_.size());
                 out += ']';
-                completion_resolve_.push_back(
-                    {lazy_doc ? std::move(it.documentation) : std::string(),
-                     lazy_edits ? edits : std::string()});
+                Resolvable& res = completion_resolve_.emplace_back();
+                if (lazy_doc) {
+                    res.documentation = std::move(it.documentation);
+                    res.source = it.documentation_source;
+                    if (made_later) res.label = std::move(it.label); // written above already
+                }
+                if (lazy_edits) res.additional_edits = edits;
             }
             out += '}';
         }
         out += "]}";
+        if (resolve_edits_) completion_edits_ = std::move(edit_texts);
         return out;
     }
 
@@ -952,10 +985,15 @@ private:
             auto i = (*data)[1].get<std::size_t>();
             if (i < completion_resolve_.size()) {
                 const Resolvable& res = completion_resolve_[i];
-                if (!res.documentation.empty())
-                    out["documentation"] = {{"kind", "markdown"}, {"value", res.documentation}};
-                if (!res.additional_edits.empty())
-                    out["additionalTextEdits"] = json::parse(res.additional_edits);
+                std::string doc = res.source == DocumentationSource::Text
+                                      ? res.documentation
+                                      : engine_.completion_documentation(res.source, res.label) +
+                                            res.documentation;
+                if (!doc.empty())
+                    out["documentation"] = {{"kind", "markdown"}, {"value", std::move(doc)}};
+                if (res.additional_edits < completion_edits_.size())
+                    out["additionalTextEdits"] =
+                        json::parse(completion_edits_[res.additional_edits]);
             }
         }
         return out;
@@ -1190,11 +1228,19 @@ private:
     bool resolve_docs_ = false;  // completion documentation through completionItem/resolve
     bool resolve_edits_ = false; // completion additionalTextEdits through completionItem/resolve
     bool item_defaults_range_ = false; // completionList.itemDefaults has "editRange"
+    static constexpr std::uint32_t kNoText = 0xffffffffu;
     struct Resolvable {
-        std::string documentation;    // markdown; empty when sent in the list
-        std::string additional_edits; // JSON text of the array; empty when sent in the list
+        // Markdown; empty when sent in the list. With a source other than Text, what follows
+        // the part the engine makes then from `label`.
+        std::string documentation;
+        DocumentationSource source = DocumentationSource::Text;
+        std::string label; // with a source other than Text
+        // Index in completion_edits_; kNoText when none or sent in the list.
+        std::uint32_t additional_edits = kNoText;
     };
     std::vector<Resolvable> completion_resolve_;
+    // The additional edits of the last list, as JSON text of arrays (one per edits group).
+    std::vector<std::string> completion_edits_;
     std::uint64_t completion_generation_ = 0;
     bool create_files_ = false; // applyEdit with documentChanges and CreateFile
     bool ready_ = false;

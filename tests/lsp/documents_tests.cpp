@@ -428,6 +428,67 @@ TEST_CASE("completion: parents to insert come through resolve when the client re
     CHECK(top_resolved["documentation"].is_object());
 }
 
+TEST_CASE("completion: resolving every item gives what a client without resolve gets inline") {
+    const json resolving =
+        completion_caps({{"completionItem",
+                          {{"resolveSupport",
+                            {{"properties", {"documentation", "detail", "additionalTextEdits"}}}}}},
+                         {"completionList", {{"itemDefaults", {"editRange", "data"}}}}});
+    TypedCompletion lazy(resolving);
+    TypedCompletion direct(completion_caps(json::object()));
+    REQUIRE(lazy.list["items"].size() == direct.list["items"].size());
+    REQUIRE(lazy.list["items"].size() >= 3);
+    std::size_t with_edits = 0;
+    for (std::size_t i = 0; i < lazy.list["items"].size(); ++i) {
+        const json& item = lazy.list["items"][i];
+        const json& want = direct.list["items"][i];
+        CAPTURE(want["label"]);
+        CHECK(item["label"] == want["label"]);
+        json resolved = lazy.c.result("completionItem/resolve", item);
+        REQUIRE(want.contains("documentation"));
+        CHECK(resolved.value("documentation", json()) == want["documentation"]);
+        CHECK(resolved.contains("additionalTextEdits") == want.contains("additionalTextEdits"));
+        if (want.contains("additionalTextEdits")) {
+            CHECK(resolved["additionalTextEdits"] == want["additionalTextEdits"]);
+            ++with_edits;
+        }
+    }
+    CHECK(with_edits >= 2);
+}
+
+TEST_CASE("completion: items under one parent resolve to the same parent insertion") {
+    TypedCompletion lazy(completion_caps(
+        {{"completionItem",
+          {{"resolveSupport",
+            {{"properties", {"documentation", "detail", "additionalTextEdits"}}}}}}}));
+    // Both under Magento_Customer::customer, which the integration does not list.
+    const json* manage = lazy.item("Magento_Customer::manage");
+    const json* online = lazy.item("Magento_Customer::online");
+    REQUIRE(manage);
+    REQUIRE(online);
+    json a = lazy.c.result("completionItem/resolve", *manage);
+    json b = lazy.c.result("completionItem/resolve", *online);
+    REQUIRE(a["additionalTextEdits"].size() == 1);
+    CHECK(a["additionalTextEdits"] == b["additionalTextEdits"]);
+    CHECK(a["additionalTextEdits"][0]["newText"] ==
+          "      <resource name=\"Magento_Customer::customer\"/>\n");
+    // Each keeps its own documentation, with the same note about the parent.
+    const std::string doc_a = a["documentation"]["value"];
+    const std::string doc_b = b["documentation"]["value"];
+    CHECK(doc_a != doc_b);
+    CHECK(doc_a.find("All Customers") != std::string::npos);
+    CHECK(doc_b.find("Now Online") != std::string::npos);
+    CHECK(doc_a.find("missing parent: Magento_Customer::customer") != std::string::npos);
+    CHECK(doc_b.find("missing parent: Magento_Customer::customer") != std::string::npos);
+
+    // After another completion, the items of the first list resolve to themselves.
+    lazy.c.result("textDocument/completion",
+                  {{"textDocument", text_document(lazy.uri)},
+                   {"position", position_after(lazy.text, "<resource name=\"Magento_Cus")}});
+    json stale = lazy.c.result("completionItem/resolve", *manage);
+    CHECK(stale == *manage);
+}
+
 TEST_CASE("completion: strings are escaped in the list written directly") {
     TempCopy tree(example_dir());
     // An id with a backslash, a title with a tab, a control character and bytes that are not
