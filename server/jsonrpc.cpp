@@ -137,7 +137,12 @@ ReadItem framing_error(std::string text) {
 } // namespace
 
 std::string frame(std::string_view body) {
-    std::string out = fmt::format("Content-Length: {}\r\n\r\n", body.size());
+    char header[48];
+    const auto head =
+        fmt::format_to_n(header, sizeof header, "Content-Length: {}\r\n\r\n", body.size());
+    std::string out;
+    out.reserve(head.size + body.size()); // one allocation for a large body
+    out.append(header, head.size);
     out.append(body);
     return out;
 }

@@ -403,7 +403,12 @@ struct Endpoint::Impl {
         }
         raw_result.reset();
         if (raw) {
-            std::string text = R"({"jsonrpc":"2.0","id":)" + to_text(id) + R"(,"result":)";
+            const std::string id_text = to_text(id);
+            std::string text;
+            text.reserve(32 + id_text.size() + raw->size());
+            text += R"({"jsonrpc":"2.0","id":)";
+            text += id_text;
+            text += R"(,"result":)";
             text += *raw;
             text += '}';
             send_text(std::move(text));

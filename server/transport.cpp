@@ -177,9 +177,20 @@ private:
     bool broken_ = false; // guarded by write_mutex_
 };
 
+// Pipe capacity asked for the output: a large answer (a completion list of every ACL id
+// with its documentation) is then written at once, instead of waiting for the client to
+// read each 64 KiB (the default) while both wait to be scheduled.
+constexpr int kOutputPipeSize = 512 * 1024;
+
 class FdTransport final : public Threaded<Transport> {
 public:
-    FdTransport(int in_fd, int out_fd) : in_(in_fd), out_(out_fd) {}
+    FdTransport(int in_fd, int out_fd) : in_(in_fd), out_(out_fd) {
+#ifdef F_SETPIPE_SZ
+        // Not a pipe, or over the system's limit: the capacity stays as it is.
+        int size = ::fcntl(out_fd, F_GETPIPE_SZ);
+        if (size > 0 && size < kOutputPipeSize) ::fcntl(out_fd, F_SETPIPE_SZ, kOutputPipeSize);
+#endif
+    }
     ~FdTransport() override {
         close();
         detach_if_self();
@@ -189,8 +200,12 @@ protected:
     std::size_t read_some(char* buf, std::size_t size) override {
         return read_fd(in_, wake_, buf, size, false);
     }
-    bool write_all(std::string_view bytes) override { return write_fd(out_, bytes, false); }
-    void interrupt() override { wake_.wake(); }
+    bool write_all(std::string_view bytes) override {
+        return write_fd(out_, bytes, false);
+    }
+    void interrupt() override {
+        wake_.wake();
+    }
 
 private:
     int in_;
