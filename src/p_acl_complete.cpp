@@ -40,7 +40,7 @@ public:
 
     void complete(const Query& q, CompletionResult& out) const override {
         const std::string& text = *q.file.text;
-        XmlDocument doc = parse_xml(text);
+        const XmlDocument& doc = q.xml();
         CursorContext c = locate(doc, text, q.offset);
         if (c.kind != CursorKind::AttributeValue || c.attribute != "id" ||
             !path_is_resource(c.path))

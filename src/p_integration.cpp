@@ -127,7 +127,7 @@ public:
             if (kind == FileKind::Integration) check_merged(q, integ, out);
         }
         if (kind != FileKind::Integration && !q.file.facts.integrations.empty()) {
-            const XmlDocument doc = parse_xml(*q.file.text);
+            const XmlDocument& doc = q.xml();
             if (const XmlElement* root = doc.root_element()) {
                 Diagnostic d;
                 d.range = root->name_range;
@@ -149,7 +149,7 @@ public:
     void complete(const Query& q, CompletionResult& out) const override {
         if (q.file.kind == FileKind::IntegrationConfig) return;
         const std::string& text = *q.file.text;
-        XmlDocument doc = parse_xml(text);
+        const XmlDocument& doc = q.xml();
         CursorContext c = locate(doc, text, q.offset);
         if (c.kind != CursorKind::AttributeValue || c.attribute != "name" || c.path.empty() ||
             c.path.back() != "resource")

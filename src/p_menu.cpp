@@ -31,7 +31,7 @@ public:
 
     void complete(const Query& q, CompletionResult& out) const override {
         const std::string& text = *q.file.text;
-        XmlDocument doc = parse_xml(text);
+        const XmlDocument& doc = q.xml();
         CursorContext c = locate(doc, text, q.offset);
         if (c.kind != CursorKind::AttributeValue || c.attribute != "resource" ||
             c.path.size() < 2 || !is_item(c.path.back()) || c.path[c.path.size() - 2] != "menu")

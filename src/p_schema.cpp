@@ -47,7 +47,7 @@ public:
     void diagnose(const Query& q, std::vector<Diagnostic>& out) const override {
         auto kind = *schema_of(q.file.kind);
         if (!validated(kind) || q.xml_syntax()) return; // xml-syntax speaks first
-        XmlDocument doc = parse_xml(*q.file.text);
+        const XmlDocument& doc = q.xml();
         auto found = validate_schema(kind, doc, *q.file.text);
         out.insert(out.end(), std::make_move_iterator(found.begin()),
                    std::make_move_iterator(found.end()));
@@ -56,7 +56,7 @@ public:
     void complete(const Query& q, CompletionResult& out) const override {
         auto kind = *schema_of(q.file.kind);
         const std::string& text = *q.file.text;
-        XmlDocument doc = parse_xml(text);
+        const XmlDocument& doc = q.xml();
         CursorContext c = locate(doc, text, q.offset);
         if (c.kind == CursorKind::ElementName) {
             complete_elements(q, kind, doc, c, out);
@@ -91,7 +91,7 @@ public:
 
     std::optional<HoverResult> hover(const Query& q) const override {
         auto kind = *schema_of(q.file.kind);
-        XmlDocument doc = parse_xml(*q.file.text);
+        const XmlDocument& doc = q.xml();
         std::uint32_t el = doc.element_at(q.offset);
         if (el == kNoNode) return std::nullopt;
         const XmlElement& e = doc.elements[el];

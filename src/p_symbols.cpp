@@ -35,7 +35,7 @@ SymbolInfo make_symbol(std::string name, std::string detail, int kind, const std
 }
 
 void acl_symbols(const Query& q, std::vector<SymbolInfo>& out) {
-    XmlDocument doc = parse_xml(*q.file.text);
+    const XmlDocument& doc = q.xml();
     const XmlElement* root = doc.root_element();
     if (!root || root->name != "config") return;
     // Resources in preorder, each with the index of the symbol it nests in.

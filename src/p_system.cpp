@@ -25,7 +25,7 @@ public:
 
     void complete(const Query& q, CompletionResult& out) const override {
         const std::string& text = *q.file.text;
-        XmlDocument doc = parse_xml(text);
+        const XmlDocument& doc = q.xml();
         CursorContext c = locate(doc, text, q.offset);
         if (c.kind != CursorKind::Text ||
             !path_ends_with(c.path, {"system", "section", "resource"}))

@@ -21,7 +21,7 @@ public:
 
     void complete(const Query& q, CompletionResult& out) const override {
         const std::string& text = *q.file.text;
-        XmlDocument doc = parse_xml(text);
+        const XmlDocument& doc = q.xml();
         CursorContext c = locate(doc, text, q.offset);
         if (c.kind != CursorKind::Text || c.path.empty() || c.path.back() != "aclResource") return;
         complete_acl_ids(q, c.token, c.prefix, out);

@@ -61,7 +61,7 @@ public:
 
     void complete(const Query& q, CompletionResult& out) const override {
         const std::string& text = *q.file.text;
-        XmlDocument doc = parse_xml(text);
+        const XmlDocument& doc = q.xml();
         CursorContext c = locate(doc, text, q.offset);
         if (c.kind != CursorKind::AttributeValue || c.attribute != "ref" ||
             !path_ends_with(c.path, {"route", "resources", "resource"}))
@@ -84,7 +84,7 @@ public:
         if (auto h = AclRefParticipant::hover(q)) return h;
         // `self` and `anonymous` are not indexed (they are no ACL ids): find them in the text.
         std::optional<HoverResult> out;
-        XmlDocument doc = parse_xml(*q.file.text);
+        const XmlDocument& doc = q.xml();
         each_ref(doc, [&](const XmlAttribute& a) {
             if (out || !a.value_range.touches(q.offset)) return;
             if (const SpecialRef* s = special_ref(a.value))

@@ -104,6 +104,14 @@ struct Query {
         return *xml_syntax_;
     }
     mutable std::optional<std::optional<XmlSyntaxError>> xml_syntax_{}; // see xml_syntax()
+
+    // The file's tolerant XML tree, parsed on the first call and shared by the participants
+    // that answer the query.
+    const XmlDocument& xml() const {
+        if (!xml_) xml_.emplace(parse_xml(*file.text));
+        return *xml_;
+    }
+    mutable std::optional<XmlDocument> xml_{}; // see xml()
 };
 
 class Engine {
