@@ -147,18 +147,30 @@ bool path_exists_no_follow(const std::string& path) {
     return ::lstat(path.c_str(), &st) == 0;
 }
 
+namespace {
+
+FileIdentity identity_of(const struct stat& st) {
+    return {static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)};
+}
+
+} // namespace
+
 std::optional<FileIdentity> file_identity(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-    return FileIdentity{static_cast<std::uint64_t>(st.st_dev),
-                        static_cast<std::uint64_t>(st.st_ino)};
+    return identity_of(st);
+}
+
+std::optional<FileIdentity> fd_identity(int fd) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) return std::nullopt;
+    return identity_of(st);
 }
 
 std::optional<FileIdentity> directory_identity(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return std::nullopt;
-    return FileIdentity{static_cast<std::uint64_t>(st.st_dev),
-                        static_cast<std::uint64_t>(st.st_ino)};
+    return identity_of(st);
 }
 
 namespace {

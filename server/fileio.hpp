@@ -46,6 +46,8 @@ struct FileIdentity {
     friend auto operator<=>(const FileIdentity&, const FileIdentity&) = default;
 };
 std::optional<FileIdentity> file_identity(const std::string& path);
+// The same for a file already open.
+std::optional<FileIdentity> fd_identity(int fd);
 // The same, for a directory only (nullopt for anything else): is_directory and
 // file_identity with one stat.
 std::optional<FileIdentity> directory_identity(const std::string& path);

@@ -394,19 +394,10 @@ std::vector<std::string> module_files(const std::string& module_dir) {
                                        : ::stat(join_path(module_dir, rel).c_str(), &st) == 0;
         if (found && S_ISREG(st.st_mode)) out.push_back(join_path(module_dir, rel));
     }
-    if (dir_fd >= 0) ::close(dir_fd);
-    for (auto& p : module_setup_files(module_dir))
-        out.push_back(std::move(p));
-    return out;
-}
-
-std::vector<std::string> module_setup_files(const std::string& module_dir) {
-    const int dir_fd = ::open(module_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir_fd < 0) return {};
-    std::vector<std::string> out = module_setup_files_at(dir_fd);
+    if (dir_fd < 0) return out; // and no Setup/ folder to list either
+    for (const auto& rel : module_setup_files_at(dir_fd))
+        out.push_back(join_path(module_dir, rel));
     ::close(dir_fd);
-    for (auto& rel : out)
-        rel = join_path(module_dir, rel);
     return out;
 }
 
@@ -423,11 +414,8 @@ std::vector<std::string> module_setup_files_at(int module_fd) {
         queue.pop_front();
         const int fd = ::openat(module_fd, dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0) continue;
-        struct stat st {};
-        if (::fstat(fd, &st) != 0 || !visited
-                                          .insert({static_cast<std::uint64_t>(st.st_dev),
-                                                   static_cast<std::uint64_t>(st.st_ino)})
-                                          .second) {
+        const auto id = fd_identity(fd);
+        if (!id || !visited.insert(*id).second) {
             ::close(fd);
             continue;
         }

@@ -65,10 +65,8 @@ inline constexpr std::array<const char*, 10> kModuleFixedFiles = {
     "etc/integration/api.xml", "etc/webapi.xml",
     "etc/adminhtml/menu.xml",  "etc/adminhtml/system.xml",
 };
-// The second part: the *.php files under the module's Setup/ folder.
-std::vector<std::string> module_setup_files(const std::string& module_dir);
-// The same below the module folder open as `module_fd`, as paths relative to it
-// ("Setup/Patch/Data/AddIntegration.php").
+// The second part: the *.php files under the Setup/ folder of the module open as
+// `module_fd`, as paths relative to it ("Setup/Patch/Data/AddIntegration.php").
 std::vector<std::string> module_setup_files_at(int module_fd);
 
 } // namespace mil
