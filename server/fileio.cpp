@@ -250,7 +250,29 @@ std::optional<std::vector<DirEntry>> list_directory_fd(int dir_fd) {
     return read_entries(dir_fd);
 }
 
+namespace {
+
+// Whether normalize_path() would return `path` unchanged: not empty, no empty, "." or ".."
+// segment and no '/' at the end (but "/" itself). Most paths the indexer joins are.
+bool is_normal_path(std::string_view path) {
+    if (path.empty()) return false;
+    if (path == "/") return true;
+    if (path.back() == '/') return false;
+    std::size_t seg = path.front() == '/' ? 1 : 0; // start of the current segment
+    for (std::size_t i = seg; i <= path.size(); ++i) {
+        if (i < path.size() && path[i] != '/') continue;
+        const std::size_t len = i - seg;
+        if (len == 0) return false;
+        if (path[seg] == '.' && (len == 1 || (len == 2 && path[seg + 1] == '.'))) return false;
+        seg = i + 1;
+    }
+    return true;
+}
+
+} // namespace
+
 std::string normalize_path(std::string_view path) {
+    if (is_normal_path(path)) return std::string(path);
     const bool absolute = !path.empty() && path.front() == '/';
     std::vector<std::string_view> parts;
     std::size_t i = 0;
@@ -290,9 +312,12 @@ std::string normalize_path(std::string_view path) {
 std::string join_path(std::string_view base, std::string_view rel) {
     if (!rel.empty() && rel.front() == '/') return normalize_path(rel);
     if (base.empty()) return normalize_path(rel);
-    std::string s(base);
+    std::string s;
+    s.reserve(base.size() + 1 + rel.size());
+    s.append(base);
     s.push_back('/');
     s.append(rel);
+    if (is_normal_path(s)) return s;
     return normalize_path(s);
 }
 

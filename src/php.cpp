@@ -177,6 +177,9 @@ public:
     explicit Lexer(std::string_view text) : s_(text), n_(text.size()) {}
 
     std::vector<PhpToken> run() {
+        // About one token per five bytes in PHP code (white space and comments count as
+        // tokens): one allocation for most files instead of a dozen as the vector grows.
+        out_.reserve(n_ / 5 + 16);
         std::size_t p = 0;
         bool in_php = false;
         while (p < n_) {
@@ -768,7 +771,10 @@ public:
     explicit Analysis(std::string_view text)
         : text_(text.substr(
               0, std::min<std::size_t>(text.size(), std::numeric_limits<Offset>::max()))) {
-        for (const PhpToken& t : tokenize_php(text_))
+        const std::vector<PhpToken> all = tokenize_php(text_);
+        toks_.reserve(all.size());
+        codes_.reserve(all.size());
+        for (const PhpToken& t : all)
             if (!php_token_is_trivia(t.kind)) {
                 toks_.push_back(t);
                 codes_.push_back(t.kind == PhpTokenKind::Punct ? pack(str(toks_.size() - 1)) : 0);

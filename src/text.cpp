@@ -76,6 +76,8 @@ LineIndex::LineIndex(std::string_view text) {
     // Marks on long lines only: the common case (short lines) costs nothing more.
     for (std::size_t line = 0; line < starts_.size(); ++line) {
         const std::size_t start = std::min<std::size_t>(starts_[line], n);
+        // The next line's start bounds this one's end: most lines are ruled out by it.
+        if (line + 1 < starts_.size() && starts_[line + 1] - start <= kMarkStride) continue;
         const std::size_t end = line_end(text, static_cast<std::uint32_t>(line));
         if (end - start <= kMarkStride) continue;
         std::size_t p = start, next = start + kMarkStride;

@@ -3,6 +3,7 @@
 #include <pugixml.hpp>
 
 #include <algorithm>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -225,6 +226,11 @@ private:
     std::string_view text_;
     XmlDocument doc_;
     std::vector<Frame> stack_;
+    // Open elements by name, counted for those at depth kShallow and below only: whether an
+    // end tag closes something is answered by a scan of the few frames above that depth
+    // and, in a deeper document, a lookup here (deep nesting stays linear, shallow files
+    // hash nothing).
+    static constexpr std::size_t kShallow = 32;
     std::unordered_map<std::string_view, std::uint32_t> open_count_;
     Finder lt_, gt_, dq_, sq_, pi_end_;
 
@@ -248,19 +254,35 @@ private:
         Frame* f = text_frame();
         if (!f) return end;
         while (i < end) {
-            const char c = text_[i];
             const std::size_t d = f->buf.size();
-            if (c == '&') {
+            if (text_[i] == '&') {
                 const std::size_t k = decode_entity(text_, i, f->buf);
                 if (k) {
                     f->significant(i, i + k, d, f->buf.size());
                     i += k;
-                    continue;
+                } else {
+                    f->buf += '&';
+                    f->significant(i, i + 1, d, d + 1);
+                    ++i;
                 }
+                continue;
             }
-            f->buf += c;
-            if (!is_space(c)) f->significant(i, i + 1, d, d + 1);
-            ++i;
+            // Up to the next entity: copied whole; significant from its first to its last
+            // byte that is not white space.
+            const void* amp = std::memchr(text_.data() + i, '&', end - i);
+            const std::size_t stop =
+                amp ? static_cast<std::size_t>(static_cast<const char*>(amp) - text_.data()) : end;
+            f->buf.append(text_, i, stop - i);
+            std::size_t first = i;
+            while (first < stop && is_space(text_[first]))
+                ++first;
+            if (first < stop) {
+                std::size_t last = stop;
+                while (is_space(text_[last - 1]))
+                    --last;
+                f->significant(first, last, d + (first - i), d + (last - i));
+            }
+            i = stop;
         }
         return end;
     }
@@ -378,8 +400,10 @@ private:
         e.range.end = off(range_end);
         e.closed = closed;
         finish_text(e, f);
-        auto it = open_count_.find(name_in_text(e));
-        if (it != open_count_.end() && it->second > 0) --it->second; // zeros are kept
+        if (stack_.size() > kShallow) {
+            auto it = open_count_.find(name_in_text(e));
+            if (it != open_count_.end() && it->second > 0) --it->second; // zeros are kept
+        }
         stack_.pop_back();
     }
 
@@ -393,8 +417,13 @@ private:
         const std::string_view name = text_.substr(name_begin, name_end - name_begin);
         bool open = !stack_.empty() && name_in_text(doc_.elements[stack_.back().element]) == name;
         if (!open && !name.empty()) {
-            auto it = open_count_.find(name);
-            open = it != open_count_.end() && it->second > 0;
+            const std::size_t shallow = std::min(stack_.size(), kShallow);
+            for (std::size_t k = 0; k < shallow && !open; ++k)
+                open = name_in_text(doc_.elements[stack_[k].element]) == name;
+            if (!open && stack_.size() > kShallow) {
+                auto it = open_count_.find(name);
+                open = it != open_count_.end() && it->second > 0;
+            }
         }
         if (open) {
             // Close everything opened after the matching element.
@@ -518,7 +547,7 @@ private:
         if (terminated && !e.self_closing) {
             e.content = {off(p), off(p)};
             e.range.end = off(p); // set when the element is closed
-            ++open_count_[name_in_text(e)];
+            if (stack_.size() >= kShallow) ++open_count_[name_in_text(e)];
             Frame f;
             f.element = idx;
             stack_.push_back(std::move(f));

@@ -206,6 +206,16 @@ TEST_CASE("normalize_path is lexical") {
     CHECK(mil::normalize_path("//") == "/");
     CHECK(mil::normalize_path("vendor/composer/../magento/module-x") == "vendor/magento/module-x");
     CHECK(mil::normalize_path("a/...") == "a/...");
+    // Paths already normal come back as they are (the common case takes a shortcut).
+    for (const char* p : {"/", "a", "/a/b.xml", "a/.b/..c/c..", "/srv/m2/vendor/magento/module-x"})
+        CHECK(mil::normalize_path(p) == p);
+    CHECK(mil::normalize_path("a/./b") == "a/b");
+    CHECK(mil::normalize_path("./a") == "a");
+    CHECK(mil::normalize_path("a/b/.") == "a/b");
+    CHECK(mil::normalize_path("a/b/") == "a/b");
+    CHECK(mil::join_path("/srv/m2", "etc/acl.xml") == "/srv/m2/etc/acl.xml");
+    CHECK(mil::join_path("/srv/m2/", "etc/acl.xml") == "/srv/m2/etc/acl.xml");
+    CHECK(mil::join_path("/srv/m2", "../x/./y") == "/srv/x/y");
 }
 
 TEST_CASE("normalize_path keeps a symbolic link in the path") {

@@ -174,6 +174,12 @@ TEST_CASE("element text is trimmed, decoded and ranged") {
         {"<e>   </e>", "", ""},
         {"<e></e>", "", ""},
         {"<m>1 < 2</m>", "1 < 2", "1 < 2"},
+        // White space next to entities: trimmed only at the ends of the whole text.
+        {"<s> &amp; </s>", "&", "&amp;"},
+        {"<s>  a  &lt;  b  </s>", "a  <  b", "a  &lt;  b"},
+        {"<s>&amp;\n\t</s>", "&", "&amp;"},
+        {"<s>\n  &bad  x </s>", "&bad  x", "&bad  x"},
+        {"<s> x&amp;&amp;y\n</s>", "x&&y", "x&amp;&amp;y"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.marked);
