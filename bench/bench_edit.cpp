@@ -63,7 +63,7 @@ std::string snapshot_diff(const Snapshot& a, const Snapshot& b) {
     if (a.uses_catalog != b.uses_catalog) return "uses_catalog";
     if (a.files.size() != b.files.size()) return "number of files";
     for (auto i = a.files.begin(), j = b.files.begin(); i != a.files.end(); ++i, ++j)
-        if (i->first != j->first || i->second != j->second) return "file " + i->first;
+        if (i->first != j->first || i->second != j->second) return "file " + i->second->path;
     if (a.modules.size() != b.modules.size()) return "number of modules";
     for (std::size_t i = 0; i < a.modules.size(); ++i) {
         const auto &x = a.modules[i], &y = b.modules[i];
@@ -121,7 +121,7 @@ int verify(const std::shared_ptr<const Snapshot>& start, long steps) {
             f->kind == FileKind::IntegrationConfig || f->kind == FileKind::IntegrationApi ||
             f->kind == FileKind::ModuleXml || f->kind == FileKind::Registration ||
             f->kind == FileKind::Webapi)
-            paths.push_back(p);
+            paths.push_back(f->path);
     if (paths.empty()) return 1;
     std::uint64_t seed = 12345;
     auto next = [&] {

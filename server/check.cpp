@@ -375,7 +375,8 @@ private:
                         "Composer package)",
                         relative(t.path) == "." ? t.path : relative(t.path)));
 
-        for (const auto& [path, entry] : engine.snapshot().files) {
+        for (const auto& [key, entry] : engine.snapshot().files) {
+            const std::string& path = entry->path;
             if (!covered(group, path)) continue;
             std::string rel = relative(path);
             if (is_excluded(config_.exclude, rel)) continue;

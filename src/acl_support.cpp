@@ -303,12 +303,12 @@ std::vector<Location> acl_references(const Snapshot& s, std::string_view id,
     for (const auto& [path, f] : s.files) {
         if (include_declarations)
             for (const auto& d : f->facts.acl)
-                if (d.id == id) out.push_back({path, d.id_range});
+                if (d.id == id) out.push_back({f->path, d.id_range});
         for (const auto& integ : f->facts.integrations)
             for (const auto& r : integ.resources)
-                if (r.id == id) out.push_back({path, r.range});
+                if (r.id == id) out.push_back({f->path, r.range});
         for (const auto& r : f->facts.acl_refs)
-            if (r.id == id) out.push_back({path, r.range});
+            if (r.id == id) out.push_back({f->path, r.range});
     }
     return out;
 }

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <queue>
 #include <set>
+#include <stdexcept>
 #include <unordered_set>
 
 namespace mil {
@@ -81,7 +82,7 @@ namespace {
 constexpr std::size_t kChunkSize = 64;
 
 bool path_less(const FileMap::value_type& e, std::string_view path) {
-    return std::string_view(e.first) < path;
+    return e.first < path;
 }
 
 } // namespace
@@ -102,9 +103,8 @@ FileMap FileMap::from_sorted(std::vector<value_type> entries) {
 }
 
 std::size_t FileMap::chunk_for(std::string_view path) const {
-    auto it = std::partition_point(chunks_.begin(), chunks_.end(), [&](const auto& c) {
-        return std::string_view(c->back().first) < path;
-    });
+    auto it = std::partition_point(chunks_.begin(), chunks_.end(),
+                                   [&](const auto& c) { return c->back().first < path; });
     return static_cast<std::size_t>(it - chunks_.begin());
 }
 
@@ -128,16 +128,21 @@ const std::shared_ptr<const FileEntry>& FileMap::at(std::string_view path) const
 }
 
 void FileMap::set(std::string_view path, std::shared_ptr<const FileEntry> entry) {
+    if (entry && entry->path != path)
+        throw std::invalid_argument("FileMap::set: the entry of " + entry->path + " given for " +
+                                    std::string(path));
     std::size_t c = chunk_for(path);
     if (c == chunks_.size()) {
         if (!entry) return;
         if (chunks_.empty() || chunks_.back()->size() >= kChunkSize) {
             auto chunk = std::make_shared<Chunk>();
-            chunk->emplace_back(std::string(path), std::move(entry));
+            const std::string_view key = entry->path;
+            chunk->emplace_back(key, std::move(entry));
             chunks_.push_back(std::move(chunk));
         } else {
             auto chunk = std::make_shared<Chunk>(*chunks_.back());
-            chunk->emplace_back(std::string(path), std::move(entry));
+            const std::string_view key = entry->path;
+            chunk->emplace_back(key, std::move(entry));
             chunks_.back() = std::move(chunk);
         }
         ++size_;
@@ -150,13 +155,15 @@ void FileMap::set(std::string_view path, std::shared_ptr<const FileEntry> entry)
     auto i = static_cast<std::size_t>(pos - old.begin());
     auto chunk = std::make_shared<Chunk>(old); // the others stay shared
     if (present && entry) {
+        // The key views the path of the entry it replaces, which may go with it.
+        (*chunk)[i].first = entry->path;
         (*chunk)[i].second = std::move(entry);
     } else if (present) {
         chunk->erase(chunk->begin() + static_cast<std::ptrdiff_t>(i));
         --size_;
     } else {
-        chunk->emplace(chunk->begin() + static_cast<std::ptrdiff_t>(i), std::string(path),
-                       std::move(entry));
+        const std::string_view key = entry->path;
+        chunk->emplace(chunk->begin() + static_cast<std::ptrdiff_t>(i), key, std::move(entry));
         ++size_;
     }
     if (chunk->empty()) {
@@ -572,7 +579,10 @@ std::shared_ptr<const Snapshot> build_snapshot(SnapshotInput input) {
         std::vector<FileMap::value_type> entries;
         entries.reserve(input.files.size());
         for (auto& f : input.files)
-            if (f) entries.emplace_back(f->path, std::move(f));
+            if (f) {
+                const std::string_view key = f->path;
+                entries.emplace_back(key, std::move(f));
+            }
         std::stable_sort(entries.begin(), entries.end(),
                          [](const auto& a, const auto& b) { return a.first < b.first; });
         std::vector<FileMap::value_type> unique;
@@ -599,9 +609,12 @@ std::shared_ptr<const Snapshot> build_snapshot(SnapshotInput input) {
         known.insert(modules.back().dir);
     }
     std::vector<std::string> extra;
-    for (const auto& [path, f] : snap->files)
-        if (!f->module_dir.empty() && known.insert(f->module_dir).second)
-            extra.push_back(f->module_dir);
+    std::string_view last_dir; // files come by path, so a module's mostly one after another
+    for (const auto& [path, f] : snap->files) {
+        if (f->module_dir.empty() || f->module_dir == last_dir) continue;
+        last_dir = f->module_dir;
+        if (known.insert(f->module_dir).second) extra.push_back(f->module_dir);
+    }
     for (auto& dir : extra) {
         ModuleInfo m;
         m.dir = std::move(dir);

@@ -71,7 +71,7 @@ public:
             if (f->kind != FileKind::SetupPhp) continue;
             for (const auto& call : resolve_setup_calls(q.snapshot, *f))
                 for (const auto& n : call.names)
-                    if (n.resolved && n.value == name) out.push_back({path, n.range});
+                    if (n.resolved && n.value == name) out.push_back({f->path, n.range});
         }
     }
 };

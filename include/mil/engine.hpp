@@ -157,7 +157,7 @@ private:
 
     std::shared_ptr<const Snapshot> base_;
     std::shared_ptr<const Snapshot> current_;
-    std::map<std::string, std::shared_ptr<const FileEntry>> open_;
+    std::map<std::string, std::shared_ptr<const FileEntry>, std::less<>> open_;
     Settings settings_;
 };
 

@@ -86,10 +86,12 @@ struct CatalogEntry {
 // Files by path, in path order, read like a const std::map. Copies share the entries in
 // chunks held by shared pointers: copying the map copies one pointer per chunk, and adding,
 // replacing or removing a file copies only the chunk that holds it. So a snapshot made by an
-// edit shares the file map with the one before at the cost of one chunk.
+// edit shares the file map with the one before at the cost of one chunk. The key of an entry
+// is a view of the entry's own path (held by the shared entry beside it, so it moves and
+// copies with it): the paths are not stored twice.
 class FileMap {
 public:
-    using value_type = std::pair<std::string, std::shared_ptr<const FileEntry>>;
+    using value_type = std::pair<std::string_view, std::shared_ptr<const FileEntry>>;
 
     class const_iterator {
     public:
@@ -129,7 +131,7 @@ public:
     using iterator = const_iterator;
 
     FileMap() = default;
-    // From entries sorted by path, without two of the same path.
+    // From entries sorted by path, without two of the same path, each keyed by its entry's path.
     static FileMap from_sorted(std::vector<value_type> entries);
 
     std::size_t size() const { return size_; }
@@ -143,7 +145,8 @@ public:
     // Throws std::out_of_range when there is no such file.
     const std::shared_ptr<const FileEntry>& at(std::string_view path) const;
 
-    // Adds or replaces the file at `path`; a null entry removes it.
+    // Adds or replaces the file at `path`; a null entry removes it. An entry's path must be
+    // `path` (std::invalid_argument otherwise).
     void set(std::string_view path, std::shared_ptr<const FileEntry> entry);
 
 private:

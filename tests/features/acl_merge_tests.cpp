@@ -3,7 +3,11 @@
 // catalogue only when the tree has no Magento core.
 #include "magento_fixture.hpp"
 
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
+
+#include <stdexcept>
 
 using namespace mil;
 using namespace mil::test;
@@ -335,4 +339,43 @@ TEST_CASE("acl: replacing a file (with_file) rebuilds the merged tree") {
     auto removed = with_file(*next, customer, nullptr, nullptr);
     CHECK_FALSE(removed->acl.find("Magento_Customer::online"));
     CHECK(removed->acl.find("Magento_Sales::sales"));
+}
+
+TEST_CASE("file map: keys view the entries' own paths, across edits") {
+    // Many files, so that the map has several chunks and an insertion splits one.
+    std::vector<FileMap::value_type> entries;
+    for (int i = 0; i < 300; ++i) {
+        auto e = make_entry(fmt::format("/m2/app/code/A/M{:03}/etc/acl.xml", i), acl_xml(""));
+        const std::string_view key = e->path;
+        entries.emplace_back(key, std::move(e));
+    }
+    FileMap map = FileMap::from_sorted(std::move(entries));
+    const FileMap before = map; // shares every chunk
+    // Replace an entry: the old one is gone once `before` is, and the key must not view it.
+    map.set("/m2/app/code/A/M100/etc/acl.xml",
+            make_entry("/m2/app/code/A/M100/etc/acl.xml", acl_xml("<resource id=\"A::x\"/>")));
+    for (int i = 0; i < 200; ++i) {
+        const std::string p = fmt::format("/m2/app/code/A/M100a{:03}/etc/acl.xml", i);
+        map.set(p, make_entry(p, acl_xml("")));
+    }
+    map.set("/m2/app/code/A/M005/etc/acl.xml", nullptr);
+    CHECK(map.size() == 499);
+    CHECK(before.size() == 300);
+    CHECK(before.find("/m2/app/code/A/M005/etc/acl.xml") != before.end());
+    CHECK(map.find("/m2/app/code/A/M005/etc/acl.xml") == map.end());
+    CHECK(map.at("/m2/app/code/A/M100/etc/acl.xml")->facts.acl.size() == 1);
+    CHECK(before.at("/m2/app/code/A/M100/etc/acl.xml")->facts.acl.empty());
+    std::string last;
+    std::size_t n = 0;
+    for (const auto& [key, entry] : map) {
+        CHECK(key == entry->path);
+        CHECK(key.data() == entry->path.data());
+        CHECK(std::string(key) > last);
+        last = std::string(key);
+        ++n;
+    }
+    CHECK(n == map.size());
+    // An entry under another path is refused (the key would not be its path).
+    CHECK_THROWS_AS(map.set("/m2/x/etc/acl.xml", make_entry("/m2/y/etc/acl.xml", acl_xml(""))),
+                    std::invalid_argument);
 }

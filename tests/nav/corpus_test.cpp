@@ -89,7 +89,7 @@ TEST_CASE("corpus: Magento's own files get no unknown-resource, the same text el
             CHECK(known == (snap->acl.find(ref.id) != nullptr));
             if (!known) lacking.emplace_back(path, ref.id);
         }
-        for (const auto& d : engine.diagnose(path)) {
+        for (const auto& d : engine.diagnose(f->path)) {
             INFO(d.message << " in " << path);
             CHECK(d.code != "unknown-resource");
         }

@@ -75,7 +75,8 @@ TEST_CASE("corpus: Magento's core and bundled modules trip none of the acl/modul
 
     Engine engine(snapshot);
     std::vector<std::string> findings;
-    for (const auto& [path, f] : snapshot->files) {
+    for (const auto& [key, f] : snapshot->files) {
+        const std::string& path = f->path;
         if (f->kind != FileKind::Acl && f->kind != FileKind::ModuleXml) continue;
         for (const auto& d : engine.diagnose(path))
             if (kRuleCodes.count(d.code) && d.severity <= Severity::Warning)
