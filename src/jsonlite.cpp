@@ -1,5 +1,6 @@
 #include "mil/jsonlite.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 
@@ -110,6 +111,9 @@ public:
     JsonDocument run() {
         std::size_t p = 0;
         if (s_.substr(0, 3) == "\xEF\xBB\xBF") p = 3;
+        // About a value per 16 bytes in composer.json; reserved (within bounds) so the values
+        // are not moved as the vector grows.
+        doc_.values.reserve(std::min<std::size_t>(n_ / 16 + 4, 4096));
         p = skip_ws(p);
         if (p >= n_) {
             fail(JsonErrorKind::UnexpectedEnd, p, "empty document: expected a JSON value");
@@ -388,8 +392,16 @@ private:
                 continue;
             }
             if (c != '\\') {
-                out += static_cast<char>(c);
-                ++q;
+                // A run of plain ASCII (no quote, backslash, control or non-ASCII byte),
+                // most of any string: appended at once.
+                std::size_t r = q + 1;
+                while (r < n_) {
+                    const auto d = static_cast<unsigned char>(s_[r]);
+                    if (d == '"' || d == '\\' || d < 0x20 || d >= 0x80) break;
+                    ++r;
+                }
+                out.append(s_.data() + q, r - q);
+                q = r;
                 continue;
             }
             if (q + 1 >= n_) break;
