@@ -28,7 +28,15 @@ std::string_view local_part(std::string_view id) {
     return pos == std::string_view::npos ? id : id.substr(pos + 2);
 }
 
-// Case-insensitive (ASCII) search of `needle`, already folded, in `hay`.
+} // namespace
+
+std::string fold_ascii(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        c = fold(c);
+    return out;
+}
+
 bool icontains_folded(std::string_view hay, std::string_view needle) {
     if (needle.empty()) return true;
     if (hay.size() < needle.size()) return false;
@@ -43,6 +51,8 @@ bool icontains_folded(std::string_view hay, std::string_view needle) {
     }
     return false;
 }
+
+namespace {
 
 // Whether `s` starts with `prefix`, already folded, ignoring (ASCII) case.
 bool istarts_with_folded(std::string_view s, std::string_view prefix) {
@@ -221,9 +231,7 @@ std::string acl_completion_documentation(const AclTree& tree, const AclNode& nod
 void complete_acl_ids(const Query& q, Range token, std::string_view prefix, CompletionResult& out,
                       std::vector<std::uint32_t>* nodes) {
     const AclTree& tree = q.snapshot.acl;
-    std::string folded(prefix);
-    for (char& c : folded)
-        c = fold(c);
+    const std::string folded = fold_ascii(prefix);
     struct Hit {
         std::uint32_t node;
         int rank;

@@ -7,24 +7,11 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
 #include <set>
 
 namespace mil {
 
 namespace {
-
-bool icontains(std::string_view hay, std::string_view needle) {
-    if (needle.size() > hay.size()) return false;
-    for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i) {
-        std::size_t k = 0;
-        while (k < needle.size() && std::tolower(static_cast<unsigned char>(hay[i + k])) ==
-                                        std::tolower(static_cast<unsigned char>(needle[k])))
-            ++k;
-        if (k == needle.size()) return true;
-    }
-    return false;
-}
 
 bool in_catalog(const Snapshot& s, std::string_view id) {
     if (!s.uses_catalog) return false;
@@ -75,9 +62,10 @@ public:
 
         std::set<std::string> seen;
         std::uint32_t rank = 0;
+        const std::string typed = fold_ascii(c.prefix);
         for (std::uint32_t i : first) {
             const AclNode& n = tree.nodes[i];
-            if (!offered(n) || !(icontains(n.id, c.prefix) || icontains(n.title, c.prefix)))
+            if (!offered(n) || !(icontains_folded(n.id, typed) || icontains_folded(n.title, typed)))
                 continue;
             CompletionItem item;
             item.label = n.id;

@@ -15,6 +15,11 @@ namespace mil {
 // third of the length. Empty when nothing is close.
 std::string closest_acl_id(const AclTree& tree, std::string_view id);
 
+// `s` with ASCII letters in lower case.
+std::string fold_ascii(std::string_view s);
+// Whether `hay` contains `needle` (already folded by fold_ascii), ignoring ASCII case.
+bool icontains_folded(std::string_view hay, std::string_view needle);
+
 // Levenshtein distance ignoring ASCII case, or limit + 1 once it is certain to exceed
 // `limit`.
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit);

@@ -80,6 +80,12 @@ TEST_CASE("acl completion: at the top the roots come first; what is typed filter
     <resource id="Acme_Connector::connector"><resource id="synchron|"/></resource>
 </resource>)"));
     CHECK(labels(by_title) == std::vector<std::string>{"Acme_Connector::sync"});
+
+    // Whatever the case typed.
+    auto shouted = complete_acl(acl_xml(R"(<resource id="Magento_Backend::admin">
+    <resource id="Acme_Connector::connector"><resource id="ACME_REP|"/></resource>
+</resource>)"));
+    CHECK(labels(shouted) == std::vector<std::string>{"Acme_Reports::report"});
 }
 
 TEST_CASE("acl completion: the value being typed is no candidate, nor is any other attribute") {
