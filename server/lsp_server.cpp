@@ -10,7 +10,9 @@
 #include "mil/version.hpp"
 #include "workspace.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <climits>
 #include <map>
 #include <optional>
 #include <set>
@@ -30,6 +32,39 @@ std::optional<Severity> parse_severity(const json& v) {
     if (s == "info" || s == "information") return Severity::Info;
     if (s == "hint") return Severity::Hint;
     return std::nullopt;
+}
+
+// A position's line or character, clamped to what an Offset can hold (a negative one to 0).
+// A JSON number with a fraction or an exponent counts too (some clients write 5.0), by its
+// integer part: converted here, because nlohmann would convert 1e300 to an integer with
+// undefined behaviour. Anything else is invalid params.
+std::uint32_t position_field(const json& pos, const char* name) {
+    const json& v = pos.at(name);
+    if (v.is_number_unsigned())
+        return static_cast<std::uint32_t>(
+            std::min<std::uint64_t>(v.get<std::uint64_t>(), 0xffffffffu));
+    if (v.is_number_integer())
+        return static_cast<std::uint32_t>(
+            std::clamp<std::int64_t>(v.get<std::int64_t>(), 0, 0xffffffffLL));
+    if (v.is_number_float()) {
+        const double d = v.get<double>();
+        if (!(d > 0)) return 0; // also NaN, which JSON cannot write but a caller could
+        return d >= 4294967295.0 ? 0xffffffffu : static_cast<std::uint32_t>(d);
+    }
+    throw RpcError(error_code::InvalidParams,
+                   fmt::format("position {} must be an unsigned integer, not {}", name, v.dump()));
+}
+
+// An optional integer member (a document version, a file change type): its value when it is
+// a JSON integer within int, else `fallback`.
+int int_member(const json& obj, const char* name, int fallback) {
+    auto it = obj.find(name);
+    if (it == obj.end() || !it->is_number_integer()) return fallback;
+    if (it->is_number_unsigned())
+        return it->get<std::uint64_t>() <= static_cast<std::uint64_t>(INT_MAX) ? it->get<int>()
+                                                                               : fallback;
+    const auto v = it->get<std::int64_t>();
+    return v >= INT_MIN && v <= INT_MAX ? static_cast<int>(v) : fallback;
 }
 
 int completion_kind(CompletionKind k) {
@@ -430,9 +465,10 @@ private:
         const std::size_t size = text.get_ref<const std::string&>().size();
         if (size > options_.max_file_bytes) {
             // Over the limit: its text is not kept, and its diagnostic says why.
-            open_oversized(*path, TextDocument(uri, std::string(), td.value("version", 0)), size);
+            open_oversized(*path, TextDocument(uri, std::string(), int_member(td, "version", 0)),
+                           size);
         } else {
-            TextDocument doc(uri, text.get<std::string>(), td.value("version", 0));
+            TextDocument doc(uri, text.get<std::string>(), int_member(td, "version", 0));
             oversized_.erase(*path);
             engine_.open(*path, doc.text());
             docs_[*path] = std::move(doc);
@@ -560,7 +596,7 @@ private:
                 reindex = true;
                 continue;
             }
-            int type = change.value("type", 2);
+            int type = int_member(change, "type", 2);
             std::shared_ptr<const FileEntry> entry;
             if (type != 3) entry = load_entry(*path, options_.max_file_bytes);
             if (classify_path(*path) == FileKind::Unknown) continue;
@@ -1148,10 +1184,7 @@ private:
     // ---- conversion at the protocol edge -----------------------------------------------
 
     LineCol to_linecol(const json& pos) {
-        auto line = pos.at("line").get<std::int64_t>();
-        auto ch = pos.at("character").get<std::int64_t>();
-        return {static_cast<std::uint32_t>(std::clamp<std::int64_t>(line, 0, 0xffffffffLL)),
-                static_cast<std::uint32_t>(std::clamp<std::int64_t>(ch, 0, 0xffffffffLL))};
+        return {position_field(pos, "line"), position_field(pos, "character")};
     }
 
     Offset offset_of(const std::string& path, const json& pos) {

@@ -137,6 +137,12 @@ TEST_CASE("robust protocol: params of the wrong type") {
                     {{"textDocument", {{"uri", uri}}}, {"contentChanges", "everything"}});
     f.server.notify("textDocument/didClose", json::array({uri}));
     f.server.notify("workspace/didChangeWatchedFiles", {{"changes", {{{"uri", 5}}}}});
+    f.server.notify("workspace/didChangeWatchedFiles",
+                    {{"changes", {{{"uri", f.tree.uri(kDemoAcl)}, {"type", 1e300}}}}});
+    f.server.notify("textDocument/didOpen",
+                    {{"textDocument",
+                      {{"uri", f.tree.uri(kDemoAcl)}, {"text", "<config/>"}, {"version", 9e99}}}});
+    f.server.notify("textDocument/didClose", {{"textDocument", {{"uri", f.tree.uri(kDemoAcl)}}}});
     f.server.notify("workspace/didChangeConfiguration", {{"settings", {{"severity", 3}}}});
     f.server.notify("workspace/didChangeWorkspaceFolders", {{"event", "none"}});
     f.server.notify("$/cancelRequest", {{"id", json::array()}});
@@ -213,6 +219,11 @@ TEST_CASE("robust protocol: positions far out of range are clamped") {
         {{"line", 5}, {"character", -2147483648LL}},
         {{"line", 5.0}, {"character", 35.0}},
         {{"line", 1e300}, {"character", -1e300}},
+        // Converting these to an integer was undefined behaviour (found by the session fuzzer
+        // with 1.4e128; tests/fixtures/robust/session/float-position-1e128).
+        {{"line", 1.4e128}, {"character", 3}},
+        {{"line", 1}, {"character", 2.5}},
+        {{"line", 4294967296.5}, {"character", 1e-300}},
     };
     for (const json& p : positions) {
         INFO(p.dump());
