@@ -85,6 +85,12 @@ bool path_less(const FileMap::value_type& e, std::string_view path) {
     return e.first < path;
 }
 
+// An entry with its key: a view of its own path (see FileMap).
+FileMap::value_type keyed(std::shared_ptr<const FileEntry> entry) {
+    const std::string_view key = entry->path;
+    return {key, std::move(entry)};
+}
+
 } // namespace
 
 FileMap FileMap::from_sorted(std::vector<value_type> entries) {
@@ -136,13 +142,11 @@ void FileMap::set(std::string_view path, std::shared_ptr<const FileEntry> entry)
         if (!entry) return;
         if (chunks_.empty() || chunks_.back()->size() >= kChunkSize) {
             auto chunk = std::make_shared<Chunk>();
-            const std::string_view key = entry->path;
-            chunk->emplace_back(key, std::move(entry));
+            chunk->push_back(keyed(std::move(entry)));
             chunks_.push_back(std::move(chunk));
         } else {
             auto chunk = std::make_shared<Chunk>(*chunks_.back());
-            const std::string_view key = entry->path;
-            chunk->emplace_back(key, std::move(entry));
+            chunk->push_back(keyed(std::move(entry)));
             chunks_.back() = std::move(chunk);
         }
         ++size_;
@@ -155,15 +159,13 @@ void FileMap::set(std::string_view path, std::shared_ptr<const FileEntry> entry)
     auto i = static_cast<std::size_t>(pos - old.begin());
     auto chunk = std::make_shared<Chunk>(old); // the others stay shared
     if (present && entry) {
-        // The key views the path of the entry it replaces, which may go with it.
-        (*chunk)[i].first = entry->path;
-        (*chunk)[i].second = std::move(entry);
+        // A new key too: the old one views the path of the entry replaced, which may go.
+        (*chunk)[i] = keyed(std::move(entry));
     } else if (present) {
         chunk->erase(chunk->begin() + static_cast<std::ptrdiff_t>(i));
         --size_;
     } else {
-        const std::string_view key = entry->path;
-        chunk->emplace(chunk->begin() + static_cast<std::ptrdiff_t>(i), key, std::move(entry));
+        chunk->insert(chunk->begin() + static_cast<std::ptrdiff_t>(i), keyed(std::move(entry)));
         ++size_;
     }
     if (chunk->empty()) {
@@ -579,10 +581,7 @@ std::shared_ptr<const Snapshot> build_snapshot(SnapshotInput input) {
         std::vector<FileMap::value_type> entries;
         entries.reserve(input.files.size());
         for (auto& f : input.files)
-            if (f) {
-                const std::string_view key = f->path;
-                entries.emplace_back(key, std::move(f));
-            }
+            if (f) entries.push_back(keyed(std::move(f)));
         std::stable_sort(entries.begin(), entries.end(),
                          [](const auto& a, const auto& b) { return a.first < b.first; });
         std::vector<FileMap::value_type> unique;
