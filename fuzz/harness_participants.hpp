@@ -120,7 +120,7 @@ inline void run_participants(const std::uint8_t* data, std::size_t size) {
         CompletionResult c = engine.complete(path, off);
         for (const CompletionItem& item : c.items) {
             rc.check(item.edit.range, "completion edit");
-            for (const TextEdit& e : item.additional_edits)
+            for (const TextEdit& e : c.additional_edits(item))
                 rc.check(e.range, "additional completion edit");
         }
         if (auto h = engine.hover(path, off)) rc.check(h->range, "hover range");

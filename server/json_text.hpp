@@ -45,10 +45,9 @@ inline Utf8Step utf8_step(std::string_view s, std::size_t i) {
     return {k, k == n};
 }
 
-// Appends `s` as a JSON string (with its quotes).
-inline void append_string(std::string& out, std::string_view s) {
+// Appends `s` escaped as the contents of a JSON string (without the quotes).
+inline void append_escaped(std::string& out, std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
-    out += '"';
     std::size_t run = 0; // start of the bytes copied as they are
     auto flush = [&](std::size_t i) { out.append(s.data() + run, i - run); };
     for (std::size_t i = 0; i < s.size();) {
@@ -98,6 +97,12 @@ inline void append_string(std::string& out, std::string_view s) {
         run = ++i;
     }
     flush(s.size());
+}
+
+// Appends `s` as a JSON string (with its quotes).
+inline void append_string(std::string& out, std::string_view s) {
+    out += '"';
+    append_escaped(out, s);
     out += '"';
 }
 

@@ -882,6 +882,7 @@ private:
         if (resolve_docs_ || resolve_edits_) {
             completion_resolve_.clear();
             completion_edits_.clear();
+            completion_notes_.clear();
             ++completion_generation_;
         }
         // Ranges converted once each: the items usually share the one they replace, and the
@@ -905,30 +906,37 @@ private:
         const bool defaults = item_defaults_range_ && !r.items.empty();
         const Range default_range = defaults ? r.items.front().edit.range : Range{};
 
-        // The additional edits as JSON text, written once for all the items of one edits
-        // group (the items under one parent share the edit that inserts its ancestors).
+        // The additional edits as JSON text, written once for all the items that share them
+        // (the items under one parent share the edit that inserts its ancestors).
         std::vector<std::string> edit_texts;
-        std::vector<std::uint32_t> text_of_group(std::size_t{r.edits_groups} + 1, kNoText);
+        std::vector<std::uint32_t> text_of_shared(r.shared.size() + 1, kNoText);
         auto edits_text = [&](const CompletionItem& it) -> std::uint32_t {
-            const bool grouped = it.edits_group != 0 && it.edits_group <= r.edits_groups;
-            if (grouped && text_of_group[it.edits_group] != kNoText)
-                return text_of_group[it.edits_group];
+            const CompletionShared* shared = r.shared_of(it);
+            const bool own = !it.additional_edits.empty();
+            if (!own && !(shared && !shared->edits.empty())) return kNoText;
+            if (!own && text_of_shared[it.shared] != kNoText) return text_of_shared[it.shared];
             std::string& text = edit_texts.emplace_back();
             text += '[';
-            for (std::size_t k = 0; k < it.additional_edits.size(); ++k) {
-                if (k) text += ',';
-                append_edit(text, it.additional_edits[k]);
-            }
+            bool first = true;
+            auto add = [&](const std::vector<TextEdit>& edits) {
+                for (const TextEdit& e : edits) {
+                    if (!first) text += ',';
+                    first = false;
+                    append_edit(text, e);
+                }
+            };
+            add(it.additional_edits);
+            if (shared) add(shared->edits);
             text += ']';
             const auto index = static_cast<std::uint32_t>(edit_texts.size() - 1);
-            if (grouped) text_of_group[it.edits_group] = index;
+            if (!own) text_of_shared[it.shared] = index;
             return index;
         };
 
         // Room for the whole answer, so that it is not copied as it grows.
         std::size_t size = 256;
         for (const CompletionItem& it : r.items) {
-            size += 160 + it.label.size() + it.detail.size() + it.filter_text.size() +
+            size += 160 + 2 * it.label.size() + 2 * it.detail.size() + it.filter_text.size() +
                     it.sort_text.size();
             if (!resolve_docs_) size += it.documentation.size();
         }
@@ -964,7 +972,14 @@ private:
                 out += R"(,"detail":)";
                 append_string(out, it.detail);
             }
-            if (!it.filter_text.empty() && it.filter_text != it.label) {
+            if (it.filter_by_detail) {
+                // The label, a space and the detail, as one JSON string.
+                out += R"(,"filterText":")";
+                append_escaped(out, it.label);
+                out += ' ';
+                append_escaped(out, it.detail);
+                out += '"';
+            } else if (!it.filter_text.empty() && it.filter_text != it.label) {
                 out += R"(,"filterText":)";
                 append_string(out, it.filter_text);
             }
@@ -973,18 +988,25 @@ private:
                 append_string(out, it.sort_text);
             }
             if (it.is_snippet) out += R"(,"insertTextFormat":2)";
-            const std::uint32_t edits = it.additional_edits.empty() ? kNoText : edits_text(it);
+            const std::uint32_t edits = edits_text(it);
+            const CompletionShared* shared = r.shared_of(it);
+            const std::string_view note = shared ? std::string_view(shared->note) : "";
             const bool made_later = it.documentation_source != DocumentationSource::Text;
-            const bool lazy_doc = resolve_docs_ && (made_later || !it.documentation.empty());
+            const bool lazy_doc =
+                resolve_docs_ && (made_later || !it.documentation.empty() || !note.empty());
             const bool lazy_edits = resolve_edits_ && edits != kNoText;
-            if (made_later && !lazy_doc) // the engine left it, though the client does not resolve
-                it.documentation =
-                    engine_.completion_documentation(it.documentation_source, it.label) +
-                    it.documentation;
-            if (!it.documentation.empty() && !lazy_doc) {
-                out += R"(,"documentation":{"kind":"markdown","value":)";
-                append_string(out, it.documentation);
-                out += '}';
+            if (!lazy_doc) {
+                // The engine may have left the first part, though the client does not resolve.
+                const std::string made =
+                    made_later ? engine_.completion_documentation(it.documentation_source, it.label)
+                               : std::string();
+                if (!made.empty() || !it.documentation.empty() || !note.empty()) {
+                    out += R"(,"documentation":{"kind":"markdown","value":")";
+                    append_escaped(out, made);
+                    append_escaped(out, it.documentation);
+                    append_escaped(out, note);
+                    out += "\"}";
+                }
             }
             if (edits != kNoText && !lazy_edits) {
                 out += R"(,"additionalTextEdits":)";
@@ -1001,6 +1023,7 @@ private:
                     res.documentation = std::move(it.documentation);
                     res.source = it.documentation_source;
                     if (made_later) res.label = std::move(it.label); // written above already
+                    if (!note.empty()) res.note = it.shared - 1;
                 }
                 if (lazy_edits) res.additional_edits = edits;
             }
@@ -1008,6 +1031,11 @@ private:
         }
         out += "]}";
         if (resolve_edits_) completion_edits_ = std::move(edit_texts);
+        if (resolve_docs_) {
+            completion_notes_.clear();
+            for (CompletionShared& sh : r.shared)
+                completion_notes_.push_back(std::move(sh.note));
+        }
         return out;
     }
 
@@ -1025,6 +1053,7 @@ private:
                                       ? res.documentation
                                       : engine_.completion_documentation(res.source, res.label) +
                                             res.documentation;
+                if (res.note < completion_notes_.size()) doc += completion_notes_[res.note];
                 if (!doc.empty())
                     out["documentation"] = {{"kind", "markdown"}, {"value", std::move(doc)}};
                 if (res.additional_edits < completion_edits_.size())
@@ -1270,10 +1299,15 @@ private:
         std::string label; // with a source other than Text
         // Index in completion_edits_; kNoText when none or sent in the list.
         std::uint32_t additional_edits = kNoText;
+        // Index in completion_notes_ of the note that follows the documentation; kNoText: none.
+        std::uint32_t note = kNoText;
     };
     std::vector<Resolvable> completion_resolve_;
-    // The additional edits of the last list, as JSON text of arrays (one per edits group).
+    // The additional edits of the last list, as JSON text of arrays (one per item with its
+    // own edits, one per CompletionShared).
     std::vector<std::string> completion_edits_;
+    // The shared notes of the last list (CompletionShared::note).
+    std::vector<std::string> completion_notes_;
     std::uint64_t completion_generation_ = 0;
     bool create_files_ = false; // applyEdit with documentChanges and CreateFile
     bool ready_ = false;

@@ -278,12 +278,7 @@ void complete_acl_ids(const Query& q, Range token, std::string_view prefix, Comp
             item.documentation = acl_completion_documentation(tree, node);
         item.edit = {token, node.id};
         // The title too, so that typing a word of it finds the id.
-        if (!node.title.empty()) {
-            item.filter_text.reserve(node.id.size() + 1 + node.title.size());
-            item.filter_text += node.id;
-            item.filter_text += ' ';
-            item.filter_text += node.title;
-        }
+        item.filter_by_detail = !node.title.empty();
         char digits[8] = "000000";
         auto r = std::to_chars(digits, digits + 6, i++);
         // Six digits, zero padded (the list is cut far below a million items).

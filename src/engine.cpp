@@ -112,6 +112,23 @@ std::vector<Diagnostic> Engine::diagnose(const std::string& path) const {
     return out;
 }
 
+std::vector<TextEdit> CompletionResult::additional_edits(const CompletionItem& item) const {
+    std::vector<TextEdit> edits = item.additional_edits;
+    if (const CompletionShared* s = shared_of(item))
+        edits.insert(edits.end(), s->edits.begin(), s->edits.end());
+    return edits;
+}
+
+std::string CompletionResult::documentation(const CompletionItem& item) const {
+    const CompletionShared* s = shared_of(item);
+    return s ? item.documentation + s->note : item.documentation;
+}
+
+std::string CompletionResult::filter_text(const CompletionItem& item) const {
+    if (item.filter_by_detail) return item.label + ' ' + item.detail;
+    return item.filter_text.empty() ? item.label : item.filter_text;
+}
+
 CompletionResult Engine::complete(const std::string& path, Offset offset) const {
     CompletionResult out;
     const FileEntry* f = entry(path);

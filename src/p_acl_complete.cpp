@@ -75,7 +75,7 @@ public:
                 "{}\n\nChild of `{}` in the merged ACL tree. Module {}", tree.breadcrumb(n),
                 parent_id.empty() ? "(top)" : parent_id, n.module.empty() ? "?" : n.module);
             item.edit = {c.token, n.id};
-            item.filter_text = n.id + " " + n.title;
+            item.filter_by_detail = !n.title.empty();
             item.sort_text = fmt::format("0{:06}", rank++);
             seen.insert(n.id);
             out.items.push_back(std::move(item));

@@ -169,20 +169,13 @@ public:
             if (!r.range.touches(q.offset)) listed.insert(r.id);
         const InsertPoint point = insert_point(q, doc.elements[c.element].range.begin);
         // The missing ancestors depend only on the parent: the edit and the note are made
-        // once per parent (a list of every id has a few dozen), and the items of one parent
-        // share an edits group.
-        struct Extra {
-            std::optional<TextEdit> edit;
-            std::string note;
-            std::uint32_t group = 0;
-        };
-        std::unordered_map<std::uint32_t, Extra> by_parent;
+        // once per parent (a list of every id has a few dozen) and shared by its items.
+        std::unordered_map<std::uint32_t, std::uint32_t> shared_of_parent; // 0: nothing missing
         const AclTree& tree = q.snapshot.acl;
         std::vector<std::string_view> missing;
         for (std::size_t i = first; i < out.items.size(); ++i) {
             const std::uint32_t parent = tree.nodes[nodes[i - first]].parent;
-            auto [it, added] = by_parent.try_emplace(parent);
-            Extra& extra = it->second;
+            auto [it, added] = shared_of_parent.try_emplace(parent, 0);
             if (added) {
                 missing.clear();
                 std::size_t steps = 0; // as AclTree::ancestors: a cycle cannot hang this
@@ -193,18 +186,14 @@ public:
                 }
                 std::reverse(missing.begin(), missing.end()); // from the top down
                 if (!missing.empty()) {
-                    extra.edit = insert_resources(point, missing);
-                    extra.note =
-                        fmt::format("\n\nAlso adds the missing parent{}: {}",
-                                    missing.size() == 1 ? "" : "s", fmt::join(missing, ", "));
-                    extra.group = ++out.edits_groups;
+                    CompletionShared& s = out.shared.emplace_back();
+                    s.edits.push_back(insert_resources(point, missing));
+                    s.note = fmt::format("\n\nAlso adds the missing parent{}: {}",
+                                         missing.size() == 1 ? "" : "s", fmt::join(missing, ", "));
+                    it->second = static_cast<std::uint32_t>(out.shared.size());
                 }
             }
-            if (!extra.edit) continue;
-            CompletionItem& item = out.items[i];
-            item.additional_edits.push_back(*extra.edit);
-            item.edits_group = extra.group;
-            item.documentation += extra.note;
+            out.items[i].shared = it->second;
         }
     }
 

@@ -33,20 +33,31 @@ enum class CompletionKind { Value, Element, Attribute, Module, Snippet };
 // made on demand by Engine::completion_documentation from the item's label (the ACL id).
 enum class DocumentationSource : std::uint8_t { Text, AclId };
 
+// What several items of one result share, made once: the edits that insert the missing
+// ancestors of their parent, and the note that says so.
+struct CompletionShared {
+    std::vector<TextEdit> edits;
+    std::string note; // follows the documentation of each item that shares it
+};
+
 struct CompletionItem {
     std::string label;
     std::string detail;
     // Markdown. With a documentation_source other than Text, only what follows the part
-    // Engine::completion_documentation makes.
+    // Engine::completion_documentation makes. The shared note (if any) follows it.
     std::string documentation;
     DocumentationSource documentation_source = DocumentationSource::Text;
     CompletionKind kind = CompletionKind::Value;
     TextEdit edit; // replaces the token under the cursor
+    // The item's own additional edits; the shared ones (see `shared`) come after them.
     std::vector<TextEdit> additional_edits;
-    // Items of one result with the same non-zero group have equal additional_edits (made once
-    // and copied to each item), so that the protocol edge can write them once. 0: no group.
-    std::uint32_t edits_group = 0;
+    // 1 + the index of what it shares in CompletionResult::shared; 0: nothing.
+    std::uint32_t shared = 0;
+    // The text the client filters on, when not the label. With filter_by_detail: the label,
+    // a space and the detail (so that typing a word of a title finds its id), and
+    // filter_text is not used.
     std::string filter_text;
+    bool filter_by_detail = false;
     std::string sort_text;
     bool is_snippet = false;
     bool deprecated = false;
@@ -55,8 +66,19 @@ struct CompletionItem {
 struct CompletionResult {
     std::vector<CompletionItem> items;
     bool incomplete = false;
-    // The last CompletionItem::edits_group given out (a participant takes the next ones).
-    std::uint32_t edits_groups = 0;
+    std::vector<CompletionShared> shared; // see CompletionItem::shared
+
+    // What an item shares, or nullptr.
+    const CompletionShared* shared_of(const CompletionItem& item) const {
+        return item.shared != 0 && item.shared <= shared.size() ? &shared[item.shared - 1]
+                                                                : nullptr;
+    }
+    // Every additional edit of an item: its own, then the shared ones.
+    std::vector<TextEdit> additional_edits(const CompletionItem& item) const;
+    // The item's documentation (the part it carries) followed by the shared note.
+    std::string documentation(const CompletionItem& item) const;
+    // The text the client filters on (the label when nothing else).
+    std::string filter_text(const CompletionItem& item) const;
 };
 
 struct HoverResult {

@@ -91,7 +91,7 @@ TEST_CASE("resource completion: the edit replaces the whole value, text after th
     REQUIRE(item);
     CHECK(slice(r.text, item->edit.range) == "Magento_Sales::sale_ordr");
     CHECK(item->edit.new_text == "Magento_Sales::sales_order");
-    const std::string after = accept(r.text, *item);
+    const std::string after = accept(r.text, r.result, *item);
     CHECK(contains(after, "<resource name=\"Magento_Sales::sales_order\"/>"));
     CHECK_FALSE(contains(after, "sale_ordr"));
 }
@@ -128,8 +128,7 @@ TEST_CASE("resource completion items carry title, breadcrumb and module") {
                    "Magento Admin \u203a Sales \u203a Operations \u203a Orders"));
     CHECK(contains(item->documentation, "Magento_Sales"));
     // The client filters on the id and the title.
-    CHECK(contains(item->filter_text, "Magento_Sales::sales_order"));
-    CHECK(contains(item->filter_text, "Orders"));
+    CHECK(r.result.filter_text(*item) == "Magento_Sales::sales_order Orders");
 }
 
 TEST_CASE(
@@ -139,22 +138,22 @@ TEST_CASE(
         integration_xml("            <resource name=\"Magento_Sales::actions_v|\"/>\n"));
     const CompletionItem* item = find_item(r.result, "Magento_Sales::actions_view");
     REQUIRE(item);
-    CHECK(accept(r.text, *item) ==
+    CHECK(accept(r.text, r.result, *item) ==
           integration_xml("            <resource name=\"Magento_Sales::sales\"/>\n"
                           "            <resource name=\"Magento_Sales::sales_operation\"/>\n"
                           "            <resource name=\"Magento_Sales::sales_order\"/>\n"
                           "            <resource name=\"Magento_Sales::actions\"/>\n"
                           "            <resource name=\"Magento_Sales::actions_view\"/>\n"));
-    CHECK(contains(item->documentation, "Magento_Sales::sales_operation"));
+    CHECK(contains(r.result.documentation(*item), "Magento_Sales::sales_operation"));
     // A top-level resource needs nothing (Magento_Backend::admin is never inserted).
     auto top_level = complete_at(
         kAcmeIntegration, integration_xml("            <resource name=\"Magento_Sales::sa|\"/>\n"));
     const CompletionItem* top = find_item(top_level.result, "Magento_Sales::sales");
     REQUIRE(top);
-    CHECK(top->additional_edits.empty());
+    CHECK(top_level.result.additional_edits(*top).empty());
 }
 
-TEST_CASE("items under one parent share an edits group with the same parent insertion") {
+TEST_CASE("items under one parent share one parent insertion, made once") {
     auto r = complete_at(kAcmeIntegration,
                          integration_xml("            <resource name=\"Magento_Sales::|\"/>\n"));
     const CompletionItem* view = find_item(r.result, "Magento_Sales::actions_view");
@@ -165,21 +164,27 @@ TEST_CASE("items under one parent share an edits group with the same parent inse
     REQUIRE(edit);
     REQUIRE(order);
     REQUIRE(top);
-    // Siblings: one group, equal edits.
-    CHECK(view->edits_group != 0);
-    CHECK(view->edits_group == edit->edits_group);
-    REQUIRE(view->additional_edits.size() == 1);
-    REQUIRE(edit->additional_edits.size() == 1);
-    CHECK(view->additional_edits[0].new_text == edit->additional_edits[0].new_text);
-    CHECK(view->additional_edits[0].range == edit->additional_edits[0].range);
-    // Another parent: another group; nothing to insert: no group.
-    CHECK(order->edits_group != 0);
-    CHECK(order->edits_group != view->edits_group);
-    CHECK(order->additional_edits[0].new_text != view->additional_edits[0].new_text);
-    CHECK(top->additional_edits.empty());
-    CHECK(top->edits_group == 0);
-    for (const auto& it : r.result.items)
-        CHECK(it.edits_group <= r.result.edits_groups);
+    // Siblings: one shared insertion and note.
+    const CompletionShared* shared = r.result.shared_of(*view);
+    REQUIRE(shared);
+    CHECK(r.result.shared_of(*edit) == shared);
+    REQUIRE(shared->edits.size() == 1);
+    CHECK(r.result.additional_edits(*edit).size() == 1);
+    CHECK(contains(shared->note, "Magento_Sales::actions"));
+    CHECK(r.result.documentation(*edit).ends_with(shared->note));
+    // Another parent: another insertion; nothing to insert: nothing shared.
+    const CompletionShared* of_order = r.result.shared_of(*order);
+    REQUIRE(of_order);
+    CHECK(of_order != shared);
+    CHECK(of_order->edits[0].new_text != shared->edits[0].new_text);
+    CHECK(r.result.shared_of(*top) == nullptr);
+    CHECK(r.result.additional_edits(*top).empty());
+    // One per parent with something missing, not one per item.
+    CHECK(r.result.shared.size() < r.result.items.size());
+    for (const auto& it : r.result.items) {
+        CHECK(it.shared <= r.result.shared.size());
+        CHECK(it.additional_edits.empty());
+    }
 }
 
 TEST_CASE("with lazy documentation, items leave it to Engine::completion_documentation") {
@@ -199,14 +204,15 @@ TEST_CASE("with lazy documentation, items leave it to Engine::completion_documen
         CHECK(l.label == e.label);
         CHECK(e.documentation_source == DocumentationSource::Text);
         REQUIRE(l.documentation_source == DocumentationSource::AclId);
-        // What follows the made part (the note about parents) stays in the item.
-        CHECK(engine.completion_documentation(l.documentation_source, l.label) + l.documentation ==
-              e.documentation);
+        // What follows the made part (the note about parents) stays in the result.
+        CHECK(engine.completion_documentation(l.documentation_source, l.label) +
+                  lazy.documentation(l) ==
+              eager.documentation(e));
     }
     const CompletionItem* view = find_item(lazy, "Magento_Sales::actions_view");
     REQUIRE(view);
-    CHECK(contains(view->documentation, "Also adds the missing parents"));
-    CHECK_FALSE(contains(view->documentation, "Module"));
+    CHECK(contains(lazy.documentation(*view), "Also adds the missing parents"));
+    CHECK_FALSE(contains(lazy.documentation(*view), "Module"));
     CHECK(engine.completion_documentation(DocumentationSource::AclId, "Acme_Nope::x").empty());
     CHECK(
         engine.completion_documentation(DocumentationSource::Text, "Magento_Sales::sales").empty());
@@ -220,7 +226,7 @@ TEST_CASE("parent insertion skips the parents already listed") {
                                     "            <resource name=\"Magento_Sales::cre|\"/>\n"));
     const CompletionItem* item = find_item(r.result, "Magento_Sales::create");
     REQUIRE(item);
-    CHECK(accept(r.text, *item) ==
+    CHECK(accept(r.text, r.result, *item) ==
           integration_xml("            <resource name=\"Magento_Sales::sales\"/>\n"
                           "            <resource name=\"Magento_Sales::sales_order\"/>\n"
                           "            <resource name=\"Magento_Sales::sales_operation\"/>\n"
@@ -235,7 +241,7 @@ TEST_CASE("no parent insertion when every parent is listed") {
                                     "            <resource name=\"Magento_Customer::onl|\"/>\n"));
     const CompletionItem* item = find_item(r.result, "Magento_Customer::online");
     REQUIRE(item);
-    CHECK(item->additional_edits.empty());
+    CHECK(r.result.additional_edits(*item).empty());
     // Parents listed after the cursor count as well.
     auto after = complete_at(
         kAcmeIntegration,
@@ -243,7 +249,7 @@ TEST_CASE("no parent insertion when every parent is listed") {
                         "            <resource name=\"Magento_Customer::customer\"/>\n"));
     item = find_item(after.result, "Magento_Customer::online");
     REQUIRE(item);
-    CHECK(item->additional_edits.empty());
+    CHECK(after.result.additional_edits(*item).empty());
 }
 
 TEST_CASE("no parent insertion when the setting is off") {
@@ -253,9 +259,10 @@ TEST_CASE("no parent insertion when the setting is off") {
                     /*insert_parents=*/false);
     const CompletionItem* item = find_item(r.result, "Magento_Sales::actions_view");
     REQUIRE(item);
-    CHECK(item->additional_edits.empty());
+    CHECK(r.result.additional_edits(*item).empty());
+    CHECK(r.result.shared.empty());
     for (const auto& it : r.result.items)
-        CHECK(it.additional_edits.empty());
+        CHECK(r.result.additional_edits(it).empty());
 }
 
 TEST_CASE("parent insertion follows tabs and CRLF line ends") {
@@ -265,7 +272,7 @@ TEST_CASE("parent insertion follows tabs and CRLF line ends") {
     auto r = complete_at(kAcmeIntegration, marked);
     const CompletionItem* item = find_item(r.result, "Magento_Catalog::products");
     REQUIRE(item);
-    CHECK(accept(r.text, *item) ==
+    CHECK(accept(r.text, r.result, *item) ==
           "<config>\r\n\t<integration name=\"Acme\">\r\n\t\t<resources>\r\n"
           "\t\t\t<resource name=\"Magento_Catalog::catalog\"/>\r\n"
           "\t\t\t<resource name=\"Magento_Catalog::catalog_inventory\"/>\r\n"
@@ -285,8 +292,8 @@ TEST_CASE("parent insertion looks only at the integration under the cursor") {
     auto r = complete_at(kAcmeIntegration, marked);
     const CompletionItem* item = find_item(r.result, "Magento_Customer::manage");
     REQUIRE(item);
-    REQUIRE(item->additional_edits.size() == 1);
-    const std::string after = accept(r.text, *item);
+    REQUIRE(r.result.additional_edits(*item).size() == 1);
+    const std::string after = accept(r.text, r.result, *item);
     CHECK(contains(after, "<integration name=\"Two\">\n    <resources>\n"
                           "      <resource name=\"Magento_Customer::customer\"/>\n"
                           "      <resource name=\"Magento_Customer::manage\"/>\n"));
@@ -300,7 +307,7 @@ TEST_CASE("resource completion in a legacy api.xml, with parent insertion") {
         "    </integration>\n</integrations>\n";
     auto r = complete_at(kAcmeApi, marked);
     REQUIRE(labels(r.result) == std::vector<std::string>{"Magento_Customer::online"});
-    CHECK(accept(r.text, r.result.items[0]) ==
+    CHECK(accept(r.text, r.result, r.result.items[0]) ==
           "<?xml version=\"1.0\"?>\n<integrations>\n    <integration name=\"Acme\">\n        "
           "<resources>\n"
           "            <resource name=\"Magento_Customer::customer\"/>\n"

@@ -169,9 +169,11 @@ inline std::string apply_edits(std::string text, std::vector<TextEdit> edits) {
     return text;
 }
 
-// The text after accepting a completion item (its edit and its additional edits).
-inline std::string accept(const std::string& text, const CompletionItem& item) {
-    std::vector<TextEdit> edits = item.additional_edits;
+// The text after accepting a completion item of `result` (its edit and its additional edits,
+// its own and those it shares).
+inline std::string accept(const std::string& text, const CompletionResult& result,
+                          const CompletionItem& item) {
+    std::vector<TextEdit> edits = result.additional_edits(item);
     edits.push_back(item.edit);
     return apply_edits(text, std::move(edits));
 }
