@@ -196,6 +196,7 @@ std::vector<DirEntry> read_entries(int dfd) {
         if (name == "." || name == "..") continue;
         DirEntry entry;
         entry.name = std::string(name);
+        entry.identity.inode = e->d_ino;
         unsigned char type = e->d_type;
         if (type == DT_UNKNOWN) {
             struct stat lst {};
@@ -212,7 +213,11 @@ std::vector<DirEntry> read_entries(int dfd) {
         if (type == DT_LNK) {
             entry.is_symlink = true;
             struct stat st {};
-            if (::fstatat(dfd, e->d_name, &st, 0) != 0)
+            const bool reached = ::fstatat(dfd, e->d_name, &st, 0) == 0;
+            if (reached)
+                entry.identity = {static_cast<std::uint64_t>(st.st_dev),
+                                  static_cast<std::uint64_t>(st.st_ino)};
+            if (!reached)
                 entry.kind = EntryKind::Broken;
             else if (S_ISDIR(st.st_mode))
                 entry.kind = EntryKind::Directory;

@@ -63,6 +63,10 @@ struct DirEntry {
     std::string name; // file name only, never "." or ".."
     EntryKind kind = EntryKind::Other;
     bool is_symlink = false;
+    // What the entry leads to: for a link followed, its target's device and inode; else the
+    // inode the directory lists (device 0: the listed directory's own, which a mount point
+    // below it would make wrong).
+    FileIdentity identity;
 };
 
 // Lists a directory, following symbolic links to report what each entry leads to.

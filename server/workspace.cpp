@@ -103,7 +103,9 @@ public:
     }
 
     // Adds a module unless its directory is one already found. Returns true when added.
-    // `id` is the directory's identity when the caller has it already.
+    // `registration`, when given, is a regular file (the caller checked); else the module's
+    // registration.php if there is one. `id` is the directory's identity when the caller has
+    // it already.
     bool add(const std::string& dir, std::string origin, std::string composer_name,
              std::string registration = {}, std::optional<FileIdentity> id = std::nullopt) {
         if (!id) id = file_identity(dir);
@@ -115,8 +117,6 @@ public:
         if (registration.empty()) {
             std::string reg = join_path(dir, "registration.php");
             if (is_regular_file(reg)) registration = std::move(reg);
-        } else if (!is_regular_file(registration)) {
-            registration.clear();
         }
         d_.modules.push_back(
             {dir, std::move(origin), std::move(composer_name), std::move(registration)});
@@ -247,10 +247,12 @@ void scan_vendor(Collector& c, const std::string& root) {
             module_dir = parent_path(registration);
             break;
         }
-        if (!registration.empty() && !is_regular_file(registration))
+        if (!registration.empty() && !is_regular_file(registration)) {
             c.warn(registration, "package " + name +
                                      " names this file in autoload.files but "
                                      "it does not exist");
+            registration.clear();
+        }
         c.add(module_dir, "vendor", name, registration,
               module_dir == pkg_dir ? pkg_id : std::nullopt);
     }
@@ -403,19 +405,28 @@ std::vector<std::string> module_files(const std::string& module_dir) {
 
 std::vector<std::string> module_setup_files_at(int module_fd) {
     // Breadth first, so that a cap keeps the shallow files. Each folder is opened relative
-    // to the module's, and known by the identity of what was opened (links are followed;
-    // a folder reached twice is listed once, which also ends link loops).
+    // to the module's, and known by its identity (links are followed; a folder reached twice
+    // is listed once, which also ends link loops). Only the Setup folder itself is stat'ed:
+    // a folder below it is known from its parent's listing (the inode there, on the parent's
+    // device; a link's target was stat'ed by the listing).
     std::vector<std::string> php;
     std::set<FileIdentity> visited;
-    std::deque<std::pair<std::string, int>> queue{{"Setup", 0}};
+    struct Pending {
+        std::string dir;
+        int depth = 0;
+        std::optional<FileIdentity> id; // known from the parent's listing
+    };
+    std::deque<Pending> queue;
+    queue.push_back({"Setup", 0, std::nullopt});
     std::size_t listed = 0;
     while (!queue.empty() && php.size() < kMaxSetupFiles && listed < kMaxSetupDirs) {
-        auto [dir, depth] = std::move(queue.front());
+        Pending next = std::move(queue.front());
         queue.pop_front();
-        const int fd = ::openat(module_fd, dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (next.id && visited.count(*next.id)) continue;
+        const int fd = ::openat(module_fd, next.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0) continue;
-        const auto id = fd_identity(fd);
-        if (!id || !visited.insert(*id).second) {
+        if (!next.id) next.id = fd_identity(fd);
+        if (!next.id || !visited.insert(*next.id).second) {
             ::close(fd);
             continue;
         }
@@ -425,10 +436,12 @@ std::vector<std::string> module_setup_files_at(int module_fd) {
         for (const DirEntry& e : *entries) {
             if (e.kind == EntryKind::File) {
                 if (e.name.size() > 4 && e.name.ends_with(".php") && php.size() < kMaxSetupFiles)
-                    php.push_back(dir + "/" + e.name);
-            } else if (e.kind == EntryKind::Directory && depth < kMaxSetupDepth &&
+                    php.push_back(next.dir + "/" + e.name);
+            } else if (e.kind == EntryKind::Directory && next.depth < kMaxSetupDepth &&
                        !hidden(e.name)) {
-                queue.emplace_back(dir + "/" + e.name, depth + 1);
+                FileIdentity id = e.identity;
+                if (!e.is_symlink) id.device = next.id->device;
+                queue.push_back({next.dir + "/" + e.name, next.depth + 1, id});
             }
         }
     }

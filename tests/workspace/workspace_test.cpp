@@ -476,6 +476,21 @@ TEST_CASE("module_files lists the existing files in the documented order") {
     CHECK(mil::module_files(t.path("missing")).empty());
 }
 
+TEST_CASE("module_files lists a Setup folder reached twice through links once") {
+    TempTree t;
+    std::string dir = t.module("Mod", "Acme_Mod", "acme/module-mod");
+    t.write("Mod/Setup/Patch/Data/AddIntegration.php");
+    t.link("Data", "Mod/Setup/Patch/Alias");  // a sibling, listed before it
+    t.link("Patch", "Mod/Setup/Again");       // a folder one level up
+    t.link(".", "Mod/Setup/Patch/Data/Here"); // itself
+    auto files = mil::module_files(dir);
+    std::vector<std::string> setup;
+    for (const auto& f : files)
+        if (f.ends_with("AddIntegration.php")) setup.push_back(f);
+    // Breadth first and by name: Setup/Again/Alias is the first way there.
+    CHECK(setup == std::vector<std::string>{dir + "/Setup/Again/Alias/AddIntegration.php"});
+}
+
 TEST_CASE("module_files caps the Setup scan at 500 files, shallow ones first") {
     TempTree t;
     std::string dir = t.module("Mod", "Acme_Mod");
