@@ -397,8 +397,8 @@ private:
         const std::string& text = *e.text;
         Offset size = static_cast<Offset>(text.size());
         Offset b = std::min(r.begin, size), en = std::min(std::max(r.end, b), size);
-        LineCol s = e.lines->to_line_col(text, b, Encoding::Utf16);
-        LineCol t = e.lines->to_line_col(text, en, Encoding::Utf16);
+        LineCol s = e.lines().to_line_col(text, b, Encoding::Utf16);
+        LineCol t = e.lines().to_line_col(text, en, Encoding::Utf16);
         return {s.line + 1, s.col + 1, t.line + 1, t.col + 1};
     }
 
@@ -416,9 +416,9 @@ private:
         if (en > b) {
             f.flagged = text.substr(b, en - b);
         } else {
-            LineCol lc = e.lines->to_line_col(text, b, Encoding::Utf8);
-            Offset ls = e.lines->line_start(lc.line);
-            Offset le = e.lines->line_end(text, lc.line);
+            LineCol lc = e.lines().to_line_col(text, b, Encoding::Utf8);
+            Offset ls = e.lines().line_start(lc.line);
+            Offset le = e.lines().line_end(text, lc.line);
             std::string line = text.substr(ls, le > ls ? le - ls : 0);
             auto first = line.find_first_not_of(" \t");
             auto last = line.find_last_not_of(" \t");

@@ -1223,7 +1223,7 @@ private:
         const FileEntry* f = engine_.entry(path);
         if (!f)
             throw RpcError(-32602, fmt::format("Document '{}' is not open and not indexed", path));
-        return f->lines->to_offset(*f->text, lc, encoding_);
+        return f->lines().to_offset(*f->text, lc, encoding_);
     }
 
     json position_json(const std::string& path, Offset o) {
@@ -1232,7 +1232,7 @@ private:
         if (it != docs_.end())
             lc = it->second.position(o, encoding_);
         else if (const FileEntry* f = engine_.entry(path))
-            lc = f->lines->to_line_col(*f->text, o, encoding_);
+            lc = f->lines().to_line_col(*f->text, o, encoding_);
         return {{"line", lc.line}, {"character", lc.col}};
     }
 
@@ -1240,7 +1240,7 @@ private:
         auto it = docs_.find(path);
         if (it != docs_.end()) return it->second.position(o, encoding_);
         if (const FileEntry* f = engine_.entry(path))
-            return f->lines->to_line_col(*f->text, o, encoding_);
+            return f->lines().to_line_col(*f->text, o, encoding_);
         return {};
     }
 

@@ -138,7 +138,19 @@ constant_class_files(const std::string& module_dir,
         if (!folder.empty() && folder.back() != '/') folder += '/';
         roots.emplace_back(std::move(prefix), std::move(folder));
     };
+    // Setup scripts that name a constant of another class (rare): only then the roots.
     std::vector<const FileEntry*> setups;
+    for (const auto& e : entries)
+        if (e && e->kind == FileKind::SetupPhp &&
+            std::any_of(e->facts.setup_calls.begin(), e->facts.setup_calls.end(),
+                        [](const SetupCall& call) {
+                            return std::any_of(call.names.begin(), call.names.end(),
+                                               [](const SetupCallName& n) {
+                                                   return !n.resolved && !n.constant_class.empty();
+                                               });
+                        }))
+            setups.push_back(e.get());
+    if (setups.empty()) return {};
     for (const auto& e : entries) {
         if (!e) continue;
         std::string module;
@@ -146,10 +158,9 @@ constant_class_files(const std::string& module_dir,
         if (module.empty() && e->facts.registration) module = e->facts.registration->value;
         if (auto us = module.find('_'); us != std::string::npos && us > 0)
             add_root(module.substr(0, us) + "\\" + module.substr(us + 1) + "\\", "");
-        if (e->facts.composer && e->kind == FileKind::Composer)
-            for (const auto& [prefix, folder] : e->facts.composer->psr4)
-                add_root(prefix, folder);
-        if (e->kind == FileKind::SetupPhp) setups.push_back(e.get());
+        if (e->kind == FileKind::Composer && e->text)
+            for (auto& [prefix, folder] : composer_psr4(*e->text))
+                add_root(std::move(prefix), std::move(folder));
     }
     std::vector<std::string> out;
     for (const FileEntry* f : setups)
@@ -181,7 +192,6 @@ std::shared_ptr<const FileEntry> make_entry(std::string path,
     entry->module_dir = module_dir_of(path, entry->kind);
     entry->path = std::move(path);
     entry->text = text ? std::move(text) : std::make_shared<const std::string>();
-    entry->lines = std::make_shared<const LineIndex>(*entry->text);
     for (const Participant* p : participants()) {
         if (!p->serves(entry->kind)) continue;
         try {
@@ -203,7 +213,6 @@ std::shared_ptr<const FileEntry> make_oversized_entry(std::string path, Oversize
     entry->module_dir = module_dir_of(path, entry->kind);
     entry->path = std::move(path);
     entry->text = std::make_shared<const std::string>();
-    entry->lines = std::make_shared<const LineIndex>(*entry->text);
     entry->oversize = size;
     return entry;
 }

@@ -154,31 +154,6 @@ public:
     const char* name() const override { return "composer"; }
     bool serves(FileKind kind) const override { return kind == FileKind::Composer; }
 
-    void index(const FileEntry& entry, FileFacts& facts) const override {
-        JsonDocument doc = parse_json(*entry.text);
-        ComposerFacts c;
-        c.well_formed = doc.ok();
-        const JsonValue* root = doc.root();
-        if (root && root->type == JsonType::Object) {
-            if (const JsonValue* n = doc.member(*root, "name"); n && n->type == JsonType::String)
-                c.name = TextValue{n->string, n->inner};
-            if (const JsonValue* t = doc.member(*root, "type"); t && t->type == JsonType::String)
-                c.type = TextValue{t->string, t->inner};
-            if (const JsonValue* psr4 = doc.find({"autoload", "psr-4"});
-                psr4 && psr4->type == JsonType::Object)
-                for (const JsonMember& m : psr4->members) {
-                    const JsonValue* v = doc.get(m.value);
-                    if (v && v->type == JsonType::String) c.psr4.emplace_back(m.key, v->string);
-                    // A list of folders: the first one.
-                    if (v && v->type == JsonType::Array && !v->items.empty())
-                        if (const JsonValue* first = doc.get(v->items.front());
-                            first && first->type == JsonType::String)
-                            c.psr4.emplace_back(m.key, first->string);
-                }
-        }
-        facts.composer = std::move(c);
-    }
-
     void diagnose(const Query& q, std::vector<Diagnostic>& out) const override {
         if (!is_module_package(q)) return;
         const std::string_view text = *q.file.text;
@@ -474,6 +449,25 @@ private:
 };
 
 } // namespace
+
+std::vector<std::pair<std::string, std::string>> composer_psr4(std::string_view text) {
+    std::vector<std::pair<std::string, std::string>> out;
+    const JsonDocument doc = parse_json(text);
+    const JsonValue* root = doc.root();
+    if (!doc.ok() || !root || root->type != JsonType::Object) return out;
+    const JsonValue* psr4 = doc.find({"autoload", "psr-4"});
+    if (!psr4 || psr4->type != JsonType::Object) return out;
+    for (const JsonMember& m : psr4->members) {
+        const JsonValue* v = doc.get(m.value);
+        if (v && v->type == JsonType::String) out.emplace_back(m.key, v->string);
+        // A list of folders: the first one.
+        if (v && v->type == JsonType::Array && !v->items.empty())
+            if (const JsonValue* first = doc.get(v->items.front());
+                first && first->type == JsonType::String)
+                out.emplace_back(m.key, first->string);
+    }
+    return out;
+}
 
 const Participant& composer_participant() {
     static const ComposerParticipant p;

@@ -101,7 +101,7 @@ RenameResult Engine::rename(const std::string& path, Offset offset,
             text.substr(loc.range.begin, loc.range.end - loc.range.begin) == id)
             continue;
         std::uint32_t line =
-            at ? at->lines->to_line_col(text, loc.range.begin, Encoding::Utf8).line : 0;
+            at ? at->lines().to_line_col(text, loc.range.begin, Encoding::Utf8).line : 0;
         r.error = fmt::format("'{}' is not written literally in {} (line {}); change it there by "
                               "hand, then rename.",
                               id, display_path(s, loc.path), line + 1);

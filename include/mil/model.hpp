@@ -4,6 +4,7 @@
 #include "mil/diagnostic.hpp"
 #include "mil/text.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -104,14 +105,9 @@ struct SetupCall {
     std::vector<SetupCallName> names;
 };
 
-// What a module's composer.json declares (read by the composer participant).
-struct ComposerFacts {
-    std::optional<TextValue> name;
-    std::optional<TextValue> type;
-    // autoload.psr-4: namespace prefix (decoded, e.g. `Vendor\Module\`) -> folder.
-    std::vector<std::pair<std::string, std::string>> psr4;
-    bool well_formed = true;
-};
+// The autoload.psr-4 roots a composer.json declares: namespace prefix (decoded, e.g.
+// `Vendor\Module\`) -> folder (the first one of a list). Empty when it is not valid JSON.
+std::vector<std::pair<std::string, std::string>> composer_psr4(std::string_view text);
 
 // A class constant with a constant string value, declared in a PHP file of a module.
 struct PhpConstantFact {
@@ -130,7 +126,6 @@ struct FileFacts {
     std::optional<TextValue> registration; // module name registered in registration.php
     std::vector<IdRef> acl_refs;           // ACL ids used (webapi, menu, system, php, ui)
     std::vector<SetupCall> setup_calls;
-    std::optional<ComposerFacts> composer;
     std::vector<PhpConstantFact> php_constants; // PHP files: string class constants
 };
 
@@ -140,17 +135,48 @@ struct Oversize {
     std::uint64_t limit = 0;
 };
 
+// The line index of a text, made when first asked for: most files of an index are never
+// shown to a client, and their facts hold byte offsets. Safe to ask from several threads at
+// once (two may both make it; one is kept). A copy starts without it.
+class LazyLineIndex {
+public:
+    LazyLineIndex() = default;
+    LazyLineIndex(const LazyLineIndex&) {}
+    LazyLineIndex& operator=(const LazyLineIndex& other) {
+        if (this != &other) delete index_.exchange(nullptr);
+        return *this;
+    }
+    ~LazyLineIndex() { delete index_.load(); }
+
+    // The index of `text`, which must be the same text at every call.
+    const LineIndex& get(std::string_view text) const {
+        if (const LineIndex* made = index_.load(std::memory_order_acquire)) return *made;
+        auto fresh = std::make_unique<const LineIndex>(text);
+        const LineIndex* expected = nullptr;
+        if (index_.compare_exchange_strong(expected, fresh.get(), std::memory_order_acq_rel,
+                                           std::memory_order_acquire))
+            return *fresh.release();
+        return *expected; // made by another thread meanwhile
+    }
+
+private:
+    mutable std::atomic<const LineIndex*> index_{nullptr};
+};
+
 struct FileEntry {
     std::string path;
     FileKind kind = FileKind::Unknown;
     std::string module_dir;
     std::shared_ptr<const std::string> text;
-    std::shared_ptr<const LineIndex> lines;
     FileFacts facts;
     bool open_in_editor = false;
     // Set for a file that was not read because of its size: `text` and `facts` are empty,
     // and its one diagnostic is `file-too-large`.
     std::optional<Oversize> oversize;
+    LazyLineIndex line_index; // see lines()
+
+    // The line index of `text` (made on first use).
+    const LineIndex& lines() const { return line_index.get(*text); }
 };
 
 // The files of a module that may declare the classes whose constants its setup scripts name

@@ -176,7 +176,6 @@ std::shared_ptr<const FileEntry> setup_entry(const std::string& path, std::strin
     e->kind = classify_path(path);
     e->module_dir = module_dir_of(path, e->kind);
     e->text = std::make_shared<const std::string>(std::move(text));
-    e->lines = std::make_shared<const LineIndex>(*e->text);
     SetupCall call;
     call.call_range = {0, static_cast<Offset>(e->text->size())};
     call.names.push_back({std::move(name), range, true, {}, {}});
