@@ -268,7 +268,7 @@ void complete_acl_ids(const Query& q, Range token, std::string_view prefix, Comp
     for (const Hit& h : hits) {
         if (nodes) nodes->push_back(h.node);
         const AclNode& node = tree.nodes[h.node];
-        CompletionItem item;
+        CompletionItem& item = out.items.emplace_back(); // made in place: no move per item
         item.label = node.id;
         item.detail = node.title;
         item.kind = CompletionKind::Value;
@@ -276,7 +276,8 @@ void complete_acl_ids(const Query& q, Range token, std::string_view prefix, Comp
             item.documentation_source = DocumentationSource::AclId;
         else
             item.documentation = acl_completion_documentation(tree, node);
-        item.edit = {token, node.id};
+        item.edit.range = token;
+        item.edit.new_text = node.id;
         // The title too, so that typing a word of it finds the id.
         item.filter_by_detail = !node.title.empty();
         char digits[8] = "000000";
@@ -284,7 +285,6 @@ void complete_acl_ids(const Query& q, Range token, std::string_view prefix, Comp
         // Six digits, zero padded (the list is cut far below a million items).
         item.sort_text.assign(6 - static_cast<std::size_t>(r.ptr - digits), '0');
         item.sort_text.append(digits, r.ptr);
-        out.items.push_back(std::move(item));
     }
 }
 
