@@ -14,6 +14,14 @@ public:
     bool serves(FileKind kind) const override { return kind == FileKind::System; }
 
     void index(const FileEntry& entry, FileFacts& facts) const override {
+        // The index reads every module's system.xml (the largest files it reads): the texts
+        // in one pass, the tree only for a file of another shape.
+        static const std::vector<std::string_view> kPath{"config", "system", "section", "resource"};
+        if (auto fast = scan_plain_texts(*entry.text, kPath)) {
+            for (XmlPlainText& t : *fast)
+                add_ref({std::move(t.text), t.range}, facts);
+            return;
+        }
         XmlDocument doc = parse_xml(*entry.text);
         const XmlElement* root = doc.root_element();
         if (!root || root->name != "config") return;

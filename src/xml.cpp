@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -1004,6 +1005,126 @@ CursorContext locate(const XmlDocument& doc, std::string_view text, Offset offse
         set_token(c, text, {off(b), off(f)}, o);
     }
     return c;
+}
+
+namespace {
+
+// The bytes scan_plain_texts takes in a name (more than XML allows: it only has to find
+// where a name ends in a well-formed document).
+bool name_byte(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_' || c == ':' || c == '-' || c == '.';
+}
+
+} // namespace
+
+std::optional<std::vector<XmlPlainText>>
+scan_plain_texts(std::string_view text, const std::vector<std::string_view>& path) {
+    std::vector<XmlPlainText> out;
+    std::vector<std::string_view> open; // names of the open elements
+    bool had_root = false;
+    std::size_t p = 0;
+    auto find = [&](std::string_view what, std::size_t from) { return text.find(what, from); };
+    while ((p = find("<", p)) != std::string_view::npos) {
+        const std::string_view rest = text.substr(p);
+        if (rest.starts_with("<!--")) {
+            const std::size_t end = find("-->", p + 4);
+            if (end == std::string_view::npos) return std::nullopt;
+            p = end + 3;
+            continue;
+        }
+        if (rest.starts_with("<![CDATA[")) {
+            const std::size_t end = find("]]>", p + 9);
+            if (end == std::string_view::npos || open.empty()) return std::nullopt;
+            p = end + 3;
+            continue;
+        }
+        if (rest.starts_with("<?")) {
+            const std::size_t end = find("?>", p + 2);
+            if (end == std::string_view::npos) return std::nullopt;
+            p = end + 2;
+            continue;
+        }
+        if (rest.starts_with("<!")) return std::nullopt; // DOCTYPE and the like
+        const bool closing = rest.starts_with("</");
+        std::size_t q = p + (closing ? 2 : 1);
+        const std::size_t name_begin = q;
+        while (q < text.size() && name_byte(text[q]))
+            ++q;
+        const std::string_view name = text.substr(name_begin, q - name_begin);
+        if (name.empty() || q == text.size() ||
+            !(is_space(text[q]) || text[q] == '>' || text[q] == '/'))
+            return std::nullopt;
+        if (closing) {
+            while (q < text.size() && is_space(text[q]))
+                ++q;
+            if (q == text.size() || text[q] != '>' || open.empty() || open.back() != name)
+                return std::nullopt;
+            open.pop_back();
+            p = q + 1;
+            continue;
+        }
+        // Attributes, each `name="value"` (or single quotes) after white space; values may
+        // hold '>' but not '<'.
+        bool self_closing = false;
+        for (;;) {
+            const std::size_t before = q;
+            while (q < text.size() && is_space(text[q]))
+                ++q;
+            if (q == text.size()) return std::nullopt;
+            if (text[q] == '>') break;
+            if (text[q] == '/') {
+                if (q + 1 == text.size() || text[q + 1] != '>') return std::nullopt;
+                self_closing = true;
+                ++q;
+                break;
+            }
+            if (q == before) return std::nullopt; // no space before an attribute
+            const std::size_t attr = q;
+            while (q < text.size() && name_byte(text[q]))
+                ++q;
+            if (q == attr) return std::nullopt;
+            while (q < text.size() && is_space(text[q]))
+                ++q;
+            if (q == text.size() || text[q] != '=') return std::nullopt;
+            ++q;
+            while (q < text.size() && is_space(text[q]))
+                ++q;
+            if (q == text.size() || (text[q] != '"' && text[q] != '\'')) return std::nullopt;
+            const std::size_t close = text.find(text[q], q + 1);
+            if (close == std::string_view::npos ||
+                text.substr(q + 1, close - q - 1).find('<') != std::string_view::npos)
+                return std::nullopt;
+            q = close + 1;
+        }
+        p = q + 1;
+        if (open.empty()) {
+            if (had_root) return std::nullopt; // a second top-level element
+            had_root = true;
+        }
+        if (self_closing) continue; // empty: no text
+        open.push_back(name);
+        if (open.size() != path.size() || !std::equal(open.begin(), open.end(), path.begin()))
+            continue;
+        // The content up to the next '<' must be the whole of it.
+        const std::size_t end = find("<", p);
+        if (end == std::string_view::npos || !text.substr(end).starts_with("</"))
+            return std::nullopt;
+        std::string_view content = text.substr(p, end - p);
+        if (content.find('&') != std::string_view::npos) return std::nullopt;
+        std::size_t b = 0, e = content.size();
+        while (b < e && is_space(content[b]))
+            ++b;
+        while (e > b && is_space(content[e - 1]))
+            --e;
+        if (b < e)
+            out.push_back({std::string(content.substr(b, e - b)),
+                           {static_cast<Offset>(p + b), static_cast<Offset>(p + e)}});
+        p = end;
+    }
+    if (!open.empty() || text.size() > std::numeric_limits<Offset>::max()) return std::nullopt;
+    return out;
 }
 
 std::string xml_escape(std::string_view s) {

@@ -87,6 +87,19 @@ struct XmlSyntaxError {
 // nullopt when pugixml accepts the text as a well-formed document.
 std::optional<XmlSyntaxError> check_well_formed(std::string_view text);
 
+// The text of each element at `path` (names from the root, e.g. {"config", "system",
+// "section", "resource"}) with a non-blank text, trimmed, in document order: what
+// parse_xml gives as such elements' text and text_range, found in one pass without the
+// tree. Only for plain documents: nullopt (parse the tree instead) for one that is not well
+// nested or has a DOCTYPE, unquoted or unspaced attributes, or an element at `path` whose
+// content is not plain text (an entity, CDATA, a comment or a child element in it).
+struct XmlPlainText {
+    std::string text;
+    Range range;
+};
+std::optional<std::vector<XmlPlainText>>
+scan_plain_texts(std::string_view text, const std::vector<std::string_view>& path);
+
 // `s` escaped for XML text or a quoted attribute value: `& < > " '` as entities, newline,
 // carriage return and tab as character references (kept in attribute values), and the
 // other control characters, which XML 1.0 does not allow, as U+FFFD.
