@@ -83,6 +83,25 @@ inline void check_locate(const XmlDocument& doc, std::string_view text, Offset o
     }
 }
 
+// scan_plain_texts at `path`, when it answers, gives what the tree gives.
+inline void check_plain_texts(const XmlDocument& doc, std::string_view text,
+                              const std::vector<std::string>& path) {
+    const std::vector<std::string_view> want(path.begin(), path.end());
+    const auto fast = scan_plain_texts(text, want);
+    if (!fast) return;
+    std::vector<const XmlElement*> tree;
+    for (std::uint32_t i = 0; i < doc.elements.size(); ++i) {
+        const XmlElement& e = doc.elements[i];
+        if (e.depth + 1 == path.size() && !e.text.empty() && doc.path(i) == path)
+            tree.push_back(&e);
+    }
+    MIL_FUZZ_CHECK(fast->size() == tree.size(), "plain texts: as many as the tree's");
+    for (std::size_t k = 0; k < tree.size() && k < fast->size(); ++k) {
+        MIL_FUZZ_CHECK((*fast)[k].text == tree[k]->text, "plain texts: the tree's text");
+        MIL_FUZZ_CHECK((*fast)[k].range == tree[k]->text_range, "plain texts: the tree's range");
+    }
+}
+
 inline void run_xml(const std::uint8_t* data, std::size_t size) {
     Input in(data, size);
     const auto kind = static_cast<SchemaKind>(in.byte() % 8);
@@ -95,6 +114,11 @@ inline void run_xml(const std::uint8_t* data, std::size_t size) {
         check_locate(doc, text, static_cast<Offset>(o % (text.size() + 2)));
     // The end of the text, and one past it, are where a user types.
     check_locate(doc, text, static_cast<Offset>(text.size()));
+
+    check_plain_texts(doc, text, {"config", "system", "section", "resource"});
+    if (!doc.elements.empty()) // the path of an element the input chose
+        check_plain_texts(doc, text,
+                          doc.path(static_cast<std::uint32_t>(offsets[1] % doc.elements.size())));
 
     if (auto err = check_well_formed(text))
         MIL_FUZZ_CHECK(err->offset <= text.size(), "well-formedness error offset");
