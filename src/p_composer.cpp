@@ -454,7 +454,7 @@ std::vector<std::pair<std::string, std::string>> composer_psr4(std::string_view 
     std::vector<std::pair<std::string, std::string>> out;
     const JsonDocument doc = parse_json(text);
     const JsonValue* root = doc.root();
-    if (!doc.ok() || !root || root->type != JsonType::Object) return out;
+    if (!root || root->type != JsonType::Object) return out;
     const JsonValue* psr4 = doc.find({"autoload", "psr-4"});
     if (!psr4 || psr4->type != JsonType::Object) return out;
     for (const JsonMember& m : psr4->members) {

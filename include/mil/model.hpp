@@ -106,7 +106,8 @@ struct SetupCall {
 };
 
 // The autoload.psr-4 roots a composer.json declares: namespace prefix (decoded, e.g.
-// `Vendor\Module\`) -> folder (the first one of a list). Empty when it is not valid JSON.
+// `Vendor\Module\`) -> folder (the first one of a list), as far as the tolerant JSON reader
+// finds them in a file that is not valid JSON.
 std::vector<std::pair<std::string, std::string>> composer_psr4(std::string_view text);
 
 // A class constant with a constant string value, declared in a PHP file of a module.

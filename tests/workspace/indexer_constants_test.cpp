@@ -71,3 +71,16 @@ TEST_CASE("index: a setup script's constant classes are read, and resolve its na
     REQUIRE(mismatches.size() == 1);
     CHECK_THAT(mismatches[0], Catch::Contains("'AcmeSynk'"));
 }
+
+TEST_CASE("composer_psr4: the roots, also from a composer.json that is not valid JSON") {
+    using Roots = std::vector<std::pair<std::string, std::string>>;
+    CHECK(mil::composer_psr4(R"({"autoload": {"psr-4": {"Acme\\Connector\\": ""}}})") ==
+          Roots{{"Acme\\Connector\\", ""}});
+    CHECK(mil::composer_psr4(R"({"autoload": {"psr-4": {"Acme\\A\\": ["src/", "lib/"]}}})") ==
+          Roots{{"Acme\\A\\", "src/"}});
+    // A trailing comma: Composer refuses the file, but the namespace is still the module's.
+    CHECK(mil::composer_psr4(R"({"autoload": {"psr-4": {"Acme\\B\\": "src/"},},})") ==
+          Roots{{"Acme\\B\\", "src/"}});
+    CHECK(mil::composer_psr4("[1, 2]").empty());
+    CHECK(mil::composer_psr4("").empty());
+}
