@@ -213,18 +213,15 @@ std::vector<DirEntry> read_entries(int dfd) {
         if (type == DT_LNK) {
             entry.is_symlink = true;
             struct stat st {};
-            const bool reached = ::fstatat(dfd, e->d_name, &st, 0) == 0;
-            if (reached)
+            if (::fstatat(dfd, e->d_name, &st, 0) != 0) {
+                entry.kind = EntryKind::Broken;
+            } else {
                 entry.identity = {static_cast<std::uint64_t>(st.st_dev),
                                   static_cast<std::uint64_t>(st.st_ino)};
-            if (!reached)
-                entry.kind = EntryKind::Broken;
-            else if (S_ISDIR(st.st_mode))
-                entry.kind = EntryKind::Directory;
-            else if (S_ISREG(st.st_mode))
-                entry.kind = EntryKind::File;
-            else
-                entry.kind = EntryKind::Other;
+                entry.kind = S_ISDIR(st.st_mode)   ? EntryKind::Directory
+                             : S_ISREG(st.st_mode) ? EntryKind::File
+                                                   : EntryKind::Other;
+            }
         } else if (type == DT_DIR) {
             entry.kind = EntryKind::Directory;
         } else if (type == DT_REG) {

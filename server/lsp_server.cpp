@@ -1031,11 +1031,9 @@ private:
         }
         out += "]}";
         if (resolve_edits_) completion_edits_ = std::move(edit_texts);
-        if (resolve_docs_) {
-            completion_notes_.clear();
+        if (resolve_docs_) // cleared above
             for (CompletionShared& sh : r.shared)
                 completion_notes_.push_back(std::move(sh.note));
-        }
         return out;
     }
 
@@ -1227,12 +1225,7 @@ private:
     }
 
     json position_json(const std::string& path, Offset o) {
-        LineCol lc{};
-        auto it = docs_.find(path);
-        if (it != docs_.end())
-            lc = it->second.position(o, encoding_);
-        else if (const FileEntry* f = engine_.entry(path))
-            lc = f->lines().to_line_col(*f->text, o, encoding_);
+        const LineCol lc = line_col(path, o);
         return {{"line", lc.line}, {"character", lc.col}};
     }
 

@@ -138,18 +138,20 @@ constant_class_files(const std::string& module_dir,
         if (!folder.empty() && folder.back() != '/') folder += '/';
         roots.emplace_back(std::move(prefix), std::move(folder));
     };
-    // Setup scripts that name a constant of another class (rare): only then the roots.
+    // A name that is `Class::NAME` of another class, which the file alone could not resolve.
+    auto other_class_constant = [](const SetupCallName& n) {
+        return !n.resolved && !n.constant_class.empty();
+    };
+    // Setup scripts that name one (rare): only then the roots.
     std::vector<const FileEntry*> setups;
-    for (const auto& e : entries)
-        if (e && e->kind == FileKind::SetupPhp &&
-            std::any_of(e->facts.setup_calls.begin(), e->facts.setup_calls.end(),
-                        [](const SetupCall& call) {
-                            return std::any_of(call.names.begin(), call.names.end(),
-                                               [](const SetupCallName& n) {
-                                                   return !n.resolved && !n.constant_class.empty();
-                                               });
-                        }))
-            setups.push_back(e.get());
+    for (const auto& e : entries) {
+        if (!e || e->kind != FileKind::SetupPhp) continue;
+        for (const SetupCall& call : e->facts.setup_calls)
+            if (std::any_of(call.names.begin(), call.names.end(), other_class_constant)) {
+                setups.push_back(e.get());
+                break;
+            }
+    }
     if (setups.empty()) return {};
     for (const auto& e : entries) {
         if (!e) continue;
@@ -166,7 +168,7 @@ constant_class_files(const std::string& module_dir,
     for (const FileEntry* f : setups)
         for (const auto& call : f->facts.setup_calls)
             for (const auto& n : call.names) {
-                if (n.resolved || n.constant_class.empty()) continue;
+                if (!other_class_constant(n)) continue;
                 for (const auto& [prefix, folder] : roots) {
                     if (n.constant_class.size() <= prefix.size() ||
                         n.constant_class.compare(0, prefix.size(), prefix) != 0)

@@ -1007,18 +1007,6 @@ CursorContext locate(const XmlDocument& doc, std::string_view text, Offset offse
     return c;
 }
 
-namespace {
-
-// The bytes scan_plain_texts takes in a name (more than XML allows: it only has to find
-// where a name ends in a well-formed document).
-bool name_byte(char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '_' || c == ':' || c == '-' || c == '.';
-}
-
-} // namespace
-
 std::optional<std::vector<XmlPlainText>>
 scan_plain_texts(std::string_view text, const std::vector<std::string_view>& path) {
     std::vector<XmlPlainText> out;
@@ -1050,7 +1038,7 @@ scan_plain_texts(std::string_view text, const std::vector<std::string_view>& pat
         const bool closing = rest.starts_with("</");
         std::size_t q = p + (closing ? 2 : 1);
         const std::size_t name_begin = q;
-        while (q < text.size() && name_byte(text[q]))
+        while (q < text.size() && is_name_char(text[q]))
             ++q;
         const std::string_view name = text.substr(name_begin, q - name_begin);
         if (name.empty() || q == text.size() ||
@@ -1082,7 +1070,7 @@ scan_plain_texts(std::string_view text, const std::vector<std::string_view>& pat
             }
             if (q == before) return std::nullopt; // no space before an attribute
             const std::size_t attr = q;
-            while (q < text.size() && name_byte(text[q]))
+            while (q < text.size() && is_name_char(text[q]))
                 ++q;
             if (q == attr) return std::nullopt;
             while (q < text.size() && is_space(text[q]))
