@@ -477,10 +477,17 @@ void replace_in(const MergeState& st, std::vector<const FileEntry*>& list, std::
 void merge_acl(Snapshot& snap, const MergeState& st, const std::vector<CatalogEntry>* catalog) {
     const std::vector<const FileEntry*>& files = st.acl;
     AclBuild acl;
+    // Magento's core is there when Magento_Backend's acl.xml is: the file that titles the
+    // root. A module of another name that titles it too (a copied acl.xml, seen in the wild)
+    // does not make a tree of third-party modules a core tree; a module without a name still
+    // does, as it may well be Magento_Backend.
     const bool has_core_file = [&] {
-        for (const FileEntry* f : files)
+        for (const FileEntry* f : files) {
+            const ModuleInfo* mod = st.module(f->module_dir);
+            if (mod && !mod->name.empty() && mod->name != "Magento_Backend") continue;
             for (const auto& d : f->facts.acl)
                 if (d.id == "Magento_Backend::admin" && d.has_title) return true;
+        }
         return false;
     }();
     snap.uses_catalog = false;

@@ -324,6 +324,35 @@ TEST_CASE("acl: the bundled catalogue is used only when the tree has no core") {
         CHECK_FALSE(n.from_catalog);
 }
 
+TEST_CASE("acl: a third-party module that titles Magento_Backend::admin is not the core") {
+    // Seen in the wild: a module's acl.xml gives the root a title of its own. A folder of
+    // such modules without Magento's core still uses the bundled catalogue.
+    std::vector<CatalogEntry> catalog = {
+        {"Magento_Backend::admin", "Magento Admin", "", "Magento_Backend", 10},
+        {"Magento_Catalog::catalog", "Catalog", "Magento_Backend::admin", "Magento_Catalog", 30},
+    };
+    const std::string titled =
+        acl_xml("            <resource id=\"Magento_Backend::admin\" title=\"Acme\">\n"
+                "                <resource id=\"Acme_Connector::sync\" title=\"Sync\"/>\n"
+                "            </resource>\n");
+    auto named = snapshot_of(
+        {{kAcmeAcl, titled}, {kAcmeDir + "/etc/module.xml", module_xml("Acme_Connector")}},
+        &catalog);
+    CHECK_FALSE(named->has_core);
+    CHECK(named->uses_catalog);
+    CHECK(named->acl.find("Magento_Catalog::catalog"));
+    CHECK(parent_id(named->acl, "Acme_Connector::sync") == "Magento_Backend::admin");
+    // Without a name, the module may be Magento_Backend itself.
+    auto unnamed = snapshot_of({{kAcmeAcl, titled}}, &catalog);
+    CHECK(unnamed->has_core);
+    CHECK_FALSE(unnamed->uses_catalog);
+    // Magento_Backend's own file still makes the core, beside the third-party one.
+    auto files = core_files();
+    files.push_back({kAcmeAcl, titled});
+    files.push_back({kAcmeDir + "/etc/module.xml", module_xml("Acme_Connector")});
+    CHECK(snapshot_of(files, &catalog)->has_core);
+}
+
 TEST_CASE("acl: replacing a file (with_file) rebuilds the merged tree") {
     auto snap = core_snapshot();
     const std::string customer = core_dir("Customer") + "/etc/acl.xml";
