@@ -372,6 +372,11 @@ void discover_into(Collector& c, Discovery& d) {
         return;
     }
     search_modules(c, d.folder);
+    // The search leaves vendor/ alone (libraries carry module-looking test fixtures), but a
+    // Composer project without Magento's own markers (no app/etc/di.xml, no Magento
+    // composer.json: a trimmed install, a project that only requires extensions) still lists
+    // its Magento modules in vendor/composer/installed.json.
+    scan_vendor(c, d.folder);
 }
 
 } // namespace

@@ -410,6 +410,32 @@ TEST_CASE("discover: a repository of several modules, bounded search") {
     CHECK(d.warnings.empty());
 }
 
+TEST_CASE("discover: a Composer project without Magento's markers lists vendor modules") {
+    // No app/etc/di.xml, no composer.json: not a Magento root, but its installed.json
+    // names magento2-module packages (a library's test fixture is still not a module).
+    TempTree t;
+    t.module("project/vendor/acme/module-foo", "Acme_Foo");
+    t.module("project/vendor/acme/library/tests/Fixture", "Acme_Fixture");
+    t.module("project/src/Bar", "Acme_Bar");
+    t.write("project/vendor/composer/installed.json", R"({"packages": [
+        {"name": "acme/module-foo", "type": "magento2-module",
+         "install-path": "../acme/module-foo", "autoload": {"files": ["registration.php"]}},
+        {"name": "acme/library", "type": "library", "install-path": "../acme/library"}]})");
+
+    auto d = mil::discover(t.path("project"));
+    INFO(warnings_text(d));
+    CHECK_FALSE(d.root);
+    CHECK(module_dirs(d) == std::vector<std::string>{t.path("project/src/Bar"),
+                                                     t.path("project/vendor/acme/module-foo")});
+    CHECK(find_module(d, t.path("project/vendor/acme/module-foo"))->origin == "vendor");
+    CHECK(d.warnings.empty());
+
+    // A folder without installed.json is searched as before, with no warning about it.
+    auto plain = mil::discover(t.path("project/src"));
+    CHECK(module_dirs(plain) == std::vector<std::string>{t.path("project/src/Bar")});
+    CHECK(plain.warnings.empty());
+}
+
 TEST_CASE("discover: the bounded search survives link loops, links and broken links") {
     TempTree t;
     t.module("repo/mods/Foo", "Acme_Foo");
