@@ -280,8 +280,9 @@ bool skipped_in_search(std::string_view name) {
     return std::find(kSkip.begin(), kSkip.end(), name) != kSkip.end();
 }
 
-// Depth-first search for module directories below `folder`, bounded in depth and size.
-void search_modules(Collector& c, const std::string& folder) {
+// Depth-first search for module directories and Magento installs below `folder`, bounded in
+// depth and size. The first install found becomes the discovery's root.
+void search_modules(Collector& c, Discovery& d, const std::string& folder) {
     struct Item {
         std::string path;
         int depth;
@@ -324,6 +325,18 @@ void search_modules(Collector& c, const std::string& folder) {
                 c.add(child, "standalone", standalone_composer_name(package_dir, child));
                 continue; // modules do not nest
             }
+            if (is_root_dir(child)) {
+                // A Magento install below the folder (a project whose Magento lives in src/,
+                // a repository of several shops): its modules as from its root, which is
+                // not searched further.
+                if (!d.root) d.root = child;
+                scan_app_code(c, child);
+                scan_vendor(c, child);
+                continue;
+            }
+            // A Composer project without Magento's markers: its Magento packages, and the
+            // search goes on inside it (vendor/ itself is skipped).
+            scan_vendor(c, child);
             if (item.depth + 1 < kMaxSearchDepth) {
                 Item next{child, item.depth + 1, item.chain};
                 next.chain.push_back(*id);
@@ -371,7 +384,7 @@ void discover_into(Collector& c, Discovery& d) {
         c.add(*mdir, "standalone", standalone_composer_name(d.folder, *mdir));
         return;
     }
-    search_modules(c, d.folder);
+    search_modules(c, d, d.folder);
     // The search leaves vendor/ alone (libraries carry module-looking test fixtures), but a
     // Composer project without Magento's own markers (no app/etc/di.xml, no Magento
     // composer.json: a trimmed install, a project that only requires extensions) still lists

@@ -26,8 +26,10 @@ struct WorkspaceWarning {
 };
 
 struct Discovery {
-    std::string folder;              // the searched folder, absolute and normalised
-    std::optional<std::string> root; // the Magento root, when the folder is inside one
+    std::string folder; // the searched folder, absolute and normalised
+    // The Magento root: the one the folder is inside, else the first install that the search
+    // below the folder found.
+    std::optional<std::string> root;
     std::vector<WorkspaceModule> modules;
     std::vector<WorkspaceWarning> warnings;
 };
@@ -42,7 +44,9 @@ std::optional<std::string> find_magento_root(const std::string& folder);
 // Inside a Magento root: app/code/*/*/registration.php, then the magento2-module packages
 // of vendor/composer/installed.json (Composer 1 or 2) and, if the folder itself is a module
 // not found that way, the folder. Outside a root: the folder as a standalone module (etc/
-// module.xml at its root or under src/), else a bounded search (depth <= 4) for modules.
+// module.xml at its root or under src/), else a bounded search (depth <= 4) for modules and
+// for Magento installs (each taken as from its root), then the magento2-module packages of
+// the folder's own vendor/composer/installed.json.
 // Modules that reach the same real directory are reported once (the first found).
 // `on_module`, when given, is called with each module as soon as it is found (in the order
 // of Discovery::modules), so that a caller can start on it while discovery goes on.

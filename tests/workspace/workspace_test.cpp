@@ -434,6 +434,47 @@ TEST_CASE("discover: a Composer project without Magento's markers lists vendor m
     auto plain = mil::discover(t.path("project/src"));
     CHECK(module_dirs(plain) == std::vector<std::string>{t.path("project/src/Bar")});
     CHECK(plain.warnings.empty());
+
+    // Such a project found by the search below a folder: the same modules.
+    auto above = mil::discover(t.root());
+    INFO(warnings_text(above));
+    CHECK_FALSE(above.root);
+    CHECK(module_dirs(above) == std::vector<std::string>{t.path("project/vendor/acme/module-foo"),
+                                                         t.path("project/src/Bar")});
+}
+
+TEST_CASE("discover: Magento installs below the folder are found from their roots") {
+    // A project whose Magento lives in src/ (as Docker setups lay it out), beside a module of
+    // its own tooling; and a second install in shops/b.
+    TempTree t;
+    make_root(t, "project/src");
+    t.module("project/src/app/code/Acme/Foo", "Acme_Foo");
+    t.module("project/src/vendor/acme/module-bar", "Acme_Bar");
+    t.module("project/src/vendor/acme/library/Test/Fixture", "Acme_Fixture");
+    t.write("project/src/vendor/composer/installed.json", R"({"packages": [
+        {"name": "acme/module-bar", "type": "magento2-module",
+         "install-path": "../acme/module-bar", "autoload": {"files": ["registration.php"]}},
+        {"name": "acme/library", "type": "library", "install-path": "../acme/library"}]})");
+    t.module("project/tools/Qa", "Acme_Qa");
+    t.write(
+        "project/shops/b/composer.json",
+        R"({"name": "acme/shop-b", "require": {"magento/product-community-edition": "2.4.8"}})");
+    t.module("project/shops/b/app/code/Acme/Baz", "Acme_Baz");
+
+    auto d = mil::discover(t.path("project"));
+    INFO(warnings_text(d));
+    // A folder's children are looked at before any is entered: src/ is found as an install
+    // (the root) before shops/ is searched.
+    REQUIRE(d.root);
+    CHECK(*d.root == t.path("project/src"));
+    CHECK(module_dirs(d) == std::vector<std::string>{t.path("project/src/app/code/Acme/Foo"),
+                                                     t.path("project/src/vendor/acme/module-bar"),
+                                                     t.path("project/shops/b/app/code/Acme/Baz"),
+                                                     t.path("project/tools/Qa")});
+    CHECK(find_module(d, t.path("project/src/app/code/Acme/Foo"))->origin == "app/code");
+    CHECK(find_module(d, t.path("project/src/vendor/acme/module-bar"))->origin == "vendor");
+    CHECK(find_module(d, t.path("project/tools/Qa"))->origin == "standalone");
+    CHECK(d.warnings.empty());
 }
 
 TEST_CASE("discover: the bounded search survives link loops, links and broken links") {
