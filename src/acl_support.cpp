@@ -1,5 +1,7 @@
 #include "mil/acl_support.hpp"
 
+#include "mil/embedded.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -139,6 +141,33 @@ bool acl_tree_is_complete(const Snapshot& s) {
     return s.has_core || s.uses_catalog;
 }
 
+const std::vector<std::string_view>& commerce_modules() {
+    static const std::vector<std::string_view> modules = [] {
+        std::vector<std::string_view> out;
+        std::string_view text = embedded_file("catalog/commerce-modules.txt");
+        while (!text.empty()) {
+            const auto nl = text.find('\n');
+            std::string_view line = text.substr(0, nl);
+            text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+            if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+            if (!line.empty() && line.front() != '#') out.push_back(line);
+        }
+        std::sort(out.begin(), out.end());
+        return out;
+    }();
+    return modules;
+}
+
+bool commerce_id_out_of_view(const Snapshot& s, std::string_view id) {
+    if (s.has_core || !s.uses_catalog) return false;
+    const auto sep = id.find("::");
+    if (sep == std::string_view::npos) return false;
+    const std::string_view module = id.substr(0, sep);
+    const auto& list = commerce_modules();
+    return std::binary_search(list.begin(), list.end(), module) &&
+           s.module_by_name(module) == nullptr;
+}
+
 std::string display_path(const Snapshot& s, std::string_view path) {
     if (!s.root.empty() && path.size() > s.root.size() && path.substr(0, s.root.size()) == s.root &&
         path[s.root.size()] == '/')
@@ -149,7 +178,9 @@ std::string display_path(const Snapshot& s, std::string_view path) {
 std::optional<Diagnostic> check_acl_ref(const Query& q, const IdRef& ref,
                                         std::string_view consequence) {
     const Snapshot& s = q.snapshot;
-    if (ref.id.empty() || !acl_tree_is_complete(s) || s.acl.find(ref.id)) return std::nullopt;
+    if (ref.id.empty() || !acl_tree_is_complete(s) || s.acl.find(ref.id) ||
+        commerce_id_out_of_view(s, ref.id))
+        return std::nullopt;
     Diagnostic d;
     d.range = ref.range;
     d.severity = Severity::Error;
@@ -192,6 +223,12 @@ std::string acl_hover(const Snapshot& s, std::string_view id) {
                 "`{}`\n\nDisabled: this resource (or an ancestor) has `disabled=\"true\"`, so "
                 "Magento removes it from the ACL tree.",
                 id);
+        if (commerce_id_out_of_view(s, id))
+            return fmt::format(
+                "`{}`\n\nA resource of {}, a module of Adobe Commerce: this workspace has no "
+                "Magento core, and the bundled catalogue is Magento Open Source's, so whether the "
+                "id exists is not checked.",
+                id, id.substr(0, id.find("::")));
         return {};
     }
     std::string md = fmt::format("**{}**  \n`{}`\n\n{}\n\n", n->title.empty() ? n->id : n->title,

@@ -191,6 +191,7 @@ private:
     // those of the modules at hand, but not those of another vendor's module out of view.
     static bool in_view(const Snapshot& s, std::string_view id) {
         if (s.has_core) return true;
+        if (commerce_id_out_of_view(s, id)) return false;
         std::string_view module = module_part(id);
         return module.substr(0, 8) == "Magento_" || s.module_by_name(module) != nullptr;
     }

@@ -28,6 +28,14 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t li
 // bundled catalogue is merged in.
 bool acl_tree_is_complete(const Snapshot& s);
 
+// Whether `id` belongs to a module of Adobe Commerce that the snapshot cannot judge: the tree
+// has no Magento core, only the bundled catalogue of Magento Open Source, and no module at
+// hand has that name (data/catalog/commerce-modules.txt lists the modules).
+bool commerce_id_out_of_view(const Snapshot& s, std::string_view id);
+
+// The modules of data/catalog/commerce-modules.txt.
+const std::vector<std::string_view>& commerce_modules();
+
 // `unknown-resource` for one reference, with a replace quick fix when an id is close.
 // `consequence` says what Magento does with the unknown id in this kind of file.
 std::optional<Diagnostic> check_acl_ref(const Query& q, const IdRef& ref,

@@ -2,6 +2,8 @@
 // the acl participant keeps offering.
 #include "rules_support.hpp"
 
+#include "mil/acl_support.hpp"
+
 using namespace rules_test;
 
 namespace {
@@ -347,6 +349,67 @@ TEST_CASE("acl rules: with the catalogue alone, another vendor's ids are out of 
     auto titles = t.diagnose(kAcmeAcl, "acl-missing-title", &bundled_catalog());
     REQUIRE(titles.size() == 1);
     CHECK(slice(text, titles[0].range) == "Zed_Base::leaf");
+}
+
+TEST_CASE("acl rules: with the catalogue alone, Adobe Commerce ids are not judged") {
+    // The catalogue is Magento Open Source's: an extension written for Adobe Commerce grants
+    // and extends resources of Commerce modules that it cannot know.
+    const std::string integration = kAcme + "/etc/integration.xml";
+    const std::string granted = R"(<?xml version="1.0"?>
+<config>
+    <integration name="Acme">
+        <resources>
+            <resource name="Magento_Rma::magento_rma"/>
+            <resource name="Magento_GiftCardAccount::customer_giftcardaccount"/>
+            <resource name="Magento_Log::online"/>
+        </resources>
+    </integration>
+</config>
+)";
+    const std::string text = acl(R"(            <resource id="Magento_Backend::admin">
+                <resource id="Magento_Rma::rma_manage">
+                    <resource id="Acme_Connector::returns" title="Returns"/>
+                </resource>
+            </resource>
+)");
+    Tree t;
+    t.module_xml(kAcme, "Acme_Connector").add(kAcmeAcl, text).add(integration, granted);
+    auto unknown = t.diagnose(integration, "unknown-resource", &bundled_catalog());
+    REQUIRE(unknown.size() == 1); // Magento_Log is no module of either edition
+    CHECK(slice(granted, unknown[0].range) == "Magento_Log::online");
+    CHECK(t.diagnose(kAcmeAcl, "acl-orphan-branch", &bundled_catalog()).empty());
+    CHECK(t.diagnose(kAcmeAcl, "acl-missing-title", &bundled_catalog()).empty());
+    // Hover says why nothing is reported.
+    Engine engine(t.snapshot(&bundled_catalog()));
+    auto at = static_cast<Offset>(granted.find("Magento_GiftCardAccount::") + 3);
+    auto hover = engine.hover(integration, at);
+    REQUIRE(hover);
+    CHECK_THAT(hover->markdown, Catch::Contains("Adobe Commerce"));
+
+    // With the Commerce module at hand, its ids are checked.
+    const std::string rma = module_dir("Magento", "Rma");
+    t.module_xml(rma, "Magento_Rma")
+        .add(rma + "/etc/acl.xml",
+             acl("            <resource id=\"Magento_Backend::admin\">\n"
+                 "                <resource id=\"Magento_Rma::rma\" title=\"Returns\"/>\n"
+                 "            </resource>\n"));
+    unknown = t.diagnose(integration, "unknown-resource", &bundled_catalog());
+    REQUIRE(unknown.size() == 2);
+    CHECK(slice(granted, unknown[0].range) == "Magento_Rma::magento_rma");
+    auto orphans = t.diagnose(kAcmeAcl, "acl-orphan-branch", &bundled_catalog());
+    REQUIRE(orphans.size() == 1);
+    CHECK(slice(text, orphans[0].range) == "Magento_Rma::rma_manage");
+    // And with Magento's core in the tree, every id is.
+    Tree core;
+    core.core().module_xml(kAcme, "Acme_Connector").add(integration, granted);
+    CHECK(core.diagnose(integration, "unknown-resource").size() == 3);
+}
+
+TEST_CASE("the Adobe Commerce module list names no module of the bundled catalogue") {
+    REQUIRE(commerce_modules().size() > 30);
+    for (const auto& c : bundled_catalog())
+        CHECK_FALSE(std::binary_search(commerce_modules().begin(), commerce_modules().end(),
+                                       std::string_view(c.module)));
 }
 
 // ---- navigation keeps working --------------------------------------------------------------
