@@ -232,6 +232,15 @@ void scan_vendor(Collector& c, const std::string& root) {
             pkg_dir = join_path(vendor, name);
         else
             continue;
+        // Composer installs every package below vendor/ (a path repository as a link there); a
+        // name that climbs out of the project is not followed: the server reads only inside
+        // the folders it was given.
+        if (!path_is_within(pkg_dir, root)) {
+            c.warn(installed, "package " + (name.empty() ? std::string("(no name)") : name) +
+                                  ": install-path '" + pkg.install_path +
+                                  "' leads out of the project; not indexed");
+            continue;
+        }
         const auto pkg_id = directory_identity(pkg_dir);
         if (!pkg_id) {
             c.warn(pkg_dir, "package " + (name.empty() ? std::string("(no name)") : name) +
@@ -243,7 +252,9 @@ void scan_vendor(Collector& c, const std::string& root) {
         std::string registration;
         for (const std::string& rel : pkg.autoload_files) {
             if (file_name(rel) != "registration.php") continue;
-            registration = join_path(pkg_dir, rel);
+            std::string path = join_path(pkg_dir, rel);
+            if (!path_is_within(path, pkg_dir)) continue; // "../../x/registration.php"
+            registration = std::move(path);
             module_dir = parent_path(registration);
             break;
         }

@@ -163,6 +163,24 @@ TEST_CASE("discover: vendor modules from a Composer 2 installed.json") {
     CHECK(has_warning(d, t.path("vendor/acme/module-gone"), "acme/module-gone"));
 }
 
+TEST_CASE("discover: an installed.json that points out of the project is not followed") {
+    TempTree t;
+    make_root(t, "shop");
+    t.module("elsewhere/module-secret", "Acme_Secret");
+    t.module("shop/vendor/acme/module-foo", "Acme_Foo");
+    t.write("shop/vendor/composer/installed.json", R"({"packages": [
+        {"name": "acme/module-secret", "type": "magento2-module",
+         "install-path": "../../../elsewhere/module-secret"},
+        {"name": "acme/module-foo", "type": "magento2-module", "install-path": "../acme/module-foo",
+         "autoload": {"files": ["../../../elsewhere/module-secret/registration.php"]}}]})");
+
+    auto d = mil::discover(t.path("shop"));
+    INFO(warnings_text(d));
+    // module-foo's registration.php out of the package is ignored: the package is the module.
+    CHECK(module_dirs(d) == std::vector<std::string>{t.path("shop/vendor/acme/module-foo")});
+    CHECK(has_warning(d, t.path("shop/vendor/composer/installed.json"), "leads out"));
+}
+
 TEST_CASE("discover: vendor modules from a Composer 1 installed.json (no install-path)") {
     TempTree t;
     make_root(t);
