@@ -235,15 +235,15 @@ void scan_vendor(Collector& c, const std::string& root) {
         // Composer installs every package below vendor/ (a path repository as a link there); a
         // name that climbs out of the project is not followed: the server reads only inside
         // the folders it was given.
+        const std::string label = name.empty() ? std::string("(no name)") : name;
         if (!path_is_within(pkg_dir, root)) {
-            c.warn(installed, "package " + (name.empty() ? std::string("(no name)") : name) +
-                                  ": install-path '" + pkg.install_path +
+            c.warn(installed, "package " + label + ": install-path '" + pkg.install_path +
                                   "' leads out of the project; not indexed");
             continue;
         }
         const auto pkg_id = directory_identity(pkg_dir);
         if (!pkg_id) {
-            c.warn(pkg_dir, "package " + (name.empty() ? std::string("(no name)") : name) +
+            c.warn(pkg_dir, "package " + label +
                                 " is listed in vendor/composer/installed.json but its "
                                 "directory is missing or a broken symbolic link");
             continue;

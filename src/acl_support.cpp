@@ -25,6 +25,11 @@ bool iequals(std::string_view a, std::string_view b) {
     return true;
 }
 
+std::string_view module_part(std::string_view id) {
+    auto pos = id.find("::");
+    return pos == std::string_view::npos ? std::string_view{} : id.substr(0, pos);
+}
+
 std::string_view local_part(std::string_view id) {
     auto pos = id.find("::");
     return pos == std::string_view::npos ? id : id.substr(pos + 2);
@@ -143,15 +148,7 @@ bool acl_tree_is_complete(const Snapshot& s) {
 
 const std::vector<std::string_view>& commerce_modules() {
     static const std::vector<std::string_view> modules = [] {
-        std::vector<std::string_view> out;
-        std::string_view text = embedded_file("catalog/commerce-modules.txt");
-        while (!text.empty()) {
-            const auto nl = text.find('\n');
-            std::string_view line = text.substr(0, nl);
-            text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-            if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-            if (!line.empty() && line.front() != '#') out.push_back(line);
-        }
+        std::vector<std::string_view> out = embedded_lines("catalog/commerce-modules.txt");
         std::sort(out.begin(), out.end());
         return out;
     }();
@@ -160,9 +157,7 @@ const std::vector<std::string_view>& commerce_modules() {
 
 bool commerce_id_out_of_view(const Snapshot& s, std::string_view id) {
     if (s.has_core || !s.uses_catalog) return false;
-    const auto sep = id.find("::");
-    if (sep == std::string_view::npos) return false;
-    const std::string_view module = id.substr(0, sep);
+    const std::string_view module = module_part(id);
     const auto& list = commerce_modules();
     return std::binary_search(list.begin(), list.end(), module) &&
            s.module_by_name(module) == nullptr;
@@ -228,7 +223,7 @@ std::string acl_hover(const Snapshot& s, std::string_view id) {
                 "`{}`\n\nA resource of {}, a module of Adobe Commerce: this workspace has no "
                 "Magento core, and the bundled catalogue is Magento Open Source's, so whether the "
                 "id exists is not checked.",
-                id, id.substr(0, id.find("::")));
+                id, module_part(id));
         return {};
     }
     std::string md = fmt::format("**{}**  \n`{}`\n\n{}\n\n", n->title.empty() ? n->id : n->title,

@@ -693,12 +693,7 @@ std::shared_ptr<const Snapshot> with_file(const Snapshot& base, std::string_view
 const std::vector<CatalogEntry>& bundled_catalog() {
     static const std::vector<CatalogEntry> catalog = [] {
         std::vector<CatalogEntry> out;
-        std::string_view text = embedded_file("catalog/acl.tsv");
-        while (!text.empty()) {
-            auto nl = text.find('\n');
-            std::string_view line = text.substr(0, nl);
-            text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-            if (line.empty() || line[0] == '#') continue;
+        for (std::string_view line : embedded_lines("catalog/acl.tsv")) {
             std::vector<std::string_view> cols;
             while (true) {
                 auto tab = line.find('\t');
