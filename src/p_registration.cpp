@@ -15,6 +15,11 @@ public:
     bool serves(FileKind kind) const override { return kind == FileKind::Registration; }
 
     void index(const FileEntry& entry, FileFacts& facts) const override {
+        // Nearly every registration.php is one call in one form, read without the tokenizer.
+        if (auto plain = find_plain_module_registration(*entry.text)) {
+            facts.registration = TextValue{std::move(plain->name), plain->name_range};
+            return;
+        }
         for (const auto& r : find_php_registrations(*entry.text)) {
             if (r.type != PhpComponentType::Module || !r.name_is_literal) continue;
             facts.registration = TextValue{r.name, r.name_range};

@@ -1445,6 +1445,169 @@ std::vector<PhpRegistration> find_php_registrations(std::string_view text) {
     return out;
 }
 
+namespace {
+
+// A cursor over a registration.php in its usual form; every method returns false (or an
+// empty view) on anything unexpected, and the caller then leaves the file to the tokenizer.
+class PlainRegistration {
+public:
+    explicit PlainRegistration(std::string_view text) : t_(text) {}
+
+    std::optional<PhpRegistration> run() {
+        if (t_.size() > std::numeric_limits<Offset>::max()) return std::nullopt;
+        if (t_.substr(0, 5) != "<?php" || t_.size() < 6 || !is_php_space(t_[5]))
+            return std::nullopt;
+        p_ = 5;
+        if (!trivia()) return std::nullopt;
+        if (word() == "declare") { // declare(strict_types=1);
+            p_ += 7;
+            if (!trivia() || !punct("(") || !trivia() || word() != "strict_types")
+                return std::nullopt;
+            p_ += 12;
+            if (!trivia() || !punct("=") || !trivia() || !punct("1") || !trivia() || !punct(")") ||
+                !trivia() || !punct(";") || !trivia())
+                return std::nullopt;
+        }
+        std::string use; // the imported class, without a leading backslash
+        if (word() == "use") {
+            p_ += 3;
+            if (p_ >= t_.size() || !is_php_space(t_[p_]) || !trivia()) return std::nullopt;
+            std::string_view name = qualified_name();
+            if (name.empty() || !iequals(short_name(name), "ComponentRegistrar"))
+                return std::nullopt;
+            if (name.front() == '\\') name.remove_prefix(1);
+            use = std::string(name);
+            if (!trivia() || !punct(";") || !trivia()) return std::nullopt;
+        }
+        PhpRegistration reg;
+        const std::size_t call_begin = p_;
+        std::string_view cls = qualified_name();
+        if (cls.empty()) return std::nullopt;
+        reg.registrar = resolve(cls, use);
+        if (!iequals(short_name(reg.registrar), "ComponentRegistrar")) return std::nullopt;
+        if (!trivia() || !punct("::") || !trivia() || word() != "register") return std::nullopt;
+        p_ += 8;
+        if (!trivia() || !punct("(") || !trivia()) return std::nullopt;
+        // ComponentRegistrar::MODULE
+        const std::size_t type_begin = p_;
+        std::string_view type_cls = qualified_name();
+        if (type_cls.empty() || !iequals(short_name(resolve(type_cls, use)), "ComponentRegistrar"))
+            return std::nullopt;
+        if (!trivia() || !punct("::") || !trivia() || word() != "MODULE") return std::nullopt;
+        p_ += 6;
+        reg.type = PhpComponentType::Module;
+        reg.type_range = {off(type_begin), off(p_)};
+        if (!trivia() || !punct(",") || !trivia()) return std::nullopt;
+        // 'Name' or "Name", without escapes or variables.
+        if (p_ >= t_.size() || (t_[p_] != '\'' && t_[p_] != '"')) return std::nullopt;
+        const char quote = t_[p_];
+        const std::size_t close = t_.find(quote, p_ + 1);
+        if (close == std::string_view::npos) return std::nullopt;
+        const std::string_view value = t_.substr(p_ + 1, close - p_ - 1);
+        if (value.find('\\') != std::string_view::npos ||
+            (quote == '"' && value.find('$') != std::string_view::npos))
+            return std::nullopt;
+        reg.name = std::string(value);
+        reg.name_range = {off(p_ + 1), off(close)};
+        reg.name_is_literal = true;
+        p_ = close + 1;
+        if (!trivia() || !punct(",") || !trivia() || word() != "__DIR__") return std::nullopt;
+        p_ += 7;
+        if (!trivia() || !punct(")")) return std::nullopt;
+        reg.call_range = {off(call_begin), off(p_)};
+        if (!trivia() || !punct(";") || !trivia() || p_ != t_.size()) return std::nullopt;
+        return reg;
+    }
+
+private:
+    static Offset off(std::size_t p) { return static_cast<Offset>(p); }
+
+    // Whitespace and comments; false on what this form does not expect there (`#`, which may
+    // open an attribute, `?>` inside a line comment, an unterminated block comment).
+    bool trivia() {
+        for (;;) {
+            while (p_ < t_.size() && is_php_space(static_cast<unsigned char>(t_[p_])))
+                ++p_;
+            if (t_.substr(p_, 2) == "/*") {
+                const std::size_t end = t_.find("*/", p_ + 2);
+                if (end == std::string_view::npos) return false;
+                p_ = end + 2;
+            } else if (t_.substr(p_, 2) == "//") {
+                std::size_t end = t_.find('\n', p_);
+                if (end == std::string_view::npos) end = t_.size();
+                if (t_.substr(p_, end - p_).find("?>") != std::string_view::npos) return false;
+                p_ = end;
+            } else {
+                return p_ >= t_.size() || t_[p_] != '#';
+            }
+        }
+    }
+
+    bool punct(std::string_view s) {
+        if (t_.substr(p_, s.size()) != s) return false;
+        p_ += s.size();
+        return true;
+    }
+
+    // The identifier at the cursor (not consumed), or empty.
+    std::string_view word() const {
+        std::size_t e = p_;
+        if (e < t_.size() && is_name_start(static_cast<unsigned char>(t_[e]))) {
+            ++e;
+            while (e < t_.size() && is_name_char(static_cast<unsigned char>(t_[e])))
+                ++e;
+        }
+        return t_.substr(p_, e - p_);
+    }
+
+    // `\A\B\C`, `A\B` or `A` (consumed), or empty; `namespace\...` is left to the tokenizer.
+    std::string_view qualified_name() {
+        const std::size_t begin = p_;
+        std::size_t e = p_;
+        if (e < t_.size() && t_[e] == '\\') ++e;
+        for (;;) {
+            const std::size_t seg = e;
+            if (e < t_.size() && is_name_start(static_cast<unsigned char>(t_[e]))) {
+                ++e;
+                while (e < t_.size() && is_name_char(static_cast<unsigned char>(t_[e])))
+                    ++e;
+            }
+            if (e == seg) return {};
+            if (e < t_.size() && t_[e] == '\\') {
+                ++e;
+                continue;
+            }
+            break;
+        }
+        std::string_view name = t_.substr(begin, e - begin);
+        if (istarts_with(name, "namespace\\")) return {};
+        p_ = e;
+        return name;
+    }
+
+    // As Analysis::resolve_class does in a file without a namespace and with at most the one
+    // import `use` (empty when none).
+    static std::string resolve(std::string_view written, const std::string& use) {
+        if (written.front() == '\\') return std::string(written.substr(1));
+        if (!use.empty()) {
+            const std::size_t slash = written.find('\\');
+            if (iequals(written.substr(0, slash), short_name(use)))
+                return slash == std::string_view::npos ? use
+                                                       : use + std::string(written.substr(slash));
+        }
+        return std::string(written);
+    }
+
+    std::string_view t_;
+    std::size_t p_ = 0;
+};
+
+} // namespace
+
+std::optional<PhpRegistration> find_plain_module_registration(std::string_view text) {
+    return PlainRegistration(text).run();
+}
+
 std::vector<PhpClassConstant> find_php_class_constants(std::string_view text) {
     std::vector<PhpClassConstant> out;
     // Keywords are case-insensitive; `__construct` has no `const` keyword.

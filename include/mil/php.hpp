@@ -108,6 +108,15 @@ struct PhpRegistration {
 // count.
 std::vector<PhpRegistration> find_php_registrations(std::string_view text);
 
+// The registration of a registration.php written in the form nearly every module ships:
+// `<?php`, comments, `declare(strict_types=1);` if any, at most one
+// `use ...\ComponentRegistrar;`, then only
+// `ComponentRegistrar::register(ComponentRegistrar::MODULE, 'Name', __DIR__);` (the class
+// written as the slow path accepts it) and comments. For that form, the same result as the
+// first of find_php_registrations() without tokenizing the file; nullopt for any other
+// text, which the caller then gives to find_php_registrations().
+std::optional<PhpRegistration> find_plain_module_registration(std::string_view text);
+
 // ---------------------------------------------------------------------------------------
 // Class constants
 
