@@ -53,6 +53,14 @@ public:
     bool serves(FileKind kind) const override { return kind == FileKind::Webapi; }
 
     void index(const FileEntry& entry, FileFacts& facts) const override {
+        // A plain document (nearly all) is read in one pass, without the tree.
+        static const std::vector<std::string_view> kRefPath = {"routes", "route", "resources",
+                                                               "resource"};
+        if (auto refs = scan_plain_attributes(*entry.text, kRefPath, "ref")) {
+            for (auto& r : *refs)
+                if (!special_ref(r.text)) add_ref({std::move(r.text), r.range}, facts);
+            return;
+        }
         XmlDocument doc = parse_xml(*entry.text);
         each_ref(doc, [&](const XmlAttribute& a) {
             if (!special_ref(a.value)) add_ref({a.value, a.value_range}, facts);

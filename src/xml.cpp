@@ -1007,8 +1007,14 @@ CursorContext locate(const XmlDocument& doc, std::string_view text, Offset offse
     return c;
 }
 
-std::optional<std::vector<XmlPlainText>>
-scan_plain_texts(std::string_view text, const std::vector<std::string_view>& path) {
+namespace {
+
+// One pass over a plain document (see scan_plain_texts) collecting, for the elements at
+// `path`, either their texts (`attribute` empty) or the value of their first attribute
+// named `attribute`.
+std::optional<std::vector<XmlPlainText>> scan_plain(std::string_view text,
+                                                    const std::vector<std::string_view>& path,
+                                                    std::string_view attribute) {
     std::vector<XmlPlainText> out;
     std::vector<std::string_view> open; // names of the open elements
     bool had_root = false;
@@ -1055,6 +1061,10 @@ scan_plain_texts(std::string_view text, const std::vector<std::string_view>& pat
         }
         // Attributes, each `name="value"` (or single quotes) after white space; values may
         // hold '>' but not '<'.
+        const bool at_path = !attribute.empty() && open.size() + 1 == path.size() &&
+                             std::equal(open.begin(), open.end(), path.begin()) &&
+                             name == path.back();
+        bool attribute_seen = false;
         bool self_closing = false;
         for (;;) {
             const std::size_t before = q;
@@ -1073,6 +1083,7 @@ scan_plain_texts(std::string_view text, const std::vector<std::string_view>& pat
             while (q < text.size() && is_name_char(text[q]))
                 ++q;
             if (q == attr) return std::nullopt;
+            const std::size_t attr_end = q;
             while (q < text.size() && is_space(text[q]))
                 ++q;
             if (q == text.size() || text[q] != '=') return std::nullopt;
@@ -1084,6 +1095,13 @@ scan_plain_texts(std::string_view text, const std::vector<std::string_view>& pat
             if (close == std::string_view::npos ||
                 text.substr(q + 1, close - q - 1).find('<') != std::string_view::npos)
                 return std::nullopt;
+            if (at_path && !attribute_seen && text.substr(attr, attr_end - attr) == attribute) {
+                attribute_seen = true;
+                const std::string_view value = text.substr(q + 1, close - q - 1);
+                if (value.find('&') != std::string_view::npos) return std::nullopt; // decoded
+                out.push_back(
+                    {std::string(value), {static_cast<Offset>(q + 1), static_cast<Offset>(close)}});
+            }
             q = close + 1;
         }
         p = q + 1;
@@ -1093,7 +1111,8 @@ scan_plain_texts(std::string_view text, const std::vector<std::string_view>& pat
         }
         if (self_closing) continue; // empty: no text
         open.push_back(name);
-        if (open.size() != path.size() || !std::equal(open.begin(), open.end(), path.begin()))
+        if (!attribute.empty() || open.size() != path.size() ||
+            !std::equal(open.begin(), open.end(), path.begin()))
             continue;
         // The content up to the next '<' must be the whole of it.
         const std::size_t end = find("<", p);
@@ -1113,6 +1132,19 @@ scan_plain_texts(std::string_view text, const std::vector<std::string_view>& pat
     }
     if (!open.empty() || text.size() > std::numeric_limits<Offset>::max()) return std::nullopt;
     return out;
+}
+
+} // namespace
+
+std::optional<std::vector<XmlPlainText>>
+scan_plain_texts(std::string_view text, const std::vector<std::string_view>& path) {
+    return scan_plain(text, path, {});
+}
+
+std::optional<std::vector<XmlPlainText>>
+scan_plain_attributes(std::string_view text, const std::vector<std::string_view>& path,
+                      std::string_view attribute) {
+    return scan_plain(text, path, attribute);
 }
 
 std::string xml_escape(std::string_view s) {

@@ -100,6 +100,14 @@ struct XmlPlainText {
 std::optional<std::vector<XmlPlainText>>
 scan_plain_texts(std::string_view text, const std::vector<std::string_view>& path);
 
+// The same for attributes: the value of the first attribute named `attribute` of each element
+// at `path` (self-closing ones included), with its range between the quotes, in document
+// order; what parse_xml gives as such an attribute's value and value_range. Nullopt for a
+// document that is not plain (as above) or where such a value holds an entity.
+std::optional<std::vector<XmlPlainText>>
+scan_plain_attributes(std::string_view text, const std::vector<std::string_view>& path,
+                      std::string_view attribute);
+
 // `s` escaped for XML text or a quoted attribute value: `& < > " '` as entities, newline,
 // carriage return and tab as character references (kept in attribute values), and the
 // other control characters, which XML 1.0 does not allow, as U+FFFD.
