@@ -63,11 +63,15 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 }
 
 // Folder before the last occurrence of "/<segment>/" (or of "<segment>/" at the start).
+// Slash to slash from the end: the first "/<segment>/" met is the last in the path.
 std::string before_segment(std::string_view path, std::string_view segment) {
-    std::string needle = "/" + std::string(segment) + "/";
-    auto pos = path.rfind(needle);
-    if (pos != std::string_view::npos) return std::string(path.substr(0, pos));
-    if (path.substr(0, needle.size() - 1) == needle.substr(1)) return ".";
+    const std::size_t n = segment.size();
+    for (std::size_t end = path.rfind('/'); end != std::string_view::npos && end > n;
+         end = path.rfind('/', end - 1)) {
+        if (path[end - n - 1] == '/' && path.substr(end - n, n) == segment)
+            return std::string(path.substr(0, end - n - 1));
+    }
+    if (path.size() > n && path[n] == '/' && path.substr(0, n) == segment) return ".";
     return {};
 }
 
