@@ -7,6 +7,7 @@
 #include <queue>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 #include <unordered_set>
 
 namespace mil {
@@ -309,7 +310,8 @@ void order_modules(std::vector<ModuleInfo>& modules) {
         for (auto d : deps)
             dependents[d].push_back(i);
     }
-    auto key = [&](std::size_t i) { return std::make_pair(modules[i].name, modules[i].dir); };
+    // By name, then folder (references: the heap compares often).
+    auto key = [&](std::size_t i) { return std::tie(modules[i].name, modules[i].dir); };
     auto later = [&](std::size_t a, std::size_t b) { return key(a) > key(b); };
     std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> ready(later);
     for (std::size_t i = 0; i < modules.size(); ++i)
@@ -589,8 +591,10 @@ std::shared_ptr<const Snapshot> build_snapshot(SnapshotInput input) {
         entries.reserve(input.files.size());
         for (auto& f : input.files)
             if (f) entries.push_back(keyed(std::move(f)));
-        std::stable_sort(entries.begin(), entries.end(),
-                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        // The indexer hands its files over in path order already: then checking is all.
+        auto by_path = [](const auto& a, const auto& b) { return a.first < b.first; };
+        if (!std::is_sorted(entries.begin(), entries.end(), by_path))
+            std::stable_sort(entries.begin(), entries.end(), by_path);
         std::vector<FileMap::value_type> unique;
         unique.reserve(entries.size());
         for (auto& e : entries) {
