@@ -57,7 +57,7 @@ struct ModuleWork {
     std::vector<std::string> paths;
     std::vector<std::shared_ptr<const FileEntry>> entries;
     std::vector<std::string> errors;
-    std::size_t regular = 0; // paths[0, regular) are module_files(), the rest the classes
+    std::vector<std::size_t> order; // indexes into the three above, by path
 };
 
 void read_module(ModuleWork& w, std::size_t max_file_bytes) {
@@ -71,11 +71,23 @@ void read_module(ModuleWork& w, std::size_t max_file_bytes) {
     // but gone by the time it is opened is skipped the same way.
     const int dir_fd = ::open(w.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir_fd >= 0) {
-        auto read_at = [&](const char* rel) {
-            std::string path = join_path(w.dir, rel), error;
+        // When the module's folder is a normalised path other than "/", plain concatenation
+        // gives what join_path would: every `rel` is normalised already (a fixed name, or
+        // names from a listing, which holds no "." or ".." and no '/'). That spares scanning
+        // thousands of paths again. `rel` is NUL-terminated (a literal or a std::string).
+        const bool plain_join = w.dir != "/" && normalize_path(w.dir) == w.dir;
+        auto read_at = [&](std::string_view rel) {
+            std::string path, error;
+            if (plain_join) {
+                path.reserve(w.dir.size() + 1 + rel.size());
+                path.append(w.dir).append(1, '/').append(rel);
+            } else {
+                path = join_path(w.dir, rel);
+            }
             std::uint64_t oversize = 0;
             bool absent = false;
-            auto text = read_file_at(dir_fd, rel, path, max_file_bytes, &error, &oversize, &absent);
+            auto text =
+                read_file_at(dir_fd, rel.data(), path, max_file_bytes, &error, &oversize, &absent);
             if (absent) return;
             std::shared_ptr<const FileEntry> entry;
             if (text)
@@ -87,7 +99,7 @@ void read_module(ModuleWork& w, std::size_t max_file_bytes) {
         for (const char* rel : kModuleFixedFiles)
             read_at(rel);
         for (const std::string& rel : module_setup_files_at(dir_fd))
-            read_at(rel.c_str());
+            read_at(rel);
         ::close(dir_fd);
     } else {
         for (auto& path : module_files(w.dir)) {
@@ -96,7 +108,6 @@ void read_module(ModuleWork& w, std::size_t max_file_bytes) {
             add(std::move(path), std::move(entry), std::move(error));
         }
     }
-    w.regular = w.paths.size();
     // Classes of the module whose constants its setup scripts name (`Config::NAME`).
     for (auto& f : constant_class_files(w.dir, w.entries))
         if (is_regular_file(f)) {
@@ -104,6 +115,12 @@ void read_module(ModuleWork& w, std::size_t max_file_bytes) {
             auto entry = load_entry(f, max_file_bytes, &error);
             add(std::move(f), std::move(entry), std::move(error));
         }
+    // By path, here on the worker, so that the snapshot's merge finds them sorted.
+    w.order.resize(w.paths.size());
+    for (std::size_t i = 0; i < w.order.size(); ++i)
+        w.order[i] = i;
+    std::sort(w.order.begin(), w.order.end(),
+              [&](std::size_t a, std::size_t b) { return w.paths[a] < w.paths[b]; });
 }
 
 // Modules handed out to worker threads as discovery finds them.
@@ -187,13 +204,22 @@ IndexResult index_folders(const std::vector<std::string>& folders, const IndexOp
     } catch (...) {
         // Could not start more threads: the ones we have (and this one) do the work.
     }
+    // Folders handed to the workers: the modules, and the likely ones discovery announces
+    // early (read on speculation; kept only if they turn out to be modules).
+    std::set<std::string> queued;
+    auto read_soon = [&](const std::string& dir) {
+        if (queued.insert(dir).second) queue.push(dir);
+    };
     try {
         for (const auto& folder : folders) {
-            Discovery d = discover(folder, [&](const WorkspaceModule& m) {
-                if (!seen_dirs.insert(m.dir).second) return;
-                input.modules.push_back({m.dir, {}, m.origin, {}, 0});
-                queue.push(m.dir);
-            });
+            Discovery d = discover(
+                folder,
+                [&](const WorkspaceModule& m) {
+                    if (!seen_dirs.insert(m.dir).second) return;
+                    input.modules.push_back({m.dir, {}, m.origin, {}, 0});
+                    read_soon(m.dir);
+                },
+                read_soon);
             if (input.root.empty() && d.root) input.root = *d.root;
             result.warnings.insert(result.warnings.end(), d.warnings.begin(), d.warnings.end());
             result.discoveries.push_back(std::move(d));
@@ -210,21 +236,29 @@ IndexResult index_folders(const std::vector<std::string>& folders, const IndexOp
         w.join();
     std::deque<ModuleWork>& work = queue.results();
     if (options.progress && !work.empty()) options.progress(work.size(), work.size());
-    // The files of every module first, then the constant classes, each in module order.
-    auto take = [&](ModuleWork& w, std::size_t from, std::size_t to) {
-        for (std::size_t i = from; i < to; ++i) {
-            if (w.entries[i]) {
-                input.files.push_back(std::move(w.entries[i]));
+    // In path order when no module lies inside another: modules by their folder followed by
+    // '/' (a plain sort by folder would put "a/b" before "a/b-c" but "a/b-c/x" sorts before
+    // "a/b/x"), each module's files by path. build_snapshot sorts whatever is not.
+    std::vector<std::pair<std::string, ModuleWork*>> by_dir;
+    by_dir.reserve(work.size());
+    std::size_t total = 0;
+    for (auto& w : work) {
+        if (!seen_dirs.count(w.dir)) continue; // announced early, but not a module after all
+        by_dir.emplace_back(w.dir + '/', &w);
+        total += w.paths.size();
+    }
+    std::sort(by_dir.begin(), by_dir.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    input.files.reserve(total);
+    for (auto& [key, w] : by_dir)
+        for (std::size_t i : w->order) {
+            if (w->entries[i]) {
+                input.files.push_back(std::move(w->entries[i]));
             } else {
-                result.warnings.push_back({w.paths[i], w.errors[i]});
-                log::warn("{}", w.errors[i]);
+                result.warnings.push_back({w->paths[i], w->errors[i]});
+                log::warn("{}", w->errors[i]);
             }
         }
-    };
-    for (auto& w : work)
-        take(w, 0, w.regular);
-    for (auto& w : work)
-        take(w, w.regular, w.paths.size());
     result.files = input.files.size();
     result.timings.read_parse_ms = ms_since(t1);
 

@@ -71,8 +71,8 @@ struct PackageFields {
 
 class Scanner {
 public:
-    explicit Scanner(std::string_view text)
-        : begin_(text.data()), p_(text.data()), end_(text.data() + text.size()) {}
+    Scanner(std::string_view text, const std::function<void(const InstalledPackage&)>& early)
+        : begin_(text.data()), p_(text.data()), end_(text.data() + text.size()), early_(early) {}
 
     bool failed() const { return failed_; }
 
@@ -131,6 +131,7 @@ private:
     const char* begin_;
     const char* p_;
     const char* end_;
+    const std::function<void(const InstalledPackage&)>& early_;
     bool failed_ = false;
     const char* error_at_ = nullptr;
     const char* error_message_ = "";
@@ -539,7 +540,9 @@ private:
             f.type.clear();
             f.pkg = {};
             if (!package(f)) return false;
-            if (f.type == "magento2-module") out.push_back(std::move(f.pkg));
+            if (f.type != "magento2-module") return true;
+            if (early_) early_(f.pkg);
+            out.push_back(std::move(f.pkg));
             return true;
         });
     }
@@ -547,8 +550,9 @@ private:
 
 } // namespace
 
-InstalledJson read_installed_json(std::string_view text) {
-    return Scanner(text).run();
+InstalledJson read_installed_json(std::string_view text,
+                                  const std::function<void(const InstalledPackage&)>& early) {
+    return Scanner(text, early).run();
 }
 
 } // namespace mil

@@ -4,6 +4,7 @@
 // over a megabyte, nearly all of it metadata discovery never looks at.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,12 @@ struct InstalledJson {
 // order mark skipped, no comments, no nesting limit); when a key appears more than once in
 // an object the last one counts. Never throws; runs in time linear in the text, without
 // recursion on the nesting depth.
-InstalledJson read_installed_json(std::string_view text);
+//
+// `early`, when given, is called with each magento2-module package as soon as its object has
+// been read, before the rest of the text is checked: a caller may start work on it, but the
+// answer is the returned value (an error further on, or a later "packages" member, takes
+// those packages back).
+InstalledJson read_installed_json(std::string_view text,
+                                  const std::function<void(const InstalledPackage&)>& early = {});
 
 } // namespace mil

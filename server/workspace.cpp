@@ -84,8 +84,14 @@ bool hidden(std::string_view name) {
 
 class Collector {
 public:
-    Collector(Discovery& d, const std::function<void(const WorkspaceModule&)>& on_module)
-        : d_(d), on_module_(on_module) {}
+    Collector(Discovery& d, const std::function<void(const WorkspaceModule&)>& on_module,
+              const std::function<void(const std::string&)>& on_early)
+        : d_(d), on_module_(on_module), on_early_(on_early) {}
+
+    // A folder that is probably a module, before it is confirmed (see discover()).
+    void early(const std::string& dir) {
+        if (on_early_) on_early_(dir);
+    }
 
     void warn(std::string path, std::string message) {
         if (d_.warnings.size() < kMaxWarnings)
@@ -132,6 +138,7 @@ public:
 private:
     Discovery& d_;
     const std::function<void(const WorkspaceModule&)>& on_module_;
+    const std::function<void(const std::string&)>& on_early_;
     std::set<FileIdentity> seen_;
     std::size_t suppressed_ = 0;
 };
@@ -201,6 +208,36 @@ void scan_app_code(Collector& c, const std::string& root) {
 }
 
 // The magento2-module packages named by vendor/composer/installed.json.
+// Where a package of installed.json is, by its names alone (nothing is checked on disk):
+// its folder, and its module folder, which is the folder of the registration.php that its
+// autoload.files names (when one does, inside the package) or else the package's folder.
+struct PackagePlace {
+    std::string pkg_dir;      // empty: the package has neither install-path nor name
+    std::string registration; // empty when autoload.files names none
+    std::string module_dir;
+};
+
+PackagePlace package_place(const InstalledPackage& pkg, const std::string& vendor,
+                           const std::string& composer_dir) {
+    PackagePlace place;
+    if (!pkg.install_path.empty())
+        place.pkg_dir = join_path(composer_dir, pkg.install_path);
+    else if (!pkg.name.empty())
+        place.pkg_dir = join_path(vendor, pkg.name);
+    else
+        return place;
+    place.module_dir = place.pkg_dir;
+    for (const std::string& rel : pkg.autoload_files) {
+        if (file_name(rel) != "registration.php") continue;
+        std::string path = join_path(place.pkg_dir, rel);
+        if (!path_is_within(path, place.pkg_dir)) continue; // "../../x/registration.php"
+        place.registration = std::move(path);
+        place.module_dir = parent_path(place.registration);
+        break;
+    }
+    return place;
+}
+
 void scan_vendor(Collector& c, const std::string& root) {
     const std::string vendor = join_path(root, "vendor");
     const std::string composer_dir = join_path(vendor, "composer");
@@ -212,7 +249,13 @@ void scan_vendor(Collector& c, const std::string& root) {
         c.warn(installed, "cannot read the list of Composer packages: " + err);
         return;
     }
-    InstalledJson installed_json = read_installed_json(*text);
+    // Each module folder is announced as soon as the reader meets its package: the caller
+    // can start reading it while the rest of the file (a megabyte in a full tree) is read.
+    InstalledJson installed_json = read_installed_json(*text, [&](const InstalledPackage& pkg) {
+        PackagePlace place = package_place(pkg, vendor, composer_dir);
+        if (!place.pkg_dir.empty() && path_is_within(place.pkg_dir, root))
+            c.early(place.module_dir);
+    });
     text.reset();
     if (installed_json.status == InstalledJson::Status::NotJson) {
         c.warn(installed, "not valid JSON, vendor modules not found: " + installed_json.error);
@@ -225,13 +268,9 @@ void scan_vendor(Collector& c, const std::string& root) {
     }
     for (InstalledPackage& pkg : installed_json.modules) {
         const std::string& name = pkg.name;
-        std::string pkg_dir;
-        if (!pkg.install_path.empty())
-            pkg_dir = join_path(composer_dir, pkg.install_path);
-        else if (!name.empty())
-            pkg_dir = join_path(vendor, name);
-        else
-            continue;
+        PackagePlace place = package_place(pkg, vendor, composer_dir);
+        const std::string& pkg_dir = place.pkg_dir;
+        if (pkg_dir.empty()) continue;
         // Composer installs every package below vendor/ (a path repository as a link there); a
         // name that climbs out of the project is not followed: the server reads only inside
         // the folders it was given.
@@ -248,16 +287,8 @@ void scan_vendor(Collector& c, const std::string& root) {
                                 "directory is missing or a broken symbolic link");
             continue;
         }
-        std::string module_dir = pkg_dir;
-        std::string registration;
-        for (const std::string& rel : pkg.autoload_files) {
-            if (file_name(rel) != "registration.php") continue;
-            std::string path = join_path(pkg_dir, rel);
-            if (!path_is_within(path, pkg_dir)) continue; // "../../x/registration.php"
-            registration = std::move(path);
-            module_dir = parent_path(registration);
-            break;
-        }
+        const std::string& module_dir = place.module_dir;
+        std::string& registration = place.registration;
         if (!registration.empty() && !is_regular_file(registration)) {
             c.warn(registration, "package " + name +
                                      " names this file in autoload.files but "
@@ -406,10 +437,11 @@ void discover_into(Collector& c, Discovery& d) {
 } // namespace
 
 Discovery discover(const std::string& folder,
-                   const std::function<void(const WorkspaceModule&)>& on_module) {
+                   const std::function<void(const WorkspaceModule&)>& on_module,
+                   const std::function<void(const std::string&)>& on_early) {
     Discovery d;
     d.folder = absolute_path(folder);
-    Collector c(d, on_module);
+    Collector c(d, on_module, on_early);
     discover_into(c, d);
     c.finish();
     return d;

@@ -50,8 +50,13 @@ std::optional<std::string> find_magento_root(const std::string& folder);
 // Modules that reach the same real directory are reported once (the first found).
 // `on_module`, when given, is called with each module as soon as it is found (in the order
 // of Discovery::modules), so that a caller can start on it while discovery goes on.
+// `on_early`, when given, is called earlier still with folders that are probably modules
+// (those of installed.json, while the file is being read): a caller may start reading them,
+// but only the folders given to `on_module` are modules (a file found broken further on,
+// a folder found missing or the same as another take them back).
 Discovery discover(const std::string& folder,
-                   const std::function<void(const WorkspaceModule&)>& on_module = {});
+                   const std::function<void(const WorkspaceModule&)>& on_module = {},
+                   const std::function<void(const std::string&)>& on_early = {});
 
 // The existing files of a module the server reads, in this order: etc/module.xml,
 // registration.php, composer.json, etc/acl.xml, etc/integration.xml,

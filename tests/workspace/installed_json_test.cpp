@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 using mil::InstalledJson;
 using mil::InstalledPackage;
@@ -64,8 +65,21 @@ InstalledJson reference(const std::string& text) {
 void same_as_reference(const std::string& text) {
     INFO("text: " << text.substr(0, 400));
     InstalledJson want = reference(text);
-    InstalledJson got = read_installed_json(text);
+    std::vector<InstalledPackage> early;
+    InstalledJson got =
+        read_installed_json(text, [&](const InstalledPackage& p) { early.push_back(p); });
     INFO("error: " << got.error);
+    // Announced early: every package returned, as the last ones announced (a "packages"
+    // member read before the last one announced its packages too).
+    if (got.status == InstalledJson::Status::Ok) {
+        REQUIRE(early.size() >= got.modules.size());
+        for (std::size_t i = 0; i < got.modules.size(); ++i) {
+            const InstalledPackage& e = early[early.size() - got.modules.size() + i];
+            CHECK(e.name == got.modules[i].name);
+            CHECK(e.install_path == got.modules[i].install_path);
+            CHECK(e.autoload_files == got.modules[i].autoload_files);
+        }
+    }
     REQUIRE(static_cast<int>(got.status) == static_cast<int>(want.status));
     if (got.status == InstalledJson::Status::NotJson) CHECK_FALSE(got.error.empty());
     REQUIRE(got.modules.size() == want.modules.size());
