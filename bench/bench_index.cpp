@@ -85,7 +85,7 @@ int child_index(const std::string& tree, unsigned threads, bool cold) {
                 {"total_ms", total},
                 {"cpu_ms", cpu},
                 {"files", r.files},
-                {"bytes", bytes},
+                {"text_bytes", bytes},
                 {"modules", r.snapshot->modules.size()},
                 {"acl_ids", r.snapshot->acl.nodes.size()},
                 {"acl_declarations", declarations},
@@ -262,7 +262,8 @@ int main(int argc, char** argv) {
                     {"threads", threads},
                     {"runs", runs},
                     {"files", first["files"]},
-                    {"bytes", first["bytes"]},
+                    {"bytes", rd.front()["bytes"]},
+                    {"text_kept_bytes", first["text_bytes"]},
                     {"modules", first["modules"]},
                     {"acl_ids", first["acl_ids"]},
                     {"discover_ms", discover},
@@ -284,11 +285,13 @@ int main(int argc, char** argv) {
     }
 
     std::printf("bench_index %s\n", tree.c_str());
-    std::printf("  %d modules, %d files read (%.1f MB), %d ACL ids, %d integrations; "
+    std::printf("  %d modules, %d files read (%.1f MB, of which the index keeps %.1f MB of "
+                "text), %d ACL ids, %d integrations; "
                 "vendor/ has %d files; %u threads; median of %d runs after a warm-up; "
                 "load %s\n\n",
                 first["modules"].get<int>(), first["files"].get<int>(),
-                first["bytes"].get<double>() / 1048576.0, first["acl_ids"].get<int>(),
+                rd.front()["bytes"].get<double>() / 1048576.0,
+                first["text_bytes"].get<double>() / 1048576.0, first["acl_ids"].get<int>(),
                 first["integrations"].get<int>(), manifest.value("vendor_files", 0), threads, runs,
                 load_average().c_str());
     Table t({"phase", "cold (1st)", "median", "min", "max"});

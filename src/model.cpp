@@ -213,6 +213,25 @@ std::shared_ptr<const FileEntry> make_entry(std::string path, std::string text) 
     return make_entry(std::move(path), std::make_shared<const std::string>(std::move(text)));
 }
 
+bool text_unused(const FileEntry& e) {
+    if (e.kind != FileKind::SetupPhp && e.kind != FileKind::Php) return false;
+    const FileFacts& f = e.facts;
+    return f.acl.empty() && f.integrations.empty() && !f.module && !f.registration &&
+           f.acl_refs.empty() && f.setup_calls.empty() && f.php_constants.empty() &&
+           !e.open_in_editor && !e.oversize;
+}
+
+std::shared_ptr<const FileEntry> drop_unused_text(std::shared_ptr<const FileEntry> entry) {
+    if (!entry || !text_unused(*entry) || entry->text->empty()) return entry;
+    static const auto empty = std::make_shared<const std::string>();
+    auto copy = std::make_shared<FileEntry>();
+    copy->path = entry->path;
+    copy->kind = entry->kind;
+    copy->module_dir = entry->module_dir;
+    copy->text = empty;
+    return copy;
+}
+
 std::shared_ptr<const FileEntry> make_oversized_entry(std::string path, Oversize size) {
     auto entry = std::make_shared<FileEntry>();
     entry->kind = classify_path(path);

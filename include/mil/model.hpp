@@ -168,7 +168,7 @@ struct FileEntry {
     std::string path;
     FileKind kind = FileKind::Unknown;
     std::string module_dir;
-    std::shared_ptr<const std::string> text;
+    std::shared_ptr<const std::string> text; // empty when the indexer dropped it (text_unused)
     FileFacts facts;
     bool open_in_editor = false;
     // Set for a file that was not read because of its size: `text` and `facts` are empty,
@@ -179,6 +179,15 @@ struct FileEntry {
     // The line index of `text` (made on first use).
     const LineIndex& lines() const { return line_index.get(*text); }
 };
+
+// Whether nothing reads the text of this file while it is not open in an editor: a PHP file
+// (setup script or class) without facts. Its participants work from facts alone, or read the
+// text again only where they found something. The indexer keeps no text for such a file
+// (most setup scripts of a tree; about two thirds of the bytes it reads).
+bool text_unused(const FileEntry& entry);
+
+// `entry` itself, or when text_unused() an entry like it with an empty text.
+std::shared_ptr<const FileEntry> drop_unused_text(std::shared_ptr<const FileEntry> entry);
 
 // The files of a module that may declare the classes whose constants its setup scripts name
 // but could not resolve alone (`Config::NAME` with `Config` another class of the module):
