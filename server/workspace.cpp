@@ -251,8 +251,11 @@ void scan_vendor(Collector& c, const std::string& root) {
     }
     // Each module folder is announced as soon as the reader meets its package: the caller
     // can start reading it while the rest of the file (a megabyte in a full tree) is read.
+    // The places are kept: the packages returned are the last ones announced.
+    std::vector<PackagePlace> places;
     InstalledJson installed_json = read_installed_json(*text, [&](const InstalledPackage& pkg) {
-        PackagePlace place = package_place(pkg, vendor, composer_dir);
+        places.push_back(package_place(pkg, vendor, composer_dir));
+        const PackagePlace& place = places.back();
         if (!place.pkg_dir.empty() && path_is_within(place.pkg_dir, root))
             c.early(place.module_dir);
     });
@@ -266,9 +269,13 @@ void scan_vendor(Collector& c, const std::string& root) {
                           "array of packages; vendor modules not found");
         return;
     }
-    for (InstalledPackage& pkg : installed_json.modules) {
+    const std::size_t count = installed_json.modules.size();
+    const bool announced = places.size() >= count; // read_installed_json promises it
+    for (std::size_t i = 0; i < count; ++i) {
+        const InstalledPackage& pkg = installed_json.modules[i];
         const std::string& name = pkg.name;
-        PackagePlace place = package_place(pkg, vendor, composer_dir);
+        PackagePlace place = announced ? std::move(places[places.size() - count + i])
+                                       : package_place(pkg, vendor, composer_dir);
         const std::string& pkg_dir = place.pkg_dir;
         if (pkg_dir.empty()) continue;
         // Composer installs every package below vendor/ (a path repository as a link there); a
