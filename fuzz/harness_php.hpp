@@ -46,11 +46,30 @@ inline void run_php(const std::uint8_t* data, std::size_t size) {
     }
     MIL_FUZZ_CHECK(expect == text.size(), "tokens reach the end of the text");
 
-    for (const PhpRegistration& r : find_php_registrations(text)) {
+    const PhpRegistration* first_module = nullptr;
+    const auto registrations = find_php_registrations(text);
+    for (const PhpRegistration& r : registrations) {
         check_php_range(r.type_range, text.size(), "registration type");
         check_php_range(r.name_range, text.size(), "registration name");
         check_php_range(r.call_range, text.size(), "registration call");
         (void)php_component_type_name(r.type);
+        if (!first_module && r.type == PhpComponentType::Module && r.name_is_literal)
+            first_module = &r;
+    }
+    // The tokenizer-free reading, when it answers, says what the tokenizer's says.
+    if (auto plain = find_plain_module_registration(text)) {
+        MIL_FUZZ_CHECK(first_module != nullptr, "plain registration: the tokenizer finds one");
+        if (first_module) {
+            MIL_FUZZ_CHECK(plain->name == first_module->name, "plain registration: name");
+            MIL_FUZZ_CHECK(plain->name_range == first_module->name_range,
+                           "plain registration: name range");
+            MIL_FUZZ_CHECK(plain->type_range == first_module->type_range,
+                           "plain registration: type range");
+            MIL_FUZZ_CHECK(plain->call_range == first_module->call_range,
+                           "plain registration: call range");
+            MIL_FUZZ_CHECK(plain->registrar == first_module->registrar,
+                           "plain registration: registrar");
+        }
     }
     PhpConstantTable table;
     for (const PhpClassConstant& c : find_php_class_constants(text)) {

@@ -102,6 +102,28 @@ inline void check_plain_texts(const XmlDocument& doc, std::string_view text,
     }
 }
 
+// scan_plain_attributes at `path` for `attribute`, when it answers, gives the first such
+// attribute of each element at the path, as the tree has it.
+inline void check_plain_attributes(const XmlDocument& doc, std::string_view text,
+                                   const std::vector<std::string>& path,
+                                   std::string_view attribute) {
+    const std::vector<std::string_view> want(path.begin(), path.end());
+    const auto fast = scan_plain_attributes(text, want, attribute);
+    if (!fast) return;
+    std::vector<const XmlAttribute*> tree;
+    for (std::uint32_t i = 0; i < doc.elements.size(); ++i) {
+        const XmlElement& e = doc.elements[i];
+        if (e.depth + 1 == path.size() && doc.path(i) == path)
+            if (const XmlAttribute* a = e.attribute(attribute)) tree.push_back(a);
+    }
+    MIL_FUZZ_CHECK(fast->size() == tree.size(), "plain attributes: as many as the tree's");
+    for (std::size_t k = 0; k < tree.size() && k < fast->size(); ++k) {
+        MIL_FUZZ_CHECK((*fast)[k].text == tree[k]->value, "plain attributes: the tree's value");
+        MIL_FUZZ_CHECK((*fast)[k].range == tree[k]->value_range,
+                       "plain attributes: the tree's range");
+    }
+}
+
 inline void run_xml(const std::uint8_t* data, std::size_t size) {
     Input in(data, size);
     const auto kind = static_cast<SchemaKind>(in.byte() % 8);
@@ -116,9 +138,13 @@ inline void run_xml(const std::uint8_t* data, std::size_t size) {
     check_locate(doc, text, static_cast<Offset>(text.size()));
 
     check_plain_texts(doc, text, {"config", "system", "section", "resource"});
-    if (!doc.elements.empty()) // the path of an element the input chose
-        check_plain_texts(doc, text,
-                          doc.path(static_cast<std::uint32_t>(offsets[1] % doc.elements.size())));
+    check_plain_attributes(doc, text, {"routes", "route", "resources", "resource"}, "ref");
+    if (!doc.elements.empty()) { // the path of an element the input chose, and its attributes
+        const auto chosen = static_cast<std::uint32_t>(offsets[1] % doc.elements.size());
+        check_plain_texts(doc, text, doc.path(chosen));
+        for (const XmlAttribute& a : doc.elements[chosen].attributes)
+            check_plain_attributes(doc, text, doc.path(chosen), a.name);
+    }
 
     if (auto err = check_well_formed(text))
         MIL_FUZZ_CHECK(err->offset <= text.size(), "well-formedness error offset");
