@@ -45,7 +45,7 @@ std::shared_ptr<const FileEntry> load_entry(const std::string& path, std::size_t
     auto text = read_file(path, max_bytes, error, &oversize);
     // A file over the limit is not read, but indexed empty with a diagnostic that says so.
     if (!text) return oversize ? make_oversized_entry(path, {oversize, max_bytes}) : nullptr;
-    return drop_unused_text(make_entry(path, std::move(*text)));
+    return make_disk_entry(path, std::move(*text));
 }
 
 namespace {
@@ -91,7 +91,7 @@ void read_module(ModuleWork& w, std::size_t max_file_bytes) {
             if (absent) return;
             std::shared_ptr<const FileEntry> entry;
             if (text)
-                entry = drop_unused_text(make_entry(path, std::move(*text)));
+                entry = make_disk_entry(path, std::move(*text));
             else if (oversize)
                 entry = make_oversized_entry(path, {oversize, max_file_bytes});
             add(std::move(path), std::move(entry), std::move(error));

@@ -45,7 +45,7 @@ IndexResult index_folders(const std::vector<std::string>& folders,
 
 // Read one file and parse it into an entry; nullptr (and *error set) when it cannot be read.
 // A file over max_bytes gets an oversized entry (make_oversized_entry), not nullptr. The
-// entry keeps no text when nothing would read it (drop_unused_text), as in index_folders.
+// entry keeps no text when nothing would read it (make_disk_entry), as in index_folders.
 std::shared_ptr<const FileEntry> load_entry(const std::string& path, std::size_t max_bytes,
                                             std::string* error = nullptr);
 

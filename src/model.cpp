@@ -191,8 +191,10 @@ constant_class_files(const std::string& module_dir,
     return out;
 }
 
-std::shared_ptr<const FileEntry> make_entry(std::string path,
-                                            std::shared_ptr<const std::string> text) {
+namespace {
+
+// make_entry's entry, still open to change by its maker.
+std::shared_ptr<FileEntry> build_entry(std::string path, std::shared_ptr<const std::string> text) {
     auto entry = std::make_shared<FileEntry>();
     entry->kind = classify_path(path);
     entry->module_dir = module_dir_of(path, entry->kind);
@@ -209,6 +211,13 @@ std::shared_ptr<const FileEntry> make_entry(std::string path,
     return entry;
 }
 
+} // namespace
+
+std::shared_ptr<const FileEntry> make_entry(std::string path,
+                                            std::shared_ptr<const std::string> text) {
+    return build_entry(std::move(path), std::move(text));
+}
+
 std::shared_ptr<const FileEntry> make_entry(std::string path, std::string text) {
     return make_entry(std::move(path), std::make_shared<const std::string>(std::move(text)));
 }
@@ -221,15 +230,11 @@ bool text_unused(const FileEntry& e) {
            !e.open_in_editor && !e.oversize;
 }
 
-std::shared_ptr<const FileEntry> drop_unused_text(std::shared_ptr<const FileEntry> entry) {
-    if (!entry || !text_unused(*entry) || entry->text->empty()) return entry;
-    static const auto empty = std::make_shared<const std::string>();
-    auto copy = std::make_shared<FileEntry>();
-    copy->path = entry->path;
-    copy->kind = entry->kind;
-    copy->module_dir = entry->module_dir;
-    copy->text = empty;
-    return copy;
+std::shared_ptr<const FileEntry> make_disk_entry(std::string path, std::string text) {
+    auto entry = build_entry(std::move(path), std::make_shared<const std::string>(std::move(text)));
+    static const auto kNoText = std::make_shared<const std::string>();
+    if (text_unused(*entry)) entry->text = kNoText;
+    return entry;
 }
 
 std::shared_ptr<const FileEntry> make_oversized_entry(std::string path, Oversize size) {

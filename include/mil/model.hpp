@@ -186,9 +186,6 @@ struct FileEntry {
 // (most setup scripts of a tree; about two thirds of the bytes it reads).
 bool text_unused(const FileEntry& entry);
 
-// `entry` itself, or when text_unused() an entry like it with an empty text.
-std::shared_ptr<const FileEntry> drop_unused_text(std::shared_ptr<const FileEntry> entry);
-
 // The files of a module that may declare the classes whose constants its setup scripts name
 // but could not resolve alone (`Config::NAME` with `Config` another class of the module):
 // each class mapped to a path through the module's namespace (`Vendor\Module\` for
@@ -203,6 +200,9 @@ constant_class_files(const std::string& module_dir,
 std::shared_ptr<const FileEntry> make_entry(std::string path,
                                             std::shared_ptr<const std::string> text);
 std::shared_ptr<const FileEntry> make_entry(std::string path, std::string text);
+// The same for a file the indexer read from disk: the entry keeps no text when
+// text_unused() (an editor's open document goes through make_entry and keeps its text).
+std::shared_ptr<const FileEntry> make_disk_entry(std::string path, std::string text);
 // The entry of a file too large to be read: no text, no facts (see FileEntry::oversize).
 std::shared_ptr<const FileEntry> make_oversized_entry(std::string path, Oversize size);
 // The `file-too-large` warning of such an entry, at the start of the file.

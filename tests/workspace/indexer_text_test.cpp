@@ -78,22 +78,23 @@ TEST_CASE("index: a setup script without facts keeps no text; one with facts kee
     CHECK(engine.entry(plain)->text->empty());
 }
 
-TEST_CASE("drop_unused_text: only PHP entries without facts lose their text") {
+TEST_CASE("make_disk_entry: only PHP entries without facts lose their text") {
     auto setup = mil::make_entry("/m/Setup/InstallData.php", kPlainPatch);
-    auto dropped = mil::drop_unused_text(setup);
+    auto dropped = mil::make_disk_entry("/m/Setup/InstallData.php", kPlainPatch);
     CHECK(dropped->text->empty());
     CHECK(dropped->path == setup->path);
     CHECK(dropped->kind == setup->kind);
     CHECK(dropped->module_dir == "/m");
 
-    auto with_call = mil::make_entry("/m/Setup/InstallData.php", kIntegrationPatch);
-    CHECK(mil::drop_unused_text(with_call) == with_call);
+    auto with_call = mil::make_disk_entry("/m/Setup/InstallData.php", kIntegrationPatch);
+    CHECK(*with_call->text == kIntegrationPatch);
+    CHECK_FALSE(with_call->facts.setup_calls.empty());
 
-    auto acl_check =
-        mil::make_entry("/m/Controller/Adminhtml/Index.php",
-                        "<?php\nclass Index { const ADMIN_RESOURCE = 'Acme_Pay::manage'; }\n");
-    CHECK(mil::drop_unused_text(acl_check) == acl_check);
+    const std::string acl_text =
+        "<?php\nclass Index { const ADMIN_RESOURCE = 'Acme_Pay::manage'; }\n";
+    auto acl_check = mil::make_disk_entry("/m/Controller/Adminhtml/Index.php", acl_text);
+    CHECK(*acl_check->text == acl_text);
 
-    auto xml = mil::make_entry("/m/etc/webapi.xml", "<routes/>");
-    CHECK(mil::drop_unused_text(xml) == xml);
+    auto xml = mil::make_disk_entry("/m/etc/webapi.xml", "<routes/>");
+    CHECK(*xml->text == "<routes/>");
 }
