@@ -207,7 +207,6 @@ void scan_app_code(Collector& c, const std::string& root) {
     }
 }
 
-// The magento2-module packages named by vendor/composer/installed.json.
 // Where a package of installed.json is, by its names alone (nothing is checked on disk):
 // its folder, and its module folder, which is the folder of the registration.php that its
 // autoload.files names (when one does, inside the package) or else the package's folder.
@@ -238,6 +237,7 @@ PackagePlace package_place(const InstalledPackage& pkg, const std::string& vendo
     return place;
 }
 
+// The magento2-module packages named by vendor/composer/installed.json.
 void scan_vendor(Collector& c, const std::string& root) {
     const std::string vendor = join_path(root, "vendor");
     const std::string composer_dir = join_path(vendor, "composer");

@@ -1549,16 +1549,19 @@ private:
         return true;
     }
 
-    // The identifier at the cursor (not consumed), or empty.
-    std::string_view word() const {
-        std::size_t e = p_;
+    // The end of the identifier that starts at `from` (`from` itself when none does).
+    std::size_t name_end(std::size_t from) const {
+        std::size_t e = from;
         if (e < t_.size() && is_name_start(static_cast<unsigned char>(t_[e]))) {
             ++e;
             while (e < t_.size() && is_name_char(static_cast<unsigned char>(t_[e])))
                 ++e;
         }
-        return t_.substr(p_, e - p_);
+        return e;
     }
+
+    // The identifier at the cursor (not consumed), or empty.
+    std::string_view word() const { return t_.substr(p_, name_end(p_) - p_); }
 
     // `\A\B\C`, `A\B` or `A` (consumed), or empty; `namespace\...` is left to the tokenizer.
     std::string_view qualified_name() {
@@ -1567,11 +1570,7 @@ private:
         if (e < t_.size() && t_[e] == '\\') ++e;
         for (;;) {
             const std::size_t seg = e;
-            if (e < t_.size() && is_name_start(static_cast<unsigned char>(t_[e]))) {
-                ++e;
-                while (e < t_.size() && is_name_char(static_cast<unsigned char>(t_[e])))
-                    ++e;
-            }
+            e = name_end(e);
             if (e == seg) return {};
             if (e < t_.size() && t_[e] == '\\') {
                 ++e;
