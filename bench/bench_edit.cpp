@@ -12,6 +12,7 @@
 #include "common.hpp"
 
 #include "fileio.hpp"
+#include "heap.hpp"
 #include "indexer.hpp"
 #include "log.hpp"
 #include "mil/engine.hpp"
@@ -183,6 +184,7 @@ int verify(const std::shared_ptr<const Snapshot>& start, long steps) {
 } // namespace
 
 int main(int argc, char** argv) {
+    mil::use_huge_page_heaps(); // as the server and check start: see server/heap.hpp
     Args args(argc, argv);
     log::set_output(nullptr);
     auto pos = args.positional({"--edits", "--queries", "--verify"});

@@ -9,6 +9,7 @@
 #include "common.hpp"
 
 #include "fileio.hpp"
+#include "heap.hpp"
 #include "indexer.hpp"
 #include "log.hpp"
 #include "workspace.hpp"
@@ -205,6 +206,7 @@ std::vector<double> column(const std::vector<json>& runs, const char* key) {
 } // namespace
 
 int main(int argc, char** argv) {
+    mil::use_huge_page_heaps(); // as the server and check start: see server/heap.hpp
     Args args(argc, argv);
     log::set_output(nullptr);
     auto pos = args.positional({"--runs", "--threads", "--child"});

@@ -1,6 +1,7 @@
 #include "indexer.hpp"
 
 #include "fileio.hpp"
+#include "heap.hpp"
 #include "log.hpp"
 #include "workspace.hpp"
 
@@ -188,6 +189,7 @@ private:
 } // namespace
 
 IndexResult index_folders(const std::vector<std::string>& folders, const IndexOptions& options) {
+    advise_thread_heap(); // this thread discovers, then reads modules too
     IndexResult result;
     auto t0 = std::chrono::steady_clock::now();
     SnapshotInput input;
@@ -200,7 +202,10 @@ IndexResult index_folders(const std::vector<std::string>& folders, const IndexOp
     std::vector<std::thread> workers;
     try {
         for (unsigned t = 1; t < threads; ++t)
-            workers.emplace_back([&] { queue.work(options.max_file_bytes, options); });
+            workers.emplace_back([&] {
+                advise_thread_heap();
+                queue.work(options.max_file_bytes, options);
+            });
     } catch (...) {
         // Could not start more threads: the ones we have (and this one) do the work.
     }

@@ -1,6 +1,7 @@
 // magento-integration-ls: the language server (default), `check` for CI, and
 // `new-integration` to scaffold a module.
 #include "cli.hpp"
+#include "heap.hpp"
 #include "log.hpp"
 #include "lsp_server.hpp"
 #include "mil/version.hpp"
@@ -40,6 +41,7 @@ bool parse_int(const std::string& s, long long& out) {
 } // namespace
 
 int main(int argc, char** argv) {
+    mil::use_huge_page_heaps(); // before any thread: see heap.hpp
     std::vector<std::string> args(argv + 1, argv + argc);
     if (!args.empty() && args[0] == "check") return mil::run_check({args.begin() + 1, args.end()});
     if (!args.empty() && args[0] == "new-integration")
