@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -175,32 +176,41 @@ std::optional<FileIdentity> directory_identity(const std::string& path) {
 
 namespace {
 
-// The entries of the open directory `dfd` (closed here), read with getdents64 directly:
-// readdir's fdopendir/opendir would add an fstat and an fcntl to every listing.
-std::vector<DirEntry> read_entries(int dfd) {
-    FdCloser closer{dfd};
+// Calls f(entry) for each entry of the open directory `dfd` but "." and "..", read with
+// getdents64 directly: readdir's fdopendir/opendir would add an fstat and an fcntl to every
+// listing. An error ends the listing with what was listed so far.
+template <typename F>
+void each_dirent(int dfd, F&& f) {
     alignas(struct dirent64) char buf[16384];
-    std::vector<DirEntry> out;
     std::size_t at = 0, filled = 0;
     for (;;) {
         if (at >= filled) {
             const ssize_t n = ::getdents64(dfd, buf, sizeof buf);
             if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) break; // the end, or an error: what was listed so far
+            if (n <= 0) return;
             at = 0;
             filled = static_cast<std::size_t>(n);
         }
         const auto* e = reinterpret_cast<const struct dirent64*>(buf + at);
         at += e->d_reclen;
-        std::string_view name(e->d_name);
-        if (name == "." || name == "..") continue;
+        const std::string_view name(e->d_name);
+        if (name != "." && name != "..") f(*e, name);
+    }
+}
+
+// The entries of the open directory `dfd` (closed here).
+std::vector<DirEntry> read_entries(int dfd) {
+    FdCloser closer{dfd};
+    std::vector<DirEntry> out;
+    each_dirent(dfd, [&](const struct dirent64& dirent, std::string_view name) {
+        const struct dirent64* e = &dirent;
         DirEntry entry;
         entry.name = std::string(name);
         entry.identity.inode = e->d_ino;
         unsigned char type = e->d_type;
         if (type == DT_UNKNOWN) {
             struct stat lst {};
-            if (::fstatat(dfd, e->d_name, &lst, AT_SYMLINK_NOFOLLOW) != 0) continue;
+            if (::fstatat(dfd, e->d_name, &lst, AT_SYMLINK_NOFOLLOW) != 0) return;
             if (S_ISLNK(lst.st_mode))
                 type = DT_LNK;
             else if (S_ISDIR(lst.st_mode))
@@ -230,7 +240,7 @@ std::vector<DirEntry> read_entries(int dfd) {
             entry.kind = EntryKind::Other;
         }
         out.push_back(std::move(entry));
-    }
+    });
     std::sort(out.begin(), out.end(),
               [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
     return out;
@@ -250,6 +260,11 @@ std::optional<std::vector<DirEntry>> list_directory(const std::string& dir, std:
 
 std::optional<std::vector<DirEntry>> list_directory_fd(int dir_fd) {
     return read_entries(dir_fd);
+}
+
+void each_name_fd(int dir_fd, const std::function<void(std::string_view)>& on_name) {
+    FdCloser closer{dir_fd};
+    each_dirent(dir_fd, [&](const struct dirent64&, std::string_view name) { on_name(name); });
 }
 
 namespace {

@@ -76,6 +76,9 @@ std::optional<std::vector<DirEntry>> list_directory(const std::string& dir,
                                                     std::string* error = nullptr);
 // The same for a directory already open: takes `dir_fd` over (closed in every case).
 std::optional<std::vector<DirEntry>> list_directory_fd(int dir_fd);
+// The names in the open directory `dir_fd` (closed here), "." and ".." left out, in the order
+// the file system gives, without a stat of any: for a question "is X there?".
+void each_name_fd(int dir_fd, const std::function<void(std::string_view)>& on_name);
 
 // Lexical normalisation: collapses repeated '/', removes "." segments, folds "x/.." pairs
 // and drops a trailing '/'. ".." above the root of an absolute path is dropped; leading ".."

@@ -97,8 +97,9 @@ void read_module(ModuleWork& w, std::size_t max_file_bytes) {
                 entry = make_oversized_entry(path, {oversize, max_file_bytes});
             add(std::move(path), std::move(entry), std::move(error));
         };
-        for (const char* rel : kModuleFixedFiles)
-            read_at(rel);
+        const auto candidates = module_fixed_candidates(dir_fd);
+        for (std::size_t i = 0; i < kModuleFixedFiles.size(); ++i)
+            if (candidates[i]) read_at(kModuleFixedFiles[i]);
         for (const std::string& rel : module_setup_files_at(dir_fd))
             read_at(rel);
         ::close(dir_fd);

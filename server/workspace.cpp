@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <deque>
 #include <functional>
 #include <set>
@@ -20,6 +21,10 @@
 namespace mil {
 
 namespace {
+
+char ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 constexpr std::size_t kMaxComposerJsonBytes = 4u * 1024u * 1024u;
 constexpr std::size_t kMaxInstalledJsonBytes = 128u * 1024u * 1024u;
@@ -459,7 +464,11 @@ std::vector<std::string> module_files(const std::string& module_dir) {
     // stat() relative to the module folder: the kernel walks the module's path once.
     const int dir_fd = ::open(module_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     struct stat st {};
-    for (const char* rel : kModuleFixedFiles) {
+    const auto candidates = dir_fd >= 0 ? module_fixed_candidates(dir_fd)
+                                        : std::bitset<kModuleFixedFiles.size()>().set();
+    for (std::size_t i = 0; i < kModuleFixedFiles.size(); ++i) {
+        if (!candidates[i]) continue;
+        const char* rel = kModuleFixedFiles[i];
         const bool found = dir_fd >= 0 ? ::fstatat(dir_fd, rel, &st, 0) == 0
                                        : ::stat(join_path(module_dir, rel).c_str(), &st) == 0;
         if (found && S_ISREG(st.st_mode)) out.push_back(join_path(module_dir, rel));
@@ -471,33 +480,87 @@ std::vector<std::string> module_files(const std::string& module_dir) {
     return out;
 }
 
+std::bitset<kModuleFixedFiles.size()> module_fixed_candidates(int module_fd) {
+    std::bitset<kModuleFixedFiles.size()> out;
+    constexpr std::string_view kEtc = "etc/";
+    // The name etc/ must list for entry i: "acl.xml" for etc/acl.xml, "adminhtml" for
+    // etc/adminhtml/menu.xml; empty for a file at the top.
+    auto listed_name = [&](std::size_t i) {
+        const std::string_view rel = kModuleFixedFiles[i];
+        if (!rel.starts_with(kEtc)) return std::string_view();
+        const std::string_view rest = rel.substr(kEtc.size());
+        return rest.substr(0, rest.find('/'));
+    };
+    for (std::size_t i = 0; i < out.size(); ++i)
+        if (listed_name(i).empty()) out.set(i);
+    const int etc = ::openat(module_fd, "etc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (etc < 0) {
+        if (errno != ENOENT && errno != ENOTDIR) out.set(); // let each open say what is wrong
+        return out;
+    }
+    each_name_fd(etc, [&](std::string_view name) {
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            const std::string_view want = listed_name(i);
+            if (!want.empty() && want.size() == name.size() &&
+                std::equal(want.begin(), want.end(), name.begin(),
+                           [](char a, char b) { return ascii_lower(a) == ascii_lower(b); }))
+                out.set(i);
+        }
+    });
+    return out;
+}
+
 std::vector<std::string> module_setup_files_at(int module_fd) {
     // Breadth first, so that a cap keeps the shallow files. Each folder is opened relative
     // to the module's, and known by its identity (links are followed; a folder reached twice
-    // is listed once, which also ends link loops). Only the Setup folder itself is stat'ed:
-    // a folder below it is known from its parent's listing (the inode there, on the parent's
-    // device; a link's target was stat'ed by the listing).
+    // is listed once, which also ends link loops). A folder below Setup is known from its
+    // parent's listing: the inode there, on the parent's device (a link's target was stat'ed
+    // by the listing). Setup's own device and inode are needed only once a link to a folder
+    // could lead back into the tree, so they are looked up then (one stat, which most
+    // modules, without links there, never pay); until then the folders found carry
+    // kUnknownDevice.
+    constexpr std::uint64_t kUnknownDevice = ~std::uint64_t{0};
     std::vector<std::string> php;
     std::set<FileIdentity> visited;
     struct Pending {
         std::string dir;
         int depth = 0;
-        std::optional<FileIdentity> id; // known from the parent's listing
+        FileIdentity id; // Setup's: {kUnknownDevice, 0} until looked up
     };
     std::deque<Pending> queue;
-    queue.push_back({"Setup", 0, std::nullopt});
+    queue.push_back({"Setup", 0, {kUnknownDevice, 0}});
+    bool setup_known = false;
+    // Puts Setup's device where kUnknownDevice stood (in `visited`, the queue and `current`),
+    // and Setup itself among the folders listed.
+    auto know_setup = [&](Pending& current) {
+        if (setup_known) return;
+        setup_known = true;
+        struct stat st {};
+        if (::fstatat(module_fd, "Setup", &st, 0) != 0) return; // gone meanwhile: no dedup
+        const FileIdentity setup{static_cast<std::uint64_t>(st.st_dev),
+                                 static_cast<std::uint64_t>(st.st_ino)};
+        auto known = [&](FileIdentity id) {
+            if (id.device == kUnknownDevice) id.device = setup.device;
+            return id;
+        };
+        std::set<FileIdentity> resolved;
+        for (const FileIdentity& id : visited)
+            resolved.insert(known(id));
+        resolved.insert(setup);
+        visited = std::move(resolved);
+        for (Pending& p : queue)
+            p.id = known(p.id);
+        current.id = current.depth == 0 ? setup : known(current.id);
+    };
     std::size_t listed = 0;
     while (!queue.empty() && php.size() < kMaxSetupFiles && listed < kMaxSetupDirs) {
         Pending next = std::move(queue.front());
         queue.pop_front();
-        if (next.id && visited.count(*next.id)) continue;
+        const bool root = next.depth == 0;
+        if (!root && visited.count(next.id)) continue;
         const int fd = ::openat(module_fd, next.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0) continue;
-        if (!next.id) next.id = fd_identity(fd);
-        if (!next.id || !visited.insert(*next.id).second) {
-            ::close(fd);
-            continue;
-        }
+        if (!root) visited.insert(next.id);
         ++listed;
         auto entries = list_directory_fd(fd);
         if (!entries) continue;
@@ -508,7 +571,10 @@ std::vector<std::string> module_setup_files_at(int module_fd) {
             } else if (e.kind == EntryKind::Directory && next.depth < kMaxSetupDepth &&
                        !hidden(e.name)) {
                 FileIdentity id = e.identity;
-                if (!e.is_symlink) id.device = next.id->device;
+                if (e.is_symlink)
+                    know_setup(next);
+                else
+                    id.device = next.id.device;
                 queue.push_back({next.dir + "/" + e.name, next.depth + 1, id});
             }
         }

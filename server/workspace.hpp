@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <bitset>
 #include <functional>
 #include <optional>
 #include <string>
@@ -74,6 +75,13 @@ inline constexpr std::array<const char*, 10> kModuleFixedFiles = {
     "etc/integration/api.xml", "etc/webapi.xml",
     "etc/adminhtml/menu.xml",  "etc/adminhtml/system.xml",
 };
+// Which of kModuleFixedFiles may exist in the module open as `module_fd` (bit i for entry
+// i): those at its top always; one under etc/ only when etc/ lists its name (etc/acl.xml) or
+// its folder (etc/adminhtml/menu.xml), compared ignoring ASCII case. Listing etc/ costs
+// four system calls where each absent file costs one failed open, and most modules lack
+// most of them. When etc/ is there but cannot be listed, all of them (their opening then
+// says why).
+std::bitset<kModuleFixedFiles.size()> module_fixed_candidates(int module_fd);
 // The second part: the *.php files under the Setup/ folder of the module open as
 // `module_fd`, as paths relative to it ("Setup/Patch/Data/AddIntegration.php").
 std::vector<std::string> module_setup_files_at(int module_fd);

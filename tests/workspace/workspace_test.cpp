@@ -1,4 +1,5 @@
 #include "fileio.hpp"
+#include "indexer.hpp"
 #include "temp_tree.hpp"
 #include "workspace.hpp"
 
@@ -6,10 +7,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using mil::test::TempTree;
 
@@ -559,6 +563,58 @@ TEST_CASE("module_files lists the existing files in the documented order") {
                        dir + "/Setup/a/b/c/d/e/f/Six.php",
                    });
     CHECK(mil::module_files(t.path("missing")).empty());
+}
+
+// The fixed files of a module whose etc/ holds `names` (files, or folders ending in '/'),
+// as module_fixed_candidates() gives them.
+std::vector<std::string> fixed_candidates(TempTree& t, const std::string& module,
+                                          const std::vector<std::string>& names) {
+    for (const auto& n : names)
+        n.ends_with('/') ? t.mkdir(module + "/etc/" + n) : t.write(module + "/etc/" + n);
+    const int fd = ::open(t.path(module).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    const auto bits = mil::module_fixed_candidates(fd);
+    ::close(fd);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < mil::kModuleFixedFiles.size(); ++i)
+        if (bits[i]) out.push_back(mil::kModuleFixedFiles[i]);
+    return out;
+}
+
+TEST_CASE(
+    "module_fixed_candidates: only the files etc/ lists (or whose folder it lists) are tried") {
+    TempTree t;
+    CHECK(fixed_candidates(t, "A", {"module.xml", "di.xml", "adminhtml/"}) ==
+          std::vector<std::string>{"etc/module.xml", "registration.php", "composer.json",
+                                   "etc/adminhtml/menu.xml", "etc/adminhtml/system.xml"});
+    CHECK(fixed_candidates(
+              t, "B", {"module.xml", "acl.xml", "webapi.xml", "integration/", "integration.xml"}) ==
+          std::vector<std::string>{"etc/module.xml", "registration.php", "composer.json",
+                                   "etc/acl.xml", "etc/integration.xml",
+                                   "etc/integration/config.xml", "etc/integration/api.xml",
+                                   "etc/webapi.xml"});
+    // Compared ignoring case (a case-folding file system opens etc/acl.xml as ACL.xml); on
+    // this one the open then finds nothing, as before.
+    CHECK(fixed_candidates(t, "C", {"ACL.xml"}) ==
+          std::vector<std::string>{"registration.php", "composer.json", "etc/acl.xml"});
+    // No etc/ at all: only the files at the top.
+    t.mkdir("D");
+    CHECK(fixed_candidates(t, "D", {}) ==
+          std::vector<std::string>{"registration.php", "composer.json"});
+}
+
+TEST_CASE("module_files finds the files of an etc/ folder that is a link") {
+    TempTree t;
+    std::string dir = t.module("Mod", "Acme_Mod", "acme/module-mod");
+    t.write("shared-etc/acl.xml");
+    t.write("shared-etc/module.xml", "<config><module name=\"Acme_Mod\"/></config>");
+    std::filesystem::remove_all(t.path("Mod/etc"));
+    t.link(t.path("shared-etc"), "Mod/etc");
+    auto files = mil::module_files(dir);
+    CHECK(files == std::vector<std::string>{dir + "/etc/module.xml", dir + "/registration.php",
+                                            dir + "/composer.json", dir + "/etc/acl.xml"});
+    auto r = mil::index_folders({dir});
+    CHECK(r.snapshot->file(dir + "/etc/acl.xml"));
 }
 
 TEST_CASE("module_files lists a Setup folder reached twice through links once") {
