@@ -1007,16 +1007,19 @@ CursorContext locate(const XmlDocument& doc, std::string_view text, Offset offse
     return c;
 }
 
-namespace {
+const PlainAttribute* PlainStartTag::attribute(std::string_view n) const {
+    for (const PlainAttribute& a : *attributes)
+        if (a.name == n) return &a;
+    return nullptr;
+}
 
-// One pass over a plain document (see scan_plain_texts) collecting, for the elements at
-// `path`, either their texts (`attribute` empty) or the value of their first attribute
-// named `attribute`.
-std::optional<std::vector<XmlPlainText>> scan_plain(std::string_view text,
-                                                    const std::vector<std::string_view>& path,
-                                                    std::string_view attribute) {
-    std::vector<XmlPlainText> out;
+bool walk_plain(std::string_view text, const std::function<bool(const PlainStartTag&)>& on_start,
+                const std::function<bool(std::string_view, std::size_t, Range)>& on_end) {
+    if (text.size() > std::numeric_limits<Offset>::max()) return false;
+    auto off = [](std::size_t o) { return static_cast<Offset>(o); };
     std::vector<std::string_view> open; // names of the open elements
+    std::vector<std::size_t> starts;    // and where each starts
+    std::vector<PlainAttribute> attributes;
     bool had_root = false;
     std::size_t p = 0;
     auto find = [&](std::string_view what, std::size_t from) { return text.find(what, from); };
@@ -1024,23 +1027,23 @@ std::optional<std::vector<XmlPlainText>> scan_plain(std::string_view text,
         const std::string_view rest = text.substr(p);
         if (rest.starts_with("<!--")) {
             const std::size_t end = find("-->", p + 4);
-            if (end == std::string_view::npos) return std::nullopt;
+            if (end == std::string_view::npos) return false;
             p = end + 3;
             continue;
         }
         if (rest.starts_with("<![CDATA[")) {
             const std::size_t end = find("]]>", p + 9);
-            if (end == std::string_view::npos || open.empty()) return std::nullopt;
+            if (end == std::string_view::npos || open.empty()) return false;
             p = end + 3;
             continue;
         }
         if (rest.starts_with("<?")) {
             const std::size_t end = find("?>", p + 2);
-            if (end == std::string_view::npos) return std::nullopt;
+            if (end == std::string_view::npos) return false;
             p = end + 2;
             continue;
         }
-        if (rest.starts_with("<!")) return std::nullopt; // DOCTYPE and the like
+        if (rest.starts_with("<!")) return false; // DOCTYPE and the like
         const bool closing = rest.starts_with("</");
         std::size_t q = p + (closing ? 2 : 1);
         const std::size_t name_begin = q;
@@ -1049,77 +1052,107 @@ std::optional<std::vector<XmlPlainText>> scan_plain(std::string_view text,
         const std::string_view name = text.substr(name_begin, q - name_begin);
         if (name.empty() || q == text.size() ||
             !(is_space(text[q]) || text[q] == '>' || text[q] == '/'))
-            return std::nullopt;
+            return false;
         if (closing) {
             while (q < text.size() && is_space(text[q]))
                 ++q;
             if (q == text.size() || text[q] != '>' || open.empty() || open.back() != name)
-                return std::nullopt;
+                return false;
             open.pop_back();
+            const std::size_t begin = starts.back();
+            starts.pop_back();
+            if (!on_end(name, open.size(), {off(begin), off(q + 1)})) return false;
             p = q + 1;
             continue;
         }
         // Attributes, each `name="value"` (or single quotes) after white space; values may
         // hold '>' but not '<'.
-        const bool at_path = !attribute.empty() && open.size() + 1 == path.size() &&
-                             std::equal(open.begin(), open.end(), path.begin()) &&
-                             name == path.back();
-        bool attribute_seen = false;
+        attributes.clear();
         bool self_closing = false;
         for (;;) {
             const std::size_t before = q;
             while (q < text.size() && is_space(text[q]))
                 ++q;
-            if (q == text.size()) return std::nullopt;
+            if (q == text.size()) return false;
             if (text[q] == '>') break;
             if (text[q] == '/') {
-                if (q + 1 == text.size() || text[q + 1] != '>') return std::nullopt;
+                if (q + 1 == text.size() || text[q + 1] != '>') return false;
                 self_closing = true;
                 ++q;
                 break;
             }
-            if (q == before) return std::nullopt; // no space before an attribute
+            if (q == before) return false; // no space before an attribute
             const std::size_t attr = q;
             while (q < text.size() && is_name_char(text[q]))
                 ++q;
-            if (q == attr) return std::nullopt;
+            if (q == attr) return false;
             const std::size_t attr_end = q;
             while (q < text.size() && is_space(text[q]))
                 ++q;
-            if (q == text.size() || text[q] != '=') return std::nullopt;
+            if (q == text.size() || text[q] != '=') return false;
             ++q;
             while (q < text.size() && is_space(text[q]))
                 ++q;
-            if (q == text.size() || (text[q] != '"' && text[q] != '\'')) return std::nullopt;
+            if (q == text.size() || (text[q] != '"' && text[q] != '\'')) return false;
             const std::size_t close = text.find(text[q], q + 1);
             if (close == std::string_view::npos ||
                 text.substr(q + 1, close - q - 1).find('<') != std::string_view::npos)
-                return std::nullopt;
-            if (at_path && !attribute_seen && text.substr(attr, attr_end - attr) == attribute) {
-                attribute_seen = true;
-                const std::string_view value = text.substr(q + 1, close - q - 1);
-                if (value.find('&') != std::string_view::npos) return std::nullopt; // decoded
-                out.push_back(
-                    {std::string(value), {static_cast<Offset>(q + 1), static_cast<Offset>(close)}});
-            }
+                return false;
+            attributes.push_back({text.substr(attr, attr_end - attr),
+                                  text.substr(q + 1, close - q - 1),
+                                  {off(q + 1), off(close)}});
             q = close + 1;
         }
+        const std::size_t begin = p;
         p = q + 1;
         if (open.empty()) {
-            if (had_root) return std::nullopt; // a second top-level element
+            if (had_root) return false; // a second top-level element
             had_root = true;
         }
-        if (self_closing) continue; // empty: no text
-        open.push_back(name);
-        if (!attribute.empty() || open.size() != path.size() ||
-            !std::equal(open.begin(), open.end(), path.begin()))
+        PlainStartTag tag;
+        tag.name = name;
+        tag.name_range = {off(name_begin), off(name_begin + name.size())};
+        tag.end = off(p);
+        tag.self_closing = self_closing;
+        tag.open = &open;
+        tag.attributes = &attributes;
+        if (!on_start(tag)) return false;
+        if (self_closing) {
+            if (!on_end(name, open.size(), {off(begin), off(p)})) return false;
             continue;
+        }
+        open.push_back(name);
+        starts.push_back(begin);
+    }
+    return open.empty();
+}
+
+namespace {
+
+// scan_plain_texts and scan_plain_attributes: for the elements at `path`, either their texts
+// (`attribute` empty) or the value of their first attribute named `attribute`.
+std::optional<std::vector<XmlPlainText>> scan_plain(std::string_view text,
+                                                    const std::vector<std::string_view>& path,
+                                                    std::string_view attribute) {
+    std::vector<XmlPlainText> out;
+    auto on_start = [&](const PlainStartTag& tag) {
+        const std::vector<std::string_view>& open = *tag.open;
+        if (open.size() + 1 != path.size() || tag.name != path.back() ||
+            !std::equal(open.begin(), open.end(), path.begin()))
+            return true;
+        if (!attribute.empty()) {
+            const PlainAttribute* a = tag.attribute(attribute);
+            if (!a) return true;
+            if (a->value.find('&') != std::string_view::npos) return false; // decoded
+            out.push_back({std::string(a->value), a->value_range});
+            return true;
+        }
+        if (tag.self_closing) return true; // empty: no text
         // The content up to the next '<' must be the whole of it.
-        const std::size_t end = find("<", p);
-        if (end == std::string_view::npos || !text.substr(end).starts_with("</"))
-            return std::nullopt;
-        std::string_view content = text.substr(p, end - p);
-        if (content.find('&') != std::string_view::npos) return std::nullopt;
+        const std::size_t end = text.find('<', tag.end);
+        if (end == std::string_view::npos || !text.substr(end).starts_with("</")) return false;
+        std::string_view content = text.substr(tag.end, end - tag.end);
+        if (content.find('&') != std::string_view::npos) return false;
         std::size_t b = 0, e = content.size();
         while (b < e && is_space(content[b]))
             ++b;
@@ -1127,10 +1160,11 @@ std::optional<std::vector<XmlPlainText>> scan_plain(std::string_view text,
             --e;
         if (b < e)
             out.push_back({std::string(content.substr(b, e - b)),
-                           {static_cast<Offset>(p + b), static_cast<Offset>(p + e)}});
-        p = end;
-    }
-    if (!open.empty() || text.size() > std::numeric_limits<Offset>::max()) return std::nullopt;
+                           {static_cast<Offset>(tag.end + b), static_cast<Offset>(tag.end + e)}});
+        return true;
+    };
+    auto on_end = [](std::string_view, std::size_t, Range) { return true; };
+    if (!walk_plain(text, on_start, on_end)) return std::nullopt;
     return out;
 }
 

@@ -13,6 +13,7 @@
 #include "mil/text.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -107,6 +108,31 @@ scan_plain_texts(std::string_view text, const std::vector<std::string_view>& pat
 std::optional<std::vector<XmlPlainText>>
 scan_plain_attributes(std::string_view text, const std::vector<std::string_view>& path,
                       std::string_view attribute);
+
+// What those two are built on: one pass over a plain document (as above), start tags and
+// the ends of elements in document order. A start tag gives its name, the names of the
+// elements open around it (root first), its attributes as written (values not decoded)
+// and where it ends; an element's end gives its name, depth and whole range ('<' to the end
+// of its end tag, or of the tag itself when self-closing), as parse_xml's range. A callback
+// returning false stops the walk. False when the document is not plain or a callback stopped it.
+struct PlainAttribute {
+    std::string_view name;
+    std::string_view value; // raw, between the quotes
+    Range value_range;
+};
+struct PlainStartTag {
+    std::string_view name;
+    Range name_range;
+    Offset end = 0; // just after its '>'
+    bool self_closing = false;
+    const std::vector<std::string_view>* open = nullptr; // enclosing elements, root first
+    const std::vector<PlainAttribute>* attributes = nullptr;
+    const PlainAttribute* attribute(std::string_view n) const; // the first so named
+};
+// on_end: the element's name, its depth (0 for the root) and its range.
+bool walk_plain(
+    std::string_view text, const std::function<bool(const PlainStartTag&)>& on_start,
+    const std::function<bool(std::string_view name, std::size_t depth, Range element)>& on_end);
 
 // `s` escaped for XML text or a quoted attribute value: `& < > " '` as entities, newline,
 // carriage return and tab as character references (kept in attribute values), and the
