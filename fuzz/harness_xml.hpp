@@ -6,6 +6,7 @@
 
 #include "harness.hpp"
 
+#include "mil/module_xml.hpp"
 #include "mil/schema.hpp"
 #include "mil/xml.hpp"
 
@@ -124,6 +125,32 @@ inline void check_plain_attributes(const XmlDocument& doc, std::string_view text
     }
 }
 
+// module_decl_plain, when it answers, gives what module_decl_from_tree gives.
+inline void check_module_decl(std::string_view text) {
+    const auto fast = module_decl_plain(text);
+    if (!fast) return;
+    const auto tree = module_decl_from_tree(text);
+    MIL_FUZZ_CHECK(fast->has_value() == tree.has_value(), "plain module.xml: a module as the tree");
+    if (!*fast || !tree) return;
+    const ModuleDecl& a = **fast;
+    const ModuleDecl& b = *tree;
+    auto same = [](const TextValue& x, const TextValue& y) {
+        return x.value == y.value && x.range == y.range;
+    };
+    MIL_FUZZ_CHECK(same(a.name, b.name), "plain module.xml: the name");
+    MIL_FUZZ_CHECK(a.element_name_range == b.element_name_range &&
+                       a.element_range == b.element_range && a.self_closing == b.self_closing,
+                   "plain module.xml: the element");
+    MIL_FUZZ_CHECK(a.setup_version.has_value() == b.setup_version.has_value() &&
+                       (!a.setup_version || same(*a.setup_version, *b.setup_version)),
+                   "plain module.xml: setup_version");
+    MIL_FUZZ_CHECK(a.has_sequence == b.has_sequence && a.sequence_range == b.sequence_range &&
+                       a.sequence.size() == b.sequence.size(),
+                   "plain module.xml: the sequence");
+    for (std::size_t i = 0; i < a.sequence.size() && i < b.sequence.size(); ++i)
+        MIL_FUZZ_CHECK(same(a.sequence[i], b.sequence[i]), "plain module.xml: a sequence name");
+}
+
 inline void run_xml(const std::uint8_t* data, std::size_t size) {
     Input in(data, size);
     const auto kind = static_cast<SchemaKind>(in.byte() % 8);
@@ -139,6 +166,7 @@ inline void run_xml(const std::uint8_t* data, std::size_t size) {
 
     check_plain_texts(doc, text, {"config", "system", "section", "resource"});
     check_plain_attributes(doc, text, {"routes", "route", "resources", "resource"}, "ref");
+    check_module_decl(text);
     if (!doc.elements.empty()) { // the path of an element the input chose, and its attributes
         const auto chosen = static_cast<std::uint32_t>(offsets[1] % doc.elements.size());
         check_plain_texts(doc, text, doc.path(chosen));

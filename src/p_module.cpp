@@ -1,6 +1,8 @@
 // etc/module.xml: the module's name and its load-order dependencies.
 #include "participants.hpp"
 
+#include "mil/module_xml.hpp"
+
 #include "mil/acl_support.hpp"
 
 #include <fmt/format.h>
@@ -157,26 +159,10 @@ public:
     bool serves(FileKind kind) const override { return kind == FileKind::ModuleXml; }
 
     void index(const FileEntry& entry, FileFacts& facts) const override {
-        XmlDocument doc = parse_xml(*entry.text);
-        const XmlElement* root = doc.root_element();
-        if (!root || root->name != "config") return;
-        auto mods = doc.children(doc.root, "module");
-        if (mods.empty()) return;
-        const XmlElement& m = doc.elements[mods.front()];
-        ModuleDecl decl;
-        decl.name = attr_value(m, "name");
-        decl.element_name_range = m.name_range;
-        decl.element_range = m.range;
-        decl.self_closing = m.self_closing;
-        if (const XmlAttribute* v = m.attribute("setup_version"))
-            decl.setup_version = TextValue{v->value, v->value_range};
-        for (auto seq : doc.children(mods.front(), "sequence")) {
-            decl.has_sequence = true;
-            decl.sequence_range = doc.elements[seq].range;
-            for (auto dep : doc.children(seq, "module"))
-                decl.sequence.push_back(attr_value(doc.elements[dep], "name"));
-        }
-        facts.module = std::move(decl);
+        if (auto plain = module_decl_plain(*entry.text))
+            facts.module = std::move(*plain);
+        else
+            facts.module = module_decl_from_tree(*entry.text);
     }
 
     void diagnose(const Query& q, std::vector<Diagnostic>& out) const override {
@@ -358,6 +344,84 @@ private:
 const Participant& module_participant() {
     static const ModuleParticipant p;
     return p;
+}
+
+std::optional<ModuleDecl> module_decl_from_tree(std::string_view text) {
+    XmlDocument doc = parse_xml(text);
+    const XmlElement* root = doc.root_element();
+    if (!root || root->name != "config") return std::nullopt;
+    auto mods = doc.children(doc.root, "module");
+    if (mods.empty()) return std::nullopt;
+    const XmlElement& m = doc.elements[mods.front()];
+    ModuleDecl decl;
+    decl.name = attr_value(m, "name");
+    decl.element_name_range = m.name_range;
+    decl.element_range = m.range;
+    decl.self_closing = m.self_closing;
+    if (const XmlAttribute* v = m.attribute("setup_version"))
+        decl.setup_version = TextValue{v->value, v->value_range};
+    for (auto seq : doc.children(mods.front(), "sequence")) {
+        decl.has_sequence = true;
+        decl.sequence_range = doc.elements[seq].range;
+        for (auto dep : doc.children(seq, "module"))
+            decl.sequence.push_back(attr_value(doc.elements[dep], "name"));
+    }
+    return decl;
+}
+
+std::optional<std::optional<ModuleDecl>> module_decl_plain(std::string_view text) {
+    // Where the walk is: inside the first <module> of <config> (depth 1), inside one of its
+    // <sequence> children (depth 2).
+    enum class In { Other, Module, Sequence };
+    In in = In::Other;
+    bool root_is_config = false, module_seen = false;
+    ModuleDecl decl;
+    // A value read must be the value parse_xml decodes: without entities.
+    auto value = [](const PlainAttribute* a, TextValue& out) {
+        if (!a) return true; // absent: an empty TextValue, as attr_value gives
+        if (a->value.find('&') != std::string_view::npos) return false;
+        out = {std::string(a->value), a->value_range};
+        return true;
+    };
+    auto on_start = [&](const PlainStartTag& tag) {
+        const std::size_t depth = tag.open->size();
+        if (depth == 0) {
+            root_is_config = tag.name == "config";
+            return true;
+        }
+        if (!root_is_config) return true;
+        if (depth == 1 && tag.name == "module" && !module_seen) {
+            module_seen = true;
+            if (!value(tag.attribute("name"), decl.name)) return false;
+            decl.element_name_range = tag.name_range;
+            decl.self_closing = tag.self_closing;
+            if (const PlainAttribute* v = tag.attribute("setup_version")) {
+                decl.setup_version.emplace();
+                if (!value(v, *decl.setup_version)) return false;
+            }
+            in = In::Module;
+        } else if (depth == 2 && in == In::Module && tag.name == "sequence") {
+            decl.has_sequence = true;
+            in = In::Sequence;
+        } else if (depth == 3 && in == In::Sequence && tag.name == "module") {
+            decl.sequence.emplace_back();
+            if (!value(tag.attribute("name"), decl.sequence.back())) return false;
+        }
+        return true;
+    };
+    auto on_end = [&](std::string_view name, std::size_t depth, Range element) {
+        if (depth == 2 && in == In::Sequence && name == "sequence") {
+            decl.sequence_range = element;
+            in = In::Module;
+        } else if (depth == 1 && in == In::Module && name == "module") {
+            decl.element_range = element;
+            in = In::Other;
+        }
+        return true;
+    };
+    if (!walk_plain(text, on_start, on_end)) return std::nullopt;
+    if (!root_is_config || !module_seen) return std::optional<ModuleDecl>();
+    return std::optional<ModuleDecl>(std::move(decl));
 }
 
 } // namespace mil
