@@ -1,5 +1,7 @@
 #include "fileio.hpp"
 
+#include "heap.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -76,6 +78,8 @@ std::optional<std::string> read_open_file(int fd, const std::string& path, std::
     // Room for one byte more than stat promised: a regular file that reads short has ended,
     // so most files take one read. A file that grew keeps being read, up to the cap.
     std::string out;
+    out.reserve(static_cast<std::size_t>(st.st_size) + 1);
+    advise_large_block(out.data(), out.capacity()); // before the first write (resize's)
     out.resize(static_cast<std::size_t>(st.st_size) + 1);
     std::size_t got = 0;
     for (;;) {

@@ -1,5 +1,6 @@
 #include "heap.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -32,16 +33,20 @@ constexpr std::uintptr_t kHugePage = std::uintptr_t{2} << 20;
 // glibc's heaps for threads other than the first: HEAP_MAX_SIZE-aligned regions of
 // 2 * DEFAULT_MMAP_THRESHOLD_MAX, 64 MiB on 64-bit systems (malloc/arena.c).
 constexpr std::uintptr_t kThreadHeap = std::uintptr_t{64} << 20;
-// How far the main heap is grown ahead: address space only, nothing is touched.
-constexpr int kMainReserve = 64 << 20;
+// How far the main heap is grown ahead and marked: address space only, nothing is touched
+// (a scale-100 tree's index keeps about 250 MB there). Growth past it is in 4 KiB pages.
+constexpr int kMainReserve = 1 << 30;
 // Blocks up to this size come from the heaps (glibc's default maps anything over 128 KiB
 // on its own, 4 KiB pages, unmapped again on free).
 constexpr int kMmapThreshold = 32 << 20;
-// The slack each heap keeps, and grows by, afterwards: at least a huge page.
-constexpr int kTopPad = 4 << 20;
+// The slack the main heap keeps, and grows by, past its reserve (glibc grows the heaps of
+// other threads by what each allocation needs): several huge pages.
+constexpr int kTopPad = 16 << 20;
+// A probe for the heap a new thread allocates from: its first block.
+constexpr std::size_t kProbe = 64 << 10;
 
 std::atomic<bool> g_enabled{false};
-std::uintptr_t g_main_lo = 0; // where the main heap starts (the program break at start-up)
+std::uintptr_t g_main_lo = 0; // where the main heap starts
 
 #ifndef MADV_COLLAPSE
 constexpr int MADV_COLLAPSE = 25; // Linux 6.1
@@ -93,8 +98,7 @@ bool use_huge_page_heaps() {
     if (g_enabled.load()) return true;
     if (!kernel_has_thp()) return false;
     if (mallopt(M_MMAP_THRESHOLD, kMmapThreshold) != 1) return false;
-    // Grow the main heap once by kMainReserve, as one mapping, and mark it. Later growth past
-    // it (a very large tree) is in 4 KiB pages again, as without this.
+    // Grow the main heap once by kMainReserve, as one mapping, and mark it.
     mallopt(M_TRIM_THRESHOLD, kMainReserve + kTopPad);
     mallopt(M_TOP_PAD, kMainReserve);
     // The heap grows when a block does not fit in its free top. Ask for one just larger than
@@ -123,18 +127,41 @@ bool use_huge_page_heaps() {
     return true;
 }
 
-void advise_thread_heap() {
-    thread_local bool done = false;
-    if (done || !g_enabled.load()) return;
-    done = true;
-    void* block = std::malloc(64); // the thread's arena exists from here on
-    const auto p = reinterpret_cast<std::uintptr_t>(block);
-    std::free(block);
-    const auto top = reinterpret_cast<std::uintptr_t>(::sbrk(0));
-    if (p >= g_main_lo && p < top) return; // served by the main heap, marked already
+void advise_thread_heap(const void* recent) {
+    if (!g_enabled.load()) return;
+    // The thread heaps marked by this thread (a thread rarely fills more than a few).
+    thread_local std::uintptr_t marked[16] = {};
+    thread_local std::size_t count = 0;
+    auto p = reinterpret_cast<std::uintptr_t>(recent);
+    if (!p) {
+        void* block = std::malloc(kProbe); // the thread's arena exists from here on
+        p = reinterpret_cast<std::uintptr_t>(block);
+        std::free(block);
+        if (!p) return;
+    }
+    // The main heap lies above the program's data, far below the mappings of thread heaps;
+    // its reserve is marked already.
+    if (p >= g_main_lo && p - g_main_lo < (std::uintptr_t{1} << 36)) return;
     const std::uintptr_t base = p & ~(kThreadHeap - 1);
+    const std::size_t known = std::min(count, std::size(marked));
+    if (std::find(marked, marked + known, base) != marked + known) return;
+    marked[count++ % std::size(marked)] = base;
     if (::madvise(reinterpret_cast<void*>(base), kThreadHeap, MADV_HUGEPAGE) != 0) return;
+    // glibc makes a thread heap writable page by page as it fills (its top pad applies to
+    // the main heap only), so the 2 MiB around the frontier are never wholly writable when
+    // first touched, and stay in 4 KiB pages. Writable at once, all of it can be huge pages:
+    // only address space (the heap is mapped MAP_NORESERVE); glibc's own mprotect calls
+    // later change nothing.
+    ::mprotect(reinterpret_cast<void*>(base), kThreadHeap, PROT_READ | PROT_WRITE);
     collapse_around(p);
+}
+
+void advise_large_block(void* block, std::size_t bytes) {
+    if (!g_enabled.load() || bytes < 2 * kHugePage) return;
+    const auto p = reinterpret_cast<std::uintptr_t>(block);
+    const std::uintptr_t from = (p + kHugePage - 1) & ~(kHugePage - 1);
+    const std::uintptr_t to = align_down(p + bytes);
+    if (to > from) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
 }
 
 #else
@@ -142,7 +169,8 @@ void advise_thread_heap() {
 bool use_huge_page_heaps() {
     return false;
 }
-void advise_thread_heap() {}
+void advise_thread_heap(const void*) {}
+void advise_large_block(void*, std::size_t) {}
 
 #endif
 

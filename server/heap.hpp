@@ -13,6 +13,8 @@
 // (no THP in the kernel, another allocator, a sanitizer's): the heap then works as before.
 #pragma once
 
+#include <cstddef>
+
 namespace mil {
 
 // Once, from main() before any thread starts: large blocks from the heap instead of their
@@ -20,8 +22,16 @@ namespace mil {
 // false) when the kernel has transparent huge pages off, or the allocator is not glibc's.
 bool use_huge_page_heaps();
 
-// From a thread that will allocate a lot (an indexing worker), after use_huge_page_heaps():
-// marks that thread's heap for huge pages too. A no-op otherwise, and on a second call.
-void advise_thread_heap();
+// From a thread that allocates a lot (an indexing worker), after use_huge_page_heaps(): at
+// its start, marks the heap that thread allocates from for huge pages; then, given a block
+// the thread allocated lately (once per module), the heap that block lies in if not yet
+// (glibc adds a 64 MiB heap to a thread's arena when one is full). Cheap when nothing
+// changed: a few comparisons. A no-op without use_huge_page_heaps().
+void advise_thread_heap(const void* recent = nullptr);
+
+// A block of `bytes` just allocated and not yet written (a large file about to be read):
+// its whole huge pages marked. Worth it from a few MiB, where malloc maps a block on its own
+// (over 32 MiB), or in a heap that may not be marked.
+void advise_large_block(void* block, std::size_t bytes);
 
 } // namespace mil

@@ -156,6 +156,9 @@ public:
             }
             try {
                 read_module(*w, max_file_bytes);
+                // Where the module's texts went: a heap glibc added when one filled, maybe.
+                for (const auto& entry : w->entries)
+                    if (entry) advise_thread_heap(entry->text->data());
                 std::size_t done = ++done_;
                 if (options.progress && done % 16 == 0) {
                     std::size_t total = 0;
@@ -215,6 +218,7 @@ IndexResult index_folders(const std::vector<std::string>& folders, const IndexOp
     std::set<std::string> queued;
     auto read_soon = [&](const std::string& dir) {
         if (queued.insert(dir).second) queue.push(dir);
+        advise_thread_heap(dir.data()); // discovery's own allocations grow this thread's heap
     };
     try {
         for (const auto& folder : folders) {

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -39,7 +40,7 @@ long huge_kb_gained(std::size_t bytes) {
 
 } // namespace
 
-TEST_CASE("huge-page heaps: the main heap's and an indexing thread's blocks are on huge pages") {
+TEST_CASE("huge-page heaps: the main heap's and indexing threads' blocks are on huge pages") {
     if (!mil::use_huge_page_heaps()) {
         WARN("transparent huge pages are off here (or a sanitizer's allocator is in use)");
         return;
@@ -55,6 +56,26 @@ TEST_CASE("huge-page heaps: the main heap's and an indexing thread's blocks are 
     });
     worker.join();
     CHECK(thread_kb >= 4096);
+
+    // A thread that goes on allocating (as a worker does, module after module) past the
+    // first 16 MiB its heap was writable for, and past the 64 MiB of that heap into a second
+    // one glibc adds: all of it on huge pages but a few of them.
+    long grown_kb = -1;
+    std::thread grower([&] {
+        mil::advise_thread_heap();
+        const long before = huge_kb();
+        std::vector<char*> blocks;
+        for (int i = 0; i < 96; ++i) { // 96 MiB in 1 MiB blocks, each written whole
+            blocks.push_back(static_cast<char*>(std::malloc(1u << 20)));
+            std::memset(blocks.back(), 'x', 1u << 20);
+            mil::advise_thread_heap(blocks.back()); // after, as a worker does after a module
+        }
+        grown_kb = huge_kb() - before;
+        for (char* b : blocks)
+            std::free(b);
+    });
+    grower.join();
+    CHECK(grown_kb >= 88 * 1024);
 
     // A second call is harmless, and the index is built as usual on such heaps.
     CHECK(mil::use_huge_page_heaps());
