@@ -92,6 +92,38 @@ void collapse_around(std::uintptr_t p) {
     ::madvise(reinterpret_cast<void*>(align_down(p)), kHugePage, MADV_COLLAPSE);
 }
 
+// Whether [base, base + kThreadHeap) is one of glibc's thread heaps, as /proc/self/maps
+// shows it: private anonymous memory, writable from `base` on, the rest reserved with no
+// access, nothing else. Read once per heap (a new one is rare), before anything there is
+// made writable: a wrong guess must never open up a guard page.
+bool is_thread_heap(std::uintptr_t base) {
+    std::FILE* f = std::fopen("/proc/self/maps", "re");
+    if (!f) return false;
+    const std::uintptr_t end = base + kThreadHeap;
+    std::uintptr_t covered = base; // the mappings seen cover [base, covered)
+    bool ok = true;
+    char line[512];
+    while (ok && covered < end && std::fgets(line, sizeof line, f)) {
+        unsigned long lo = 0, hi = 0, offset = 0, inode = 0;
+        char perms[8] = {}, dev[16] = {};
+        int path_at = 0;
+        if (std::sscanf(line, "%lx-%lx %7s %lx %15s %lu %n", &lo, &hi, perms, &offset, dev, &inode,
+                        &path_at) < 6)
+            continue;
+        if (hi <= base) continue;
+        if (lo >= end) break;
+        const char* name = line + path_at; // none, or a name given to anonymous memory
+        const bool anonymous =
+            inode == 0 && (*name == '\n' || *name == '\0' || std::strncmp(name, "[anon:", 6) == 0);
+        const bool first = lo == base;
+        ok = lo == covered && hi <= end && anonymous &&
+             (std::strcmp(perms, "rw-p") == 0 || (!first && std::strcmp(perms, "---p") == 0));
+        covered = hi;
+    }
+    std::fclose(f);
+    return ok && covered == end;
+}
+
 } // namespace
 
 bool use_huge_page_heaps() {
@@ -146,6 +178,7 @@ void advise_thread_heap(const void* recent) {
     const std::size_t known = std::min(count, std::size(marked));
     if (std::find(marked, marked + known, base) != marked + known) return;
     marked[count++ % std::size(marked)] = base;
+    if (!is_thread_heap(base)) return; // another allocator's memory, a block of its own ...
     if (::madvise(reinterpret_cast<void*>(base), kThreadHeap, MADV_HUGEPAGE) != 0) return;
     // glibc makes a thread heap writable page by page as it fills (its top pad applies to
     // the main heap only), so the 2 MiB around the frontier are never wholly writable when

@@ -5,12 +5,16 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <sys/mman.h>
 
 namespace {
 
@@ -84,4 +88,34 @@ TEST_CASE("huge-page heaps: the main heap's and indexing threads' blocks are on 
     REQUIRE(result.snapshot);
     CHECK(result.snapshot->module_by_name("Magento_Sales"));
     CHECK(result.snapshot->file(example + "/app/code/Magento/Sales/etc/acl.xml"));
+}
+
+TEST_CASE("huge-page heaps: memory that is not a thread heap is left as it is") {
+    if (!mil::use_huge_page_heaps()) {
+        WARN("transparent huge pages are off here (or a sanitizer's allocator is in use)");
+        return;
+    }
+    // 128 MiB of our own, holding a whole 64 MiB-aligned window with a guard page inside,
+    // as a thread stack has one: what a heap found by its alignment alone would look like.
+    const std::size_t size = 128u << 20;
+    void* raw = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(raw != MAP_FAILED);
+    const auto window = (reinterpret_cast<std::uintptr_t>(raw) + (64u << 20) - 1) &
+                        ~std::uintptr_t((64u << 20) - 1);
+    char* guard = reinterpret_cast<char*>(window + (32u << 20));
+    REQUIRE(::mprotect(guard, 4096, PROT_NONE) == 0);
+    mil::advise_thread_heap(reinterpret_cast<void*>(window + 4096));
+    // The guard page is still without access.
+    std::ifstream maps("/proc/self/maps");
+    std::string line, perms;
+    const auto g = reinterpret_cast<std::uintptr_t>(guard);
+    while (std::getline(maps, line)) {
+        std::uintptr_t lo = 0, hi = 0;
+        char dash = 0;
+        std::istringstream in(line);
+        if (in >> std::hex >> lo >> dash >> hi >> perms && lo <= g && g < hi) break;
+        perms.clear();
+    }
+    CHECK(perms == "---p");
+    ::munmap(raw, size);
 }
