@@ -6,7 +6,7 @@
 // copy of this process). Median of N runs after one warm-up.
 #include "common.hpp"
 
-#include "fileio.hpp"
+#include "platform/fileio.hpp"
 
 #include <regex>
 

@@ -5,7 +5,7 @@
 // time and memory per size with the growth factor against the first (smallest) tree.
 #include "common.hpp"
 
-#include "fileio.hpp"
+#include "platform/fileio.hpp"
 
 #include <functional>
 

@@ -10,12 +10,13 @@
 // --verify STEPS instead applies random edits with with_file and compares each snapshot
 // with a full merge of the same files (a check of the incremental merge, not a timing).
 #include "common.hpp"
+#include "mil/ide/entry.hpp"
 
-#include "fileio.hpp"
-#include "heap.hpp"
-#include "indexer.hpp"
-#include "log.hpp"
-#include "mil/engine.hpp"
+#include "mil/ide/engine.hpp"
+#include "platform/fileio.hpp"
+#include "platform/heap.hpp"
+#include "platform/log.hpp"
+#include "workspace/indexer.hpp"
 
 #include <thread>
 

@@ -7,12 +7,13 @@
 // pollute the next. The first run evicts the tree's files from the page cache first
 // (posix_fadvise DONTNEED: file data only; directory entries and inodes stay cached).
 #include "common.hpp"
+#include "mil/ide/entry.hpp"
 
-#include "fileio.hpp"
-#include "heap.hpp"
-#include "indexer.hpp"
-#include "log.hpp"
-#include "workspace.hpp"
+#include "platform/fileio.hpp"
+#include "platform/heap.hpp"
+#include "platform/log.hpp"
+#include "workspace/indexer.hpp"
+#include "workspace/workspace.hpp"
 
 #include <atomic>
 #include <map>

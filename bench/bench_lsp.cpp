@@ -17,7 +17,7 @@
 #include "common.hpp"
 #include "lsp_client.hpp"
 
-#include "fileio.hpp"
+#include "platform/fileio.hpp"
 
 #include <thread>
 

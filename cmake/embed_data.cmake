@@ -3,7 +3,7 @@
 # Invoked in script mode: cmake -DDATA_DIR=... -DOUT=... -P embed_data.cmake
 file(GLOB_RECURSE files RELATIVE ${DATA_DIR} ${DATA_DIR}/docs/* ${DATA_DIR}/catalog/*)
 list(SORT files)
-set(body "// Generated from data/ by cmake/embed_data.cmake. Do not edit.\n#include \"mil/embedded.hpp\"\nnamespace mil {\nnamespace {\n")
+set(body "// Generated from data/ by cmake/embed_data.cmake. Do not edit.\n#include \"mil/base/embedded.hpp\"\nnamespace mil {\nnamespace {\n")
 set(table "")
 set(i 0)
 foreach(f ${files})

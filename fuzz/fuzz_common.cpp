@@ -2,7 +2,7 @@
 // and the server's log is silenced (it would flood the fuzzer's output and slow it down).
 #include "harness.hpp"
 
-#include "log.hpp"
+#include "platform/log.hpp"
 
 #include <cstdio>
 #include <cstdlib>

@@ -14,7 +14,7 @@
 
 #include "harness.hpp"
 
-#include "mil/text.hpp"
+#include "mil/base/text.hpp"
 
 #include <optional>
 #include <string>

@@ -7,7 +7,7 @@
 
 #include "harness.hpp"
 
-#include "jsonrpc.hpp"
+#include "lsp/jsonrpc.hpp"
 
 #include <vector>
 

@@ -8,9 +8,10 @@
 #pragma once
 
 #include "harness.hpp"
+#include "mil/ide/entry.hpp"
 
-#include "indexer.hpp"
-#include "mil/engine.hpp"
+#include "mil/ide/engine.hpp"
+#include "workspace/indexer.hpp"
 
 #include <memory>
 

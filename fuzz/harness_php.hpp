@@ -7,7 +7,7 @@
 
 #include "harness.hpp"
 
-#include "mil/php.hpp"
+#include "mil/syntax/php.hpp"
 
 namespace mil::fuzz {
 

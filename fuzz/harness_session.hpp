@@ -14,9 +14,9 @@
 
 #include "harness.hpp"
 
-#include "fileio.hpp"
-#include "lsp_server.hpp"
-#include "rpc.hpp"
+#include "lsp/lsp_server.hpp"
+#include "lsp/rpc.hpp"
+#include "platform/fileio.hpp"
 
 #include <atomic>
 #include <chrono>

@@ -6,9 +6,9 @@
 
 #include "harness.hpp"
 
-#include "mil/module_xml.hpp"
-#include "mil/schema.hpp"
-#include "mil/xml.hpp"
+#include "mil/ide/module_xml.hpp"
+#include "mil/model/schema.hpp"
+#include "mil/syntax/xml.hpp"
 
 namespace mil::fuzz {
 

@@ -5,10 +5,10 @@
 //   make_seeds OUT_DIR SOURCE_DIR
 //
 // writes OUT_DIR/<target>/<n> for every target.
-#include "jsonrpc.hpp"
-#include "mil/model.hpp"
-#include "mil/schema.hpp"
-#include "mil/text.hpp"
+#include "lsp/jsonrpc.hpp"
+#include "mil/base/text.hpp"
+#include "mil/model/model.hpp"
+#include "mil/model/schema.hpp"
 
 #include <nlohmann/json.hpp>
 

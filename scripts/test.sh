@@ -4,16 +4,32 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export MIL_SETUP_TESTS=1
-scripts/setup.sh
-if [ -x scripts/setup-node-deps.sh ]; then scripts/setup-node-deps.sh; fi
+# Each stage prints its time (CI reads them).
+stage_start=$(date +%s)
+stage() {
+  local now
+  now=$(date +%s)
+  echo "== stage time: $((now - stage_start)) s"
+  stage_start=$now
+  echo "== $1"
+}
+werror=()
+if [ "${MIL_WERROR:-0}" = 1 ]; then werror=(-DMIL_WERROR=ON); fi
+
+stage "setup and build (RelWithDebInfo)"
+MIL_CMAKE_ARGS="${MIL_CMAKE_ARGS:-} ${werror[*]}" scripts/setup.sh
+if [ -x scripts/setup-node-deps.sh ]; then
+  stage "Node dependencies of the client tests"
+  scripts/setup-node-deps.sh
+fi
 
 jobs="$(nproc)"
-echo "== tests (RelWithDebInfo)"
+stage "tests (RelWithDebInfo)"
 ctest --test-dir build --output-on-failure -j"$jobs"
 
 if [ "${MIL_SKIP_SANITIZERS:-0}" != 1 ]; then
-  echo "== tests under AddressSanitizer + UndefinedBehaviorSanitizer"
-  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMIL_SANITIZE=ON
+  stage "build and tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMIL_SANITIZE=ON "${werror[@]}"
   cmake --build build-asan -j"$jobs"
   ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j"$jobs" -E "clients: vscode"
@@ -23,9 +39,10 @@ fi
 # 10 s each. Longer runs: scripts/fuzz.sh SECONDS (see README.md, Tests).
 if [ "${MIL_SKIP_FUZZ:-0}" != 1 ]; then
   if command -v clang++ >/dev/null 2>&1; then
-    echo "== short fuzz run of every target"
+    stage "short fuzz run of every target"
     scripts/fuzz.sh "${MIL_FUZZ_SECONDS:-10}"
   else
     echo "== fuzz: SKIPPED (no clang++; scripts/setup.sh with MIL_SETUP_TESTS=1 installs it)"
   fi
 fi
+stage "done"

@@ -5,7 +5,7 @@
 //   locate(parse_xml(c.text), c.text, c.offset);
 #pragma once
 
-#include "mil/text.hpp"
+#include "mil/base/text.hpp"
 
 #include <stdexcept>
 #include <string>

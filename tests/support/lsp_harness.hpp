@@ -4,12 +4,12 @@
 // a Magento tree (data/example or a fixture tree) to serve.
 #pragma once
 
-#include "fileio.hpp"
-#include "log.hpp"
-#include "lsp_server.hpp"
-#include "rpc.hpp"
+#include "lsp/lsp_server.hpp"
+#include "lsp/rpc.hpp"
+#include "platform/fileio.hpp"
+#include "platform/log.hpp"
 
-#include "mil/text.hpp"
+#include "mil/base/text.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -4,9 +4,10 @@
 // apply TextEdits back to a text.
 #pragma once
 
-#include "mil/engine.hpp"
-#include "mil/index.hpp"
-#include "mil/model.hpp"
+#include "mil/ide/engine.hpp"
+#include "mil/ide/entry.hpp"
+#include "mil/model/index.hpp"
+#include "mil/model/model.hpp"
 
 #include <algorithm>
 #include <memory>

@@ -1,4 +1,4 @@
-#include "fileio.hpp"
+#include "platform/fileio.hpp"
 #include "temp_tree.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,7 +1,7 @@
 // server/heap.cpp: once the program asked for it (as main() does), blocks from the main heap
 // and from an indexing thread's heap are backed by 2 MiB pages, and indexing still works.
-#include "heap.hpp"
-#include "indexer.hpp"
+#include "platform/heap.hpp"
+#include "workspace/indexer.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,10 +1,10 @@
 // The index also reads the class files whose constants a setup script passes to
 // processIntegrationConfig() (`Config::NAME`), found through the module's namespace and its
 // composer.json PSR-4 folders, and nothing else of the module's PHP.
-#include "indexer.hpp"
 #include "temp_tree.hpp"
+#include "workspace/indexer.hpp"
 
-#include "mil/engine.hpp"
+#include "mil/ide/engine.hpp"
 
 #include <catch2/catch.hpp>
 

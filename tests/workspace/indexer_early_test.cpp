@@ -1,8 +1,8 @@
 // Discovery announces the module folders of installed.json while it reads the file, and the
 // indexer starts reading them then: what it read on speculation counts only for the folders
 // that turn out to be modules.
-#include "indexer.hpp"
 #include "temp_tree.hpp"
+#include "workspace/indexer.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,9 +1,10 @@
 // The index keeps no text for a PHP file without facts: nothing reads it while the file is
 // not open, and most setup scripts of a tree are such files.
-#include "indexer.hpp"
+#include "mil/ide/entry.hpp"
 #include "temp_tree.hpp"
+#include "workspace/indexer.hpp"
 
-#include "mil/engine.hpp"
+#include "mil/ide/engine.hpp"
 
 #include <catch2/catch.hpp>
 

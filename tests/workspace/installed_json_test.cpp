@@ -2,7 +2,7 @@
 // document, then the fields discovery reads): same verdict on validity and shape, same
 // packages, on hand-written edge cases, on the corpus's installed.json and on many
 // deterministic mutations of a Composer 2 file.
-#include "installed_json.hpp"
+#include "workspace/installed_json.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

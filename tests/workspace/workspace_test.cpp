@@ -1,7 +1,7 @@
-#include "fileio.hpp"
-#include "indexer.hpp"
+#include "platform/fileio.hpp"
 #include "temp_tree.hpp"
-#include "workspace.hpp"
+#include "workspace/indexer.hpp"
+#include "workspace/workspace.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,0 +1,189 @@
+// The features, over one snapshot: the core classifies the request once and asks every
+// participant that serves the file's kind (see participant.hpp).
+#pragma once
+
+#include "mil/model/index.hpp"
+#include "mil/syntax/xml.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mil {
+
+struct Settings {
+    // Severity per code; a code mapped to nullopt is turned off.
+    std::map<std::string, std::optional<Severity>, std::less<>> severity;
+    // Completing a resource in an integration also inserts its missing ancestors.
+    bool insert_parents = true;
+    // The client accepts snippet syntax in completion items.
+    bool snippets = false;
+    // The client asks for completion documentation item by item (completionItem/resolve):
+    // items may then name where their documentation comes from (documentation_source)
+    // instead of carrying it, and Engine::completion_documentation makes it when asked.
+    bool lazy_documentation = false;
+};
+
+enum class CompletionKind { Value, Element, Attribute, Module, Snippet };
+
+// Where a completion item's documentation comes from: written out in the item (Text), or
+// made on demand by Engine::completion_documentation from the item's label (the ACL id).
+enum class DocumentationSource : std::uint8_t { Text, AclId };
+
+// What several items of one result share, made once: the edits that insert the missing
+// ancestors of their parent, and the note that says so.
+struct CompletionShared {
+    std::vector<TextEdit> edits;
+    std::string note; // follows the documentation of each item that shares it
+};
+
+struct CompletionItem {
+    std::string label;
+    std::string detail;
+    // Markdown. With a documentation_source other than Text, only what follows the part
+    // Engine::completion_documentation makes. The shared note (if any) follows it.
+    std::string documentation;
+    DocumentationSource documentation_source = DocumentationSource::Text;
+    CompletionKind kind = CompletionKind::Value;
+    TextEdit edit; // replaces the token under the cursor
+    // The item's own additional edits; the shared ones (see `shared`) come after them.
+    std::vector<TextEdit> additional_edits;
+    // 1 + the index of what it shares in CompletionResult::shared; 0: nothing.
+    std::uint32_t shared = 0;
+    // The text the client filters on, when not the label. With filter_by_detail: the label,
+    // a space and the detail (so that typing a word of a title finds its id), and
+    // filter_text is not used.
+    std::string filter_text;
+    bool filter_by_detail = false;
+    std::string sort_text;
+    bool is_snippet = false;
+    bool deprecated = false;
+};
+
+struct CompletionResult {
+    std::vector<CompletionItem> items;
+    bool incomplete = false;
+    std::vector<CompletionShared> shared; // see CompletionItem::shared
+
+    // What an item shares, or nullptr.
+    const CompletionShared* shared_of(const CompletionItem& item) const {
+        return item.shared != 0 && item.shared <= shared.size() ? &shared[item.shared - 1]
+                                                                : nullptr;
+    }
+    // Every additional edit of an item: its own, then the shared ones.
+    std::vector<TextEdit> additional_edits(const CompletionItem& item) const;
+    // The item's documentation (the part it carries) followed by the shared note.
+    std::string documentation(const CompletionItem& item) const;
+    // The text the client filters on (the label when nothing else).
+    std::string filter_text(const CompletionItem& item) const;
+};
+
+struct HoverResult {
+    std::string markdown;
+    Range range;
+};
+
+struct CodeAction {
+    std::string title;
+    std::string kind; // "quickfix", "refactor.rewrite", "source" ...
+    std::vector<FileEdit> changes;
+    std::vector<std::string> diagnostic_codes; // codes of the diagnostics it fixes
+    bool preferred = false;
+    // A command to run instead of (or after) the edits; empty when none.
+    std::string command;
+    std::vector<std::string> command_arguments;
+};
+
+struct SymbolInfo {
+    std::string name;
+    std::string detail;
+    int kind = 0; // LSP SymbolKind numbers
+    Location location;
+    Range selection;
+    std::vector<SymbolInfo> children;
+};
+
+struct RenameResult {
+    std::vector<FileEdit> changes;
+    std::string error; // non-empty when refused; says why
+};
+
+// A request about one position of one file, with everything a participant needs.
+struct Query {
+    const Snapshot& snapshot;
+    const Settings& settings;
+    const FileEntry& file; // the current text of the file (open document or disk)
+    Offset offset = 0;
+
+    // The file's first XML syntax error (nullopt when well-formed), found on the first call
+    // and kept for the rest of the query: the index does not check well-formedness, and
+    // several participants ask while diagnosing one file.
+    const std::optional<XmlSyntaxError>& xml_syntax() const {
+        if (!xml_syntax_) xml_syntax_.emplace(check_well_formed(*file.text));
+        return *xml_syntax_;
+    }
+    mutable std::optional<std::optional<XmlSyntaxError>> xml_syntax_{}; // see xml_syntax()
+
+    // The file's tolerant XML tree, parsed on the first call and shared by the participants
+    // that answer the query.
+    const XmlDocument& xml() const {
+        if (!xml_) xml_.emplace(parse_xml(*file.text));
+        return *xml_;
+    }
+    mutable std::optional<XmlDocument> xml_{}; // see xml()
+};
+
+class Engine {
+public:
+    explicit Engine(std::shared_ptr<const Snapshot> snapshot = nullptr);
+
+    // The index as the workspace built it; open documents are laid over it again.
+    void set_base(std::shared_ptr<const Snapshot> base);
+    // An open document's text overrides the file on disk.
+    void open(const std::string& path, std::string text);
+    // An open document too large to be read (its text is not kept): see make_oversized_entry.
+    void open_oversized(const std::string& path, Oversize size);
+    void change(const std::string& path, std::string text);
+    void close(const std::string& path);
+    bool is_open(const std::string& path) const;
+
+    const Snapshot& snapshot() const { return *current_; }
+    std::shared_ptr<const Snapshot> snapshot_ptr() const { return current_; }
+    Settings& settings() { return settings_; }
+    const Settings& settings() const { return settings_; }
+
+    // Entry of a file: the open document, the indexed file, or nullptr.
+    const FileEntry* entry(const std::string& path) const;
+
+    std::vector<Diagnostic> diagnose(const std::string& path) const;
+    CompletionResult complete(const std::string& path, Offset offset) const;
+    // The documentation an item with `source` (not Text) and `label` leaves to be made (see
+    // Settings::lazy_documentation), from the current snapshot, without the text that
+    // follows it (CompletionItem::documentation). Empty when the label is unknown now.
+    std::string completion_documentation(DocumentationSource source, std::string_view label) const;
+    std::optional<HoverResult> hover(const std::string& path, Offset offset) const;
+    std::vector<Location> definition(const std::string& path, Offset offset) const;
+    std::vector<Location> references(const std::string& path, Offset offset,
+                                     bool include_declaration) const;
+    std::vector<Range> highlights(const std::string& path, Offset offset) const;
+    std::vector<CodeAction> actions(const std::string& path, Range range) const;
+    std::vector<SymbolInfo> document_symbols(const std::string& path) const;
+    std::vector<SymbolInfo> workspace_symbols(std::string_view query) const;
+    RenameResult rename(const std::string& path, Offset offset, const std::string& new_name) const;
+
+private:
+    void rebuild();
+
+    std::shared_ptr<const Snapshot> base_;
+    std::shared_ptr<const Snapshot> current_;
+    std::map<std::string, std::shared_ptr<const FileEntry>, std::less<>> open_;
+    Settings settings_;
+};
+
+// Apply a severity override; false when the code is turned off.
+bool apply_severity(const Settings& settings, Diagnostic& d);
+
+} // namespace mil

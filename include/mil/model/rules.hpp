@@ -1,0 +1,31 @@
+// The rule catalogue: every diagnostic code the participants emit, with the texts that CI
+// reports (SARIF rules, documentation) show for it. One table, in src/rules.cpp.
+#pragma once
+
+#include "mil/base/diagnostic.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mil {
+
+struct RuleInfo {
+    std::string_view code;        // stable code, e.g. "unknown-resource"
+    std::string_view title;       // one line: what is wrong
+    std::string_view description; // a paragraph: what is checked and what Magento does
+    std::string_view help;        // markdown: how to fix it, with an example
+    Severity default_severity = Severity::Error;
+};
+
+// Every rule, in a fixed order (the order of the design notes' catalogue).
+const std::vector<RuleInfo>& rule_catalog();
+
+// The rule of a code, or nullptr when the catalogue does not know it.
+const RuleInfo* find_rule(std::string_view code);
+
+// A markdown help text as plain text: fenced code lines kept without the fences, inline
+// backticks and emphasis markers removed.
+std::string markdown_to_text(std::string_view markdown);
+
+} // namespace mil

@@ -1,0 +1,127 @@
+// magento-integration-ls: the language server (default), `check` for CI, and
+// `new-integration` to scaffold a module.
+#include "cli/cli.hpp"
+#include "lsp/lsp_server.hpp"
+#include "lsp/rpc.hpp"
+#include "mil/version.hpp"
+#include "platform/heap.hpp"
+#include "platform/log.hpp"
+
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+const char* kUsage = R"(Usage:
+  magento-integration-ls [--stdio] [options]         language server over stdin/stdout (default)
+  magento-integration-ls --listen PORT [options]     language server over TCP (127.0.0.1 unless --host)
+  magento-integration-ls check [options] [PATH...]   check a Magento tree, modules or files (see check --help)
+  magento-integration-ls new-integration ...         write a module with an integration (see new-integration --help)
+
+Server options:
+  --stdio               talk LSP over stdin/stdout (default)
+  --listen PORT         listen on TCP PORT and serve the first client (0: any free port, printed to stderr)
+  --host ADDRESS        address to bind with --listen (default 127.0.0.1)
+  --log FILE            append the log to FILE instead of stderr
+  --log-level LEVEL     error, warn, info (default) or debug
+  --max-file-size BYTES files larger than this are not read; a file-too-large warning says
+                        so (default 8388608)
+  --version             print the version and exit
+  --help                print this help and exit
+)";
+
+bool parse_int(const std::string& s, long long& out) {
+    auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+    return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    mil::use_huge_page_heaps(); // before any thread: see heap.hpp
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && args[0] == "check") return mil::run_check({args.begin() + 1, args.end()});
+    if (!args.empty() && args[0] == "new-integration")
+        return mil::run_new_integration({args.begin() + 1, args.end()});
+
+    bool use_tcp = false;
+    long long port = 0;
+    std::string host = "127.0.0.1";
+    mil::ServerOptions options;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&](const char* what) -> std::string {
+            if (i + 1 >= args.size()) {
+                std::fprintf(stderr, "magento-integration-ls: %s needs a value\n%s", what, kUsage);
+                std::exit(2);
+            }
+            return args[++i];
+        };
+        if (a == "--version" || a == "-v") {
+            std::printf("%s %s\n", mil::kName, mil::kVersion);
+            return 0;
+        } else if (a == "--help" || a == "-h") {
+            std::printf("%s", kUsage);
+            return 0;
+        } else if (a == "--stdio") {
+            use_tcp = false;
+        } else if (a == "--listen") {
+            std::string v = value("--listen");
+            if (!parse_int(v, port) || port < 0 || port > 65535) {
+                std::fprintf(stderr,
+                             "magento-integration-ls: --listen needs a port number from 0 to "
+                             "65535, not '%s'\n",
+                             v.c_str());
+                return 2;
+            }
+            use_tcp = true;
+        } else if (a == "--host") {
+            host = value("--host");
+        } else if (a == "--log") {
+            std::string f = value("--log");
+            if (!mil::log::set_file(f)) {
+                std::fprintf(stderr, "magento-integration-ls: cannot open log file '%s'\n",
+                             f.c_str());
+                return 2;
+            }
+        } else if (a == "--log-level") {
+            std::string v = value("--log-level");
+            auto level = mil::log::parse_level(v);
+            if (!level) {
+                std::fprintf(stderr, "magento-integration-ls: unknown log level '%s'\n", v.c_str());
+                return 2;
+            }
+            mil::log::set_level(*level);
+        } else if (a == "--max-file-size") {
+            long long n = 0;
+            std::string v = value("--max-file-size");
+            if (!parse_int(v, n) || n <= 0) {
+                std::fprintf(stderr,
+                             "magento-integration-ls: --max-file-size needs a positive number\n");
+                return 2;
+            }
+            options.max_file_bytes = static_cast<std::size_t>(n);
+        } else if (a == "--clientProcessId" || a == "--node-ipc" ||
+                   a.rfind("--clientProcessId=", 0) == 0) {
+            // Passed by some clients; nothing to do.
+            if (a == "--clientProcessId") ++i;
+        } else {
+            std::fprintf(stderr, "magento-integration-ls: unknown option '%s'\n%s", a.c_str(),
+                         kUsage);
+            return 2;
+        }
+    }
+
+    std::shared_ptr<mil::LspServer> server;
+    auto setup = [&](mil::Endpoint& ep) { server = mil::install_lsp_server(ep, options); };
+    mil::log::info("{} {} starting ({})", mil::kName, mil::kVersion, use_tcp ? "tcp" : "stdio");
+    if (use_tcp)
+        return mil::serve_tcp(host, static_cast<int>(port), setup, [](int bound) {
+            std::fprintf(stderr, "magento-integration-ls: listening on port %d\n", bound);
+            std::fflush(stderr);
+        });
+    return mil::serve_stdio(setup);
+}

@@ -1,0 +1,1319 @@
+#include "lsp/lsp_server.hpp"
+
+#include "lsp/json_text.hpp"
+#include "mil/ide/engine.hpp"
+#include "mil/ide/scaffold.hpp"
+#include "mil/model/schema.hpp"
+#include "mil/version.hpp"
+#include "platform/fileio.hpp"
+#include "platform/log.hpp"
+#include "workspace/indexer.hpp"
+#include "workspace/workspace.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <climits>
+#include <map>
+#include <optional>
+#include <set>
+#include <thread>
+
+namespace mil {
+
+using json = nlohmann::json;
+
+namespace {
+
+std::optional<Severity> parse_severity(const json& v) {
+    if (!v.is_string()) return std::nullopt;
+    std::string s = v.get<std::string>();
+    if (s == "error") return Severity::Error;
+    if (s == "warning") return Severity::Warning;
+    if (s == "info" || s == "information") return Severity::Info;
+    if (s == "hint") return Severity::Hint;
+    return std::nullopt;
+}
+
+// A position's line or character, clamped to what an Offset can hold (a negative one to 0).
+// A JSON number with a fraction or an exponent counts too (some clients write 5.0), by its
+// integer part: converted here, because nlohmann would convert 1e300 to an integer with
+// undefined behaviour. Anything else is invalid params.
+std::uint32_t position_field(const json& pos, const char* name) {
+    const json& v = pos.at(name);
+    if (v.is_number_unsigned())
+        return static_cast<std::uint32_t>(
+            std::min<std::uint64_t>(v.get<std::uint64_t>(), 0xffffffffu));
+    if (v.is_number_integer())
+        return static_cast<std::uint32_t>(
+            std::clamp<std::int64_t>(v.get<std::int64_t>(), 0, 0xffffffffLL));
+    if (v.is_number_float()) {
+        const double d = v.get<double>();
+        if (!(d > 0)) return 0; // also NaN, which JSON cannot write but a caller could
+        return d >= 4294967295.0 ? 0xffffffffu : static_cast<std::uint32_t>(d);
+    }
+    throw RpcError(error_code::InvalidParams,
+                   fmt::format("position {} must be an unsigned integer, not {}", name, v.dump()));
+}
+
+// An optional integer member (a document version, a file change type): its value when it is
+// a JSON integer within int, else `fallback`.
+int int_member(const json& obj, const char* name, int fallback) {
+    auto it = obj.find(name);
+    if (it == obj.end() || !it->is_number_integer()) return fallback;
+    if (it->is_number_unsigned())
+        return it->get<std::uint64_t>() <= static_cast<std::uint64_t>(INT_MAX) ? it->get<int>()
+                                                                               : fallback;
+    const auto v = it->get<std::int64_t>();
+    return v >= INT_MIN && v <= INT_MAX ? static_cast<int>(v) : fallback;
+}
+
+int completion_kind(CompletionKind k) {
+    switch (k) {
+    case CompletionKind::Value:
+        return 12; // Value
+    case CompletionKind::Element:
+        return 10; // Property
+    case CompletionKind::Attribute:
+        return 5; // Field
+    case CompletionKind::Module:
+        return 9; // Module
+    case CompletionKind::Snippet:
+        return 15; // Snippet
+    }
+    return 1;
+}
+
+} // namespace
+
+class LspServer : public std::enable_shared_from_this<LspServer> {
+public:
+    LspServer(Endpoint& ep, ServerOptions options) : ep_(ep), options_(options) {}
+
+    ~LspServer() { stop_index_thread(); }
+
+    void install() {
+        auto self = shared_from_this();
+        ep_.on_request("initialize",
+                       [this](const json& p, const CancelToken&) { return initialize(p); });
+        ep_.on_notification("initialized", [this](const json&) { initialized(); });
+        ep_.on_request("shutdown", [this](const json&, const CancelToken&) {
+            shutting_down_ = true;
+            return json(nullptr);
+        });
+        ep_.on_notification("textDocument/didOpen", [this](const json& p) { did_open(p); });
+        ep_.on_notification("textDocument/didChange", [this](const json& p) { did_change(p); });
+        ep_.on_notification("textDocument/didClose", [this](const json& p) { did_close(p); });
+        ep_.on_notification("textDocument/didSave", [this](const json& p) { did_save(p); });
+        ep_.on_notification("workspace/didChangeWatchedFiles",
+                            [this](const json& p) { watched_files(p); });
+        ep_.on_notification("workspace/didChangeConfiguration",
+                            [this](const json& p) { changed_configuration(p); });
+        ep_.on_notification("workspace/didChangeWorkspaceFolders",
+                            [this](const json& p) { changed_folders(p); });
+        ep_.on_request_raw("textDocument/completion", [this](const json& p, const CancelToken& t) {
+            return completion(p, t);
+        });
+        ep_.on_request("completionItem/resolve",
+                       [this](const json& p, const CancelToken&) { return resolve_item(p); });
+        ep_.on_request("textDocument/hover",
+                       [this](const json& p, const CancelToken& t) { return hover(p, t); });
+        ep_.on_request("textDocument/definition",
+                       [this](const json& p, const CancelToken&) { return definition(p); });
+        ep_.on_request("textDocument/references",
+                       [this](const json& p, const CancelToken&) { return references(p); });
+        ep_.on_request("textDocument/documentHighlight",
+                       [this](const json& p, const CancelToken&) { return highlight(p); });
+        ep_.on_request("textDocument/documentSymbol",
+                       [this](const json& p, const CancelToken&) { return doc_symbols(p); });
+        ep_.on_request("workspace/symbol",
+                       [this](const json& p, const CancelToken&) { return ws_symbols(p); });
+        ep_.on_request("textDocument/codeAction",
+                       [this](const json& p, const CancelToken&) { return code_action(p); });
+        ep_.on_request("textDocument/rename",
+                       [this](const json& p, const CancelToken&) { return rename(p); });
+        ep_.on_request("textDocument/prepareRename",
+                       [this](const json& p, const CancelToken&) { return prepare_rename(p); });
+        ep_.on_request("textDocument/diagnostic",
+                       [this](const json& p, const CancelToken&) { return pull_diagnostics(p); });
+        ep_.on_request("workspace/executeCommand",
+                       [this](const json& p, const CancelToken&) { return execute_command(p); });
+    }
+
+private:
+    // ---- lifecycle ---------------------------------------------------------------------
+
+    json initialize(const json& p) {
+        const json caps = p.value("capabilities", json::object());
+        auto flag = [&](std::initializer_list<const char*> path) {
+            const json* cur = &caps;
+            for (const char* k : path) {
+                if (!cur->is_object() || !cur->contains(k)) return false;
+                cur = &(*cur)[k];
+            }
+            return cur->is_boolean() && cur->get<bool>();
+        };
+        encoding_ = Encoding::Utf16;
+        if (caps.contains("general") && caps["general"].is_object() &&
+            caps["general"].contains("positionEncodings") &&
+            caps["general"]["positionEncodings"].is_array())
+            for (const auto& e : caps["general"]["positionEncodings"])
+                if (e == "utf-8") encoding_ = Encoding::Utf8;
+        progress_ = flag({"window", "workDoneProgress"});
+        dynamic_watch_ = flag({"workspace", "didChangeWatchedFiles", "dynamicRegistration"});
+        pull_diagnostics_ = caps.contains("textDocument") && caps["textDocument"].is_object() &&
+                            caps["textDocument"].contains("diagnostic");
+        configuration_ = flag({"workspace", "configuration"});
+        related_info_ = flag({"textDocument", "publishDiagnostics", "relatedInformation"});
+        hierarchical_symbols_ =
+            flag({"textDocument", "documentSymbol", "hierarchicalDocumentSymbolSupport"});
+        engine_.settings().snippets =
+            flag({"textDocument", "completion", "completionItem", "snippetSupport"});
+        // Documentation on demand (completionItem/resolve) when the client asks for it that way:
+        // a list of every ACL id then stays small.
+        resolve_docs_ = false;
+        resolve_edits_ = false;
+        if (const json* props = [&]() -> const json* {
+                const json* cur = &caps;
+                for (const char* k : {"textDocument", "completion", "completionItem",
+                                      "resolveSupport", "properties"}) {
+                    if (!cur->is_object() || !cur->contains(k)) return nullptr;
+                    cur = &(*cur)[k];
+                }
+                return cur;
+            }();
+            props && props->is_array())
+            for (const auto& prop : *props) {
+                if (prop == "documentation") resolve_docs_ = true;
+                if (prop == "additionalTextEdits") resolve_edits_ = true;
+            }
+        // The engine then leaves the documentation to be made for the item resolved.
+        engine_.settings().lazy_documentation = resolve_docs_;
+        // One edit range for the whole list (LSP 3.17) when the client takes it.
+        item_defaults_range_ = false;
+        if (const json* defaults = [&]() -> const json* {
+                const json* cur = &caps;
+                for (const char* k :
+                     {"textDocument", "completion", "completionList", "itemDefaults"}) {
+                    if (!cur->is_object() || !cur->contains(k)) return nullptr;
+                    cur = &(*cur)[k];
+                }
+                return cur;
+            }();
+            defaults && defaults->is_array())
+            for (const auto& d : *defaults)
+                if (d == "editRange") item_defaults_range_ = true;
+        // Files are created through the client (workspace/applyEdit with CreateFile), never here.
+        create_files_ =
+            flag({"workspace", "applyEdit"}) &&
+            flag({"workspace", "workspaceEdit", "documentChanges"}) && [&] {
+                const json* ops = &caps;
+                for (const char* k : {"workspace", "workspaceEdit", "resourceOperations"}) {
+                    if (!ops->is_object() || !ops->contains(k)) return false;
+                    ops = &(*ops)[k];
+                }
+                return ops->is_array() &&
+                       std::find(ops->begin(), ops->end(), "create") != ops->end();
+            }();
+
+        if (p.contains("initializationOptions")) apply_settings(p["initializationOptions"]);
+
+        if (p.contains("workspaceFolders") && p["workspaceFolders"].is_array())
+            for (const auto& f : p["workspaceFolders"])
+                if (auto path = uri_to_path(f.at("uri").get<std::string>()))
+                    folders_.push_back(*path);
+        if (folders_.empty() && p.contains("rootUri") && p["rootUri"].is_string())
+            if (auto path = uri_to_path(p["rootUri"].get<std::string>())) folders_.push_back(*path);
+        if (folders_.empty() && p.contains("rootPath") && p["rootPath"].is_string())
+            folders_.push_back(p["rootPath"].get<std::string>());
+        for (auto& f : folders_)
+            f = normalize_path(absolute_path(f));
+
+        json capabilities = {
+            {"positionEncoding", encoding_ == Encoding::Utf8 ? "utf-8" : "utf-16"},
+            {"textDocumentSync",
+             {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
+            {"completionProvider",
+             {{"triggerCharacters", {"\"", ":", "<", " ", "_"}},
+              {"resolveProvider", resolve_docs_ || resolve_edits_}}},
+            {"hoverProvider", true},
+            {"definitionProvider", true},
+            {"referencesProvider", true},
+            {"documentHighlightProvider", true},
+            {"documentSymbolProvider", true},
+            {"workspaceSymbolProvider", true},
+            {"codeActionProvider",
+             {{"codeActionKinds", {"quickfix", "refactor.rewrite", "source"}}}},
+            {"renameProvider", {{"prepareProvider", true}}},
+            {"executeCommandProvider",
+             {{"commands", json::array({"magento-integration-ls.reindex", kNewIntegration})}}},
+            {"workspace",
+             {{"workspaceFolders", {{"supported", true}, {"changeNotifications", true}}}}},
+        };
+        if (pull_diagnostics_)
+            capabilities["diagnosticProvider"] = {{"interFileDependencies", true},
+                                                  {"workspaceDiagnostics", false}};
+        return {{"capabilities", capabilities},
+                {"serverInfo", {{"name", kName}, {"version", kVersion}}}};
+    }
+
+    void initialized() {
+        if (dynamic_watch_) {
+            json watchers = json::array();
+            for (const char* g :
+                 {"**/etc/acl.xml", "**/etc/module.xml", "**/registration.php", "**/composer.json",
+                  "**/etc/integration.xml", "**/etc/integration/*.xml", "**/etc/webapi.xml",
+                  "**/etc/adminhtml/*.xml", "**/Setup/**/*.php",
+                  "**/vendor/composer/installed.json"})
+                watchers.push_back({{"globPattern", g}});
+            ep_.request("client/registerCapability",
+                        {{"registrations",
+                          {{{"id", "mil-watch"},
+                            {"method", "workspace/didChangeWatchedFiles"},
+                            {"registerOptions", {{"watchers", watchers}}}}}}},
+                        [](const json&, const std::optional<RpcError>& err) {
+                            if (err) log::warn("client refused file watching: {}", err->message);
+                        });
+        }
+        if (configuration_) fetch_configuration();
+        start_indexing();
+    }
+
+    // ---- settings ----------------------------------------------------------------------
+
+    void apply_settings(const json& s) {
+        if (!s.is_object()) return;
+        if (s.contains("severity") && s["severity"].is_object()) {
+            engine_.settings().severity.clear();
+            for (const auto& [code, v] : s["severity"].items()) {
+                if (v == "off" || v == "none" || v == false)
+                    engine_.settings().severity[code] = std::nullopt;
+                else if (auto sev = parse_severity(v))
+                    engine_.settings().severity[code] = sev;
+            }
+        }
+        if (s.contains("completion") && s["completion"].is_object()) {
+            const auto& c = s["completion"];
+            if (c.contains("insertParents") && c["insertParents"].is_boolean())
+                engine_.settings().insert_parents = c["insertParents"].get<bool>();
+        }
+    }
+
+    void fetch_configuration() {
+        ep_.request("workspace/configuration", {{"items", {{{"section", "magentoIntegration"}}}}},
+                    [this](const json& result, const std::optional<RpcError>& err) {
+                        if (err || !result.is_array() || result.empty()) return;
+                        apply_settings(result[0]);
+                        refresh_all();
+                    });
+    }
+
+    void changed_configuration(const json& p) {
+        if (configuration_) {
+            fetch_configuration();
+            return;
+        }
+        if (p.contains("settings") && p["settings"].is_object()) {
+            const json& s = p["settings"];
+            apply_settings(s.contains("magentoIntegration") ? s["magentoIntegration"] : s);
+            refresh_all();
+        }
+    }
+
+    // ---- indexing ----------------------------------------------------------------------
+
+    // The index thread never touches the endpoint itself: it fills an IndexJob, which the main
+    // loop polls for progress, and wakes the main loop through a PostHandle when it is done
+    // (dropped if the loop has ended). So a client that leaves while the index is being built
+    // cannot make the thread post to an endpoint that no longer exists.
+    struct IndexJob {
+        std::atomic<std::size_t> done{0}, total{0};
+        std::atomic<bool> cancel{false};
+        std::atomic<bool> finished{false}; // result (or error) is set
+        IndexResult result;
+        std::string error;
+        double ms = 0;
+        std::size_t reported = 0; // main loop only: files in the last progress report
+        bool taken = false;       // main loop only: the result was taken (or dropped)
+    };
+    struct IndexCancelled {};
+
+    void stop_index_thread() {
+        if (job_) job_->cancel = true;
+        if (index_thread_.joinable()) index_thread_.join();
+    }
+
+    void start_indexing() {
+        stop_index_thread();
+        ready_ = false;
+        std::string token = fmt::format("mil-index-{}", ++index_generation_);
+        bool progress = progress_;
+        if (progress) {
+            ep_.request("window/workDoneProgress/create", {{"token", token}},
+                        [](const json&, const std::optional<RpcError>&) {});
+            ep_.notify("$/progress", {{"token", token},
+                                      {"value",
+                                       {{"kind", "begin"},
+                                        {"title", "Indexing Magento ACL"},
+                                        {"cancellable", false},
+                                        {"percentage", 0}}}});
+        }
+        auto job = std::make_shared<IndexJob>();
+        job_ = job;
+        IndexOptions io;
+        io.max_file_bytes = options_.max_file_bytes;
+        io.threads = options_.index_threads;
+        io.progress = [job](std::size_t done, std::size_t total) {
+            if (job->cancel) throw IndexCancelled{};
+            job->total = total;
+            job->done = done;
+        };
+        // The thread wakes the main loop when it is done (through a PostHandle: it may outlive
+        // the endpoint), so the index is taken at once rather than at the next poll.
+        auto done = [this, job, token, progress, generation = index_generation_] {
+            poll_index(job, token, progress, generation);
+        };
+        index_thread_ = std::thread([job, folders = folders_, io, build = options_.build_index,
+                                     wake = ep_.post_handle(), done] {
+            auto t0 = std::chrono::steady_clock::now();
+            try {
+                job->result = build ? build(folders, io) : index_folders(folders, io);
+            } catch (const IndexCancelled&) {
+                job->error = "cancelled";
+            } catch (const std::exception& e) {
+                job->error = e.what();
+            } catch (...) {
+                job->error = "unknown error";
+            }
+            job->ms =
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                    .count();
+            job->finished = true;
+            wake.post(done);
+        });
+        poll_index(job, token, progress, index_generation_);
+    }
+
+    void poll_index(const std::shared_ptr<IndexJob>& job, const std::string& token, bool progress,
+                    unsigned generation) {
+        if (generation != index_generation_ || job->taken) return;
+        std::size_t done = job->done, total = job->total;
+        auto report = [&] {
+            if (!progress || done == job->reported || !total) return;
+            job->reported = done;
+            ep_.notify("$/progress", {{"token", token},
+                                      {"value",
+                                       {{"kind", "report"},
+                                        {"message", fmt::format("{}/{} modules", done, total)},
+                                        {"percentage", static_cast<int>(done * 100 / total)}}}});
+        };
+        if (!job->finished) {
+            report();
+            ep_.post_after("mil-index-poll", std::chrono::milliseconds(20),
+                           [this, job, token, progress, generation] {
+                               poll_index(job, token, progress, generation);
+                           });
+            return;
+        }
+        job->taken = true;
+        ep_.cancel_posted("mil-index-poll");
+        if (index_thread_.joinable()) index_thread_.join();
+        if (!job->error.empty() || !job->result.snapshot) {
+            log::error("indexing failed: {}", job->error);
+            if (progress)
+                ep_.notify("$/progress",
+                           {{"token", token},
+                            {"value", {{"kind", "end"}, {"message", "indexing failed"}}}});
+            return;
+        }
+        const IndexResult& result = job->result;
+        log::info("indexed {} files, {} modules, {} ACL ids in {:.1f} ms", result.files,
+                  result.snapshot->modules.size(), result.snapshot->acl.nodes.size(), job->ms);
+        done = job->done;
+        total = job->total;
+        report();
+        base_ = result.snapshot;
+        engine_.set_base(base_);
+        ready_ = true;
+        if (progress)
+            ep_.notify("$/progress",
+                       {{"token", token},
+                        {"value",
+                         {{"kind", "end"},
+                          {"message", fmt::format("{} files, {} ACL ids", result.files,
+                                                  result.snapshot->acl.nodes.size())}}}});
+        refresh_all();
+    }
+
+    // ---- documents ---------------------------------------------------------------------
+
+    std::string path_of(const json& td) {
+        std::string uri = td.at("uri").get<std::string>();
+        auto path = uri_to_path(uri);
+        if (!path)
+            throw RpcError(
+                -32602,
+                fmt::format("Unsupported document URI '{}': only file: URIs are served", uri));
+        return *path;
+    }
+
+    void did_open(const json& p) {
+        const json& td = p.at("textDocument");
+        std::string uri = td.at("uri").get<std::string>();
+        auto path = uri_to_path(uri);
+        if (!path) return;
+        const json& text = td.at("text");
+        const std::size_t size = text.get_ref<const std::string&>().size();
+        if (size > options_.max_file_bytes) {
+            // Over the limit: its text is not kept, and its diagnostic says why.
+            open_oversized(*path, TextDocument(uri, std::string(), int_member(td, "version", 0)),
+                           size);
+        } else {
+            TextDocument doc(uri, text.get<std::string>(), int_member(td, "version", 0));
+            oversized_.erase(*path);
+            engine_.open(*path, doc.text());
+            docs_[*path] = std::move(doc);
+        }
+        uris_[*path] = uri;
+        if (!dynamic_watch_) reload_module_from_disk(*path);
+        publish(*path); // first diagnostics at once, never debounced
+        // The editor's text may differ from the disk (an unsaved buffer): other documents
+        // that depend on this file are checked again.
+        if (affects_others(classify_path(*path)))
+            for (const auto& [other, d] : docs_)
+                if (other != *path) schedule(other);
+    }
+
+    void open_oversized(const std::string& path, TextDocument empty, std::size_t size) {
+        log::warn("{}: {} bytes, over the limit of {} bytes; its text is not kept", path, size,
+                  options_.max_file_bytes);
+        oversized_.insert(path);
+        engine_.open_oversized(path, {size, options_.max_file_bytes});
+        docs_[path] = std::move(empty);
+    }
+
+    static bool affects_others(FileKind kind) {
+        return kind == FileKind::Acl || kind == FileKind::ModuleXml ||
+               kind == FileKind::Integration || kind == FileKind::Registration;
+    }
+
+    void did_change(const json& p) {
+        const json& td = p.at("textDocument");
+        auto path = uri_to_path(td.at("uri").get<std::string>());
+        if (!path) return;
+        auto it = docs_.find(*path);
+        if (it == docs_.end()) {
+            log::warn("didChange for a document that is not open: {}", *path);
+            return;
+        }
+        for (const auto& change : p.at("contentChanges")) {
+            std::optional<std::pair<LineCol, LineCol>> range;
+            if (change.contains("range")) {
+                const json& r = change["range"];
+                range = std::make_pair(to_linecol(r.at("start")), to_linecol(r.at("end")));
+            }
+            // A document over the limit has no text to edit: only a whole new text counts.
+            if (oversized_.count(*path) && range) continue;
+            if (!range) oversized_.erase(*path);
+            it->second.apply_change(range, change.at("text").get<std::string>(), encoding_);
+        }
+        if (td.contains("version") && td["version"].is_number_integer())
+            it->second.set_version(td["version"].get<std::int64_t>());
+        if (const std::size_t size = it->second.text().size(); size > options_.max_file_bytes)
+            open_oversized(
+                *path, TextDocument(it->second.uri(), std::string(), it->second.version()), size);
+        else if (!oversized_.count(*path))
+            engine_.change(*path, it->second.text());
+        schedule(*path);
+        if (affects_others(classify_path(*path)))
+            for (const auto& [other, d] : docs_)
+                if (other != *path) schedule(other);
+    }
+
+    void did_close(const json& p) {
+        auto path = uri_to_path(p.at("textDocument").at("uri").get<std::string>());
+        if (!path) return;
+        ep_.cancel_posted("diag:" + *path);
+        std::string uri = uri_for(*path);
+        docs_.erase(*path);
+        oversized_.erase(*path);
+        engine_.close(*path);
+        if (!dynamic_watch_) reload_module_from_disk(*path); // the disk may have changed meanwhile
+        if (!pull_diagnostics_)
+            ep_.notify("textDocument/publishDiagnostics",
+                       {{"uri", uri}, {"diagnostics", json::array()}});
+        uris_.erase(*path);
+        // Unsaved edits are dropped with the document: the others see the disk again.
+        if (affects_others(classify_path(*path)))
+            for (const auto& [other, d] : docs_)
+                schedule(other);
+    }
+
+    void did_save(const json& p) {
+        auto path = uri_to_path(p.at("textDocument").at("uri").get<std::string>());
+        if (!path || dynamic_watch_) return;
+        reload_module_from_disk(*path);
+        refresh_all();
+    }
+
+    // Without file watching, re-read a module's indexed files when one of its files is
+    // opened or saved, so that changes made outside the editor are seen.
+    void reload_module_from_disk(const std::string& path) {
+        if (!ready_) return;
+        FileKind kind = classify_path(path);
+        std::string dir = module_dir_of(path, kind);
+        if (dir.empty()) return;
+        bool changed = false;
+        std::shared_ptr<const Snapshot> next = base_snapshot();
+        for (const auto& f : indexed_files(dir)) {
+            // Open documents too: base_ is the disk, the engine lays the editor's text over it.
+            auto entry = load_entry(f, options_.max_file_bytes);
+            const FileEntry* old = next->file(f);
+            if (entry && old && *old->text == *entry->text && !entry->oversize == !old->oversize)
+                continue;
+            next = with_file(*next, f, entry, &bundled_catalog());
+            changed = true;
+        }
+        if (changed) {
+            base_ = next;
+            engine_.set_base(next);
+        }
+    }
+
+    // The index as on disk, without the open documents (set when an index is built).
+    std::shared_ptr<const Snapshot> base_snapshot() {
+        if (!base_) base_ = build_snapshot({});
+        return base_;
+    }
+
+    void watched_files(const json& p) {
+        if (!ready_) return;
+        bool reindex = false;
+        std::shared_ptr<const Snapshot> next = base_snapshot();
+        for (const auto& change : p.at("changes")) {
+            auto path = uri_to_path(change.at("uri").get<std::string>());
+            if (!path) continue;
+            if (file_name(*path) == "installed.json") {
+                reindex = true;
+                continue;
+            }
+            int type = int_member(change, "type", 2);
+            std::shared_ptr<const FileEntry> entry;
+            if (type != 3) entry = load_entry(*path, options_.max_file_bytes);
+            if (classify_path(*path) == FileKind::Unknown) continue;
+            next = with_file(*next, *path, entry, &bundled_catalog());
+        }
+        if (reindex) {
+            start_indexing();
+            return;
+        }
+        base_ = next;
+        engine_.set_base(next);
+        refresh_all();
+    }
+
+    void changed_folders(const json& p) {
+        const json& ev = p.at("event");
+        for (const auto& f : ev.value("removed", json::array()))
+            if (auto path = uri_to_path(f.at("uri").get<std::string>()))
+                folders_.erase(std::remove(folders_.begin(), folders_.end(), normalize_path(*path)),
+                               folders_.end());
+        for (const auto& f : ev.value("added", json::array()))
+            if (auto path = uri_to_path(f.at("uri").get<std::string>()))
+                folders_.push_back(normalize_path(*path));
+        base_.reset();
+        start_indexing();
+    }
+
+    // ---- diagnostics -------------------------------------------------------------------
+
+    void schedule(const std::string& path) {
+        if (pull_diagnostics_) return;
+        ep_.post_after("diag:" + path, std::chrono::milliseconds(options_.diagnostics_delay_ms),
+                       [this, path] { publish(path); });
+    }
+
+    void refresh_all() {
+        if (pull_diagnostics_) {
+            ep_.request("workspace/diagnostic/refresh", nullptr,
+                        [](const json&, const std::optional<RpcError>&) {});
+            return;
+        }
+        for (const auto& [path, d] : docs_)
+            publish(path);
+    }
+
+    json diagnostics_json(const std::string& path) {
+        json out = json::array();
+        for (const auto& d : engine_.diagnose(path)) {
+            json j = {{"range", range_json(path, d.range)},
+                      {"severity", static_cast<int>(d.severity)},
+                      {"code", d.code},
+                      {"source", kName},
+                      {"message", d.message}};
+            json tags = json::array();
+            if (d.unnecessary) tags.push_back(1);
+            if (d.deprecated) tags.push_back(2);
+            if (!tags.empty()) j["tags"] = tags;
+            if (related_info_ && !d.related.empty()) {
+                json rel = json::array();
+                for (const auto& r : d.related)
+                    rel.push_back(
+                        {{"location", location_json(r.location)}, {"message", r.message}});
+                j["relatedInformation"] = rel;
+            }
+            out.push_back(std::move(j));
+        }
+        return out;
+    }
+
+    // ---- scaffolding a new integration ---------------------------------------------------
+
+    static constexpr const char* kNewIntegration = "magento-integration-ls.newIntegration";
+
+    // The module a path belongs to: its name from the index, else from app/code/Vendor/Module.
+    std::string module_name_for(const std::string& module_dir) {
+        if (const ModuleInfo* m = engine_.snapshot().module_by_dir(module_dir);
+            m && !m->name.empty())
+            return m->name;
+        auto slash = module_dir.rfind('/');
+        if (slash == std::string::npos || slash == 0) return {};
+        auto prev = module_dir.rfind('/', slash - 1);
+        if (prev == std::string::npos) return {};
+        std::string name =
+            module_dir.substr(prev + 1, slash - prev - 1) + "_" + module_dir.substr(slash + 1);
+        return is_module_name(name) ? name : std::string();
+    }
+
+    // The edit that writes `plan` into `module_dir`: the open documents among its files are
+    // replaced whole, the others created (CreateFile without overwrite). Empty if the client
+    // cannot create files and some file is not open, or if a file that is not open exists.
+    json scaffold_edit(const std::string& module_dir, const ScaffoldPlan& plan,
+                       std::vector<std::string>& existing) {
+        json changes = json::array();
+        for (const auto& f : plan.files) {
+            const std::string path = module_dir + "/" + f.relative_path;
+            const std::string uri = uri_for(path);
+            if (auto it = docs_.find(path); it != docs_.end()) {
+                if (it->second.text().find_first_not_of(" \t\r\n") != std::string::npos ||
+                    oversized_.count(path)) {
+                    existing.push_back(path);
+                    continue;
+                }
+                json whole = {
+                    {"start", {{"line", 0}, {"character", 0}}},
+                    {"end", position_json(path, static_cast<Offset>(it->second.text().size()))}};
+                changes.push_back(
+                    {{"textDocument", {{"uri", uri}, {"version", it->second.version()}}},
+                     {"edits", {{{"range", whole}, {"newText", f.text}}}}});
+                continue;
+            }
+            if (path_exists_no_follow(path)) {
+                existing.push_back(path);
+                continue;
+            }
+            changes.push_back({{"kind", "create"},
+                               {"uri", uri},
+                               {"options", {{"overwrite", false}, {"ignoreIfExists", false}}}});
+            changes.push_back({{"textDocument", {{"uri", uri}, {"version", nullptr}}},
+                               {"edits",
+                                {{{"range",
+                                   {{"start", {{"line", 0}, {"character", 0}}},
+                                    {"end", {{"line", 0}, {"character", 0}}}}},
+                                  {"newText", f.text}}}}});
+        }
+        return {{"documentChanges", changes}};
+    }
+
+    // In an empty etc/integration.xml: write the integration, and the module files that are
+    // missing when the client can create files.
+    json scaffold_action(const std::string& path) {
+        if (classify_path(path) != FileKind::Integration) return nullptr;
+        auto doc = docs_.find(path);
+        // (A document over the size limit has an empty text here, but is not empty.)
+        if (doc == docs_.end() || oversized_.count(path) ||
+            doc->second.text().find_first_not_of(" \t\r\n") != std::string::npos)
+            return nullptr;
+        const std::string dir = module_dir_of(path, FileKind::Integration);
+        const std::string module = module_name_for(dir);
+        if (module.empty()) return nullptr;
+        ScaffoldSpec spec;
+        spec.module = module;
+        spec.name = module.substr(module.find('_') + 1);
+        ScaffoldPlan plan = create_files_ ? plan_integration_module(spec, engine_.snapshot().acl)
+                                          : plan_integration_xml(spec, engine_.snapshot().acl);
+        if (!plan.error.empty()) return nullptr;
+        // Files that exist already stay as they are: only the missing ones are written.
+        std::erase_if(plan.files, [&](const ScaffoldFile& f) {
+            const std::string p = dir + "/" + f.relative_path;
+            return p != path && (docs_.count(p) || path_exists_no_follow(p));
+        });
+        json edit;
+        if (create_files_) {
+            std::vector<std::string> existing;
+            edit = scaffold_edit(dir, plan, existing);
+        } else {
+            const std::string& text = plan.files.front().text;
+            FileEdit fe{path, {{Range{0, static_cast<Offset>(doc->second.text().size())}, text}}};
+            edit = workspace_edit({fe});
+        }
+        std::string title = plan.files.size() > 1
+                                ? fmt::format("Write the integration '{}' and the files {} needs",
+                                              spec.name, module)
+                                : fmt::format("Write the integration '{}'", spec.name);
+        return {{"title", title}, {"kind", "refactor.rewrite"}, {"edit", edit}};
+    }
+
+    // workspace/executeCommand magento-integration-ls.newIntegration, with one object:
+    // {module, name, email?, endpointUrl?, identityLinkUrl?, resources?, acl?, folder?}
+    // `folder` (a URI) is the module folder, or a Magento root (the module then goes to
+    // app/code/Vendor/Module); default: the first workspace folder's Magento root.
+    json new_integration(const json& args) {
+        if (!args.is_array() || args.empty() || !args[0].is_object())
+            throw RpcError(-32602, fmt::format("{} takes one object: {{module, name, email, "
+                                               "endpointUrl, identityLinkUrl, resources, acl, "
+                                               "folder}}",
+                                               kNewIntegration));
+        const json& a = args[0];
+        auto text = [&](const char* key) {
+            if (!a.contains(key) || a[key].is_null()) return std::string();
+            if (!a[key].is_string())
+                throw RpcError(-32602, fmt::format("'{}' must be a string", key));
+            return a[key].get<std::string>();
+        };
+        ScaffoldSpec spec;
+        spec.module = text("module");
+        spec.name = text("name");
+        spec.email = text("email");
+        spec.endpoint_url = text("endpointUrl");
+        spec.identity_link_url = text("identityLinkUrl");
+        if (a.contains("resources")) {
+            if (!a["resources"].is_array())
+                throw RpcError(-32602, "'resources' must be an array of ACL ids");
+            for (const auto& r : a["resources"]) {
+                if (!r.is_string())
+                    throw RpcError(-32602, "'resources' must be an array of ACL ids");
+                spec.resources.push_back(r.get<std::string>());
+            }
+        }
+        spec.own_acl = a.value("acl", false) == true;
+        if (!create_files_)
+            throw RpcError(-32803,
+                           "This editor cannot create files through the language server "
+                           "(workspace/applyEdit with CreateFile); run `magento-integration-ls "
+                           "new-integration` in a terminal instead");
+        if (!ready_)
+            throw RpcError(-32803, "The ACL index is still being built: run the command again "
+                                   "in a moment");
+        ScaffoldPlan plan = plan_integration_module(spec, engine_.snapshot().acl);
+        if (!plan.error.empty()) throw RpcError(-32602, plan.error);
+
+        std::string module_dir;
+        const std::string folder = text("folder");
+        const std::string vendor = spec.module.substr(0, spec.module.find('_'));
+        const std::string mod = spec.module.substr(spec.module.find('_') + 1);
+        if (!folder.empty()) {
+            auto p = uri_to_path(folder);
+            if (!p) throw RpcError(-32602, fmt::format("'{}' is not a file URI", folder));
+            auto root = find_magento_root(*p);
+            module_dir = root && normalize_path(*root) == normalize_path(*p)
+                             ? join_path(*root, "app/code/" + vendor + "/" + mod)
+                             : normalize_path(*p);
+        } else {
+            for (const auto& f : folders_)
+                if (auto root = find_magento_root(f)) {
+                    module_dir = join_path(*root, "app/code/" + vendor + "/" + mod);
+                    break;
+                }
+            if (module_dir.empty())
+                throw RpcError(-32602, "No Magento root in the workspace: give 'folder', the "
+                                       "module's folder");
+        }
+        std::vector<std::string> existing;
+        json edit = scaffold_edit(module_dir, plan, existing);
+        if (!existing.empty())
+            throw RpcError(-32803,
+                           fmt::format("Refusing to overwrite existing file{}: {}",
+                                       existing.size() == 1 ? "" : "s", fmt::join(existing, ", ")));
+        json files = json::array();
+        for (const auto& f : plan.files)
+            files.push_back(uri_for(module_dir + "/" + f.relative_path));
+        ep_.request("workspace/applyEdit",
+                    {{"label", fmt::format("New integration {} in {}", spec.name, spec.module)},
+                     {"edit", edit}},
+                    [](const json& r, const std::optional<RpcError>& err) {
+                        if (err)
+                            log::warn("the editor refused the new integration: {}", err->message);
+                        else if (r.is_object() && r.value("applied", true) == false)
+                            log::warn("the editor did not apply the new integration: {}",
+                                      r.value("failureReason", std::string("no reason given")));
+                    });
+        return {{"files", files}};
+    }
+
+    void publish(const std::string& path) {
+        if (pull_diagnostics_) return;
+        auto it = docs_.find(path);
+        if (it == docs_.end()) return;
+        if (!ready_) return; // published when the index is ready, against the whole tree
+        json p = {{"uri", uri_for(path)}, {"diagnostics", diagnostics_json(path)}};
+        p["version"] = it->second.version();
+        ep_.notify("textDocument/publishDiagnostics", p);
+    }
+
+    json pull_diagnostics(const json& p) {
+        std::string path = path_of(p.at("textDocument"));
+        return {{"kind", "full"}, {"items", ready_ ? diagnostics_json(path) : json::array()}};
+    }
+
+    // ---- features ----------------------------------------------------------------------
+
+    // The completion list, written as JSON text directly (a list of every ACL id is large).
+    // Per item only what the client needs: label, kind, detail; the edit (or, for clients
+    // with `completionList.itemDefaults` "editRange", one shared range and the item's text
+    // when it is not its label); sortText and filterText when they are not the label; the
+    // documentation and the edits that insert missing parents inline, or through
+    // completionItem/resolve for clients that resolve those properties.
+    std::string completion(const json& p, const CancelToken& token) {
+        using namespace json_text;
+        token.throw_if_cancelled();
+        std::string path = path_of(p.at("textDocument"));
+        Offset off = offset_of(path, p.at("position"));
+        CompletionResult r = engine_.complete(path, off);
+        if (resolve_docs_ || resolve_edits_) {
+            completion_resolve_.clear();
+            completion_edits_.clear();
+            completion_notes_.clear();
+            ++completion_generation_;
+        }
+        // Ranges converted once each: the items usually share the one they replace, and the
+        // place where parents are inserted.
+        std::vector<std::pair<Range, std::string>> ranges;
+        auto range_text = [&](Range range) -> const std::string& {
+            for (const auto& [r0, text] : ranges)
+                if (r0 == range) return text;
+            std::string text;
+            append_range(text, path, range);
+            ranges.emplace_back(range, std::move(text));
+            return ranges.back().second;
+        };
+        auto append_edit = [&](std::string& out, const TextEdit& e) {
+            out += R"({"range":)";
+            out += range_text(e.range);
+            out += R"(,"newText":)";
+            append_string(out, e.new_text);
+            out += '}';
+        };
+        const bool defaults = item_defaults_range_ && !r.items.empty();
+        const Range default_range = defaults ? r.items.front().edit.range : Range{};
+
+        // The additional edits as JSON text, written once for all the items that share them
+        // (the items under one parent share the edit that inserts its ancestors).
+        std::vector<std::string> edit_texts;
+        std::vector<std::uint32_t> text_of_shared(r.shared.size() + 1, kNoText);
+        auto edits_text = [&](const CompletionItem& it) -> std::uint32_t {
+            const CompletionShared* shared = r.shared_of(it);
+            const bool own = !it.additional_edits.empty();
+            if (!own && !(shared && !shared->edits.empty())) return kNoText;
+            if (!own && text_of_shared[it.shared] != kNoText) return text_of_shared[it.shared];
+            std::string& text = edit_texts.emplace_back();
+            text += '[';
+            bool first = true;
+            auto add = [&](const std::vector<TextEdit>& edits) {
+                for (const TextEdit& e : edits) {
+                    if (!first) text += ',';
+                    first = false;
+                    append_edit(text, e);
+                }
+            };
+            add(it.additional_edits);
+            if (shared) add(shared->edits);
+            text += ']';
+            const auto index = static_cast<std::uint32_t>(edit_texts.size() - 1);
+            if (!own) text_of_shared[it.shared] = index;
+            return index;
+        };
+
+        // Room for the whole answer, so that it is not copied as it grows.
+        std::size_t size = 256;
+        for (const CompletionItem& it : r.items) {
+            size += 160 + 2 * it.label.size() + 2 * it.detail.size() + it.filter_text.size() +
+                    it.sort_text.size();
+            if (!resolve_docs_) size += it.documentation.size();
+        }
+        if (resolve_docs_ || resolve_edits_) completion_resolve_.reserve(r.items.size());
+
+        std::string out;
+        out.reserve(size);
+        out += R"({"isIncomplete":)";
+        out += r.incomplete ? "true" : "false";
+        if (defaults) {
+            out += R"(,"itemDefaults":{"editRange":)";
+            out += range_text(default_range);
+            out += '}';
+        }
+        out += R"(,"items":[)";
+        for (std::size_t n = 0; n < r.items.size(); ++n) {
+            CompletionItem& it = r.items[n];
+            if (n) out += ',';
+            out += R"({"label":)";
+            append_string(out, it.label);
+            out += R"(,"kind":)";
+            append_int(out, completion_kind(it.kind));
+            if (defaults && it.edit.range == default_range) {
+                if (it.edit.new_text != it.label) {
+                    out += R"(,"textEditText":)";
+                    append_string(out, it.edit.new_text);
+                }
+            } else {
+                out += R"(,"textEdit":)";
+                append_edit(out, it.edit);
+            }
+            if (!it.detail.empty()) {
+                out += R"(,"detail":)";
+                append_string(out, it.detail);
+            }
+            if (it.filter_by_detail) {
+                // The label, a space and the detail, as one JSON string.
+                out += R"(,"filterText":")";
+                append_escaped(out, it.label);
+                out += ' ';
+                append_escaped(out, it.detail);
+                out += '"';
+            } else if (!it.filter_text.empty() && it.filter_text != it.label) {
+                out += R"(,"filterText":)";
+                append_string(out, it.filter_text);
+            }
+            if (!it.sort_text.empty() && it.sort_text != it.label) {
+                out += R"(,"sortText":)";
+                append_string(out, it.sort_text);
+            }
+            if (it.is_snippet) out += R"(,"insertTextFormat":2)";
+            const std::uint32_t edits = edits_text(it);
+            const CompletionShared* shared = r.shared_of(it);
+            const std::string_view note = shared ? std::string_view(shared->note) : "";
+            const bool made_later = it.documentation_source != DocumentationSource::Text;
+            const bool lazy_doc =
+                resolve_docs_ && (made_later || !it.documentation.empty() || !note.empty());
+            const bool lazy_edits = resolve_edits_ && edits != kNoText;
+            if (!lazy_doc) {
+                // The engine may have left the first part, though the client does not resolve.
+                const std::string made =
+                    made_later ? engine_.completion_documentation(it.documentation_source, it.label)
+                               : std::string();
+                if (!made.empty() || !it.documentation.empty() || !note.empty()) {
+                    out += R"(,"documentation":{"kind":"markdown","value":")";
+                    append_escaped(out, made);
+                    append_escaped(out, it.documentation);
+                    append_escaped(out, note);
+                    out += "\"}";
+                }
+            }
+            if (edits != kNoText && !lazy_edits) {
+                out += R"(,"additionalTextEdits":)";
+                out += edit_texts[edits];
+            }
+            if (lazy_doc || lazy_edits) {
+                out += R"(,"data":[)";
+                append_int(out, completion_generation_);
+                out += ',';
+                append_int(out, completion_resolve_.size());
+                out += ']';
+                Resolvable& res = completion_resolve_.emplace_back();
+                if (lazy_doc) {
+                    res.documentation = std::move(it.documentation);
+                    res.source = it.documentation_source;
+                    if (made_later) res.label = std::move(it.label); // written above already
+                    if (!note.empty()) res.note = it.shared - 1;
+                }
+                if (lazy_edits) res.additional_edits = edits;
+            }
+            out += '}';
+        }
+        out += "]}";
+        if (resolve_edits_) completion_edits_ = std::move(edit_texts);
+        if (resolve_docs_) // cleared above
+            for (CompletionShared& sh : r.shared)
+                completion_notes_.push_back(std::move(sh.note));
+        return out;
+    }
+
+    // What the last completion list left to completionItem/resolve (see completion()).
+    json resolve_item(const json& item) {
+        json out = item;
+        const json* data = item.is_object() && item.contains("data") ? &item["data"] : nullptr;
+        if (data && data->is_array() && data->size() == 2 && (*data)[0].is_number_unsigned() &&
+            (*data)[1].is_number_unsigned() &&
+            (*data)[0].get<std::uint64_t>() == completion_generation_) {
+            auto i = (*data)[1].get<std::size_t>();
+            if (i < completion_resolve_.size()) {
+                const Resolvable& res = completion_resolve_[i];
+                std::string doc = res.source == DocumentationSource::Text
+                                      ? res.documentation
+                                      : engine_.completion_documentation(res.source, res.label) +
+                                            res.documentation;
+                if (res.note < completion_notes_.size()) doc += completion_notes_[res.note];
+                if (!doc.empty())
+                    out["documentation"] = {{"kind", "markdown"}, {"value", std::move(doc)}};
+                if (res.additional_edits < completion_edits_.size())
+                    out["additionalTextEdits"] =
+                        json::parse(completion_edits_[res.additional_edits]);
+            }
+        }
+        return out;
+    }
+
+    json hover(const json& p, const CancelToken& token) {
+        token.throw_if_cancelled();
+        std::string path = path_of(p.at("textDocument"));
+        auto h = engine_.hover(path, offset_of(path, p.at("position")));
+        if (!h) return nullptr;
+        return {{"contents", {{"kind", "markdown"}, {"value", h->markdown}}},
+                {"range", range_json(path, h->range)}};
+    }
+
+    json locations_json(const std::vector<Location>& locs) {
+        json out = json::array();
+        for (const auto& l : locs)
+            out.push_back(location_json(l));
+        return out;
+    }
+
+    json definition(const json& p) {
+        std::string path = path_of(p.at("textDocument"));
+        return locations_json(engine_.definition(path, offset_of(path, p.at("position"))));
+    }
+
+    json references(const json& p) {
+        std::string path = path_of(p.at("textDocument"));
+        bool decl = p.contains("context") ? p["context"].value("includeDeclaration", true) : true;
+        return locations_json(engine_.references(path, offset_of(path, p.at("position")), decl));
+    }
+
+    json highlight(const json& p) {
+        std::string path = path_of(p.at("textDocument"));
+        json out = json::array();
+        for (const auto& r : engine_.highlights(path, offset_of(path, p.at("position"))))
+            out.push_back({{"range", range_json(path, r)}, {"kind", 1}});
+        return out;
+    }
+
+    json symbol_json(const SymbolInfo& s, bool hierarchical) {
+        if (!hierarchical)
+            return {{"name", s.name}, {"kind", s.kind}, {"location", location_json(s.location)}};
+        json j = {{"name", s.name},
+                  {"kind", s.kind},
+                  {"range", range_json(s.location.path, s.location.range)},
+                  {"selectionRange", range_json(s.location.path, s.selection)}};
+        if (!s.detail.empty()) j["detail"] = s.detail;
+        json kids = json::array();
+        for (const auto& c : s.children)
+            kids.push_back(symbol_json(c, true));
+        if (!kids.empty()) j["children"] = std::move(kids); // a copy would be O(n) per level
+        return j;
+    }
+
+    json doc_symbols(const json& p) {
+        std::string path = path_of(p.at("textDocument"));
+        json out = json::array();
+        auto flatten = [&](auto&& self, const SymbolInfo& s) -> void {
+            out.push_back(symbol_json(s, false));
+            for (const auto& c : s.children)
+                self(self, c);
+        };
+        for (const auto& s : engine_.document_symbols(path)) {
+            if (hierarchical_symbols_)
+                out.push_back(symbol_json(s, true));
+            else
+                flatten(flatten, s);
+        }
+        return out;
+    }
+
+    json ws_symbols(const json& p) {
+        json out = json::array();
+        for (const auto& s : engine_.workspace_symbols(p.value("query", std::string())))
+            out.push_back({{"name", s.name},
+                           {"kind", s.kind},
+                           {"containerName", s.detail},
+                           {"location", location_json(s.location)}});
+        return out;
+    }
+
+    json workspace_edit(const std::vector<FileEdit>& changes) {
+        json c = json::object();
+        for (const auto& fe : changes) {
+            json& arr = c[uri_for(fe.path)];
+            if (arr.is_null()) arr = json::array();
+            for (const auto& e : fe.edits)
+                arr.push_back(edit_json(fe.path, e));
+        }
+        return {{"changes", c}};
+    }
+
+    json code_action(const json& p) {
+        std::string path = path_of(p.at("textDocument"));
+        const json& r = p.at("range");
+        Range range{offset_of(path, r.at("start")), offset_of(path, r.at("end"))};
+        if (range.end < range.begin) std::swap(range.begin, range.end);
+        json context_diags = p.contains("context")
+                                 ? p["context"].value("diagnostics", json::array())
+                                 : json::array();
+        json out = json::array();
+        for (const auto& a : engine_.actions(path, range)) {
+            json j = {{"title", a.title}, {"kind", a.kind}};
+            if (!a.changes.empty()) j["edit"] = workspace_edit(a.changes);
+            if (a.preferred) j["isPreferred"] = true;
+            json diags = json::array();
+            for (const auto& d : context_diags)
+                if (d.contains("code") &&
+                    std::find(a.diagnostic_codes.begin(), a.diagnostic_codes.end(),
+                              d["code"].is_string() ? d["code"].get<std::string>() : "") !=
+                        a.diagnostic_codes.end())
+                    diags.push_back(d);
+            if (!diags.empty()) j["diagnostics"] = diags;
+            if (!a.command.empty())
+                j["command"] = {
+                    {"title", a.title}, {"command", a.command}, {"arguments", a.command_arguments}};
+            out.push_back(std::move(j));
+        }
+        if (json a = scaffold_action(path); !a.is_null()) out.push_back(std::move(a));
+        return out;
+    }
+
+    json rename(const json& p) {
+        std::string path = path_of(p.at("textDocument"));
+        auto r = engine_.rename(path, offset_of(path, p.at("position")),
+                                p.at("newName").get<std::string>());
+        if (!r.error.empty()) throw RpcError(-32803, r.error);
+        return workspace_edit(r.changes);
+    }
+
+    json prepare_rename(const json& p) {
+        std::string path = path_of(p.at("textDocument"));
+        Offset off = offset_of(path, p.at("position"));
+        auto refs = engine_.references(path, off, true);
+        for (const auto& l : refs)
+            if (l.path == path && l.range.touches(off)) return range_json(path, l.range);
+        return nullptr;
+    }
+
+    json execute_command(const json& p) {
+        std::string cmd = p.at("command").get<std::string>();
+        if (cmd == "magento-integration-ls.reindex") {
+            base_.reset();
+            start_indexing();
+            return nullptr;
+        }
+        if (cmd == kNewIntegration) return new_integration(p.value("arguments", json::array()));
+        throw RpcError(-32602, fmt::format("Unknown command '{}'", cmd));
+    }
+
+    // ---- conversion at the protocol edge -----------------------------------------------
+
+    LineCol to_linecol(const json& pos) {
+        return {position_field(pos, "line"), position_field(pos, "character")};
+    }
+
+    Offset offset_of(const std::string& path, const json& pos) {
+        LineCol lc = to_linecol(pos);
+        auto it = docs_.find(path);
+        if (it != docs_.end()) return it->second.offset(lc, encoding_);
+        const FileEntry* f = engine_.entry(path);
+        if (!f)
+            throw RpcError(-32602, fmt::format("Document '{}' is not open and not indexed", path));
+        return f->lines().to_offset(*f->text, lc, encoding_);
+    }
+
+    json position_json(const std::string& path, Offset o) {
+        const LineCol lc = line_col(path, o);
+        return {{"line", lc.line}, {"character", lc.col}};
+    }
+
+    LineCol line_col(const std::string& path, Offset o) {
+        auto it = docs_.find(path);
+        if (it != docs_.end()) return it->second.position(o, encoding_);
+        if (const FileEntry* f = engine_.entry(path))
+            return f->lines().to_line_col(*f->text, o, encoding_);
+        return {};
+    }
+
+    void append_range(std::string& out, const std::string& path, Range r) {
+        using namespace json_text;
+        LineCol b = line_col(path, r.begin), e = line_col(path, r.end);
+        out += R"({"start":{"line":)";
+        append_int(out, b.line);
+        out += R"(,"character":)";
+        append_int(out, b.col);
+        out += R"(},"end":{"line":)";
+        append_int(out, e.line);
+        out += R"(,"character":)";
+        append_int(out, e.col);
+        out += "}}";
+    }
+
+    json range_json(const std::string& path, Range r) {
+        return {{"start", position_json(path, r.begin)}, {"end", position_json(path, r.end)}};
+    }
+
+    json location_json(const Location& l) {
+        return {{"uri", uri_for(l.path)}, {"range", range_json(l.path, l.range)}};
+    }
+
+    json edit_json(const std::string& path, const TextEdit& e) {
+        return {{"range", range_json(path, e.range)}, {"newText", e.new_text}};
+    }
+
+    std::string uri_for(const std::string& path) {
+        auto it = uris_.find(path);
+        return it != uris_.end() ? it->second : path_to_uri(path);
+    }
+
+    Endpoint& ep_;
+    ServerOptions options_;
+    Engine engine_;
+    std::shared_ptr<const Snapshot> base_; // the index without open documents, when known
+    std::map<std::string, TextDocument> docs_;
+    std::set<std::string> oversized_; // open documents over max_file_bytes (their text dropped)
+    std::map<std::string, std::string> uris_; // path -> the URI the client used
+    std::vector<std::string> folders_;
+    Encoding encoding_ = Encoding::Utf16;
+    bool progress_ = false, dynamic_watch_ = false, pull_diagnostics_ = false,
+         configuration_ = false;
+    bool related_info_ = false, hierarchical_symbols_ = false;
+    bool resolve_docs_ = false;  // completion documentation through completionItem/resolve
+    bool resolve_edits_ = false; // completion additionalTextEdits through completionItem/resolve
+    bool item_defaults_range_ = false; // completionList.itemDefaults has "editRange"
+    static constexpr std::uint32_t kNoText = 0xffffffffu;
+    struct Resolvable {
+        // Markdown; empty when sent in the list. With a source other than Text, what follows
+        // the part the engine makes then from `label`.
+        std::string documentation;
+        DocumentationSource source = DocumentationSource::Text;
+        std::string label; // with a source other than Text
+        // Index in completion_edits_; kNoText when none or sent in the list.
+        std::uint32_t additional_edits = kNoText;
+        // Index in completion_notes_ of the note that follows the documentation; kNoText: none.
+        std::uint32_t note = kNoText;
+    };
+    std::vector<Resolvable> completion_resolve_;
+    // The additional edits of the last list, as JSON text of arrays (one per item with its
+    // own edits, one per CompletionShared).
+    std::vector<std::string> completion_edits_;
+    // The shared notes of the last list (CompletionShared::note).
+    std::vector<std::string> completion_notes_;
+    std::uint64_t completion_generation_ = 0;
+    bool create_files_ = false; // applyEdit with documentChanges and CreateFile
+    bool ready_ = false;
+    bool shutting_down_ = false;
+    unsigned index_generation_ = 0;
+    std::thread index_thread_;
+    std::shared_ptr<IndexJob> job_;
+};
+
+std::shared_ptr<LspServer> install_lsp_server(Endpoint& endpoint, ServerOptions options) {
+    auto server = std::make_shared<LspServer>(endpoint, options);
+    server->install();
+    return server;
+}
+
+} // namespace mil

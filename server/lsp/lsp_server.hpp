@@ -1,0 +1,30 @@
+// The language server: LSP methods on top of the JSON-RPC endpoint, the workspace index
+// built off the main loop, and the conversion between LSP and the core (positions, URIs,
+// diagnostics, edits) — the only place where the two meet.
+#pragma once
+
+#include "lsp/rpc.hpp"
+#include "workspace/indexer.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mil {
+
+struct ServerOptions {
+    std::size_t max_file_bytes = 8u << 20;
+    unsigned index_threads = 0;
+    int diagnostics_delay_ms = 150; // debounce after a change (never on open)
+    // Builds the index of the workspace folders, on the index thread; empty: index_folders.
+    // Tests and the fuzz harness reuse an index built once per process through it.
+    std::function<IndexResult(const std::vector<std::string>& folders, const IndexOptions&)>
+        build_index;
+};
+
+// Registers every LSP method on `endpoint`. The returned object must outlive endpoint.run().
+class LspServer;
+std::shared_ptr<LspServer> install_lsp_server(Endpoint& endpoint, ServerOptions options = {});
+
+} // namespace mil

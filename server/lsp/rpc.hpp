@@ -1,0 +1,159 @@
+// JSON-RPC 2.0 endpoint with the LSP lifecycle, over a Transport.
+//
+// Threading (three kinds of threads, one rule each):
+// - The transport's reader thread parses every incoming message. It answers nothing
+//   itself; it only records incoming requests as in flight, applies `$/cancelRequest` at
+//   once (so a request still waiting in the queue is answered -32800 without running),
+//   and appends the message to the main loop's queue.
+// - The main loop is the thread that calls run(). It takes tasks off one FIFO queue:
+//   messages in arrival order, post()ed functions, and due post_after() timers. All
+//   handlers and callbacks run there, one at a time, so handlers need no locks between
+//   themselves. A slow handler delays everything behind it.
+// - Any other thread may call post(), post_after(), cancel_posted(), notify(), request()
+//   and stop() while the Endpoint exists. A worker thread that may outlive it must post
+//   through a PostHandle instead, and do its notify()/request() from the posted function.
+//   Register handlers (on_request, on_notification) before run() or from the main loop.
+//
+// Lifecycle (LSP): before `initialize`, requests get -32002 and notifications are dropped
+// (except `exit`); a second `initialize` gets -32600; after `shutdown`, requests get
+// -32600 and notifications are dropped; `exit` ends run() with 0 if `shutdown` came
+// first, else 1; the end of input also ends run() with the same rule. `shutdown` and
+// `exit` are built in (an on_request("shutdown") handler is still called, for cleanup).
+// Without an `initialize` handler the result is {"capabilities": {}}.
+//
+// Params are passed as received: an object, an array, or null when absent. Read them with
+// .at() (never const operator[], which is undefined for missing keys): a missing key or
+// wrong type then becomes a -32602 InvalidParams answer.
+#pragma once
+
+#include "lsp/jsonrpc.hpp"
+#include "lsp/transport.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace mil {
+
+// Thrown by a request handler to answer with a JSON-RPC error; also handed to response
+// callbacks when the client answered a server request with an error.
+struct RpcError : std::exception {
+    RpcError(int code, std::string message, nlohmann::json data = nullptr)
+        : code(code), message(std::move(message)), data(std::move(data)) {}
+    const char* what() const noexcept override { return message.c_str(); }
+
+    int code;
+    std::string message;
+    nlohmann::json data; // null when absent
+};
+
+// Tells a running handler that the client cancelled its request (or the server is
+// stopping). Cheap to copy; may be polled from any thread.
+class CancelToken {
+public:
+    CancelToken() = default; // never cancelled
+    explicit CancelToken(std::shared_ptr<const std::atomic<bool>> flag) : flag_(std::move(flag)) {}
+
+    bool cancelled() const { return flag_ && flag_->load(std::memory_order_relaxed); }
+    // Throws RpcError{RequestCancelled} when cancelled.
+    void throw_if_cancelled() const;
+
+private:
+    std::shared_ptr<const std::atomic<bool>> flag_;
+};
+
+namespace detail {
+struct LoopQueue;
+}
+
+// Posts to an endpoint's main loop from threads that may outlive it (a background indexer,
+// say). Unlike Endpoint::post, it stays safe to call after the loop stopped or the Endpoint
+// was destroyed: the function is then dropped and post returns false. Copyable.
+class PostHandle {
+public:
+    PostHandle() = default; // posts nowhere
+    bool post(std::function<void()> fn) const;
+
+private:
+    friend class Endpoint;
+    explicit PostHandle(std::shared_ptr<detail::LoopQueue> queue) : queue_(std::move(queue)) {}
+    std::shared_ptr<detail::LoopQueue> queue_;
+};
+
+class Endpoint {
+public:
+    using RequestHandler =
+        std::function<nlohmann::json(const nlohmann::json& params, const CancelToken& token)>;
+    using NotificationHandler = std::function<void(const nlohmann::json& params)>;
+    // `error` is set when the client answered with an error (result is then null).
+    using ResponseCallback =
+        std::function<void(const nlohmann::json& result, const std::optional<RpcError>& error)>;
+
+    explicit Endpoint(std::unique_ptr<Transport> transport);
+    ~Endpoint();
+    Endpoint(const Endpoint&) = delete;
+    Endpoint& operator=(const Endpoint&) = delete;
+
+    // Handlers; a later registration for the same method replaces the earlier one.
+    // A request handler returns the result or throws RpcError; nlohmann type_error and
+    // out_of_range become -32602, any other exception -32603 (logged).
+    void on_request(std::string method, RequestHandler handler);
+    void on_notification(std::string method, NotificationHandler handler);
+    // A request handler that returns its result already written as JSON text (a large
+    // answer written without building a DOM first). The text must be one valid JSON value;
+    // errors are thrown as with on_request.
+    using RawRequestHandler =
+        std::function<std::string(const nlohmann::json& params, const CancelToken& token)>;
+    void on_request_raw(std::string method, RawRequestHandler handler);
+
+    // Server -> client messages. Thread-safe. `params` null means no "params" member.
+    void notify(const std::string& method, nlohmann::json params = nullptr);
+    // The callback runs on the main loop when the response arrives; responses to unknown
+    // ids are ignored. If the connection is already broken it gets RpcError{-32603}.
+    void request(const std::string& method, nlohmann::json params, ResponseCallback callback);
+
+    // Runs `fn` on the main loop after everything queued so far. Thread-safe.
+    void post(std::function<void()> fn);
+    // Runs `fn` on the main loop after `delay`; a later call with the same key replaces the
+    // pending one (debounce). Timers due at the same time run in the order they were set.
+    void post_after(std::string key, std::chrono::milliseconds delay, std::function<void()> fn);
+    // Drops the pending post_after() with this key, if any.
+    void cancel_posted(const std::string& key);
+    // For worker threads that might still run when the endpoint is gone (see PostHandle).
+    // Queued tasks are dropped, never run, once run() has returned.
+    PostHandle post_handle() const;
+
+    // Starts the transport and runs the main loop on the calling thread until `exit`, the
+    // end of input or stop(). Returns the exit code (0 if `shutdown` was received, else 1).
+    // Closes the transport before returning. Call once.
+    int run();
+    // Makes run() return soon (after the task in progress). Thread-safe.
+    void stop();
+
+    // Main-loop state, for handlers.
+    bool initialized() const;
+    bool shutdown_received() const;
+    bool on_main_loop() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// Builds an endpoint on `transport`, lets `setup` register handlers, runs it and returns
+// its exit code (1 if setup throws).
+int serve(std::unique_ptr<Transport> transport, const std::function<void(Endpoint&)>& setup);
+// serve() over stdin/stdout.
+int serve_stdio(const std::function<void(Endpoint&)>& setup);
+// serve() over TCP: listens on address:port (port 0: ephemeral), reports the bound port
+// to `on_listening`, serves the first client. Returns 1 if it cannot listen.
+int serve_tcp(const std::string& address, int port, const std::function<void(Endpoint&)>& setup,
+              const std::function<void(int port)>& on_listening = {});
+
+} // namespace mil

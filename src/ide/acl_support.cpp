@@ -1,0 +1,372 @@
+#include "mil/ide/acl_support.hpp"
+
+#include "mil/base/embedded.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+
+namespace mil {
+
+namespace {
+
+// ASCII case folding, inline: std::tolower is a call into the C locale per character.
+char fold(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (fold(a[i]) != fold(b[i])) return false;
+    return true;
+}
+
+std::string_view module_part(std::string_view id) {
+    auto pos = id.find("::");
+    return pos == std::string_view::npos ? std::string_view{} : id.substr(0, pos);
+}
+
+std::string_view local_part(std::string_view id) {
+    auto pos = id.find("::");
+    return pos == std::string_view::npos ? id : id.substr(pos + 2);
+}
+
+} // namespace
+
+std::string fold_ascii(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        c = fold(c);
+    return out;
+}
+
+bool icontains_folded(std::string_view hay, std::string_view needle) {
+    if (needle.empty()) return true;
+    if (hay.size() < needle.size()) return false;
+    const char first = needle[0];
+    const std::size_t last = hay.size() - needle.size();
+    for (std::size_t i = 0; i <= last; ++i) {
+        if (fold(hay[i]) != first) continue;
+        std::size_t k = 1;
+        while (k < needle.size() && fold(hay[i + k]) == needle[k])
+            ++k;
+        if (k == needle.size()) return true;
+    }
+    return false;
+}
+
+namespace {
+
+// Whether `s` starts with `prefix`, already folded, ignoring (ASCII) case.
+bool istarts_with_folded(std::string_view s, std::string_view prefix) {
+    if (s.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i)
+        if (fold(s[i]) != prefix[i]) return false;
+    return true;
+}
+
+} // namespace
+
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit) {
+    if (a.size() > b.size()) std::swap(a, b);
+    if (b.size() - a.size() > limit) return limit + 1;
+    // One row of the table; on the stack for ids of usual length (this runs for every id of
+    // the tree when a reference is unknown).
+    constexpr std::size_t kStackRow = 128;
+    std::size_t stack_row[kStackRow + 1];
+    std::vector<std::size_t> heap_row;
+    std::size_t* row = stack_row;
+    if (a.size() > kStackRow) {
+        heap_row.resize(a.size() + 1);
+        row = heap_row.data();
+    }
+    for (std::size_t i = 0; i <= a.size(); ++i)
+        row[i] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+        std::size_t prev = row[0];
+        row[0] = j;
+        std::size_t best = row[0];
+        const char bj = fold(b[j - 1]);
+        for (std::size_t i = 1; i <= a.size(); ++i) {
+            std::size_t cur = row[i];
+            std::size_t cost = fold(a[i - 1]) == bj ? 0 : 1;
+            row[i] = std::min({row[i] + 1, row[i - 1] + 1, prev + cost});
+            prev = cur;
+            best = std::min(best, row[i]);
+        }
+        if (best > limit) return limit + 1;
+    }
+    return row[a.size()];
+}
+
+std::string closest_acl_id(const AclTree& tree, std::string_view id) {
+    if (id.empty()) return {};
+    auto local = local_part(id);
+    // 1. The same id in another case.
+    for (const auto& n : tree.nodes)
+        if (iequals(n.id, id)) return n.id;
+    // 2. The same local part in another module (the id moved between modules).
+    if (!local.empty() && local.size() != id.size()) {
+        const AclNode* best = nullptr;
+        for (const auto& n : tree.nodes)
+            if (local_part(n.id) == local && (!best || n.id < best->id)) best = &n;
+        if (best) return best->id;
+    }
+    // 3. The nearest by edit distance. The characters two ids do not share bound it from
+    // below (each edit fixes at most one on each side), which rules out most ids at once.
+    std::size_t limit = std::max<std::size_t>(2, id.size() / 3);
+    const AclNode* best = nullptr;
+    std::size_t best_d = limit + 1;
+    constexpr std::size_t kBuckets = 32; // characters by folded value modulo 32
+    std::array<int, kBuckets> wanted{};
+    for (char c : id)
+        ++wanted[static_cast<unsigned char>(fold(c)) % kBuckets];
+    for (const auto& n : tree.nodes) {
+        std::array<int, kBuckets> diff = wanted;
+        for (char c : n.id)
+            --diff[static_cast<unsigned char>(fold(c)) % kBuckets];
+        std::size_t extra = 0, lacking = 0;
+        for (int v : diff)
+            (v > 0 ? extra : lacking) += static_cast<std::size_t>(v > 0 ? v : -v);
+        if (std::max(extra, lacking) > std::min(limit, best_d)) continue;
+        auto d = edit_distance(id, n.id, std::min(limit, best_d));
+        if (d < best_d || (d == best_d && best && n.id < best->id)) {
+            best = &n;
+            best_d = d;
+        }
+    }
+    return best && best_d <= limit ? best->id : std::string();
+}
+
+bool acl_tree_is_complete(const Snapshot& s) {
+    return s.has_core || s.uses_catalog;
+}
+
+const std::vector<std::string_view>& commerce_modules() {
+    static const std::vector<std::string_view> modules = [] {
+        std::vector<std::string_view> out = embedded_lines("catalog/commerce-modules.txt");
+        std::sort(out.begin(), out.end());
+        return out;
+    }();
+    return modules;
+}
+
+bool commerce_id_out_of_view(const Snapshot& s, std::string_view id) {
+    if (s.has_core || !s.uses_catalog) return false;
+    const std::string_view module = module_part(id);
+    const auto& list = commerce_modules();
+    return std::binary_search(list.begin(), list.end(), module) &&
+           s.module_by_name(module) == nullptr;
+}
+
+std::string display_path(const Snapshot& s, std::string_view path) {
+    if (!s.root.empty() && path.size() > s.root.size() && path.substr(0, s.root.size()) == s.root &&
+        path[s.root.size()] == '/')
+        return std::string(path.substr(s.root.size() + 1));
+    return std::string(path);
+}
+
+std::optional<Diagnostic> check_acl_ref(const Query& q, const IdRef& ref,
+                                        std::string_view consequence) {
+    const Snapshot& s = q.snapshot;
+    if (ref.id.empty() || !acl_tree_is_complete(s) || s.acl.find(ref.id) ||
+        commerce_id_out_of_view(s, ref.id))
+        return std::nullopt;
+    Diagnostic d;
+    d.range = ref.range;
+    d.severity = Severity::Error;
+    d.code = "unknown-resource";
+    auto dis = s.acl.disabled.find(ref.id);
+    if (dis != s.acl.disabled.end()) {
+        d.message = fmt::format(
+            "ACL resource '{}' is disabled (disabled=\"true\" on it or an ancestor)", ref.id);
+        if (!dis->second.path.empty()) d.related.push_back({dis->second, "disabled here"});
+    } else {
+        d.message =
+            fmt::format("Unknown ACL resource '{}': no acl.xml in {} defines it", ref.id,
+                        s.has_core ? "this tree" : "this module or the bundled Magento catalogue");
+    }
+    if (!consequence.empty()) d.message += fmt::format("; {}", consequence);
+    std::string suggestion = closest_acl_id(s.acl, ref.id);
+    if (!suggestion.empty()) {
+        d.message += fmt::format(". Did you mean '{}'?", suggestion);
+        Fix fix;
+        fix.title = fmt::format("Replace with '{}'", suggestion);
+        fix.changes.push_back({q.file.path, {{ref.range, suggestion}}});
+        fix.preferred = true;
+        d.fixes.push_back(std::move(fix));
+        if (const AclNode* n = s.acl.find(suggestion))
+            if (!n->title_location.path.empty())
+                d.related.push_back(
+                    {n->title_location, fmt::format("'{}' is defined here", suggestion)});
+    } else {
+        d.message += ".";
+    }
+    return d;
+}
+
+std::string acl_hover(const Snapshot& s, std::string_view id) {
+    const AclNode* n = s.acl.find(id);
+    if (!n) {
+        auto dis = s.acl.disabled.find(std::string(id));
+        if (dis != s.acl.disabled.end())
+            return fmt::format(
+                "`{}`\n\nDisabled: this resource (or an ancestor) has `disabled=\"true\"`, so "
+                "Magento removes it from the ACL tree.",
+                id);
+        if (commerce_id_out_of_view(s, id))
+            return fmt::format(
+                "`{}`\n\nA resource of {}, a module of Adobe Commerce: this workspace has no "
+                "Magento core, and the bundled catalogue is Magento Open Source's, so whether the "
+                "id exists is not checked.",
+                id, module_part(id));
+        return {};
+    }
+    std::string md = fmt::format("**{}**  \n`{}`\n\n{}\n\n", n->title.empty() ? n->id : n->title,
+                                 n->id, s.acl.breadcrumb(*n));
+    if (n->from_catalog) {
+        md += fmt::format("Module {} — from the bundled Magento Open Source 2.4.8 catalogue (this "
+                          "workspace has no Magento core).",
+                          n->module.empty() ? "?" : n->module);
+    } else {
+        std::string where =
+            n->title_location.path.empty()
+                ? (n->declarations.empty() ? std::string()
+                                           : display_path(s, n->declarations.front().location.path))
+                : display_path(s, n->title_location.path);
+        md += fmt::format("Defined by {} in `{}`", n->module.empty() ? "?" : n->module, where);
+        if (n->declarations.size() > 1)
+            md += fmt::format(" (declared in {} acl.xml files)", n->declarations.size());
+    }
+    if (!n->children.empty())
+        md += fmt::format("\n\n{} child resource{}", n->children.size(),
+                          n->children.size() == 1 ? "" : "s");
+    return md;
+}
+
+std::string acl_completion_documentation(const AclTree& tree, const AclNode& node) {
+    const std::string_view module =
+        node.module.empty() ? std::string_view("?") : std::string_view(node.module);
+    const std::string_view from = node.from_catalog ? " (bundled catalogue)" : "";
+    std::string doc = tree.breadcrumb(node);
+    doc.reserve(doc.size() + 9 + module.size() + from.size());
+    doc += "\n\nModule ";
+    doc += module;
+    doc += from;
+    return doc;
+}
+
+void complete_acl_ids(const Query& q, Range token, std::string_view prefix, CompletionResult& out,
+                      std::vector<std::uint32_t>* nodes) {
+    const AclTree& tree = q.snapshot.acl;
+    const std::string folded = fold_ascii(prefix);
+    struct Hit {
+        std::uint32_t node;
+        int rank;
+        std::uint32_t order;
+    };
+    std::vector<Hit> hits;
+    std::uint32_t order = 0;
+    for (std::uint32_t n : tree.preorder()) {
+        const AclNode& node = tree.nodes[n];
+        ++order;
+        int rank;
+        if (istarts_with_folded(node.id, folded))
+            rank = 0;
+        else if (icontains_folded(node.id, folded))
+            rank = 1;
+        else if (icontains_folded(node.title, folded))
+            rank = 2;
+        else
+            continue;
+        hits.push_back({n, rank, order});
+    }
+    std::stable_sort(hits.begin(), hits.end(),
+                     [](const Hit& a, const Hit& b) { return a.rank < b.rank; });
+    // A real tree has around a thousand ids; past this, the best ranked ones and the client
+    // asks again as the user types.
+    constexpr std::size_t kMaxItems = 5000;
+    if (hits.size() > kMaxItems) {
+        hits.resize(kMaxItems);
+        out.incomplete = true;
+    }
+    out.items.reserve(out.items.size() + hits.size());
+    if (nodes) nodes->reserve(nodes->size() + hits.size());
+    std::uint32_t i = 0;
+    for (const Hit& h : hits) {
+        if (nodes) nodes->push_back(h.node);
+        const AclNode& node = tree.nodes[h.node];
+        CompletionItem& item = out.items.emplace_back(); // made in place: no move per item
+        item.label = node.id;
+        item.detail = node.title;
+        item.kind = CompletionKind::Value;
+        if (q.settings.lazy_documentation)
+            item.documentation_source = DocumentationSource::AclId;
+        else
+            item.documentation = acl_completion_documentation(tree, node);
+        item.edit.range = token;
+        item.edit.new_text = node.id;
+        // The title too, so that typing a word of it finds the id.
+        item.filter_by_detail = !node.title.empty();
+        char digits[8] = "000000";
+        auto r = std::to_chars(digits, digits + 6, i++);
+        // Six digits, zero padded (the list is cut far below a million items).
+        item.sort_text.assign(6 - static_cast<std::size_t>(r.ptr - digits), '0');
+        item.sort_text.append(digits, r.ptr);
+    }
+}
+
+std::vector<Location> acl_definitions(const Snapshot& s, std::string_view id, bool all) {
+    std::vector<Location> out;
+    const AclNode* n = s.acl.find(id);
+    if (!n) return out;
+    for (const auto& d : n->declarations)
+        if (all || d.has_title) out.push_back(d.location);
+    if (out.empty())
+        for (const auto& d : n->declarations)
+            out.push_back(d.location);
+    return out;
+}
+
+std::vector<Location> acl_references(const Snapshot& s, std::string_view id,
+                                     bool include_declarations) {
+    std::vector<Location> out;
+    for (const auto& [path, f] : s.files) {
+        if (include_declarations)
+            for (const auto& d : f->facts.acl)
+                if (d.id == id) out.push_back({f->path, d.id_range});
+        for (const auto& integ : f->facts.integrations)
+            for (const auto& r : integ.resources)
+                if (r.id == id) out.push_back({f->path, r.range});
+        for (const auto& r : f->facts.acl_refs)
+            if (r.id == id) out.push_back({f->path, r.range});
+    }
+    return out;
+}
+
+Offset line_start(std::string_view text, Offset offset) {
+    offset = std::min<Offset>(offset, static_cast<Offset>(text.size()));
+    while (offset > 0 && text[offset - 1] != '\n' && text[offset - 1] != '\r')
+        --offset;
+    return offset;
+}
+
+std::string line_indent(std::string_view text, Offset offset) {
+    Offset b = line_start(text, offset);
+    Offset e = b;
+    while (e < text.size() && (text[e] == ' ' || text[e] == '\t'))
+        ++e;
+    return std::string(text.substr(b, e - b));
+}
+
+std::string newline_of(std::string_view text) {
+    auto nl = text.find('\n');
+    if (nl != std::string_view::npos && nl > 0 && text[nl - 1] == '\r') return "\r\n";
+    return "\n";
+}
+
+} // namespace mil

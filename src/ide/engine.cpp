@@ -1,0 +1,274 @@
+#include "mil/ide/engine.hpp"
+#include "mil/ide/entry.hpp"
+
+#include "mil/ide/acl_support.hpp"
+#include "mil/ide/participant.hpp"
+
+#include <algorithm>
+
+namespace mil {
+
+bool apply_severity(const Settings& settings, Diagnostic& d) {
+    auto it = settings.severity.find(d.code);
+    if (it == settings.severity.end()) return true;
+    if (!it->second) return false;
+    d.severity = *it->second;
+    return true;
+}
+
+Engine::Engine(std::shared_ptr<const Snapshot> snapshot) {
+    set_base(snapshot ? std::move(snapshot) : build_snapshot({}));
+}
+
+void Engine::set_base(std::shared_ptr<const Snapshot> base) {
+    base_ = std::move(base);
+    rebuild();
+}
+
+void Engine::rebuild() {
+    if (open_.empty()) {
+        current_ = base_;
+        return;
+    }
+    SnapshotInput in;
+    in.root = base_->root;
+    for (const auto& m : base_->modules)
+        if (m.origin != "open") in.modules.push_back({m.dir, {}, m.origin, {}, 0});
+    for (const auto& [path, f] : base_->files)
+        if (!open_.count(path)) in.files.push_back(f);
+    for (const auto& [path, f] : open_)
+        in.files.push_back(f);
+    in.catalog = &bundled_catalog();
+    current_ = build_snapshot(std::move(in));
+}
+
+void Engine::open(const std::string& path, std::string text) {
+    auto entry = make_entry(path, std::move(text));
+    open_[path] = entry;
+    current_ = with_file(*current_, path, entry, &bundled_catalog());
+}
+
+void Engine::open_oversized(const std::string& path, Oversize size) {
+    auto entry = make_oversized_entry(path, size);
+    open_[path] = entry;
+    current_ = with_file(*current_, path, entry, &bundled_catalog());
+}
+
+void Engine::change(const std::string& path, std::string text) {
+    open(path, std::move(text));
+}
+
+void Engine::close(const std::string& path) {
+    if (!open_.erase(path)) return;
+    auto it = base_->files.find(path);
+    current_ = with_file(*current_, path, it == base_->files.end() ? nullptr : it->second,
+                         &bundled_catalog());
+}
+
+bool Engine::is_open(const std::string& path) const {
+    return open_.count(path) != 0;
+}
+
+const FileEntry* Engine::entry(const std::string& path) const {
+    return current_->file(path);
+}
+
+namespace {
+
+template <typename F>
+void each_participant(const FileEntry& f, F&& fn) {
+    for (const Participant* p : participants()) {
+        if (!p->serves(f.kind)) continue;
+        try {
+            fn(*p);
+        } catch (...) {
+            // One participant failing never takes the others (or the server) down.
+            report_participant_failure(*p, f.path);
+        }
+    }
+}
+
+bool overlaps(Range a, Range b) {
+    return a.begin <= b.end && b.begin <= a.end;
+}
+
+} // namespace
+
+std::vector<Diagnostic> Engine::diagnose(const std::string& path) const {
+    std::vector<Diagnostic> out;
+    const FileEntry* f = entry(path);
+    if (!f) return out;
+    Query q{*current_, settings_, *f, 0};
+    if (f->oversize)
+        out.push_back(file_too_large(*f->oversize)); // nothing else: the file was not read
+    else
+        each_participant(*f, [&](const Participant& p) { p.diagnose(q, out); });
+    out.erase(std::remove_if(out.begin(), out.end(),
+                             [&](Diagnostic& d) { return !apply_severity(settings_, d); }),
+              out.end());
+    std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
+        if (a.range.begin != b.range.begin) return a.range.begin < b.range.begin;
+        if (a.range.end != b.range.end) return a.range.end < b.range.end;
+        return a.code < b.code;
+    });
+    return out;
+}
+
+std::vector<TextEdit> CompletionResult::additional_edits(const CompletionItem& item) const {
+    std::vector<TextEdit> edits = item.additional_edits;
+    if (const CompletionShared* s = shared_of(item))
+        edits.insert(edits.end(), s->edits.begin(), s->edits.end());
+    return edits;
+}
+
+std::string CompletionResult::documentation(const CompletionItem& item) const {
+    const CompletionShared* s = shared_of(item);
+    return s ? item.documentation + s->note : item.documentation;
+}
+
+std::string CompletionResult::filter_text(const CompletionItem& item) const {
+    if (item.filter_by_detail) return item.label + ' ' + item.detail;
+    return item.filter_text.empty() ? item.label : item.filter_text;
+}
+
+CompletionResult Engine::complete(const std::string& path, Offset offset) const {
+    CompletionResult out;
+    const FileEntry* f = entry(path);
+    if (!f) return out;
+    Query q{*current_, settings_, *f, offset};
+    each_participant(*f, [&](const Participant& p) { p.complete(q, out); });
+    return out;
+}
+
+std::string Engine::completion_documentation(DocumentationSource source,
+                                             std::string_view label) const {
+    switch (source) {
+    case DocumentationSource::AclId:
+        if (const AclNode* n = current_->acl.find(label))
+            return acl_completion_documentation(current_->acl, *n);
+        return {};
+    case DocumentationSource::Text:
+        break;
+    }
+    return {};
+}
+
+std::optional<HoverResult> Engine::hover(const std::string& path, Offset offset) const {
+    std::optional<HoverResult> out;
+    const FileEntry* f = entry(path);
+    if (!f) return out;
+    Query q{*current_, settings_, *f, offset};
+    each_participant(*f, [&](const Participant& p) {
+        if (!out) out = p.hover(q);
+    });
+    return out;
+}
+
+std::vector<Location> Engine::definition(const std::string& path, Offset offset) const {
+    std::vector<Location> out;
+    const FileEntry* f = entry(path);
+    if (!f) return out;
+    Query q{*current_, settings_, *f, offset};
+    each_participant(*f, [&](const Participant& p) { p.definition(q, out); });
+    return out;
+}
+
+std::vector<Location> Engine::references(const std::string& path, Offset offset,
+                                         bool include_declaration) const {
+    std::vector<Location> out;
+    const FileEntry* f = entry(path);
+    if (!f) return out;
+    Query q{*current_, settings_, *f, offset};
+    each_participant(*f, [&](const Participant& p) { p.references(q, include_declaration, out); });
+    std::sort(out.begin(), out.end(), [](const Location& a, const Location& b) {
+        return a.path != b.path ? a.path < b.path : a.range.begin < b.range.begin;
+    });
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+std::vector<Range> Engine::highlights(const std::string& path, Offset offset) const {
+    std::vector<Range> out;
+    for (const auto& loc : references(path, offset, true))
+        if (loc.path == path) out.push_back(loc.range);
+    return out;
+}
+
+std::vector<CodeAction> Engine::actions(const std::string& path, Range range) const {
+    std::vector<CodeAction> out;
+    const FileEntry* f = entry(path);
+    if (!f) return out;
+    for (const auto& d : diagnose(path)) {
+        if (!overlaps(d.range, range)) continue;
+        for (const auto& fix : d.fixes) {
+            CodeAction a;
+            a.title = fix.title;
+            a.kind = "quickfix";
+            a.changes = fix.changes;
+            a.diagnostic_codes.push_back(d.code);
+            a.preferred = fix.preferred;
+            out.push_back(std::move(a));
+        }
+    }
+    Query q{*current_, settings_, *f, range.begin};
+    each_participant(*f, [&](const Participant& p) { p.actions(q, range, out); });
+    return out;
+}
+
+std::vector<SymbolInfo> Engine::document_symbols(const std::string& path) const {
+    std::vector<SymbolInfo> out;
+    const FileEntry* f = entry(path);
+    if (!f) return out;
+    Query q{*current_, settings_, *f, 0};
+    each_participant(*f, [&](const Participant& p) { p.symbols(q, out); });
+    return out;
+}
+
+std::vector<SymbolInfo> Engine::workspace_symbols(std::string_view query) const {
+    std::vector<SymbolInfo> out;
+    auto matches = [&](std::string_view s) {
+        if (query.empty()) return true;
+        // Case-insensitive subsequence match, as editors' fuzzy symbol search expects.
+        std::size_t qi = 0;
+        for (char c : s) {
+            if (qi < query.size() && std::tolower(static_cast<unsigned char>(c)) ==
+                                         std::tolower(static_cast<unsigned char>(query[qi])))
+                ++qi;
+        }
+        return qi == query.size();
+    };
+    const Snapshot& s = *current_;
+    for (const auto& node : s.acl.nodes) {
+        if (!matches(node.id) && !matches(node.title)) continue;
+        if (node.declarations.empty()) continue;
+        const AclDeclaration* def = &node.declarations.front();
+        for (const auto& d : node.declarations)
+            if (d.has_title) def = &d;
+        out.push_back({node.id, node.title, 20 /* Key */, def->location, def->location.range, {}});
+    }
+    for (const auto& [name, refs] : s.integrations) {
+        if (!matches(name)) continue;
+        for (const auto& r : refs)
+            if (const IntegrationDecl* d = s.integration(r))
+                out.push_back({name,
+                               std::string("integration in ") + r.module,
+                               5 /* Class */,
+                               {r.path, d->name.range},
+                               d->name.range,
+                               {}});
+    }
+    for (const auto& m : s.modules) {
+        if (m.name.empty() || !matches(m.name)) continue;
+        const FileEntry* mx = s.file(m.dir + "/etc/module.xml");
+        if (!mx || !mx->facts.module) continue;
+        out.push_back({m.name,
+                       m.dir,
+                       2 /* Module */,
+                       {mx->path, mx->facts.module->name.range},
+                       mx->facts.module->name.range,
+                       {}});
+    }
+    return out;
+}
+
+} // namespace mil

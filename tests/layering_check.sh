@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The layers keep their promises (README, Code map):
+# - the core (include/mil, src) includes no JSON library, no Asio and no OS header;
+# - a core layer includes only itself and the layers below it (base < syntax < model < ide);
+# - a server layer includes only itself, the layers below it (platform < workspace < lsp < cli)
+#   and the core; only server/platform includes OS headers.
+# Prints each offending line and exits 1 when there is one.
+set -uo pipefail
+root="${1:-$(dirname "$0")/..}"
+cd "$root" || exit 2
+status=0
+fail() { echo "layering: $1"; status=1; }
+
+os_headers='unistd\.h|fcntl\.h|sys/[a-z_]*\.h|dirent\.h|windows\.h|winsock2?\.h|io\.h|direct\.h|malloc\.h|poll\.h|signal\.h|spawn\.h|pthread\.h|netinet/|arpa/|mach/|dlfcn\.h|syscall\.h|linux/'
+core_forbidden="nlohmann/|boost/|asio|${os_headers}|<filesystem>|<fstream>|<thread>|<cstdio>"
+
+core_rank() { case "$1" in base) echo 0 ;; syntax) echo 1 ;; model) echo 2 ;; ide) echo 3 ;; *) echo 9 ;; esac; }
+server_rank() { case "$1" in platform) echo 0 ;; workspace) echo 1 ;; lsp) echo 2 ;; cli) echo 3 ;; *) echo 9 ;; esac; }
+
+# The core.
+while IFS= read -r f; do
+  case "$f" in include/mil/*) layer="${f#include/mil/}" ;; src/*) layer="${f#src/}" ;; esac
+  layer="${layer%%/*}"
+  mine=$(core_rank "$layer")
+  [ "$mine" = 9 ] && { [ "$f" = include/mil/version.hpp.in ] || fail "$f is in no core layer"; continue; }
+  while IFS= read -r line; do
+    inc="${line#*#include }"
+    if echo "$inc" | grep -Eq "$core_forbidden"; then fail "$f: $line (the core has no JSON, Asio, file or OS calls)"; fi
+    if [[ "$inc" =~ \"mil/([a-z]+)/ ]]; then
+      theirs=$(core_rank "${BASH_REMATCH[1]}")
+      [ "$theirs" -gt "$mine" ] && fail "$f: $line (a $layer file includes a higher layer)"
+    fi
+    if [[ "$inc" =~ \"(platform|workspace|lsp|cli)/ ]]; then fail "$f: $line (the core includes the server)"; fi
+  done < <(grep -E '^\s*#\s*include' "$f")
+done < <(git ls-files 'include/mil/*' 'src/*' 2>/dev/null || find include/mil src -type f)
+
+# Files whose OS calls still wait for their move into server/platform (issue 19); the list only
+# shrinks.
+pending_platform_move=" server/cli/check.cpp server/lsp/transport.cpp server/workspace/indexer.cpp server/workspace/workspace.cpp "
+
+# The server.
+while IFS= read -r f; do
+  layer="${f#server/}"
+  layer="${layer%%/*}"
+  mine=$(server_rank "$layer")
+  [ "$mine" = 9 ] && { fail "$f is in no server layer"; continue; }
+  while IFS= read -r line; do
+    inc="${line#*#include }"
+    if [[ "$inc" =~ \"(platform|workspace|lsp|cli)/ ]]; then
+      theirs=$(server_rank "${BASH_REMATCH[1]}")
+      [ "$theirs" -gt "$mine" ] && fail "$f: $line (a $layer file includes a higher layer)"
+    fi
+    if [ "$layer" != platform ] && [[ "$pending_platform_move" != *" $f "* ]] && echo "$inc" | grep -Eq "<(${os_headers})"; then
+      fail "$f: $line (OS headers belong in server/platform)"
+    fi
+  done < <(grep -E '^\s*#\s*include' "$f")
+done < <(git ls-files 'server/*' 2>/dev/null || find server -type f)
+
+[ "$status" = 0 ] && echo "layering: every include follows the layers"
+exit "$status"
