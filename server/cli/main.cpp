@@ -3,6 +3,7 @@
 #include "cli/cli.hpp"
 #include "lsp/lsp_server.hpp"
 #include "lsp/rpc.hpp"
+#include "mil/ide/entry.hpp"
 #include "mil/version.hpp"
 #include "platform/heap.hpp"
 #include "platform/log.hpp"
@@ -42,6 +43,11 @@ bool parse_int(const std::string& s, long long& out) {
 
 int main(int argc, char** argv) {
     mil::use_huge_page_heaps(); // before any thread: see heap.hpp
+    // A participant that fails on a file is skipped; the log says which one, on which file.
+    mil::set_participant_failure_sink(
+        [](std::string_view participant, std::string_view path, std::string_view what) {
+            mil::log::error("participant {} failed on {}: {}", participant, path, what);
+        });
     std::vector<std::string> args(argv + 1, argv + argc);
     if (!args.empty() && args[0] == "check") return mil::run_check({args.begin() + 1, args.end()});
     if (!args.empty() && args[0] == "new-integration")
