@@ -45,10 +45,14 @@ Options:
                     files larger than this are not read and get a file-too-large
                     warning (default: 8388608, 8 MiB)
   --quiet           print findings only: no summary, progress or indexing warnings
+  --color[=WHEN]    colour in text output: auto (default: on a terminal, unless NO_COLOR is
+                    set), always or never; --no-color is never
+  --list-rules      print every rule (code, default severity, title) and exit
   --help            print this help and exit
 
 Exit status: 0 no findings at or above --fail-on, 1 there are, 2 usage or I/O error.
-Columns count UTF-16 code units. See docs/check.md.
+Columns count UTF-16 code units. See docs/check.md; each rule: docs/rules.md, or
+`magento-integration-ls explain CODE`.
 )";
 
 constexpr const char* kProg = "magento-integration-ls";
@@ -62,6 +66,8 @@ struct CheckOptions {
     std::optional<std::string> config;
     bool quiet = false;
     bool help = false;
+    bool list_rules = false;
+    enum class Color { Auto, Always, Never } color = Color::Auto;
     std::size_t max_file_bytes = kDefaultMaxFileBytes;
 };
 
@@ -101,6 +107,24 @@ CheckOptions parse_options(const std::vector<std::string>& args) {
         if (name == "--help" || name == "-h") {
             no_value();
             o.help = true;
+        } else if (name == "--list-rules") {
+            no_value();
+            o.list_rules = true;
+        } else if (name == "--color" || name == "--colour") {
+            // --color alone means always (as in grep and ls); --color=WHEN picks.
+            std::string v = inline_value ? *inline_value : "always";
+            if (v == "auto")
+                o.color = CheckOptions::Color::Auto;
+            else if (v == "always")
+                o.color = CheckOptions::Color::Always;
+            else if (v == "never")
+                o.color = CheckOptions::Color::Never;
+            else
+                throw Fatal{fmt::format("unknown --color '{}' (use auto, always or never)", v),
+                            true};
+        } else if (name == "--no-color") {
+            no_value();
+            o.color = CheckOptions::Color::Never;
         } else if (name == "--quiet" || name == "-q") {
             no_value();
             o.quiet = true;
@@ -437,9 +461,17 @@ private:
     }
 
     void write_report(const CheckReport& report) {
+        // Colour only in text output: --color=always forces it (also into a file), never and
+        // NO_COLOR (https://no-color.org, any non-empty value) turn it off, auto follows the
+        // terminal.
         bool color = false;
-        if (o_.format == CheckFormat::Text && !o_.output)
-            color = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+        if (o_.format == CheckFormat::Text) {
+            const char* no_color = std::getenv("NO_COLOR");
+            if (o_.color == CheckOptions::Color::Always)
+                color = true;
+            else if (o_.color == CheckOptions::Color::Auto && !o_.output)
+                color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
+        }
         std::string out = format_report(report, o_.format, {color});
         if (!o_.output) {
             if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() ||
@@ -470,6 +502,10 @@ int run_check(const std::vector<std::string>& args) {
         CheckOptions options = parse_options(args);
         if (options.help) {
             std::fputs(kCheckUsage, stdout);
+            return 0;
+        }
+        if (options.list_rules) {
+            print_rule_list();
             return 0;
         }
         return Checker(std::move(options)).run();

@@ -220,6 +220,7 @@ std::string format_sarif(const CheckReport& report) {
                          {"shortDescription", {{"text", r->title}}},
                          {"fullDescription", {{"text", r->description}}},
                          {"help", {{"text", markdown_to_text(help)}, {"markdown", help}}},
+                         {"helpUri", rule_help_uri(r->code)},
                          {"defaultConfiguration", {{"level", sarif_level(r->default_severity)}}}});
     }
     for (const auto& code : extra) {

@@ -13,4 +13,12 @@ int run_check(const std::vector<std::string>& args);
 // `magento-integration-ls new-integration Vendor_Module --name NAME [...] [DIR]`.
 int run_new_integration(const std::vector<std::string>& args);
 
+// `magento-integration-ls explain CODE | --list | --markdown`: one rule as text, every rule
+// one per line, or the rules reference (docs/rules.md) as markdown.
+int run_explain(const std::vector<std::string>& args);
+
+// Every rule, one per line: code, default severity, title (`explain --list`,
+// `check --list-rules`).
+void print_rule_list();
+
 } // namespace mil

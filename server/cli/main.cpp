@@ -21,11 +21,17 @@ const char* kUsage = R"(Usage:
   magento-integration-ls --listen PORT [options]     language server over TCP (127.0.0.1 unless --host)
   magento-integration-ls check [options] [PATH...]   check a Magento tree, modules or files (see check --help)
   magento-integration-ls new-integration ...         write a module with an integration (see new-integration --help)
+  magento-integration-ls explain CODE                what a rule finds, what Magento does, how to fix it
+  magento-integration-ls explain --list|--markdown   every rule: one line each, or the rules reference
 
 Server options:
   --stdio               talk LSP over stdin/stdout (default)
-  --listen PORT         listen on TCP PORT and serve the first client (0: any free port, printed to stderr)
-  --host ADDRESS        address to bind with --listen (default 127.0.0.1)
+  --listen PORT         listen on TCP PORT and serve one client, the first to connect (0: any
+                        free port, printed to stderr); start one server per editor
+  --host ADDRESS        address to bind with --listen (default 127.0.0.1); an address other
+                        than loopback needs --allow-remote
+  --allow-remote        bind a non-loopback --host: the protocol has no authentication, so
+                        anyone who reaches the port can read the files of the workspace
   --log FILE            append the log to FILE instead of stderr
   --log-level LEVEL     error, warn, info (default) or debug
   --max-file-size BYTES files larger than this are not read; a file-too-large warning says
@@ -33,6 +39,11 @@ Server options:
   --version             print the version and exit
   --help                print this help and exit
 )";
+
+// Whether `host` names this machine only (a loopback address).
+bool is_loopback(const std::string& host) {
+    return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
 
 bool parse_int(const std::string& s, long long& out) {
     auto r = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -52,10 +63,20 @@ int main(int argc, char** argv) {
     if (!args.empty() && args[0] == "check") return mil::run_check({args.begin() + 1, args.end()});
     if (!args.empty() && args[0] == "new-integration")
         return mil::run_new_integration({args.begin() + 1, args.end()});
+    if (!args.empty() && args[0] == "explain")
+        return mil::run_explain({args.begin() + 1, args.end()});
+    if (!args.empty() && !args[0].empty() && args[0][0] != '-') {
+        std::fprintf(stderr,
+                     "magento-integration-ls: unknown command '%s' (commands: check, "
+                     "new-integration, explain; no command runs the language server)\n",
+                     args[0].c_str());
+        return 2;
+    }
 
     bool use_tcp = false;
     long long port = 0;
     std::string host = "127.0.0.1";
+    bool allow_remote = false;
     mil::ServerOptions options;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -86,6 +107,8 @@ int main(int argc, char** argv) {
             use_tcp = true;
         } else if (a == "--host") {
             host = value("--host");
+        } else if (a == "--allow-remote") {
+            allow_remote = true;
         } else if (a == "--log") {
             std::string f = value("--log");
             if (!mil::log::set_file(f)) {
@@ -119,6 +142,21 @@ int main(int argc, char** argv) {
                          kUsage);
             return 2;
         }
+    }
+
+    if (use_tcp && !is_loopback(host)) {
+        if (!allow_remote) {
+            std::fprintf(stderr,
+                         "magento-integration-ls: --host %s is reachable from other machines, "
+                         "and the protocol has no authentication; add --allow-remote to bind "
+                         "it anyway\n",
+                         host.c_str());
+            return 2;
+        }
+        std::fprintf(stderr,
+                     "magento-integration-ls: warning: listening on %s without authentication: "
+                     "whoever reaches port %lld can read the workspace's files\n",
+                     host.c_str(), port);
     }
 
     std::shared_ptr<mil::LspServer> server;

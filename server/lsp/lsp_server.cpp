@@ -3,6 +3,7 @@
 #include "lsp/json_text.hpp"
 #include "mil/ide/engine.hpp"
 #include "mil/ide/scaffold.hpp"
+#include "mil/model/rules.hpp"
 #include "mil/model/schema.hpp"
 #include "mil/version.hpp"
 #include "platform/fileio.hpp"
@@ -650,6 +651,7 @@ private:
                       {"code", d.code},
                       {"source", kName},
                       {"message", d.message}};
+            if (find_rule(d.code)) j["codeDescription"] = {{"href", rule_help_uri(d.code)}};
             json tags = json::array();
             if (d.unnecessary) tags.push_back(1);
             if (d.deprecated) tags.push_back(2);

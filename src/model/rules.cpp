@@ -211,6 +211,64 @@ const RuleInfo* find_rule(std::string_view code) {
     return it == kRules.end() ? nullptr : &*it;
 }
 
+std::string rule_help_uri(std::string_view code) {
+    std::string uri(kRulesPage);
+    uri += '#';
+    uri += code; // rule codes are lowercase words joined by '-': their own anchors
+    return uri;
+}
+
+std::string rules_markdown() {
+    std::string out = "# Rules\n\n"
+                      "<!-- Generated from the rule catalogue (src/model/rules.cpp) by "
+                      "`magento-integration-ls explain --markdown`; do not edit. -->\n\n"
+                      "Every finding of `magento-integration-ls` has one of these codes. A "
+                      "code's severity can be changed or the rule turned off in the settings "
+                      "(`\"severity\": {\"CODE\": \"warning\"}`, or `\"off\"`).\n\n"
+                      "| code | default severity | finds |\n|---|---|---|\n";
+    for (const RuleInfo& r : kRules) {
+        out += "| [`";
+        out += r.code;
+        out += "`](#";
+        out += r.code;
+        out += ") | ";
+        out += severity_name(r.default_severity);
+        out += " | ";
+        out += r.title;
+        out += " |\n";
+    }
+    for (const RuleInfo& r : kRules) {
+        out += "\n## ";
+        out += r.code;
+        out += "\n\n**";
+        out += r.title;
+        out += "** (default severity: ";
+        out += severity_name(r.default_severity);
+        out += ")\n\n";
+        out += r.description;
+        out += "\n\n### How to fix it\n\n";
+        out += r.help;
+        out += "\n";
+    }
+    return out;
+}
+
+std::string rule_text(const RuleInfo& r) {
+    std::string out(r.code);
+    out += " (";
+    out += severity_name(r.default_severity);
+    out += "): ";
+    out += r.title;
+    out += "\n\n";
+    out += r.description;
+    out += "\n\nHow to fix it:\n";
+    out += markdown_to_text(r.help);
+    out += "\n\nMore: ";
+    out += rule_help_uri(r.code);
+    out += "\n";
+    return out;
+}
+
 std::string markdown_to_text(std::string_view markdown) {
     std::string out;
     out.reserve(markdown.size());

@@ -1,5 +1,6 @@
 // The check command end to end: the real binary on fixture trees written for these tests.
 #include "check_support.hpp"
+#include "mil/model/rules.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -210,6 +211,8 @@ TEST_CASE("sarif output has every field SARIF 2.1.0 requires and consistent rule
         CHECK(!rule["fullDescription"]["text"].get<std::string>().empty());
         CHECK(!rule["help"]["text"].get<std::string>().empty());
         CHECK(!rule["help"]["markdown"].get<std::string>().empty());
+        // Each rule of the catalogue links to its section of docs/rules.md.
+        if (mil::find_rule(id)) CHECK(rule["helpUri"] == mil::rule_help_uri(id));
         std::string level = rule["defaultConfiguration"]["level"];
         CHECK((level == "error" || level == "warning" || level == "note"));
     }

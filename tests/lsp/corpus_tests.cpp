@@ -2,6 +2,7 @@
 // links (never copied): Magento's core and bundled packages, plus the 68 third-party modules
 // that ship integration configuration. Skipped when the corpus is absent.
 #include "lsp_harness.hpp"
+#include "mil/model/rules.hpp"
 
 #include <algorithm>
 
@@ -157,6 +158,9 @@ TEST_CASE("corpus: every third-party integration file gets diagnostics without a
             const auto lines = li.line_count();
             for (const auto& d : p["diagnostics"]) {
                 CHECK(d["code"].is_string());
+                // A rule's code links to its page of the rules reference.
+                CHECK(d["codeDescription"]["href"] ==
+                      mil::rule_help_uri(d["code"].get<std::string>()));
                 CHECK_FALSE(d["message"].get<std::string>().empty());
                 CHECK(d["range"]["start"]["line"].get<std::size_t>() < lines);
                 CHECK(d["range"]["end"]["line"].get<std::size_t>() < lines);

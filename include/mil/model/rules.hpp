@@ -24,6 +24,20 @@ const std::vector<RuleInfo>& rule_catalog();
 // The rule of a code, or nullptr when the catalogue does not know it.
 const RuleInfo* find_rule(std::string_view code);
 
+// Where the rules reference (docs/rules.md) is published, and the address of one rule's
+// section there (SARIF helpUri, LSP codeDescription.href).
+inline constexpr std::string_view kRulesPage =
+    "https://github.com/magento-integration-ls/magento-integration-ls/blob/main/docs/rules.md";
+std::string rule_help_uri(std::string_view code);
+
+// The rules reference as markdown: every rule's code, default severity, what it finds and
+// what Magento does, how to fix it with an example. docs/rules.md is this text (a test keeps
+// them equal; `magento-integration-ls explain --markdown` prints it).
+std::string rules_markdown();
+
+// One rule explained as plain text (`magento-integration-ls explain CODE`).
+std::string rule_text(const RuleInfo& rule);
+
 // A markdown help text as plain text: fenced code lines kept without the fences, inline
 // backticks and emphasis markers removed.
 std::string markdown_to_text(std::string_view markdown);
