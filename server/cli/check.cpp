@@ -1,5 +1,6 @@
 // `magento-integration-ls check`: the participants of the language server, run headless over
 // trees, modules or files, with output for people and for CI.
+#include "cli/baseline.hpp"
 #include "cli/check_output.hpp"
 #include "cli/cli.hpp"
 #include "cli/config_file.hpp"
@@ -47,6 +48,13 @@ Options:
   --quiet           print findings only: no summary, progress or indexing warnings
   --color[=WHEN]    colour in text output: auto (default: on a terminal, unless NO_COLOR is
                     set), always or never; --no-color is never
+  --baseline FILE   do not report the findings FILE lists (made by --generate-baseline);
+                    default: .magento-integration-ls-baseline.json in the root when present.
+                    Entries that match no finding any more are listed as warnings
+  --no-baseline     report every finding, even with a baseline file at the root
+  --generate-baseline[=FILE]
+                    write the current findings to FILE (default: the root's
+                    .magento-integration-ls-baseline.json) and exit 0
   --list-rules      print every rule (code, default severity, title) and exit
   --help            print this help and exit
 
@@ -56,6 +64,7 @@ Columns count UTF-16 code units. See docs/check.md; each rule: docs/rules.md, or
 )";
 
 constexpr const char* kProg = "magento-integration-ls";
+constexpr std::size_t kMaxBaselineBytes = 64u << 20; // a baseline of ~200,000 findings
 
 struct CheckOptions {
     std::vector<std::string> paths;
@@ -67,6 +76,9 @@ struct CheckOptions {
     bool quiet = false;
     bool help = false;
     bool list_rules = false;
+    std::optional<std::string> baseline;          // --baseline FILE
+    bool no_baseline = false;                     // --no-baseline
+    std::optional<std::string> generate_baseline; // --generate-baseline[=FILE]; "" default
     enum class Color { Auto, Always, Never } color = Color::Auto;
     std::size_t max_file_bytes = kDefaultMaxFileBytes;
 };
@@ -107,6 +119,15 @@ CheckOptions parse_options(const std::vector<std::string>& args) {
         if (name == "--help" || name == "-h") {
             no_value();
             o.help = true;
+        } else if (name == "--baseline") {
+            o.baseline = value();
+            if (o.baseline->empty()) throw Fatal{"--baseline needs a file name", true};
+        } else if (name == "--no-baseline") {
+            no_value();
+            o.no_baseline = true;
+        } else if (name == "--generate-baseline") {
+            // The file is optional, so it only comes as --generate-baseline=FILE.
+            o.generate_baseline = inline_value ? *inline_value : std::string();
         } else if (name == "--list-rules") {
             no_value();
             o.list_rules = true;
@@ -246,8 +267,23 @@ public:
 
         sort_findings(report.findings);
         make_fingerprints(report.findings);
+        if (o_.generate_baseline) {
+            std::string file = o_.generate_baseline->empty() ? join_path(root_, kBaselineName)
+                                                             : *o_.generate_baseline;
+            write_output_file(file, baseline_text(report.findings));
+            if (!o_.quiet)
+                std::fprintf(stderr, "%s: wrote %zu finding%s to the baseline %s\n", kProg,
+                             report.findings.size(), report.findings.size() == 1 ? "" : "s",
+                             file.c_str());
+            return 0;
+        }
+        std::size_t suppressed = apply_baseline_file(report);
         write_report(report);
-        if (!o_.quiet) std::fprintf(stderr, "%s\n", summary_line(report).c_str());
+        if (!o_.quiet) {
+            std::string summary = summary_line(report);
+            if (suppressed) summary += fmt::format(" ({} in the baseline not shown)", suppressed);
+            std::fprintf(stderr, "%s\n", summary.c_str());
+        }
 
         if (!o_.fail_on) return 0;
         for (const auto& f : report.findings)
@@ -460,6 +496,49 @@ private:
         return f;
     }
 
+    // Reads the baseline (--baseline, or the root's file when present) and takes the findings
+    // it lists out of the report; returns how many. Entries that no longer match are warned.
+    std::size_t apply_baseline_file(CheckReport& report) {
+        if (o_.no_baseline) return 0;
+        std::string file;
+        if (o_.baseline) {
+            file = *o_.baseline;
+        } else {
+            file = join_path(root_, kBaselineName);
+            if (!path_exists_no_follow(file)) return 0;
+        }
+        std::string error;
+        auto text = read_file(file, kMaxBaselineBytes, &error);
+        if (!text) throw Fatal{fmt::format("cannot read the baseline: {}", error)};
+        auto baseline = parse_baseline(*text, &error);
+        if (!baseline) throw Fatal{fmt::format("bad baseline '{}': {}", file, error)};
+        BaselineOutcome outcome = apply_baseline(*baseline, report.findings);
+        if (!outcome.unmatched.empty()) {
+            warn(fmt::format("{} baseline entr{} of {} match no finding any more (fixed? "
+                             "regenerate it with --generate-baseline):",
+                             outcome.unmatched.size(), outcome.unmatched.size() == 1 ? "y" : "ies",
+                             file));
+            constexpr std::size_t kShown = 20;
+            for (std::size_t i = 0; i < outcome.unmatched.size() && i < kShown; ++i) {
+                const BaselineEntry& e = outcome.unmatched[i];
+                if (!o_.quiet)
+                    std::fprintf(stderr, "  %s: %s %s\n", e.path.c_str(), e.code.c_str(),
+                                 e.message.c_str());
+            }
+            if (outcome.unmatched.size() > kShown && !o_.quiet)
+                std::fprintf(stderr, "  and %zu more\n", outcome.unmatched.size() - kShown);
+        }
+        return outcome.suppressed;
+    }
+
+    void write_output_file(const std::string& path, const std::string& out) {
+        std::FILE* file = std::fopen(path.c_str(), "wb");
+        if (!file) throw Fatal{fmt::format("cannot open '{}' for writing", path)};
+        bool ok = std::fwrite(out.data(), 1, out.size(), file) == out.size();
+        ok = std::fclose(file) == 0 && ok;
+        if (!ok) throw Fatal{fmt::format("cannot write '{}'", path)};
+    }
+
     void write_report(const CheckReport& report) {
         // Colour only in text output: --color=always forces it (also into a file), never and
         // NO_COLOR (https://no-color.org, any non-empty value) turn it off, auto follows the
@@ -479,11 +558,7 @@ private:
                 throw Fatal{"cannot write the report to standard output"};
             return;
         }
-        std::FILE* file = std::fopen(o_.output->c_str(), "wb");
-        if (!file) throw Fatal{fmt::format("cannot open '{}' for writing", *o_.output)};
-        bool ok = std::fwrite(out.data(), 1, out.size(), file) == out.size();
-        ok = std::fclose(file) == 0 && ok;
-        if (!ok) throw Fatal{fmt::format("cannot write the report to '{}'", *o_.output)};
+        write_output_file(*o_.output, out);
     }
 
     CheckOptions o_;
