@@ -55,6 +55,9 @@ Options:
   --generate-baseline[=FILE]
                     write the current findings to FILE (default: the root's
                     .magento-integration-ls-baseline.json) and exit 0
+  --exclude GLOB    leave out the files GLOB matches, relative to the root (`*`, `?` within a
+                    segment, `**` across segments; a folder excludes what is below it);
+                    repeatable, added to the settings file's "exclude"
   --list-rules      print every rule (code, default severity, title) and exit
   --help            print this help and exit
 
@@ -76,6 +79,7 @@ struct CheckOptions {
     bool quiet = false;
     bool help = false;
     bool list_rules = false;
+    std::vector<std::string> exclude;             // --exclude GLOB, added to the settings file's
     std::optional<std::string> baseline;          // --baseline FILE
     bool no_baseline = false;                     // --no-baseline
     std::optional<std::string> generate_baseline; // --generate-baseline[=FILE]; "" default
@@ -128,6 +132,10 @@ CheckOptions parse_options(const std::vector<std::string>& args) {
         } else if (name == "--generate-baseline") {
             // The file is optional, so it only comes as --generate-baseline=FILE.
             o.generate_baseline = inline_value ? *inline_value : std::string();
+        } else if (name == "--exclude") {
+            std::string v = value();
+            if (v.empty()) throw Fatal{"--exclude needs a glob", true};
+            o.exclude.push_back(std::move(v));
         } else if (name == "--list-rules") {
             no_value();
             o.list_rules = true;
@@ -255,6 +263,7 @@ public:
         resolve_targets();
         choose_root();
         load_config();
+        add_command_line_excludes();
         CheckReport report;
         ProgressLine progress(!o_.quiet && isatty(STDERR_FILENO));
         for (auto& [key, group] : groups_)
@@ -360,6 +369,10 @@ private:
         config_ = std::move(*config);
         for (const auto& w : config_.warnings)
             warn(w);
+    }
+
+    void add_command_line_excludes() {
+        config_.exclude.insert(config_.exclude.end(), o_.exclude.begin(), o_.exclude.end());
     }
 
     std::string relative(const std::string& path) const { return relative_path(path, root_); }

@@ -72,3 +72,18 @@ TEST_CASE("check: --color=always paints text output, --color=never does not") {
     CHECK(bad.code == 2);
     CHECK(bad.err.find("unknown --color 'sometimes'") != std::string::npos);
 }
+
+TEST_CASE("check: --exclude leaves out what a glob matches, repeatable") {
+    TempDir t;
+    copy_tree(std::string(MIL_SOURCE_DIR) + "/data/example", t.root());
+    RunResult all = run_check({"--format", "json", t.root()});
+    REQUIRE(all.out.find("app/code/Acme/Connector/") != std::string::npos);
+    RunResult some =
+        run_check({"--format", "json", "--exclude", "app/code/Acme/Connector/**", t.root()});
+    CHECK(some.out.find("app/code/Acme/Connector/") == std::string::npos);
+    RunResult none =
+        run_check({"--format", "json", "--exclude", "app/**", "--exclude=nothing/*", t.root()});
+    CHECK(none.out == "[]\n");
+    CHECK(none.code == 0);
+    CHECK(run_check({"--exclude=", t.root()}).code == 2);
+}
