@@ -39,8 +39,10 @@ Options:
   --output FILE     write the report to FILE instead of stdout
   --fail-on LEVEL   exit 1 when a finding is at or above LEVEL: error (default), warning,
                     info, hint, or never
-  --root DIR        print paths relative to DIR (default: the checked PATH, or the current
-                    directory when several are given)
+  --root DIR        the root, where the settings file and the baseline are looked for and
+                    that JSON and SARIF paths are relative to (default: the checked PATH, or
+                    the current directory when several are given); the other formats show
+                    paths relative to the current directory
   --config FILE     settings file (default: .magento-integration-ls.json in the root)
   --max-file-size BYTES
                     files larger than this are not read and get a file-too-large
@@ -564,7 +566,16 @@ private:
             else if (o_.color == CheckOptions::Color::Auto && !o_.output)
                 color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
         }
-        std::string out = format_report(report, o_.format, {color});
+        // Paths as ESLint and phpcs print them: relative to the current folder when the file is
+        // inside it (clickable from where the command ran), absolute otherwise.
+        const std::string cwd = absolute_path(".");
+        FormatOptions format_options;
+        format_options.color = color;
+        format_options.show_path = [this, &cwd](std::string_view rel) {
+            std::string abs = rel.empty() ? root_ : join_path(root_, rel);
+            return path_is_within(abs, cwd) ? relative_path(abs, cwd) : abs;
+        };
+        std::string out = format_report(report, o_.format, format_options);
         if (!o_.output) {
             if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() ||
                 std::fflush(stdout) != 0)

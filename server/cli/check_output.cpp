@@ -368,8 +368,30 @@ void make_fingerprints(std::vector<CheckFinding>& findings) {
     }
 }
 
+namespace {
+
+// The report with its paths as people and CI annotations want them (FormatOptions::show_path).
+CheckReport with_shown_paths(const CheckReport& report, const FormatOptions& options) {
+    CheckReport shown = report;
+    for (auto& f : shown.findings) {
+        f.path = options.show_path(f.path);
+        for (auto& r : f.related)
+            if (!r.path.empty()) r.path = options.show_path(r.path);
+    }
+    return shown;
+}
+
+} // namespace
+
 std::string format_report(const CheckReport& report, CheckFormat format,
                           const FormatOptions& options) {
+    // SARIF and JSON keep paths relative to the root (SARIF's uriBaseId); the others show
+    // them as show_path says.
+    if (options.show_path && format != CheckFormat::Sarif && format != CheckFormat::Json) {
+        FormatOptions plain = options;
+        plain.show_path = nullptr;
+        return format_report(with_shown_paths(report, options), format, plain);
+    }
     switch (format) {
     case CheckFormat::Text:
         return format_text(report, options.color);

@@ -2,7 +2,7 @@
 // SARIF 2.1.0, GitHub Actions workflow commands, checkstyle XML and GitLab Code Quality.
 //
 // Every position is 1-based; columns count UTF-16 code units, end columns are exclusive
-// (the column just after the flagged text). Paths are relative to the checked root with '/'
+// (the column just after the flagged text). Paths are relative to the checked root with "/"
 // separators.
 #pragma once
 
@@ -10,6 +10,7 @@
 #include "mil/syntax/xml.hpp" // xml_escape
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,6 +66,9 @@ void make_fingerprints(std::vector<CheckFinding>& findings);
 
 struct FormatOptions {
     bool color = false; // ANSI colours in the text format
+    // How a path (relative to the root) is shown in the text, GitHub, checkstyle and GitLab
+    // formats: `check` shows it relative to the current folder. Empty: as it is.
+    std::function<std::string(std::string_view)> show_path;
 };
 
 // The whole output of one format, ready to write.

@@ -105,7 +105,7 @@ TEST_CASE("a clean module inside a tree exits 0 with nothing on stdout") {
 }
 
 TEST_CASE("text output reads like a compiler's, with a summary on stderr") {
-    RunResult r = run_check({tree()});
+    RunResult r = run_check({"."}, tree()); // from the tree's folder, as in CI
     INFO(r.err);
     REQUIRE(r.code == 1);
     std::regex line_re(
@@ -288,7 +288,7 @@ TEST_CASE("sarif fingerprints do not change when lines move") {
 }
 
 TEST_CASE("github output: workflow commands with escaped properties and messages") {
-    RunResult r = run_check({"--format", "github", tree()});
+    RunResult r = run_check({"--format", "github", "."}, tree());
     REQUIRE(r.code == 1);
     std::regex re(
         R"(^::(error|warning|notice) file=([^,:]+),line=(\d+),endLine=(\d+),col=(\d+),endColumn=(\d+),title=([^,:]+)::(.*)$)");
@@ -313,7 +313,7 @@ TEST_CASE("github output: workflow commands with escaped properties and messages
 }
 
 TEST_CASE("checkstyle output is well-formed XML with one file element per path") {
-    RunResult r = run_check({"--format", "checkstyle", tree()});
+    RunResult r = run_check({"--format", "checkstyle", "."}, tree());
     REQUIRE(r.code == 1);
     pugi::xml_document doc;
     pugi::xml_parse_result parsed = doc.load_string(r.out.c_str());
@@ -342,7 +342,7 @@ TEST_CASE("checkstyle output is well-formed XML with one file element per path")
 }
 
 TEST_CASE("gitlab output: code quality issues with unique fingerprints") {
-    RunResult r = run_check({"--format", "gitlab", tree()});
+    RunResult r = run_check({"--format", "gitlab", "."}, tree());
     REQUIRE(r.code == 1);
     json issues = json::parse(r.out);
     REQUIRE(issues.is_array());
@@ -681,4 +681,28 @@ TEST_CASE("odd inputs: empty folders, files the checker does not read, unreadabl
         json s = json::parse(r.out); // valid JSON even with invalid UTF-8 in the input
         CHECK(!s["runs"][0]["results"].empty());
     }
+}
+
+TEST_CASE("paths are shown relative to the current folder, absolute outside it; SARIF and JSON "
+          "keep them relative to the root") {
+    TempDir t;
+    copy_tree(tree(), t.path("shop"));
+    // From the folder above the tree: the tree's folder name comes first.
+    RunResult above = run_check({"shop"}, t.root());
+    REQUIRE(above.code == 1);
+    CHECK(above.out.rfind("shop/app/code/", 0) == 0);
+    // From inside a module: files of that module without a prefix.
+    const std::string module = t.path("shop/app/code/Acme/Broken");
+    RunResult inside = run_check({"."}, module);
+    REQUIRE(inside.code == 1);
+    CHECK(inside.out.rfind("etc/", 0) == 0);
+    // From elsewhere: absolute, so still clickable.
+    RunResult elsewhere = run_check({t.path("shop")}, "/");
+    CHECK(elsewhere.out.rfind(t.path("shop/app/code/"), 0) == 0);
+    // The root-relative formats do not depend on the folder the command ran in.
+    RunResult sarif_above = run_check({"--format", "sarif", "shop"}, t.root());
+    RunResult sarif_elsewhere = run_check({"--format", "sarif", t.path("shop")}, "/");
+    CHECK(sarif_above.out == sarif_elsewhere.out);
+    RunResult json_above = run_check({"--format", "json", "shop"}, t.root());
+    CHECK(json_above.out.find("\"app/code/") != std::string::npos);
 }

@@ -143,7 +143,9 @@ TEST_CASE("text format: one line per finding, related places indented, colours o
     auto r = report_of({f});
     CHECK(format_report(r, CheckFormat::Text) ==
           "a.xml:4:9: error: no such id [unknown-resource]\n    b.xml:7:3: declared here\n");
-    std::string colored = format_report(r, CheckFormat::Text, {true});
+    FormatOptions painted;
+    painted.color = true;
+    std::string colored = format_report(r, CheckFormat::Text, painted);
     CHECK(colored.find("\x1b[") != std::string::npos);
     CHECK(colored.find("no such id") != std::string::npos);
 }
