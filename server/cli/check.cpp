@@ -4,6 +4,7 @@
 #include "cli/check_output.hpp"
 #include "cli/cli.hpp"
 #include "cli/config_file.hpp"
+#include "mil/base/diff.hpp"
 #include "mil/ide/engine.hpp"
 #include "mil/version.hpp"
 #include "platform/fileio.hpp"
@@ -60,6 +61,12 @@ Options:
   --exclude GLOB    leave out the files GLOB matches, relative to the root (`*`, `?` within a
                     segment, `**` across segments; a folder excludes what is below it);
                     repeatable, added to the settings file's "exclude"
+  --fix             apply the quick fixes that cannot change meaning (missing parents, the
+                    <sequence> entry, composer.json fields, case-only id fixes with one
+                    candidate), then report what is left; files are replaced atomically, and a
+                    file that changed since it was read is left alone
+  --fix-dry-run     print those fixes as a unified diff instead of applying them
+  --fix-suggestions with --fix or --fix-dry-run: also apply guesses (the closest id)
   --list-rules      print every rule (code, default severity, title) and exit
   --help            print this help and exit
 
@@ -81,6 +88,8 @@ struct CheckOptions {
     bool quiet = false;
     bool help = false;
     bool list_rules = false;
+    enum class Fix { None, Apply, DryRun } fix = Fix::None;
+    bool fix_suggestions = false;                 // --fix-suggestions: also the closest-id guesses
     std::vector<std::string> exclude;             // --exclude GLOB, added to the settings file's
     std::optional<std::string> baseline;          // --baseline FILE
     bool no_baseline = false;                     // --no-baseline
@@ -138,6 +147,15 @@ CheckOptions parse_options(const std::vector<std::string>& args) {
             std::string v = value();
             if (v.empty()) throw Fatal{"--exclude needs a glob", true};
             o.exclude.push_back(std::move(v));
+        } else if (name == "--fix") {
+            no_value();
+            o.fix = CheckOptions::Fix::Apply;
+        } else if (name == "--fix-dry-run") {
+            no_value();
+            o.fix = CheckOptions::Fix::DryRun;
+        } else if (name == "--fix-suggestions") {
+            no_value();
+            o.fix_suggestions = true;
         } else if (name == "--list-rules") {
             no_value();
             o.list_rules = true;
@@ -289,7 +307,19 @@ public:
             return 0;
         }
         std::size_t suppressed = apply_baseline_file(report);
-        write_report(report);
+        if (o_.fix == CheckOptions::Fix::DryRun) {
+            write_output(fix_diff_);
+            if (!o_.quiet)
+                std::fprintf(stderr, "%s: %zu fix%s in %zu file%s would be applied\n", kProg,
+                             fixes_applied_, fixes_applied_ == 1 ? "" : "es", files_fixed_,
+                             files_fixed_ == 1 ? "" : "s");
+        } else {
+            if (o_.fix == CheckOptions::Fix::Apply && !o_.quiet)
+                std::fprintf(stderr, "%s: applied %zu fix%s in %zu file%s\n", kProg, fixes_applied_,
+                             fixes_applied_ == 1 ? "" : "es", files_fixed_,
+                             files_fixed_ == 1 ? "" : "s");
+            write_report(report);
+        }
         if (!o_.quiet) {
             std::string summary = summary_line(report);
             if (suppressed) summary += fmt::format(" ({} in the baseline not shown)", suppressed);
@@ -450,6 +480,8 @@ private:
                         "Composer package)",
                         relative(t.path) == "." ? t.path : relative(t.path)));
 
+        if (o_.fix != CheckOptions::Fix::None) apply_fixes(group, engine);
+
         for (const auto& [key, entry] : engine.snapshot().files) {
             const std::string& path = entry->path;
             if (!covered(group, path)) continue;
@@ -460,6 +492,112 @@ private:
             for (const auto& d : engine.diagnose(path))
                 report.findings.push_back(finding(engine, *entry, rel, d));
         }
+    }
+
+    // Whether `check --fix` may edit this file: one of the checked files, not excluded.
+    bool fixable(const Group& group, const std::string& path) const {
+        return covered(group, path) && !is_excluded(config_.exclude, relative(path));
+    }
+
+    // The first fix of the file's diagnostics that --fix may apply, in diagnostic order.
+    const Fix* usable_fix(const Group& group, const std::vector<Diagnostic>& diags) const {
+        for (const Diagnostic& d : diags)
+            for (const Fix& f : d.fixes) {
+                if (!(f.safe || (o_.fix_suggestions && f.preferred)) || f.changes.empty()) continue;
+                bool inside =
+                    std::all_of(f.changes.begin(), f.changes.end(),
+                                [&](const FileEdit& e) { return fixable(group, e.path); });
+                if (inside) return &f;
+            }
+        return nullptr;
+    }
+
+    // `text` with `edits` applied, or nullopt when they overlap or fall outside it.
+    static std::optional<std::string> apply_edits(const std::string& text,
+                                                  std::vector<TextEdit> edits) {
+        std::sort(edits.begin(), edits.end(), [](const TextEdit& a, const TextEdit& b) {
+            return a.range.begin > b.range.begin;
+        });
+        std::string out = text;
+        Offset limit = static_cast<Offset>(text.size());
+        for (const TextEdit& e : edits) {
+            if (e.range.begin > e.range.end || e.range.end > limit) return std::nullopt;
+            out.replace(e.range.begin, e.range.end - e.range.begin, e.new_text);
+            limit = e.range.begin;
+        }
+        return out;
+    }
+
+    // check --fix / --fix-dry-run: applies one usable fix per file and pass, diagnosing the
+    // changed files again each pass (the engine lays the new texts over the index), until no
+    // file has one; then writes (or diffs) every changed file.
+    void apply_fixes(const Group& group, Engine& engine) {
+        std::vector<std::string> todo;
+        for (const auto& [key, entry] : engine.snapshot().files)
+            if (fixable(group, entry->path)) todo.push_back(entry->path);
+        std::map<std::string, std::string> original; // text as read, of each file changed
+        std::map<std::string, std::size_t> fixes_in;
+        constexpr std::size_t kMaxFixesPerFile = 1000; // a fix that keeps coming back stops
+        while (!todo.empty()) {
+            std::set<std::string> next;
+            for (const std::string& path : todo) {
+                if (fixes_in[path] >= kMaxFixesPerFile) continue;
+                const std::vector<Diagnostic> diags = engine.diagnose(path);
+                const Fix* fix = usable_fix(group, diags);
+                if (!fix) continue;
+                std::vector<std::pair<std::string, std::string>> results;
+                for (const FileEdit& fe : fix->changes) {
+                    const FileEntry* e = engine.entry(fe.path);
+                    if (!e || !e->text) break;
+                    auto after = apply_edits(*e->text, fe.edits);
+                    if (!after || *after == *e->text) break;
+                    results.emplace_back(fe.path, std::move(*after));
+                }
+                if (results.size() != fix->changes.size()) {
+                    fixes_in[path] = kMaxFixesPerFile; // its first fix cannot be applied
+                    continue;
+                }
+                for (auto& [file, after] : results) {
+                    original.emplace(file, *engine.entry(file)->text);
+                    engine.open(file, std::move(after));
+                    next.insert(file);
+                }
+                ++fixes_in[path];
+                ++fixes_applied_;
+            }
+            todo.assign(next.begin(), next.end());
+        }
+        for (const auto& [path, before] : original) {
+            const std::string after = *engine.entry(path)->text;
+            if (after == before) continue;
+            if (o_.fix == CheckOptions::Fix::DryRun) {
+                std::string name = shown_path(path);
+                fix_diff_ += unified_diff(before, after, "a/" + name, "b/" + name);
+                ++files_fixed_;
+                continue;
+            }
+            std::string err;
+            auto now = read_file(path, o_.max_file_bytes, &err);
+            if (!now || *now != before) {
+                warnings_.insert(
+                    fmt::format("{}: changed since it was read; not fixed", relative(path)));
+                engine.open(path, before);
+                continue;
+            }
+            if (!replace_file(path, after, &err)) {
+                warnings_.insert(fmt::format("not fixed: {}", err));
+                engine.open(path, before);
+                continue;
+            }
+            ++files_fixed_;
+        }
+    }
+
+    // A path as the text, GitHub, checkstyle and GitLab formats show it (and the fix diff):
+    // relative to the current folder when inside it, absolute otherwise.
+    std::string shown_path(const std::string& abs) const {
+        const std::string cwd = absolute_path(".");
+        return path_is_within(abs, cwd) ? relative_path(abs, cwd) : abs;
     }
 
     static bool covered(const Group& group, const std::string& path) {
@@ -568,14 +706,16 @@ private:
         }
         // Paths as ESLint and phpcs print them: relative to the current folder when the file is
         // inside it (clickable from where the command ran), absolute otherwise.
-        const std::string cwd = absolute_path(".");
         FormatOptions format_options;
         format_options.color = color;
-        format_options.show_path = [this, &cwd](std::string_view rel) {
-            std::string abs = rel.empty() ? root_ : join_path(root_, rel);
-            return path_is_within(abs, cwd) ? relative_path(abs, cwd) : abs;
+        format_options.show_path = [this](std::string_view rel) {
+            return shown_path(rel.empty() ? root_ : join_path(root_, rel));
         };
-        std::string out = format_report(report, o_.format, format_options);
+        write_output(format_report(report, o_.format, format_options));
+    }
+
+    // The report (or the fix diff) to standard output or --output.
+    void write_output(const std::string& out) {
         if (!o_.output) {
             if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() ||
                 std::fflush(stdout) != 0)
@@ -592,6 +732,9 @@ private:
     std::set<std::string> warnings_;
     std::set<std::string> checked_;
     std::size_t read_failures_ = 0;
+    std::size_t fixes_applied_ = 0; // --fix: fixes applied (or, dry run, that would be)
+    std::size_t files_fixed_ = 0;
+    std::string fix_diff_; // --fix-dry-run: the diff of every file
 };
 
 } // namespace

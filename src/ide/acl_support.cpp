@@ -198,6 +198,13 @@ std::optional<Diagnostic> check_acl_ref(const Query& q, const IdRef& ref,
         fix.title = fmt::format("Replace with '{}'", suggestion);
         fix.changes.push_back({q.file.path, {{ref.range, suggestion}}});
         fix.preferred = true;
+        // Safe when only the case differs and no other id matches ignoring case.
+        if (iequals(suggestion, ref.id)) {
+            std::size_t same = 0;
+            for (const AclNode& n : s.acl.nodes)
+                same += iequals(n.id, ref.id);
+            fix.safe = same == 1;
+        }
         d.fixes.push_back(std::move(fix));
         if (const AclNode* n = s.acl.find(suggestion))
             if (!n->title_location.path.empty())

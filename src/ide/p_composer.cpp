@@ -280,6 +280,7 @@ private:
         Fix fix;
         fix.title = "Set \"type\" to \"magento2-module\"";
         fix.preferred = true;
+        fix.safe = true;
         Diagnostic d;
         if (!v) {
             d = make(head(root),
@@ -352,6 +353,7 @@ private:
             Fix fix;
             fix.title = "Add registration.php to autoload.files";
             fix.preferred = true;
+            fix.safe = true;
             fix.changes.push_back({q.file.path, {std::move(*edit)}});
             d.fixes.push_back(std::move(fix));
         }

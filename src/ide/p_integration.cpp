@@ -288,6 +288,7 @@ private:
             fix.title = missing.size() == 1 ? fmt::format("Add parent '{}'", missing.front())
                                             : fmt::format("Add {} missing parents", missing.size());
             fix.preferred = true;
+            fix.safe = true; // Magento adds (integration.xml) or needs (api.xml) them anyway
             fix.changes.push_back(
                 {q.file.path,
                  {insert_resources(insert_point(q, element_begin(q, r.range)), missing)}});

@@ -312,6 +312,7 @@ private:
             Fix fix;
             fix.title = "Add Magento_Integration to <sequence>";
             fix.preferred = true;
+            fix.safe = true;
             fix.changes.push_back({q.file.path, {std::move(*edit)}});
             d.fixes.push_back(std::move(fix));
         }

@@ -40,6 +40,10 @@ struct Fix {
     std::string title;
     std::vector<FileEdit> changes;
     bool preferred = false;
+    // The fix cannot change what Magento does beyond repairing the finding (a missing parent,
+    // a <sequence> entry, a composer.json field, a case-only id fix with one candidate):
+    // `check --fix` applies it. Guesses (the closest id) are not safe.
+    bool safe = false;
 };
 
 struct Diagnostic {
