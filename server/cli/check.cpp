@@ -243,8 +243,10 @@ struct Group {
 };
 
 bool has_module_xml(const std::string& dir) {
-    return is_regular_file(join_path(dir, "etc/module.xml")) ||
-           is_regular_file(join_path(dir, "src/etc/module.xml"));
+    for (const char* marker :
+         {"etc/module.xml", "src/etc/module.xml", "registration.php", "src/registration.php"})
+        if (is_regular_file(join_path(dir, marker))) return true;
+    return false;
 }
 
 class ProgressLine {
@@ -293,6 +295,14 @@ public:
             warn(w);
         if (report.files_checked == 0 && read_failures_ > 0)
             throw Fatal{"nothing could be read: no file of the given paths was checked"};
+        // A run that checked nothing must not pass a CI job.
+        if (report.files_checked == 0 && excluded_ > 0)
+            throw Fatal{"nothing was checked: the settings file excludes every file of the "
+                        "given paths"};
+        if (report.files_checked == 0)
+            throw Fatal{"nothing was checked: the given paths hold no Magento module (a folder "
+                        "with etc/module.xml or registration.php, or a Composer package of "
+                        "type magento2-module) and no file the checker reads"};
 
         sort_findings(report.findings);
         make_fingerprints(report.findings);
@@ -451,6 +461,10 @@ private:
 
         Engine engine(result.snapshot);
         engine.settings().severity = config_.severity;
+        engine.settings().known_resources.insert(config_.known_resources.begin(),
+                                                 config_.known_resources.end());
+        engine.settings().known_modules.insert(config_.known_modules.begin(),
+                                               config_.known_modules.end());
 
         // Single files the index does not read (another PHP file, a file of a module it did
         // not find) are read on their own.
@@ -486,7 +500,10 @@ private:
             const std::string& path = entry->path;
             if (!covered(group, path)) continue;
             std::string rel = relative(path);
-            if (is_excluded(config_.exclude, rel)) continue;
+            if (is_excluded(config_.exclude, rel)) {
+                ++excluded_;
+                continue;
+            }
             if (!checked_.insert(path).second) continue;
             ++report.files_checked;
             for (const auto& d : engine.diagnose(path))
@@ -735,6 +752,7 @@ private:
     std::size_t fixes_applied_ = 0; // --fix: fixes applied (or, dry run, that would be)
     std::size_t files_fixed_ = 0;
     std::string fix_diff_; // --fix-dry-run: the diff of every file
+    std::size_t excluded_ = 0;
 };
 
 } // namespace

@@ -164,6 +164,22 @@ std::optional<CheckConfig> parse_check_config(std::string_view text, std::string
                 }
                 config.exclude.push_back(item.string);
             }
+        } else if (k == "knownResources" || k == "knownModules") {
+            const bool ids = k == "knownResources";
+            const char* what = ids ? "ACL id strings" : "module name strings";
+            if (value.type != JsonType::Array) {
+                set_error(value.range.begin, fmt::format("\"{}\" must be an array of {}", k, what));
+                return std::nullopt;
+            }
+            for (std::uint32_t index : value.items) {
+                const JsonValue& item = *doc.get(index);
+                if (item.type != JsonType::String || item.string.empty()) {
+                    set_error(item.range.begin,
+                              fmt::format("each \"{}\" entry must be one of the {}", k, what));
+                    return std::nullopt;
+                }
+                (ids ? config.known_resources : config.known_modules).push_back(item.string);
+            }
         } else {
             config.warnings.push_back(where(text, name, key_pos(member)) +
                                       fmt::format(": unknown setting '{}' is ignored", k));

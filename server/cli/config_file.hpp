@@ -28,6 +28,9 @@ struct CheckConfig {
     // Severity per code; nullopt turns the code off.
     std::map<std::string, std::optional<Severity>, std::less<>> severity;
     std::vector<std::string> exclude;
+    // "knownResources" and "knownModules": ids and modules of optional dependencies.
+    std::vector<std::string> known_resources;
+    std::vector<std::string> known_modules;
     // Things that are accepted but look wrong (unknown keys, codes no rule has), as
     // "FILE:LINE:COL: message".
     std::vector<std::string> warnings;

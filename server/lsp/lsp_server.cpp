@@ -292,6 +292,15 @@ private:
                     engine_.settings().severity[code] = sev;
             }
         }
+        for (const auto& [key, known] :
+             {std::pair{"knownResources", &engine_.settings().known_resources},
+              std::pair{"knownModules", &engine_.settings().known_modules}}) {
+            if (!s.contains(key) || !s[key].is_array()) continue;
+            known->clear();
+            for (const auto& v : s[key])
+                if (v.is_string() && !v.get<std::string>().empty())
+                    known->insert(v.get<std::string>());
+        }
         if (s.contains("completion") && s["completion"].is_object()) {
             const auto& c = s["completion"];
             if (c.contains("insertParents") && c["insertParents"].is_boolean())

@@ -70,6 +70,9 @@ bool composer_marks_magento_root(const std::string& dir) {
     if (!j) return false;
     const std::string name = string_member(*j, "name");
     if (name == "magento/magento2ce" || name == "magento/project-community-edition") return true;
+    // A package of a Magento component (magento2-module, -theme, -library, -language) may
+    // require Magento itself for its own tests or CI: it is a component, not a project.
+    if (string_member(*j, "type").rfind("magento2-", 0) == 0) return false;
     auto req = j->find("require");
     if (req == j->end() || !req->is_object()) return false;
     for (const char* pkg : {"magento/product-community-edition",
@@ -79,8 +82,15 @@ bool composer_marks_magento_root(const std::string& dir) {
     return false;
 }
 
+// A folder that is a module itself: etc/module.xml or registration.php at its top.
+bool is_module_dir(const std::string& dir) {
+    return is_regular_file(join_path(dir, "etc/module.xml")) ||
+           is_regular_file(join_path(dir, "registration.php"));
+}
+
 bool is_root_dir(const std::string& dir) {
-    return is_regular_file(join_path(dir, "app/etc/di.xml")) || composer_marks_magento_root(dir);
+    if (is_regular_file(join_path(dir, "app/etc/di.xml"))) return true;
+    return !is_module_dir(dir) && composer_marks_magento_root(dir);
 }
 
 bool hidden(std::string_view name) {
@@ -312,11 +322,13 @@ void scan_vendor(Collector& c, const std::string& root) {
     }
 }
 
-// The module directory of a standalone module repository rooted at `dir`, if it is one.
+// The module directory of a standalone module repository rooted at `dir`, if it is one:
+// `dir` or its src/ with etc/module.xml or registration.php (a registration.php alone is a
+// module that Magento fails to load, which the checker reports).
 std::optional<std::string> standalone_module_dir(const std::string& dir) {
-    if (is_regular_file(join_path(dir, "etc/module.xml"))) return dir;
+    if (is_module_dir(dir)) return dir;
     std::string src = join_path(dir, "src");
-    if (is_regular_file(join_path(src, "etc/module.xml"))) return src;
+    if (is_module_dir(src)) return src;
     return std::nullopt;
 }
 

@@ -170,32 +170,104 @@ std::string display_path(const Snapshot& s, std::string_view path) {
     return std::string(path);
 }
 
+std::string describe_stray_whitespace(std::string_view v) {
+    auto is_ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    auto side = [](std::string_view ws) -> std::string {
+        if (ws.empty()) return {};
+        if (ws.find_first_not_of(' ') == std::string_view::npos)
+            return ws.size() == 1 ? "a space" : fmt::format("{} spaces", ws.size());
+        if (ws.find_first_not_of('\t') == std::string_view::npos)
+            return ws.size() == 1 ? "a tab" : fmt::format("{} tabs", ws.size());
+        if (ws.find('\n') != std::string_view::npos || ws.find('\r') != std::string_view::npos)
+            return "a line break";
+        return "whitespace";
+    };
+    std::size_t b = 0, e = v.size();
+    while (b < e && is_ws(v[b]))
+        ++b;
+    while (e > b && is_ws(v[e - 1]))
+        --e;
+    const std::string lead = side(v.substr(0, b)), trail = side(v.substr(e));
+    if (lead.empty() && trail.empty()) return {};
+    if (trail.empty()) return lead + " before it";
+    if (lead.empty()) return trail + " after it";
+    return lead + " before it and " + trail + " after it";
+}
+
+Location acl_definition_location(const AclNode& n) {
+    for (const auto& d : n.declarations)
+        if (!n.title_location.path.empty() && d.title_location.path == n.title_location.path &&
+            d.title_location.range.begin == n.title_location.range.begin)
+            return d.location;
+    if (!n.declarations.empty()) return n.declarations.front().location;
+    return {};
+}
+
 std::optional<Diagnostic> check_acl_ref(const Query& q, const IdRef& ref,
-                                        std::string_view consequence) {
+                                        std::string_view consequence,
+                                        const std::set<std::string>* listed,
+                                        const std::optional<TextEdit>& removal) {
     const Snapshot& s = q.snapshot;
     if (ref.id.empty() || !acl_tree_is_complete(s) || s.acl.find(ref.id) ||
         commerce_id_out_of_view(s, ref.id))
+        return std::nullopt;
+    // Declared by the settings as coming from an optional dependency.
+    if (q.settings.known_resources.count(ref.id) ||
+        q.settings.known_modules.count(module_part(ref.id)))
         return std::nullopt;
     Diagnostic d;
     d.range = ref.range;
     d.severity = Severity::Error;
     d.code = "unknown-resource";
+    const std::string stray = describe_stray_whitespace(ref.id);
     auto dis = s.acl.disabled.find(ref.id);
-    if (dis != s.acl.disabled.end()) {
+    const bool disabled = dis != s.acl.disabled.end();
+    if (disabled) {
         d.message = fmt::format(
             "ACL resource '{}' is disabled (disabled=\"true\" on it or an ancestor)", ref.id);
         if (!dis->second.path.empty()) d.related.push_back({dis->second, "disabled here"});
+    } else if (!stray.empty()) {
+        d.message = fmt::format("ACL resource '{}' has {}: Magento does not trim ids, so no "
+                                "acl.xml defines it as written",
+                                ref.id, stray);
     } else {
         d.message =
             fmt::format("Unknown ACL resource '{}': no acl.xml in {} defines it", ref.id,
                         s.has_core ? "this tree" : "this module or the bundled Magento catalogue");
     }
     if (!consequence.empty()) d.message += fmt::format("; {}", consequence);
-    std::string suggestion = closest_acl_id(s.acl, ref.id);
-    if (!suggestion.empty()) {
+    auto remove_fix = [&](std::string title) {
+        if (!removal) return;
+        Fix fix;
+        fix.title = std::move(title);
+        fix.preferred = true;
+        fix.changes.push_back({q.file.path, {*removal}});
+        d.fixes.push_back(std::move(fix));
+    };
+    // Another id would be another privilege: a disabled one is only ever removed.
+    std::string suggestion = disabled ? std::string() : closest_acl_id(s.acl, ref.id);
+    bool trim = false;
+    if (!stray.empty() && !disabled) {
+        std::string_view trimmed = ref.id;
+        trimmed.remove_prefix(std::min(trimmed.find_first_not_of(" \t\r\n"), trimmed.size()));
+        trimmed.remove_suffix(trimmed.size() -
+                              std::min(trimmed.find_last_not_of(" \t\r\n") + 1, trimmed.size()));
+        if (s.acl.find(trimmed)) {
+            suggestion = std::string(trimmed);
+            trim = true;
+        }
+    }
+    if (disabled) {
+        d.message += ".";
+        remove_fix(fmt::format("Remove the disabled '{}'", ref.id));
+    } else if (!suggestion.empty() && listed && listed->count(suggestion)) {
+        d.message += fmt::format(". The closest id, '{}', is listed already.", suggestion);
+        remove_fix(fmt::format("Remove '{}'", ref.id));
+    } else if (!suggestion.empty()) {
         d.message += fmt::format(". Did you mean '{}'?", suggestion);
         Fix fix;
-        fix.title = fmt::format("Replace with '{}'", suggestion);
+        fix.title = trim ? fmt::format("Trim to '{}'", suggestion)
+                         : fmt::format("Replace with '{}'", suggestion);
         fix.changes.push_back({q.file.path, {{ref.range, suggestion}}});
         fix.preferred = true;
         // Safe when only the case differs and no other id matches ignoring case.
@@ -207,9 +279,8 @@ std::optional<Diagnostic> check_acl_ref(const Query& q, const IdRef& ref,
         }
         d.fixes.push_back(std::move(fix));
         if (const AclNode* n = s.acl.find(suggestion))
-            if (!n->title_location.path.empty())
-                d.related.push_back(
-                    {n->title_location, fmt::format("'{}' is defined here", suggestion)});
+            if (Location at = acl_definition_location(*n); !at.path.empty())
+                d.related.push_back({at, fmt::format("'{}' is defined here", suggestion)});
     } else {
         d.message += ".";
     }

@@ -338,11 +338,15 @@ private:
             diag.range = d.id_range;
             diag.severity = Severity::Warning;
             diag.code = "acl-missing-title";
+            // Integration\Helper\Data::mapResources reads $resource['title'] unchecked for
+            // every node of the tree it shows (User Roles > Role Resources, an integration's API
+            // tab and its activation dialog): the warning becomes an exception.
             diag.message = fmt::format(
-                "No acl.xml gives ACL id '{}' a title. Once all files are merged the title is "
-                "required: developer mode rejects the merged ACL (acl_merged.xsd), and the "
-                "admin's role and integration permission trees show the resource without a "
-                "name.",
+                "No acl.xml gives ACL id '{}' a title. Magento builds the admin's permission "
+                "trees with Integration\\Helper\\Data::mapResources, which reads the title "
+                "without a check: editing a user role or an integration fails with "
+                "\"Undefined array key \"title\"\" (and developer mode rejects the merged ACL, "
+                "acl_merged.xsd).",
                 d.id);
             // Offer a title derived from the id, right after the id attribute.
             std::string title = title_from_id(d.id);

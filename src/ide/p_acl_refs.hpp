@@ -53,10 +53,15 @@ protected:
     // Magento's own modules name a few ids on purpose that its ACL does not have (or has
     // disabled) so that only full-access admins see an item, e.g. Magento_Config::advanced
     // in Backend's system.xml and Magento_Marketplace::partners in Marketplace's menu.xml.
-    // Nobody can fix those files, so unknown-resource is not reported in them.
+    // Nobody can fix those files, so unknown-resource is not reported in them: only in
+    // Magento's own packages (vendor/magento/..., or app/code/Magento in a git checkout),
+    // not in any module that merely names itself Magento_*.
     static bool magento_own_file(const Query& q) {
         const ModuleInfo* m = q.snapshot.module_of(q.file.path);
-        return m && m->name.rfind("Magento_", 0) == 0;
+        if (!m || m->name.rfind("Magento_", 0) != 0) return false;
+        const std::string dir = "/" + m->dir + "/";
+        return dir.find("/vendor/magento/") != std::string::npos ||
+               dir.find("/app/code/Magento/") != std::string::npos;
     }
 
     static const IdRef* ref_at(const Query& q) {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <set>
 #include <unordered_map>
@@ -116,15 +117,14 @@ public:
     void diagnose(const Query& q, std::vector<Diagnostic>& out) const override {
         const FileKind kind = q.file.kind;
         for (const auto& integ : q.file.facts.integrations) {
+            check_name_whitespace(q, integ, out);
             if (kind != FileKind::IntegrationConfig) check_resources(q, integ, out);
             if (kind == FileKind::Integration || kind == FileKind::IntegrationConfig) {
-                check_url(q, integ.endpoint_url, "endpoint_url",
-                          "Magento posts the OAuth consumer key, secret and verifier to this URL",
-                          out);
-                check_url(q, integ.identity_link_url, "identity_link_url",
-                          "the admin's browser is sent to this URL with the consumer id", out);
+                check_url(q, integ, true, out);
+                check_url(q, integ, false, out);
             }
             if (kind == FileKind::Integration) check_merged(q, integ, out);
+            if (kind != FileKind::Integration) check_legacy_links(q, integ, out);
         }
         if (kind != FileKind::Integration && !q.file.facts.integrations.empty()) {
             const XmlDocument& doc = q.xml();
@@ -234,6 +234,231 @@ private:
         return nullptr;
     }
 
+    // Magento trims no integration name (Consolidated\Converter::convert, Config\Converter
+    // ::convert and Integration\Converter::convert read the attribute as it is).
+    static void check_name_whitespace(const Query& q, const IntegrationDecl& integ,
+                                      std::vector<Diagnostic>& out) {
+        const std::string& v = integ.name.value;
+        const std::string stray = describe_stray_whitespace(v);
+        if (stray.empty()) return;
+        const auto b = v.find_first_not_of(" \t\r\n");
+        Diagnostic d;
+        d.range = integ.name.range;
+        d.severity = Severity::Warning;
+        d.code = "stray-whitespace";
+        d.message = fmt::format(
+            "Integration name '{}' has {}: Magento does not trim names, so the integration is "
+            "called '{}' in the admin, merges only with integrations spelt the same way, and "
+            "processIntegrationConfig() must be passed the name with the whitespace.",
+            v, stray, v);
+        if (b != std::string::npos) {
+            const std::string trimmed = v.substr(b, v.find_last_not_of(" \t\r\n") + 1 - b);
+            Fix fix;
+            fix.title = fmt::format("Trim to '{}'", trimmed);
+            fix.preferred = true;
+            fix.changes.push_back({q.file.path, {{integ.name.range, trimmed}}});
+            d.fixes.push_back(std::move(fix));
+        }
+        out.push_back(std::move(d));
+    }
+
+    // How the setup scripts of the tree name `name` in processIntegrationConfig() calls:
+    // 1 exactly, 0 not at all, -1 not known (a call with a name the checker cannot resolve).
+    static int processed_by_setup(const Snapshot& s, std::string_view name) {
+        bool unresolved = false;
+        for (const auto& [key, f] : s.files) {
+            if (f->kind != FileKind::SetupPhp || f->facts.setup_calls.empty()) continue;
+            for (const auto& call : resolve_setup_calls(s, *f))
+                for (const auto& n : call.names) {
+                    if (n.resolved && n.value == name) return 1;
+                    if (!n.resolved) unresolved = true;
+                }
+        }
+        return unresolved ? -1 : 0;
+    }
+
+    // The legacy pair: config.xml (created by processIntegrationConfig()) and the resources
+    // that api.xml or integration.xml give the same name.
+    static void check_legacy_links(const Query& q, const IntegrationDecl& integ,
+                                   std::vector<Diagnostic>& out) {
+        const std::string& name = integ.name.value;
+        if (name.empty()) return;
+        auto it = q.snapshot.integrations.find(name);
+        if (it == q.snapshot.integrations.end()) return;
+        const IntegrationRef* api = nullptr;
+        const IntegrationRef* modern = nullptr;
+        for (const auto& r : it->second) {
+            if (r.kind == FileKind::IntegrationApi && !api) api = &r;
+            if (r.kind == FileKind::Integration && !modern) modern = &r;
+        }
+        auto related = [&](Diagnostic& d, const IntegrationRef* r, const char* what) {
+            if (const IntegrationDecl* decl = r ? q.snapshot.integration(*r) : nullptr)
+                d.related.push_back({{r->path, decl->name.range}, what});
+        };
+        if (q.file.kind == FileKind::IntegrationApi) {
+            // Integration\Model\Plugin\Integration::_addAllowedResources: array_merge of
+            // the api.xml and integration.xml configurations, so the later entry of the same
+            // name replaces the whole api.xml one, resources included.
+            if (!modern) return;
+            Diagnostic d;
+            d.range = integ.name.range;
+            d.severity = Severity::Warning;
+            d.code = "overridden-integration";
+            d.message =
+                fmt::format("etc/integration.xml also declares integration '{}': Magento takes its "
+                            "resources from there and ignores this file's resources entirely.",
+                            name);
+            related(d, modern, "declared here");
+            out.push_back(std::move(d));
+            return;
+        }
+        const int processed = processed_by_setup(q.snapshot, name);
+        if (processed == 1 && !api && !modern) {
+            // Integration\Model\Plugin\Integration::_addAllowedResources reads
+            // $integrations[$name]['resource'] without isset after create() saved the row.
+            Diagnostic d;
+            d.range = integ.name.range;
+            d.severity = Severity::Error;
+            d.code = "missing-integration-resources";
+            d.message = fmt::format(
+                "processIntegrationConfig() creates integration '{}', but no "
+                "etc/integration/api.xml (or etc/integration.xml) declares an integration of "
+                "that exact name: Magento then reads its resources without a check, so "
+                "setup:upgrade fails with \"Undefined array key \"{}\"\" (after saving the "
+                "integration), and so does opening it in the admin.",
+                name, name);
+            out.push_back(std::move(d));
+        } else if (processed == 0 && !modern) {
+            // Config\Converter data is read only by ConfigBasedIntegrationManager::
+            // processIntegrationConfig; nothing else creates a config.xml integration. Code
+            // outside Setup/ (not read here) may call it: info, not a warning.
+            Diagnostic d;
+            d.range = integ.name.range;
+            d.severity = Severity::Info;
+            d.code = "unprocessed-integration";
+            d.message = fmt::format(
+                "No setup script under Setup/ passes '{}' to processIntegrationConfig(): unless "
+                "other code calls it, Magento never creates this integration (a setup class "
+                "outside Setup/ is never run). etc/integration.xml needs no setup script.",
+                name);
+            related(d, api, "its resources");
+            out.push_back(std::move(d));
+        }
+    }
+
+    static std::string_view unknown_consequence(bool legacy) {
+        return legacy ? "Magento keeps it in the integration's configuration, but it writes "
+                        "permission rows only for ids of the ACL, so it grants nothing"
+                      : "Magento drops it from the integration without any error or log";
+    }
+
+    // The edit that removes the element holding the attribute value `value`: its whole line
+    // when nothing else is on it.
+    static std::optional<TextEdit> remove_element(const Query& q, Range value) {
+        const std::string& text = *q.file.text;
+        Offset begin = element_begin(q, value);
+        if (begin >= text.size() || text[begin] != '<') return std::nullopt;
+        std::size_t gt = text.find('>', value.end);
+        if (gt == std::string::npos) return std::nullopt;
+        Offset end = static_cast<Offset>(gt + 1);
+        if (text[gt - 1] != '/') { // <resource name="..."></resource>
+            const std::size_t close = text.find("</resource>", end);
+            if (close == std::string::npos ||
+                text.find('<', end) != close) // something in between: leave it alone
+                return std::nullopt;
+            end = static_cast<Offset>(close + 11);
+        }
+        const Offset line_begin = line_start(text, begin);
+        std::size_t after = end;
+        while (after < text.size() && (text[after] == ' ' || text[after] == '\t'))
+            ++after;
+        const bool alone_before = std::string_view(text)
+                                      .substr(line_begin, begin - line_begin)
+                                      .find_first_not_of(" \t") == std::string_view::npos;
+        if (alone_before && (after == text.size() || text[after] == '\n' || text[after] == '\r')) {
+            if (after < text.size() && text[after] == '\r') ++after;
+            if (after < text.size() && text[after] == '\n') ++after;
+            return TextEdit{{line_begin, static_cast<Offset>(after)}, {}};
+        }
+        return TextEdit{{begin, end}, {}};
+    }
+
+    // Whether the integration (in integration.xml: merged over every module's file) lists a
+    // resource of the tree below Magento_Backend::admin besides `except`.
+    static bool grants_below_admin(const Query& q, const IntegrationDecl& integ,
+                                   const IdRef& except) {
+        auto grants = [&](const IntegrationDecl& d) {
+            for (const auto& r : d.resources)
+                if (&r != &except && !is_top(r.id) && q.snapshot.acl.find(r.id)) return true;
+            return false;
+        };
+        if (grants(integ)) return true;
+        if (q.file.kind != FileKind::Integration || integ.name.value.empty()) return false;
+        auto it = q.snapshot.integrations.find(integ.name.value);
+        if (it == q.snapshot.integrations.end()) return false;
+        for (const auto& ref : it->second)
+            if (ref.kind == FileKind::Integration && ref.path != q.file.path)
+                if (const IntegrationDecl* d = q.snapshot.integration(ref); d && grants(*d))
+                    return true;
+        return false;
+    }
+
+    // Magento_Backend::all and Magento_Backend::admin in an integration's resources.
+    static void check_top(const Query& q, const IntegrationDecl& integ, const IdRef& r, bool legacy,
+                          std::vector<Diagnostic>& out) {
+        const bool all = r.id == "Magento_Backend::all";
+        Diagnostic d;
+        d.range = r.range;
+        if (legacy) {
+            // Authorization\Model\ResourceModel\Rules::saveRel: a list that is exactly
+            // [Magento_Backend::all] (===) becomes the role's one allow row on the root, which
+            // Authorization\Model\Acl\Loader\Rule::applyPermissionsAccordingToRules turns
+            // into allow-everything. In any longer list it is one more id: every resource not
+            // listed gets a deny row.
+            if (!all) return;
+            d.severity = Severity::Warning;
+            if (integ.resources.size() == 1) {
+                d.code = "full-api-access";
+                d.message = "Magento_Backend::all, listed alone, gives this integration every ACL "
+                            "resource: Magento saves it as one allow-everything rule, so the "
+                            "integration has full admin API access, to resources that modules add "
+                            "later as well. List only the resources it needs (least privilege).";
+            } else {
+                d.code = "ignored-resource";
+                d.message =
+                    "Magento_Backend::all grants every resource only when it is the only "
+                    "resource listed; with other ids (or listed twice) it grants nothing more "
+                    "than they do, and every resource not listed is denied.";
+            }
+            out.push_back(std::move(d));
+            return;
+        }
+        // Integration\Model\Config\Consolidated\Converter::convert looks resources up only
+        // below the second top-level node of the ACL (Magento_Backend::admin) and prepends
+        // that node when anything was found: neither top-level id is ever found itself.
+        const bool others = grants_below_admin(q, integ, r);
+        if (!all && others) return; // Magento_Backend::admin is added anyway
+        d.code = "ignored-resource";
+        d.severity = others ? Severity::Warning : Severity::Error;
+        d.message = fmt::format(
+            "{} is not granted through integration.xml: Magento looks resources up only below "
+            "Magento_Backend::admin and drops this one{}",
+            r.id,
+            others ? "; it does not give the integration every resource."
+                   : fmt::format(", so integration '{}' is granted nothing at all. List the "
+                                 "resources it needs.",
+                                 integ.name.value));
+        if (others)
+            if (auto edit = remove_element(q, r.range)) {
+                Fix fix;
+                fix.title = fmt::format("Remove '{}'", r.id);
+                fix.preferred = true;
+                fix.changes.push_back({q.file.path, {std::move(*edit)}});
+                d.fixes.push_back(std::move(fix));
+            }
+        out.push_back(std::move(d));
+    }
+
     static void check_resources(const Query& q, const IntegrationDecl& integ,
                                 std::vector<Diagnostic>& out) {
         const bool legacy = q.file.kind == FileKind::IntegrationApi;
@@ -248,9 +473,11 @@ private:
                 d.range = r.range;
                 d.severity = Severity::Warning;
                 d.code = "duplicate-resource";
+                // Consolidated\Converter::convert keeps one (array_unique); api.xml keeps
+                // both, and a second grant of one id changes nothing (Rules::saveRel).
                 d.message = fmt::format(
-                    "'{}' is already listed in integration '{}'; Magento keeps it once.", r.id,
-                    integ.name.value);
+                    "'{}' is already listed in integration '{}'; {}", r.id, integ.name.value,
+                    legacy ? "the second listing grants nothing more." : "Magento keeps it once.");
                 d.unnecessary = true;
                 for (const auto& first : integ.resources)
                     if (first.id == r.id) {
@@ -258,13 +485,23 @@ private:
                         break;
                     }
                 out.push_back(std::move(d));
+                // An unknown id is reported at every occurrence (its fix is per occurrence).
+                if (auto u = check_acl_ref(q, r, unknown_consequence(legacy), &listed,
+                                           remove_element(q, r.range)))
+                    out.push_back(std::move(*u));
                 continue;
             }
-            if (auto d = check_acl_ref(
-                    q, r,
-                    legacy ? "Magento stores it as listed, but it grants nothing"
-                           : "Magento drops it from the integration without any error or log")) {
+            // api.xml: Integration\Model\Config\Integration\Converter::convert keeps the id,
+            // but Authorization\Model\ResourceModel\Rules::saveRel writes rows only for ids of
+            // the built ACL. integration.xml: Consolidated\Converter::addParentsToResource
+            // returns nothing for an id outside the tree, so convert() drops it.
+            if (auto d = check_acl_ref(q, r, unknown_consequence(legacy), &listed,
+                                       remove_element(q, r.range))) {
                 out.push_back(std::move(*d));
+                continue;
+            }
+            if (is_top(r.id)) {
+                check_top(q, integ, r, legacy, out);
                 continue;
             }
             std::vector<std::string_view> missing;
@@ -273,17 +510,32 @@ private:
             if (missing.empty()) continue;
             Diagnostic d;
             d.range = r.range;
-            d.severity = Severity::Warning;
             d.code = "missing-parent";
-            d.message = fmt::format(
-                "'{}' is listed without its parent{} {}. {}", r.id, missing.size() == 1 ? "" : "s",
-                fmt::join(missing, ", "),
-                legacy ? "api.xml resources are stored exactly as listed, so the admin's "
-                         "permission tree shows "
-                         "this resource under unchecked parents."
-                       : "Magento adds ancestors itself at run time, but the admin's permission "
-                         "tree shows them "
-                         "unchecked and Magento's guide asks integrations to list every parent.");
+            if (legacy) {
+                // Integration\Model\Config\Integration\Converter::convert keeps the list as it
+                // is; Authorization\Model\ResourceModel\Rules::saveRel then writes `allow` for
+                // the listed ids and `deny` for every other resource, parents included. The
+                // activation dialog keeps only selected subtrees (Integration\Block\Adminhtml
+                // \Integration\Activate\Permissions\Tab\Webapi::disableAclTreeNodes).
+                d.severity = Severity::Warning;
+                d.message = fmt::format(
+                    "'{}' is listed without its parent{} {}. api.xml grants exactly the ids it "
+                    "lists: {} denied, so a web API route that requires {} is refused, and the "
+                    "admin's activation dialog does not show this resource under unselected "
+                    "parents.",
+                    r.id, missing.size() == 1 ? "" : "s", fmt::join(missing, ", "),
+                    missing.size() == 1 ? "the parent is" : "the parents are",
+                    missing.size() == 1 ? "it" : "one of them");
+            } else {
+                // Integration\Model\Config\Consolidated\Converter::addParentsToResource adds
+                // every ancestor below Magento_Backend::admin to the granted list itself.
+                d.severity = Severity::Hint;
+                d.message = fmt::format(
+                    "'{}' is listed without its parent{} {}. Magento adds the ancestors itself "
+                    "and grants them (the admin's permission tree shows them checked); Magento's "
+                    "integration guide lists every parent, which keeps the file explicit.",
+                    r.id, missing.size() == 1 ? "" : "s", fmt::join(missing, ", "));
+            }
             Fix fix;
             fix.title = missing.size() == 1 ? fmt::format("Add parent '{}'", missing.front())
                                             : fmt::format("Add {} missing parents", missing.size());
@@ -306,24 +558,115 @@ private:
         return o;
     }
 
-    static void check_url(const Query& q, const std::optional<TextValue>& url,
-                          std::string_view what, std::string_view why,
+    // The scheme of an absolute URL ("https" in "https://host/..."), lower-cased; empty when
+    // `v` is not `scheme://host...`.
+    static std::string url_scheme(std::string_view v) {
+        const auto colon = v.find("://");
+        if (colon == std::string_view::npos || colon == 0 || colon + 3 >= v.size() ||
+            !std::isalpha(static_cast<unsigned char>(v[0])))
+            return {};
+        std::string scheme;
+        for (char c : v.substr(0, colon)) {
+            const auto u = static_cast<unsigned char>(c);
+            if (!std::isalnum(u) && c != '+' && c != '-' && c != '.') return {};
+            scheme += static_cast<char>(std::tolower(u));
+        }
+        const char host = v[colon + 3];
+        if (host == '/' || host == '?' || host == '#' ||
+            std::isspace(static_cast<unsigned char>(host)))
+            return {};
+        return scheme;
+    }
+
+    // endpoint_url and identity_link_url. Magento copies both verbatim (Consolidated\Converter
+    // ::convert, Config\Converter::convert; no validation on the config path) and uses them
+    // only together: the token exchange runs when both are set (Integration\Block\Adminhtml
+    // \Widget\Grid\Column\Renderer\Link\Activate::_getDataAttributes), posting the OAuth
+    // credentials to endpoint_url (Integration\Model\OauthService::postToConsumer) and sending
+    // the admin to identity_link_url (Controller\Adminhtml\Integration\TokensExchange).
+    static void check_url(const Query& q, const IntegrationDecl& integ, bool endpoint,
                           std::vector<Diagnostic>& out) {
+        const std::optional<TextValue>& url =
+            endpoint ? integ.endpoint_url : integ.identity_link_url;
         if (!url || url->value.empty()) return;
+        const std::optional<TextValue>& other =
+            endpoint ? integ.identity_link_url : integ.endpoint_url;
+        const bool exchange = other && !other->value.empty();
+        const std::string_view what = endpoint ? "endpoint_url" : "identity_link_url";
         const std::string& v = url->value;
-        if (v.rfind("https://", 0) == 0) return;
+        // The element's text is read as it is, whitespace included (Consolidated\Converter
+        // ::convert takes nodeValue): around a URL it is stored and used with it.
+        const std::string& text = *q.file.text;
+        Offset cb = url->range.begin, ce = url->range.end;
+        while (cb > 0 && std::isspace(static_cast<unsigned char>(text[cb - 1])))
+            --cb;
+        while (ce < text.size() && std::isspace(static_cast<unsigned char>(text[ce])))
+            ++ce;
+        if (cb > 0 && ce < text.size() && text[cb - 1] == '>' && text[ce] == '<' &&
+            (cb != url->range.begin || ce != url->range.end)) {
+            const std::string raw = text.substr(cb, ce - cb);
+            Diagnostic w;
+            w.range = url->range;
+            w.severity = Severity::Warning;
+            w.code = "stray-whitespace";
+            w.message = fmt::format(
+                "{} has {}: Magento does not trim it, so the URL is stored and used with the "
+                "whitespace. Write the URL on the same line as its tags.",
+                what, describe_stray_whitespace(raw));
+            Fix fix;
+            fix.title = "Trim the URL";
+            fix.preferred = true;
+            fix.changes.push_back(
+                {q.file.path,
+                 {{{cb, ce}, text.substr(url->range.begin, url->range.end - url->range.begin)}}});
+            w.fixes.push_back(std::move(fix));
+            out.push_back(std::move(w));
+        }
+        const std::string scheme = url_scheme(v);
+        if (scheme == "https") return;
         Diagnostic d;
         d.range = url->range;
-        d.severity = Severity::Warning;
-        d.code = "insecure-url";
-        d.message = fmt::format("{} '{}' is not an https:// URL: {} in clear text.", what, v, why);
-        if (v.rfind("http://", 0) == 0) {
+        if (scheme == "http") {
+            d.severity = Severity::Warning;
+            d.code = "insecure-url";
+            d.message = fmt::format(
+                "{} '{}' is not an https:// URL: {}{}", what, v,
+                endpoint ? "on activation Magento posts the OAuth consumer key, secret and "
+                           "verifier to it in clear text"
+                         : "on activation the admin's browser opens it with the OAuth consumer "
+                           "key in clear text",
+                exchange ? ""
+                         : fmt::format(" (once the integration also has an {})",
+                                       endpoint ? "identity_link_url" : "endpoint_url"));
+            // Integration\Block\Adminhtml\Widget\Grid\Column\Renderer\Name::isUrlSecure
+            // flags only values that start with a lower-case "http:".
+            if (v.rfind("http:", 0) == 0)
+                d.message += "; the admin's integration grid marks it \"Integration not secure\"";
+            d.message += ".";
             Fix fix;
             fix.title = "Use https://";
             fix.preferred = true;
             fix.changes.push_back(
-                {q.file.path, {{{url->range.begin, url->range.begin + 7}, "https://"}}});
+                {q.file.path, {{{url->range.begin, url->range.begin + 4}, "https"}}});
             d.fixes.push_back(std::move(fix));
+        } else {
+            // OauthService::postToConsumer: the HTTP client refuses the URI, and the admin sees
+            // "The attempt to post data to consumer failed due to an unexpected error."
+            d.severity = exchange ? Severity::Error : Severity::Warning;
+            d.code = "invalid-url";
+            d.message = fmt::format("{} '{}' is not an absolute http(s) URL: ", what, v);
+            if (exchange)
+                d.message += endpoint
+                                 ? "Magento cannot post the OAuth credentials to it, so activating "
+                                   "the integration fails (\"The attempt to post data to consumer "
+                                   "failed\")."
+                                 : "the admin's browser cannot be sent to it, so the activation "
+                                   "cannot be completed.";
+            else
+                d.message += fmt::format(
+                    "Magento uses it only when the integration also has an {}, and then "
+                    "activation fails.",
+                    endpoint ? "identity_link_url" : "endpoint_url");
         }
         out.push_back(std::move(d));
     }
@@ -337,20 +680,27 @@ private:
         if (it != q.snapshot.integrations.end())
             for (const auto& r : it->second)
                 if (r.kind == FileKind::Integration) same.push_back(&r);
-        bool has_email = false;
+        // An empty <email/> is read as "" (the schema rule reports it); only a missing element
+        // fails.
+        bool has_email = integ.email.has_value();
         for (const IntegrationRef* r : same)
-            if (const IntegrationDecl* d = q.snapshot.integration(*r);
-                d && d->email && !d->email->value.empty())
+            if (const IntegrationDecl* d = q.snapshot.integration(*r); d && d->email)
                 has_email = true;
-        if (integ.email && !integ.email->value.empty()) has_email = true;
         if (!has_email) {
             Diagnostic d;
             d.range = integ.name.range;
-            d.severity = Severity::Warning;
+            // Integration\Model\Config\Consolidated\Converter::convert reads
+            // getElementsByTagName('email')->item(0)->nodeValue without a check: on null it
+            // raises a warning, which bin/magento turns into an exception. It runs for
+            // setup:upgrade (Integration\Setup\Recurring::install) and for the admin's
+            // integration pages (Integration\Model\Plugin\Integration::_addAllowedResources).
+            d.severity = Severity::Error;
             d.code = "integration-missing-email";
             d.message = fmt::format(
-                "Integration '{}' has no <email> in any module's integration.xml; Magento "
-                "creates it with an empty email, so its owner cannot be contacted.",
+                "Integration '{}' has no <email> in any module's integration.xml: Magento reads "
+                "the email without checking that it is there, so setup:upgrade fails with "
+                "\"Attempt to read property \"nodeValue\" on null\" (and so do the admin's "
+                "integration pages).",
                 integ.name.value);
             out.push_back(std::move(d));
         }

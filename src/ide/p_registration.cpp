@@ -27,6 +27,26 @@ public:
         }
     }
 
+    void diagnose(const Query& q, std::vector<Diagnostic>& out) const override {
+        const auto& reg = q.file.facts.registration;
+        if (!reg || q.file.module_dir.empty()) return;
+        const std::string dir = q.file.module_dir == "." ? std::string() : q.file.module_dir + "/";
+        if (q.snapshot.file(dir + "etc/module.xml")) return;
+        // Magento\Framework\Module\ModuleList\Loader::getModuleConfigs reads
+        // "$modulePath/etc/module.xml" of every registered module with fileGetContents and no
+        // existence check: the exception stops every command that loads the module list.
+        Diagnostic d;
+        d.range = reg->range;
+        d.severity = Severity::Error;
+        d.code = "missing-module-xml";
+        d.message = fmt::format(
+            "'{}' is registered here, but the module has no etc/module.xml: Magento reads "
+            "etc/module.xml of every registered module without checking that it exists, so "
+            "loading the module list fails, and with it every bin/magento command.",
+            reg->value);
+        out.push_back(std::move(d));
+    }
+
     std::optional<HoverResult> hover(const Query& q) const override {
         const auto& reg = q.file.facts.registration;
         if (!reg || !reg->range.touches(q.offset)) return std::nullopt;

@@ -1,5 +1,5 @@
 // Setup scripts and data patches (Setup/**/*.php): processIntegrationConfig() calls, the legacy
-// way to activate an integration declared in etc/integration/config.xml.
+// way to create an integration declared in etc/integration/config.xml.
 #include "participants.hpp"
 
 #include "mil/ide/acl_support.hpp"
@@ -46,11 +46,14 @@ public:
             hint.severity = Severity::Hint;
             hint.code = "deprecated-integration-config";
             hint.deprecated = true;
-            hint.message = "processIntegrationConfig() activates integrations of the legacy "
-                           "etc/integration/config.xml "
-                           "(deprecated since Magento 2.1). Integrations in etc/integration.xml "
-                           "need no setup script: "
-                           "Magento creates or updates them on every setup:upgrade.";
+            // Integration\Model\ConfigBasedIntegrationManager::processIntegrationConfig
+            // creates or updates the integration (status inactive); only an admin activates it
+            // (Controller\Adminhtml\Integration\TokensDialog or the OAuth token exchange).
+            hint.message = "processIntegrationConfig() creates or updates integrations of the "
+                           "legacy etc/integration/config.xml (deprecated since Magento 2.1); an "
+                           "admin still activates them. Integrations in etc/integration.xml "
+                           "need no setup script: Magento creates or updates them on every "
+                           "setup:upgrade.";
             out.push_back(std::move(hint));
             for (const auto& n : call.names)
                 if (n.resolved) check_name(q, n, out);
@@ -87,6 +90,9 @@ private:
                 if (r.kind == FileKind::Integration) in_integration_xml = true;
             }
         if (in_config) return;
+        // Integration\Model\ConfigBasedIntegrationManager::processIntegrationConfig reads
+        // $integrations[$name] of the merged config.xml without isset: PHP 8 warns
+        // "Undefined array key", which bin/magento turns into an exception.
         Diagnostic d;
         d.range = n.range;
         d.severity = Severity::Error;
@@ -127,7 +133,7 @@ private:
             d.message = fmt::format(
                 "No integration named '{}' in any etc/integration/config.xml of the tree: "
                 "Magento looks the name up without a check, so bin/magento setup:upgrade fails "
-                "on this call with an undefined index.",
+                "on this call with \"Undefined array key\".",
                 n.value);
         }
         out.push_back(std::move(d));

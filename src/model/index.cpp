@@ -496,6 +496,7 @@ void merge_acl(Snapshot& snap, const MergeState& st, const std::vector<CatalogEn
     if (!has_core_file && catalog && !catalog->empty()) {
         snap.uses_catalog = true;
         for (const auto& c : *catalog) {
+            if (c.disabled) continue; // added to the disabled ids below
             auto n = acl.node_for(c.id, c.parent);
             auto& node = acl.tree.nodes[n];
             node.title = c.title;
@@ -542,6 +543,10 @@ void merge_acl(Snapshot& snap, const MergeState& st, const std::vector<CatalogEn
     acl.finish();
     snap.acl = std::move(acl.tree);
     snap.has_core = has_core_file;
+    // The catalogue's disabled ids (Magento_Config::advanced, ...): "disabled", not "unknown".
+    if (snap.uses_catalog)
+        for (const auto& c : *catalog)
+            if (c.disabled && !snap.acl.find(c.id)) snap.acl.disabled.try_emplace(c.id);
 }
 
 // Integrations by name, each name's declarations in load order.
@@ -709,6 +714,7 @@ const std::vector<CatalogEntry>& bundled_catalog() {
             CatalogEntry e{std::string(cols[0]), std::string(cols[1]), std::string(cols[2]),
                            std::string(cols[3]), 0};
             std::from_chars(cols[4].data(), cols[4].data() + cols[4].size(), e.sort_order);
+            e.disabled = cols.size() > 5 && cols[5] == "disabled";
             out.push_back(std::move(e));
         }
         return out;

@@ -30,9 +30,11 @@ const std::vector<RuleInfo> kRules = {
      Severity::Error},
     {"unknown-resource", "The ACL resource is not defined in any acl.xml",
      "A resource named in an integration (or in webapi.xml, menu.xml, system.xml or an admin "
-     "controller) is not declared by any acl.xml of the tree. For etc/integration.xml Magento "
-     "silently drops such a name, so the integration never gets the permission; a web API "
-     "route with it can never be authorised.",
+     "controller) is not declared by any acl.xml of the tree, or is disabled. For "
+     "etc/integration.xml Magento silently drops such a name (the consolidated converter "
+     "finds no node for it); a legacy api.xml keeps it in the configuration, but Magento "
+     "writes permission rows only for ids of the ACL (Rules::saveRel), so it grants nothing "
+     "either. A web API route with it can never be authorised.",
      "Check the spelling against the module's `etc/acl.xml`, or use the suggested id. Ids "
      "that were renamed are a common cause: `Magento_Log::online` no longer exists, the "
      "current id is `Magento_Customer::online`.\n\n"
@@ -42,9 +44,13 @@ const std::vector<RuleInfo> kRules = {
      Severity::Error},
     {"missing-parent", "The integration lists a resource without its ancestors",
      "An integration grants a resource but not all of its ancestors below "
-     "Magento_Backend::admin. The admin permission tree then shows the grant incomplete, and "
-     "the legacy api.xml path stores exactly what is listed, so the parent permissions are "
-     "missing. Magento's integration guide asks for every ancestor to be listed.",
+     "Magento_Backend::admin. In etc/integration.xml this is only a hint: Magento adds every "
+     "ancestor itself (Consolidated\\Converter::addParentsToResource) and grants it, and the "
+     "admin's tree shows them checked; Magento's integration guide lists every parent, which "
+     "keeps the file explicit. In a legacy api.xml it is a warning: the ids are granted "
+     "exactly as listed, every other resource, the parents included, gets an explicit deny "
+     "(Rules::saveRel), so routes that require a parent are refused and the activation "
+     "dialog does not show the resource.",
      "List each ancestor before the resource, in tree order (the quick fix inserts them):\n\n"
      "```xml\n"
      "<resource name=\"Magento_Sales::sales\"/>\n"
@@ -53,32 +59,102 @@ const std::vector<RuleInfo> kRules = {
      "```",
      Severity::Warning},
     {"duplicate-resource", "The same resource is listed twice in one integration",
-     "A resource appears more than once in the resources of one integration. Magento merges "
-     "resources by name, so the repetition has no effect; it usually hides a copy-and-paste "
-     "slip where another resource was meant.",
+     "A resource appears more than once in the resources of one integration. Magento keeps "
+     "it once (etc/integration.xml) or grants it once (api.xml), so the repetition has no "
+     "effect, except that a repeated Magento_Backend::all in api.xml no longer grants "
+     "everything; it usually hides a copy-and-paste slip where another resource was meant.",
      "Remove the repeated `<resource>` line, or change it to the resource that was intended.",
+     Severity::Warning},
+    {"ignored-resource", "The listed resource is never granted",
+     "etc/integration.xml lists Magento_Backend::all, or Magento_Backend::admin with nothing "
+     "else: Magento looks integration resources up only below Magento_Backend::admin "
+     "(Integration\\Model\\Config\\Consolidated\\Converter::convert) and drops both, so "
+     "Magento_Backend::all never grants full access, and an integration left with nothing "
+     "else is granted nothing (an error). In a legacy api.xml, Magento_Backend::all grants "
+     "everything only when it is the only resource listed (Rules::saveRel compares the list "
+     "with [Magento_Backend::all]); beside other ids, or twice, it grants nothing more.",
+     "List the resources the integration needs, each with its parents:\n\n"
+     "```xml\n"
+     "<resource name=\"Magento_Sales::sales\"/>\n"
+     "<resource name=\"Magento_Sales::sales_operation\"/>\n"
+     "<resource name=\"Magento_Sales::sales_order\"/>\n"
+     "```",
+     Severity::Warning},
+    {"full-api-access", "The integration is granted every resource",
+     "A legacy etc/integration/api.xml lists Magento_Backend::all alone. Magento saves it as "
+     "the role's single allow-everything rule (Rules::saveRel, Acl\\Loader\\Rule), so the "
+     "integration has full admin API access, including resources that modules add later. "
+     "Integrations should be given the least privilege they need.",
+     "List only the resources the integration calls, for example:\n\n"
+     "```xml\n"
+     "<resource name=\"Magento_Sales::sales\"/>\n"
+     "<resource name=\"Magento_Sales::sales_operation\"/>\n"
+     "<resource name=\"Magento_Sales::sales_order\"/>\n"
+     "<resource name=\"Magento_Sales::actions_view\"/>\n"
+     "```",
+     Severity::Warning},
+    {"stray-whitespace", "Whitespace around an integration name or URL",
+     "An integration name, endpoint_url or identity_link_url has leading or trailing "
+     "whitespace (a line break inside the element, a space in the attribute). Magento trims "
+     "none of them: the integration is created under the name with the whitespace, and the "
+     "URL is stored and used with it. (Whitespace in a resource id makes it an unknown id: "
+     "unknown-resource.)",
+     "Write the value without surrounding whitespace, on the same line as its tags:\n\n"
+     "```xml\n"
+     "<endpoint_url>https://example.com/magento/endpoint</endpoint_url>\n"
+     "```",
      Severity::Warning},
     {"integration-name-mismatch",
      "processIntegrationConfig names an integration that is not "
      "declared",
      "A setup script passes a name to processIntegrationConfig() that no <integration name> "
-     "of the module's legacy etc/integration/config.xml declares. Magento looks the name up "
-     "without checking, and bin/magento setup:upgrade fails with a PHP notice turned into an "
-     "exception. Names are compared exactly, including case.",
+     "of the legacy etc/integration/config.xml files (merged over all enabled modules) "
+     "declares. Magento looks the name up without checking "
+     "(ConfigBasedIntegrationManager::processIntegrationConfig), and bin/magento "
+     "setup:upgrade fails with \"Undefined array key\". Names are compared exactly, "
+     "including case.",
      "Make the name in the setup script equal to the `name` attribute in "
      "`etc/integration/config.xml`, character for character (`TestIntegration` is not "
      "`testIntegration`). Better still, move to `etc/integration.xml`, which needs no setup "
      "script.",
      Severity::Error},
+    {"missing-integration-resources", "A legacy integration has no resources entry",
+     "A setup script passes the name of an etc/integration/config.xml integration to "
+     "processIntegrationConfig(), but neither etc/integration/api.xml nor "
+     "etc/integration.xml declares an integration of that exact (case-sensitive) name. "
+     "After creating the integration, Magento reads its resources without a check "
+     "(Integration\\Model\\Plugin\\Integration::_addAllowedResources): setup:upgrade fails "
+     "with \"Undefined array key\", and so does opening the integration in the admin.",
+     "Declare the integration's resources in `etc/integration/api.xml` under the same name, or "
+     "better, move the whole integration to `etc/integration.xml`.",
+     Severity::Error},
+    {"unprocessed-integration", "No setup script creates the legacy integration",
+     "An integration of etc/integration/config.xml is created only when a setup script passes "
+     "its name to processIntegrationConfig(); no setup script under a module's Setup/ folder "
+     "does, so unless other code calls it, Magento never creates it. (A setup class "
+     "elsewhere, such as InstallData.php at the module's root, is never run.)",
+     "Move the integration to `etc/integration.xml`, which Magento applies on every "
+     "`setup:upgrade` without a setup script.",
+     Severity::Info},
+    {"overridden-integration", "integration.xml replaces the api.xml resources",
+     "The same integration name is declared in a legacy etc/integration/api.xml and in an "
+     "etc/integration.xml. Magento merges the two configurations with array_merge "
+     "(Integration\\Model\\Plugin\\Integration::_addAllowedResources): the integration.xml "
+     "entry replaces the api.xml one wholesale, so the api.xml resources are ignored.",
+     "Keep the resources in one place: list them in `etc/integration.xml` and remove the "
+     "api.xml entry.",
+     Severity::Warning},
     {"integration-missing-email", "The integration has no email",
-     "After all modules' integration files are merged, the integration has no <email>. The "
-     "legacy config.xml schema requires one, and the admin shows an integration without a "
-     "contact address to reach its vendor.",
+     "After all modules' integration.xml files are merged, the integration has no <email>. "
+     "Magento's converter (Integration\\Model\\Config\\Consolidated\\Converter::convert) reads "
+     "the email without checking that the element exists, so bin/magento setup:upgrade fails "
+     "with \"Attempt to read property \"nodeValue\" on null\", and so do the admin's "
+     "integration pages, until an email is added.",
      "Add an email to the integration:\n\n"
      "```xml\n"
      "<email>integrations@example.com</email>\n"
      "```",
-     Severity::Warning},
+     Severity::Error},
     {"duplicate-integration", "The integration name is declared by several modules",
      "Two modules declare an integration with the same name. Magento merges them into one "
      "integration: the module loaded later wins for the email and the URLs, and the resource "
@@ -87,28 +163,45 @@ const std::vector<RuleInfo> kRules = {
      "extends the other on purpose, make sure its `module.xml` lists the other in "
      "`<sequence>` so the load order is fixed.",
      Severity::Info},
-    {"insecure-url", "The integration URL does not use https",
-     "The endpoint_url or identity_link_url of an integration is not an https:// URL. Magento "
-     "posts the OAuth consumer key and secret to the endpoint URL when the integration is "
-     "activated, so a plain http:// URL sends credentials in clear text.",
+    {"insecure-url", "The integration URL uses http://",
+     "The endpoint_url or identity_link_url of an integration is an http:// URL. When both "
+     "are set, activating the integration posts the OAuth consumer key, secret and verifier "
+     "to the endpoint URL (OauthService::postToConsumer) and sends the admin's browser to the "
+     "identity link with the consumer key: over http:// in clear text. The admin's "
+     "integration grid marks such an integration \"Integration not secure\".",
      "Use an `https://` URL:\n\n"
      "```xml\n"
      "<endpoint_url>https://example.com/magento/endpoint</endpoint_url>\n"
      "```",
      Severity::Warning},
+    {"invalid-url", "The integration URL is not an absolute http(s) URL",
+     "The endpoint_url or identity_link_url is not an absolute URL such as "
+     "`https://host/path` (a relative path, a host without a scheme, another scheme). Magento "
+     "copies the value without validating it; when the integration has both URLs, "
+     "activation posts to the endpoint URL and fails (\"The attempt to post data to consumer "
+     "failed\"), which is an error. With only one of the two, Magento never uses it (the "
+     "admin copies the tokens by hand), so it is a warning.",
+     "Write the full URL, scheme and host included:\n\n"
+     "```xml\n"
+     "<endpoint_url>https://example.com/magento/endpoint</endpoint_url>\n"
+     "```",
+     Severity::Error},
     {"missing-integration-sequence",
      "The module ships integration config without depending on "
      "Magento_Integration",
      "The module has integration configuration but its etc/module.xml does not list "
-     "Magento_Integration in <sequence>. Without it the load order is not guaranteed, and "
-     "the module may be set up before the integration tables and services exist.",
+     "Magento_Integration in <sequence>. Nothing fails in Magento 2.4: every module's schema "
+     "is installed before any data setup runs, and Magento_Integration's recurring setup "
+     "(Integration\\Setup\\Recurring) reads the merged integration.xml of all modules "
+     "whatever their order. Magento's integration guide declares the dependency, so this is "
+     "advice.",
      "Add `Magento_Integration` to the module's sequence (the quick fix does it):\n\n"
      "```xml\n"
      "<sequence>\n"
      "    <module name=\"Magento_Integration\"/>\n"
      "</sequence>\n"
      "```",
-     Severity::Warning},
+     Severity::Info},
     {"deprecated-integration-config", "Legacy integration configuration",
      "etc/integration/config.xml, etc/integration/api.xml and setup scripts that call "
      "processIntegrationConfig() are the pre-2.1 way to declare integrations. They still "
@@ -132,8 +225,11 @@ const std::vector<RuleInfo> kRules = {
      "one is almost always a mistake.",
      "Keep a single declaration of the id and move any children under it.", Severity::Error},
     {"acl-missing-title", "No acl.xml gives the ACL id a title",
-     "A title is optional in each acl.xml but required once all files are merged. Without it "
-     "the admin role and integration permission trees show an empty entry.",
+     "A title is optional in each acl.xml but required once all files are merged. Magento "
+     "builds the admin's permission trees (User Roles > Role Resources, an integration's API "
+     "tab and activation dialog) with Integration\\Helper\\Data::mapResources, which reads "
+     "the title without a check: those pages fail with \"Undefined array key \"title\"\". "
+     "Developer mode also rejects the merged ACL (acl_merged.xsd).",
      "Give the resource a `title` (3 to 50 characters) where it is first declared:\n\n"
      "```xml\n"
      "<resource id=\"Vendor_Module::manage\" title=\"Manage Things\" translate=\"title\"/>\n"
@@ -155,6 +251,18 @@ const std::vector<RuleInfo> kRules = {
      "Use the same `Vendor_Module` name in `etc/module.xml`, in "
      "`ComponentRegistrar::register(ComponentRegistrar::MODULE, 'Vendor_Module', __DIR__)` "
      "and, under `app/code`, in the `Vendor/Module` folder names.",
+     Severity::Error},
+    {"missing-module-xml", "registration.php registers a module without etc/module.xml",
+     "Magento's module list loader (Magento\\Framework\\Module\\ModuleList\\Loader) reads "
+     "etc/module.xml of every registered module, enabled or not, without checking that it "
+     "exists: the read fails, and with it every bin/magento command and every page.",
+     "Add the module's `etc/module.xml`:\n\n"
+     "```xml\n"
+     "<config xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+     "xsi:noNamespaceSchemaLocation=\"urn:magento:framework:Module/etc/module.xsd\">\n"
+     "    <module name=\"Vendor_Module\"/>\n"
+     "</config>\n"
+     "```",
      Severity::Error},
     {"composer-module", "The module's composer.json is not a valid Magento module package",
      "The composer.json of a module has a name that is not vendor/package, a type other than "

@@ -247,12 +247,27 @@ TEST_CASE("sarif output has every field SARIF 2.1.0 requires and consistent rule
         CHECK(fingerprints.insert(fp).second);
     }
     // Every code of the design's catalogue is described.
-    for (const char* code :
-         {"xml-syntax", "schema", "unknown-resource", "missing-parent", "duplicate-resource",
-          "integration-name-mismatch", "integration-missing-email", "duplicate-integration",
-          "insecure-url", "missing-integration-sequence", "deprecated-integration-config",
-          "acl-duplicate-id", "acl-missing-title", "acl-orphan-branch", "module-name-mismatch",
-          "composer-module", "unknown-module"})
+    for (const char* code : {"xml-syntax",
+                             "schema",
+                             "unknown-resource",
+                             "missing-parent",
+                             "duplicate-resource",
+                             "ignored-resource",
+                             "full-api-access",
+                             "stray-whitespace",
+                             "integration-name-mismatch",
+                             "integration-missing-email",
+                             "duplicate-integration",
+                             "insecure-url",
+                             "invalid-url",
+                             "missing-integration-sequence",
+                             "deprecated-integration-config",
+                             "acl-duplicate-id",
+                             "acl-missing-title",
+                             "acl-orphan-branch",
+                             "module-name-mismatch",
+                             "composer-module",
+                             "unknown-module"})
         CHECK(ids.count(code) == 1);
 }
 
@@ -579,17 +594,44 @@ TEST_CASE("the bundled example tree shows its mistakes") {
 
 TEST_CASE("odd inputs: empty folders, files the checker does not read, unreadable files") {
     TempDir tmp;
+    // Checking nothing at all must not pass a CI job: exit 2 with the reason.
     SECTION("a folder without modules") {
         write_all(tmp.path("empty/readme.txt"), "nothing here\n");
         RunResult r = run_check({tmp.path("empty")});
-        CHECK(r.code == 0);
+        CHECK(r.code == 2);
         CHECK(r.out.empty());
         CHECK(r.err.find("no Magento module found") != std::string::npos);
+        CHECK(r.err.find("nothing was checked") != std::string::npos);
+        CHECK(run_check({"--quiet", "--fail-on", "never", tmp.path("empty")}).code == 2);
     }
     SECTION("a file of no kind the checker reads") {
         RunResult r = run_check({tree() + "/app/etc/di.xml"});
-        CHECK(r.code == 0);
+        CHECK(r.code == 2);
         CHECK(r.err.find("not a file the checker reads") != std::string::npos);
+        CHECK(r.err.find("nothing was checked") != std::string::npos);
+    }
+    SECTION("a settings file that excludes everything") {
+        copy_tree(tree() + "/app/code/Acme/Warn", tmp.path("mod"));
+        write_all(tmp.path("mod/.magento-integration-ls.json"), R"({"exclude": ["**"]})");
+        RunResult r = run_check({tmp.path("mod")});
+        CHECK(r.code == 2);
+        CHECK(r.err.find("excludes every file") != std::string::npos);
+    }
+    // Issue 21: a module repository whose composer.json requires Magento for its CI is a
+    // module (type magento2-module), not a Magento root with nothing in app/code.
+    SECTION("a module repository that requires magento/product-community-edition") {
+        copy_tree(tree() + "/app/code/Acme/Warn", tmp.path("mod"));
+        write_all(tmp.path("mod/composer.json"),
+                  R"({"name": "acme/module-warn", "type": "magento2-module",
+                      "require": {"magento/product-community-edition": "~2.4.0"},
+                      "autoload": {"files": ["registration.php"],
+                                   "psr-4": {"Acme\\Warn\\": ""}}})");
+        RunResult r = run_check({"--format", "json", "--fail-on", "warning", tmp.path("mod")});
+        INFO(r.err);
+        CHECK(r.code == 1);
+        CHECK(r.err.find("no Magento module found") == std::string::npos);
+        CHECK(r.err.find("(0 files checked)") == std::string::npos);
+        CHECK(!json::parse(r.out).empty());
     }
     SECTION("a file over the 8 MiB cap is a file-too-large warning, not read") {
         copy_tree(tree() + "/app/code/Acme/Warn", tmp.path("mod"));

@@ -183,6 +183,21 @@ TEST_CASE("gitlab severities and json related locations") {
     CHECK(j[0]["endColumn"] == 5);
 }
 
+TEST_CASE("settings file: knownResources and knownModules") {
+    std::string error;
+    auto c = parse_check_config(
+        R"({"knownResources": ["Vendor_Opt::manage"], "knownModules": ["Vendor_Opt", "A_B"]})",
+        "cfg.json", &error);
+    REQUIRE(c);
+    CHECK(c->known_resources == std::vector<std::string>{"Vendor_Opt::manage"});
+    CHECK(c->known_modules == std::vector<std::string>{"Vendor_Opt", "A_B"});
+    CHECK(c->warnings.empty());
+    CHECK(!parse_check_config(R"({"knownResources": "Vendor_Opt::manage"})", "cfg.json", &error));
+    CHECK(error.find("must be an array") != std::string::npos);
+    CHECK(!parse_check_config(R"({"knownModules": [3]})", "cfg.json", &error));
+    CHECK(error.find("cfg.json:1:19") == 0);
+}
+
 TEST_CASE("settings file: severities, excludes, and positioned errors") {
     std::string error;
     auto c = parse_check_config(
@@ -246,16 +261,26 @@ TEST_CASE("the rule catalogue covers the design's codes with their default level
         {"unknown-resource", Severity::Error},
         {"missing-parent", Severity::Warning},
         {"duplicate-resource", Severity::Warning},
+        {"ignored-resource", Severity::Warning},
+        {"full-api-access", Severity::Warning},
+        {"stray-whitespace", Severity::Warning},
+        {"missing-integration-resources", Severity::Error},
+        {"unprocessed-integration", Severity::Info},
+        {"overridden-integration", Severity::Warning},
         {"integration-name-mismatch", Severity::Error},
-        {"integration-missing-email", Severity::Warning},
+        // setup:upgrade fails on the null read (Consolidated\Converter::convert).
+        {"integration-missing-email", Severity::Error},
         {"duplicate-integration", Severity::Info},
         {"insecure-url", Severity::Warning},
-        {"missing-integration-sequence", Severity::Warning},
+        {"invalid-url", Severity::Error},
+        // Nothing fails in 2.4 (schemas before data, Integration\Setup\Recurring): advice.
+        {"missing-integration-sequence", Severity::Info},
         {"deprecated-integration-config", Severity::Hint},
         {"acl-duplicate-id", Severity::Error},
         {"acl-missing-title", Severity::Warning},
         {"acl-orphan-branch", Severity::Warning},
         {"module-name-mismatch", Severity::Error},
+        {"missing-module-xml", Severity::Error},
         {"composer-module", Severity::Warning},
         {"unknown-module", Severity::Warning},
         {"file-too-large", Severity::Warning},

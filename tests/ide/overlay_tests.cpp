@@ -84,8 +84,11 @@ TEST_CASE("overlay: editing an acl.xml changes the diagnostics of an integration
     auto after = engine.diagnose(kAcmeIntegration);
     REQUIRE(codes(after) == std::vector<std::string>{"unknown-resource"});
     CHECK(contains(after[0].message, "'Magento_Customer::online'"));
-    // The same local part in another module is the closest id.
-    CHECK(contains(after[0].message, "Did you mean 'Magento_Log::online'"));
+    // The same local part in another module is the closest id, but the integration lists it
+    // already: the fix removes the unknown id rather than making a duplicate (issue 21).
+    CHECK(contains(after[0].message, "The closest id, 'Magento_Log::online', is listed already"));
+    REQUIRE(after[0].fixes.size() == 1);
+    CHECK(after[0].fixes[0].title == "Remove 'Magento_Customer::online'");
     // Completion and hover see the edited tree too.
     const std::string text = *engine.entry(kAcmeIntegration)->text;
     auto hover = engine.hover(kAcmeIntegration, static_cast<Offset>(text.find("Magento_Log") + 2));

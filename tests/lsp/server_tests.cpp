@@ -206,6 +206,24 @@ TEST_CASE("initializationOptions: severity override and \"off\", insertParents")
     CHECK(find_diagnostic(p, "missing-parent")); // the new map replaces the old one
 }
 
+TEST_CASE("initializationOptions: knownResources and knownModules") {
+    TempCopy tree(example_dir());
+    const std::string uri = tree.uri(kExampleIntegration);
+    LspClient c;
+    c.initialize(tree.root(), json::object(),
+                 {{"knownResources", json::array({"Magento_Log::online"})}});
+    c.open(uri, tree.read(kExampleIntegration));
+    CHECK_FALSE(find_diagnostic(c.wait_diagnostics(uri), "unknown-resource"));
+    // Replaced by the next settings: the id is unknown again, until its module is known.
+    c.notify("workspace/didChangeConfiguration",
+             {{"settings", {{"magentoIntegration", {{"knownResources", json::array()}}}}}});
+    CHECK(find_diagnostic(c.wait_diagnostics(uri), "unknown-resource"));
+    c.notify(
+        "workspace/didChangeConfiguration",
+        {{"settings", {{"magentoIntegration", {{"knownModules", json::array({"Magento_Log"})}}}}}});
+    CHECK_FALSE(find_diagnostic(c.wait_diagnostics(uri), "unknown-resource"));
+}
+
 TEST_CASE("workspace/configuration is asked for when the client supports it") {
     TempCopy tree(example_dir());
     const std::string uri = tree.uri(kExampleIntegration);

@@ -87,6 +87,50 @@ TEST_CASE("find_magento_root: composer.json of a Magento project") {
     CHECK(mil::find_magento_root(t.path("ce/vendor/acme/module-foo")) == t.path("ce"));
 }
 
+// Issue 21: module repositories often require Magento for their own CI. A package of type
+// magento2-module, or a folder with registration.php or etc/module.xml, is a module: such a
+// composer.json does not make the folder a Magento root (else nothing would be checked).
+TEST_CASE("find_magento_root: a module package that requires Magento is not a root") {
+    TempTree t;
+    const char* requires_ce =
+        R"({"name": "acme/module-foo", "type": "magento2-module",
+            "require": {"magento/product-community-edition": "~2.4.0"}})";
+    t.write("typed/composer.json", requires_ce);
+    t.write("untyped/composer.json",
+            R"({"name": "acme/foo", "require": {"magento/product-community-edition": "*"}})");
+    t.write("untyped/registration.php", "<?php\n");
+    t.write("xmlonly/composer.json", R"({"require": {"magento/magento2-base": "*"}})");
+    t.module("xmlonly-mod", "Acme_X");
+    t.write("xmlonly-mod/composer.json", R"({"require": {"magento/magento2-base": "*"}})");
+    for (const char* dir : {"typed", "untyped", "xmlonly-mod"}) {
+        INFO(dir);
+        CHECK_FALSE(mil::find_magento_root(t.path(dir)));
+    }
+    CHECK(mil::find_magento_root(t.path("xmlonly")) == t.path("xmlonly")); // a project
+
+    // The module repository is discovered as a standalone module.
+    t.module("repo", "Acme_Repo");
+    t.write("repo/composer.json", requires_ce);
+    auto d = mil::discover(t.path("repo"));
+    CHECK_FALSE(d.root);
+    REQUIRE(d.modules.size() == 1);
+    CHECK(d.modules[0].dir == t.path("repo"));
+    CHECK(d.modules[0].origin == "standalone");
+    CHECK(d.modules[0].composer_name == "acme/module-foo");
+}
+
+TEST_CASE("discover: a folder with registration.php but no etc/module.xml is a module") {
+    TempTree t;
+    t.write("repo/registration.php",
+            "<?php\n\\Magento\\Framework\\Component\\ComponentRegistrar::register("
+            "\\Magento\\Framework\\Component\\ComponentRegistrar::MODULE, 'Acme_Half', "
+            "__DIR__);\n");
+    t.write("repo/etc/acl.xml", "<config/>");
+    auto d = mil::discover(t.path("repo"));
+    REQUIRE(d.modules.size() == 1);
+    CHECK(d.modules[0].dir == t.path("repo"));
+}
+
 TEST_CASE("discover: modules under app/code, with composer names and registration paths") {
     TempTree t;
     make_root(t);

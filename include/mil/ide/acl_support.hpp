@@ -4,6 +4,8 @@
 
 #include "mil/ide/engine.hpp"
 
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,10 +38,25 @@ bool commerce_id_out_of_view(const Snapshot& s, std::string_view id);
 // The modules of data/catalog/commerce-modules.txt.
 const std::vector<std::string_view>& commerce_modules();
 
+// "a leading space", "2 trailing spaces", "a leading line break and a trailing tab": the
+// whitespace around `v`, for messages; empty when there is none.
+std::string describe_stray_whitespace(std::string_view v);
+
 // `unknown-resource` for one reference, with a replace quick fix when an id is close.
 // `consequence` says what Magento does with the unknown id in this kind of file.
+// Magento trims no id: one with stray whitespace is unknown, and the fix trims it.
+// The fix never makes things worse: a disabled id gets no replacement (another id would be
+// another privilege); a suggestion that `listed` holds (the ids the same list names already)
+// is not offered. In both cases `removal`, when given (an edit that removes the reference,
+// for lists where that grants or requires nothing more), is the fix.
 std::optional<Diagnostic> check_acl_ref(const Query& q, const IdRef& ref,
-                                        std::string_view consequence);
+                                        std::string_view consequence,
+                                        const std::set<std::string>* listed = nullptr,
+                                        const std::optional<TextEdit>& removal = std::nullopt);
+
+// Where an ACL id is defined: the id attribute of its defining declaration (the one whose
+// title counts), else of its first declaration; empty path when only the catalogue has it.
+Location acl_definition_location(const AclNode& n);
 
 // Completion of ACL ids for the token `token` (the whole value) with what is typed before
 // the cursor `prefix`. When `nodes` is given, it receives the index in q.snapshot.acl.nodes

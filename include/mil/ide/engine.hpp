@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,11 @@ struct Settings {
     // items may then name where their documentation comes from (documentation_source)
     // instead of carrying it, and Engine::completion_documentation makes it when asked.
     bool lazy_documentation = false;
+    // ACL ids and modules that come from optional dependencies absent from the workspace
+    // ("knownResources", "knownModules"): such an id, an id of such a module, or such a
+    // <sequence> name is not reported as unknown; everything else stays checked.
+    std::set<std::string, std::less<>> known_resources;
+    std::set<std::string, std::less<>> known_modules;
 };
 
 enum class CompletionKind { Value, Element, Attribute, Module, Snippet };

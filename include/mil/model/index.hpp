@@ -81,6 +81,7 @@ struct CatalogEntry {
     std::string parent;
     std::string module;
     int sort_order = 0;
+    bool disabled = false; // in a disabled subtree: not in the tree, known as disabled
 };
 
 // Files by path, in path order, read like a const std::map. Copies share the entries in
