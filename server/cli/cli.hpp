@@ -13,4 +13,7 @@ int run_check(const std::vector<std::string>& args);
 // `magento-integration-ls new-integration Vendor_Module --name NAME [...] [DIR]`.
 int run_new_integration(const std::vector<std::string>& args);
 
+// `magento-integration-ls routes [PATH] [--integration NAME] [--route 'METHOD URL'] [--format F]`.
+int run_routes(const std::vector<std::string>& args);
+
 } // namespace mil

@@ -21,6 +21,7 @@ const char* kUsage = R"(Usage:
   magento-integration-ls --listen PORT [options]     language server over TCP (127.0.0.1 unless --host)
   magento-integration-ls check [options] [PATH...]   check a Magento tree, modules or files (see check --help)
   magento-integration-ls new-integration ...         write a module with an integration (see new-integration --help)
+  magento-integration-ls routes [PATH] [options]     REST routes each integration can call (see routes --help)
 
 Server options:
   --stdio               talk LSP over stdin/stdout (default)
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
     if (!args.empty() && args[0] == "check") return mil::run_check({args.begin() + 1, args.end()});
     if (!args.empty() && args[0] == "new-integration")
         return mil::run_new_integration({args.begin() + 1, args.end()});
+    if (!args.empty() && args[0] == "routes") return mil::run_routes({args.begin() + 1, args.end()});
 
     bool use_tcp = false;
     long long port = 0;
