@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
     if (!args.empty() && args[0] == "check") return mil::run_check({args.begin() + 1, args.end()});
     if (!args.empty() && args[0] == "new-integration")
         return mil::run_new_integration({args.begin() + 1, args.end()});
-    if (!args.empty() && args[0] == "routes") return mil::run_routes({args.begin() + 1, args.end()});
+    if (!args.empty() && args[0] == "routes")
+        return mil::run_routes({args.begin() + 1, args.end()});
 
     bool use_tcp = false;
     long long port = 0;

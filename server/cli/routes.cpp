@@ -66,9 +66,12 @@ std::string joined(const std::vector<std::string>& v) {
 
 const char* source_name(Grants::Source s) {
     switch (s) {
-    case Grants::Source::IntegrationXml: return "integration.xml";
-    case Grants::Source::ApiXml: return "api.xml";
-    case Grants::Source::None: break;
+    case Grants::Source::IntegrationXml:
+        return "integration.xml";
+    case Grants::Source::ApiXml:
+        return "api.xml";
+    case Grants::Source::None:
+        break;
     }
     return "";
 }
@@ -131,17 +134,19 @@ int run_routes(const std::vector<std::string>& args) {
             if (can_call(g, *r)) callers.push_back(name);
         Where w = where(snap, *r);
         if (format == "json") {
-            nlohmann::json j = {{"method", r->method},       {"url", r->url},
+            nlohmann::json j = {{"method", r->method},
+                                {"url", r->url},
                                 {"resources", shown_resources(*r)},
                                 {"service", r->service_class + "::" + r->service_method},
-                                {"file", w.file},            {"line", w.line},
+                                {"file", w.file},
+                                {"line", w.line},
                                 {"integrations", callers}};
             std::printf("%s\n", j.dump(2).c_str());
         } else if (format == "markdown") {
             std::printf("### `%s %s`\n\n", r->method.c_str(), r->url.c_str());
             std::printf("- service: `%s::%s`\n- declared in: `%s:%u`\n- needs: %s\n",
-                        r->service_class.c_str(), r->service_method.c_str(), w.file.c_str(),
-                        w.line, joined(shown_resources(*r)).c_str());
+                        r->service_class.c_str(), r->service_method.c_str(), w.file.c_str(), w.line,
+                        joined(shown_resources(*r)).c_str());
             std::printf("- integrations that can call it: %s\n",
                         callers.empty() ? "none" : joined(callers).c_str());
         } else {
@@ -164,13 +169,13 @@ int run_routes(const std::vector<std::string>& args) {
         if (format == "text") {
             std::printf("%s (%s%s): can call %zu REST routes, %zu of them anonymous\n",
                         name.c_str(), source_name(g.source),
-                        g.everything ? ", Magento_Backend::all: everything" : "",
-                        callable.size(), open);
+                        g.everything ? ", Magento_Backend::all: everything" : "", callable.size(),
+                        open);
         } else if (format == "markdown") {
             std::printf("## %s\n\n%s%s: can call %zu REST routes, %zu of them anonymous.\n\n",
                         name.c_str(), source_name(g.source),
-                        g.everything ? " (Magento_Backend::all: everything)" : "",
-                        callable.size(), open);
+                        g.everything ? " (Magento_Backend::all: everything)" : "", callable.size(),
+                        open);
             if (!callable.empty())
                 std::printf("| route | resources | declared in |\n|---|---|---|\n");
         }

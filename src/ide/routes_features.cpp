@@ -98,9 +98,9 @@ std::string integration_routes_markdown(const Snapshot& s, std::string_view name
         else
             guarded.push_back(r);
     }
-    std::string md = fmt::format(
-        "**{}** can call **{}** (and {} anyone may call)", name,
-        plural(guarded.size(), "REST route", "REST routes"), plural(open, "route", "routes"));
+    std::string md = fmt::format("**{}** can call **{}** (and {} anyone may call)", name,
+                                 plural(guarded.size(), "REST route", "REST routes"),
+                                 plural(open, "route", "routes"));
     md += g.everything ? ": api.xml grants exactly `Magento_Backend::all`, which allows everything."
                        : ".";
     if (!g.everything && !guarded.empty()) md += listing(s, guarded);
@@ -198,10 +198,10 @@ void routes_diagnostics(const Query& q, std::vector<Diagnostic>& out) {
                                    : fmt::format("{} resources", needed.size()),
                 needed.front(), example.method, example.url);
             Fix fix;
-            fix.title = needed.size() == 1
-                            ? fmt::format("Add {}", needed.front())
-                            : fmt::format("Add the {} resources below it that routes need",
-                                          needed.size());
+            fix.title =
+                needed.size() == 1
+                    ? fmt::format("Add {}", needed.front())
+                    : fmt::format("Add the {} resources below it that routes need", needed.size());
             fix.changes.push_back({q.file.path, {insert_after_line(text, r, needed)}});
             d.fixes.push_back(std::move(fix));
             out.push_back(std::move(d));

@@ -457,8 +457,7 @@ std::shared_ptr<MergeState> merge_state(const Snapshot& s) {
     st->modules = std::move(mods);
     std::vector<std::pair<std::uint32_t, const FileEntry*>> picked;
     for (const auto& [path, f] : s.files)
-        if (f->kind == FileKind::Acl || f->kind == FileKind::Webapi ||
-            is_integration_kind(f->kind))
+        if (f->kind == FileKind::Acl || f->kind == FileKind::Webapi || is_integration_kind(f->kind))
             picked.emplace_back(st->rank(*f), f.get());
     // Stable: the map gave them in path order.
     std::stable_sort(picked.begin(), picked.end(),

@@ -109,7 +109,8 @@ std::vector<RouteDecl> read_webapi_routes(std::string_view text) {
 }
 
 std::shared_ptr<const RouteIndex>
-build_route_index(const std::vector<const FileEntry*>& webapi_files, const std::vector<Route>* catalog,
+build_route_index(const std::vector<const FileEntry*>& webapi_files,
+                  const std::vector<Route>* catalog,
                   const std::function<std::string(const FileEntry&)>& module_of) {
     auto index = std::make_shared<RouteIndex>();
     auto& routes = index->routes;
@@ -157,7 +158,8 @@ build_route_index(const std::vector<const FileEntry*>& webapi_files, const std::
     for (std::uint32_t i = 0; i < order.size(); ++i)
         order[i] = i;
     std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return std::tie(routes[a].url, routes[a].method) < std::tie(routes[b].url, routes[b].method);
+        return std::tie(routes[a].url, routes[a].method) <
+               std::tie(routes[b].url, routes[b].method);
     });
     std::vector<Route> sorted;
     sorted.reserve(routes.size());
@@ -285,8 +287,7 @@ Grants effective_grants(const Snapshot& snap, std::string_view name) {
             std::vector<std::string> posted = g.listed;
             posted.emplace_back(kAdmin);
             for (const auto& id : posted)
-                if (snap.acl.find(id) &&
-                    std::find(g.ids.begin(), g.ids.end(), id) == g.ids.end())
+                if (snap.acl.find(id) && std::find(g.ids.begin(), g.ids.end(), id) == g.ids.end())
                     g.ids.push_back(id);
         }
     }

@@ -197,7 +197,8 @@ const std::vector<RuleInfo> kRules = {
      "magento-integration-ls check --max-file-size 33554432 .\n"
      "```",
      Severity::Warning},
-    {"grants-no-route", "The integration lists a resource no REST route needs, without its children",
+    {"grants-no-route",
+     "The integration lists a resource no REST route needs, without its children",
      "An integration lists a resource that no REST route (webapi.xml) names, and none of its "
      "children. Magento\\Authorization\\Model\\ResourceModel\\Rules::saveRel gives the "
      "integration's role an allow row for each granted resource and a deny row for every other "

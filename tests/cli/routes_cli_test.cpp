@@ -118,8 +118,8 @@ TEST_CASE("routes --integration and --route", "[routes]") {
     CHECK(text.out.find("needs: Magento_Sales::actions_view") != std::string::npos);
     CHECK(text.out.find("integrations that can call it: Legacy, Orders") != std::string::npos);
 
-    RunResult md = run_binary({"routes", "--format", "markdown", "--integration", "Orders"},
-                              dir.root());
+    RunResult md =
+        run_binary({"routes", "--format", "markdown", "--integration", "Orders"}, dir.root());
     CHECK(md.code == 0);
     CHECK(md.out.find("## Orders") != std::string::npos);
     CHECK(md.out.find("| `GET /V1/orders/:id` | Magento_Sales::actions_view |") !=

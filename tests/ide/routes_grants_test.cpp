@@ -164,8 +164,7 @@ TEST_CASE("routes: webapi.xml routes are indexed with service, refs and position
     CHECK(snap->routes->routes.size() == 7);
 }
 
-TEST_CASE("routes: same url and method in two modules is one route needing both refs",
-          "[routes]") {
+TEST_CASE("routes: same url and method in two modules is one route needing both refs", "[routes]") {
     // Case 26: Magento\Webapi\Model\Config\Reader merges /routes/route by (url, method).
     auto t = base_tree();
     // Acme loads after Magento_Backend: the later module's service stays.
@@ -221,8 +220,7 @@ TEST_CASE("routes: integration.xml grants (Consolidated Converter)", "[routes][g
     // 8: below a disabled parent.
     CHECK(ix({"Vendor_X::child"}).ids.empty());
     // 10: duplicates removed, first seen first.
-    CHECK(ix({"Magento_Sales::actions_view", "Magento_Sales::sales"}).ids ==
-          g1.ids);
+    CHECK(ix({"Magento_Sales::actions_view", "Magento_Sales::sales"}).ids == g1.ids);
 }
 
 TEST_CASE("routes: integration.xml without resources grants nothing", "[routes][grants]") {
@@ -315,8 +313,7 @@ TEST_CASE("routes: an edit of webapi.xml or acl.xml updates the routes", "[route
     CHECK(next->routes->routes.size() == 8);
     // Unrelated edits share the index; removing the file removes the route.
     auto same = with_file(*next, kAcme + "/etc/integration.xml",
-                          make_entry(kAcme + "/etc/integration.xml", integration_xml({})),
-                          nullptr);
+                          make_entry(kAcme + "/etc/integration.xml", integration_xml({})), nullptr);
     CHECK(same->routes == next->routes);
     auto gone = with_file(*same, path, nullptr, nullptr);
     CHECK(gone->routes->find("PUT /V1/acme") == nullptr);
@@ -345,7 +342,8 @@ TEST_CASE("routes: without a core, the bundled 2.4.8-p1 routes stand in", "[rout
     t2.module_xml(kAcme, "Acme_Connector");
     t2.add(kAcme + "/etc/integration.xml", integration_xml({"Magento_Sales::sales"}));
     auto snap2 = t2.snapshot(&bundled_catalog());
-    CHECK_FALSE(can_call(effective_grants(*snap2, "Foo"), *snap2->routes->find("GET /V1/orders/:id")));
+    CHECK_FALSE(
+        can_call(effective_grants(*snap2, "Foo"), *snap2->routes->find("GET /V1/orders/:id")));
 }
 
 // ---- Features: hover and diagnostics -----------------------------------------------------

@@ -14,7 +14,8 @@
 // - One name in both: integration.xml wins wholesale
 //   (Magento\Integration\Model\Plugin\Integration::_addAllowedResources, array_merge).
 // - A route is allowed when every one of its refs is
-//   (Magento\Framework\Webapi\Authorization::isAllowed); `anonymous` passes for anyone (Magento\Webapi\Model\Plugin\GuestAuthorization).
+//   (Magento\Framework\Webapi\Authorization::isAllowed); `anonymous` passes for anyone
+//   (Magento\Webapi\Model\Plugin\GuestAuthorization).
 #pragma once
 
 #include "mil/model/index.hpp"
@@ -30,9 +31,9 @@ namespace mil {
 
 // Where a route is declared.
 struct RouteSource {
-    std::string path;   // the webapi.xml (empty for the bundled catalogue)
-    Range range;        // the url value (empty for the bundled catalogue)
-    std::string module; // the declaring module
+    std::string path;       // the webapi.xml (empty for the bundled catalogue)
+    Range range;            // the url value (empty for the bundled catalogue)
+    std::string module;     // the declaring module
     std::uint32_t line = 0; // 1-based line of the <route> in the catalogue; 0 otherwise
 };
 
@@ -75,7 +76,8 @@ std::vector<RouteDecl> read_webapi_routes(std::string_view text);
 // order (`module_of` names a file's module). Magento\Webapi\Model\Config\Reader merges
 // /routes/route by (url, method) and their resources by ref: one route, refs united.
 std::shared_ptr<const RouteIndex>
-build_route_index(const std::vector<const FileEntry*>& webapi_files, const std::vector<Route>* catalog,
+build_route_index(const std::vector<const FileEntry*>& webapi_files,
+                  const std::vector<Route>* catalog,
                   const std::function<std::string(const FileEntry&)>& module_of);
 
 // The routes of Magento Open Source 2.4.8-p1 compiled in (data/catalog/routes.tsv).
