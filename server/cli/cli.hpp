@@ -21,4 +21,7 @@ int run_explain(const std::vector<std::string>& args);
 // `check --list-rules`).
 void print_rule_list();
 
+// `magento-integration-ls routes [PATH] [--integration NAME] [--route 'METHOD URL'] [--format F]`.
+int run_routes(const std::vector<std::string>& args);
+
 } // namespace mil

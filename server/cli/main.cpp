@@ -23,6 +23,7 @@ const char* kUsage = R"(Usage:
   magento-integration-ls new-integration ...         write a module with an integration (see new-integration --help)
   magento-integration-ls explain CODE                what a rule finds, what Magento does, how to fix it
   magento-integration-ls explain --list|--markdown   every rule: one line each, or the rules reference
+  magento-integration-ls routes [PATH] [options]     REST routes each integration can call (see routes --help)
 
 Server options:
   --stdio               talk LSP over stdin/stdout (default)
@@ -63,12 +64,14 @@ int main(int argc, char** argv) {
     if (!args.empty() && args[0] == "check") return mil::run_check({args.begin() + 1, args.end()});
     if (!args.empty() && args[0] == "new-integration")
         return mil::run_new_integration({args.begin() + 1, args.end()});
+    if (!args.empty() && args[0] == "routes")
+        return mil::run_routes({args.begin() + 1, args.end()});
     if (!args.empty() && args[0] == "explain")
         return mil::run_explain({args.begin() + 1, args.end()});
     if (!args.empty() && !args[0].empty() && args[0][0] != '-') {
         std::fprintf(stderr,
                      "magento-integration-ls: unknown command '%s' (commands: check, "
-                     "new-integration, explain; no command runs the language server)\n",
+                     "new-integration, explain, routes; no command runs the language server)\n",
                      args[0].c_str());
         return 2;
     }

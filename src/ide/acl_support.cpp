@@ -1,4 +1,5 @@
 #include "mil/ide/acl_support.hpp"
+#include "mil/ide/routes_features.hpp"
 
 #include "mil/base/embedded.hpp"
 
@@ -323,6 +324,7 @@ std::string acl_hover(const Snapshot& s, std::string_view id) {
     if (!n->children.empty())
         md += fmt::format("\n\n{} child resource{}", n->children.size(),
                           n->children.size() == 1 ? "" : "s");
+    md += routes_needing_markdown(s, id); // REST routes that name it
     return md;
 }
 

@@ -2,6 +2,7 @@
 #include "participants.hpp"
 
 #include "mil/ide/acl_support.hpp"
+#include "mil/ide/routes_features.hpp"
 
 #include <fmt/format.h>
 
@@ -126,6 +127,7 @@ public:
             if (kind == FileKind::Integration) check_merged(q, integ, out);
             if (kind != FileKind::Integration) check_legacy_links(q, integ, out);
         }
+        routes_diagnostics(q, out); // grants-no-route, grants-everything
         if (kind != FileKind::Integration && !q.file.facts.integrations.empty()) {
             const XmlDocument& doc = q.xml();
             if (const XmlElement* root = doc.root_element()) {
@@ -199,9 +201,19 @@ public:
 
     std::optional<HoverResult> hover(const Query& q) const override {
         const IdRef* r = resource_at(q);
-        if (!r) return std::nullopt;
+        if (!r) {
+            // The integration's name: the REST routes it can call (routes_features.hpp).
+            for (const auto& integ : q.file.facts.integrations)
+                if (integ.name.range.touches(q.offset) && !integ.name.value.empty())
+                    if (auto md = integration_routes_markdown(q.snapshot, integ.name.value);
+                        !md.empty())
+                        return HoverResult{std::move(md), integ.name.range};
+            return std::nullopt;
+        }
         std::string md = acl_hover(q.snapshot, r->id);
         if (md.empty()) return std::nullopt;
+        if (const IntegrationDecl* integ = integration_at(q, r->range.begin))
+            md += routes_thanks_to_markdown(q.snapshot, integ->name.value, r->id);
         return HoverResult{md, r->range};
     }
 

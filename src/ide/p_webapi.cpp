@@ -1,6 +1,8 @@
 // etc/webapi.xml: the ACL resources a REST/SOAP route requires (route/resources/resource@ref).
 #include "p_acl_refs.hpp"
 
+#include "mil/model/routes.hpp"
+
 #include <fmt/format.h>
 
 #include <cctype>
@@ -53,6 +55,7 @@ public:
     bool serves(FileKind kind) const override { return kind == FileKind::Webapi; }
 
     void index(const FileEntry& entry, FileFacts& facts) const override {
+        facts.routes = read_webapi_routes(*entry.text); // for the route index (routes.hpp)
         // A plain document (nearly all) is read in one pass, without the tree.
         static const std::vector<std::string_view> kRefPath = {"routes", "route", "resources",
                                                                "resource"};

@@ -1,6 +1,7 @@
 #include "mil/model/index.hpp"
 
 #include "mil/base/embedded.hpp"
+#include "mil/model/routes.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -210,6 +211,7 @@ struct MergeState {
     std::shared_ptr<const Modules> modules;
     std::vector<const FileEntry*> acl;
     std::vector<const FileEntry*> integrations;
+    std::vector<const FileEntry*> webapi; // webapi.xml files, in load order
 
     bool indexes(const SharedVector<ModuleInfo>& list) const {
         return modules && modules->list.shares(list);
@@ -455,13 +457,16 @@ std::shared_ptr<MergeState> merge_state(const Snapshot& s) {
     st->modules = std::move(mods);
     std::vector<std::pair<std::uint32_t, const FileEntry*>> picked;
     for (const auto& [path, f] : s.files)
-        if (f->kind == FileKind::Acl || is_integration_kind(f->kind))
+        if (f->kind == FileKind::Acl || f->kind == FileKind::Webapi || is_integration_kind(f->kind))
             picked.emplace_back(st->rank(*f), f.get());
     // Stable: the map gave them in path order.
     std::stable_sort(picked.begin(), picked.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     for (const auto& [rank, f] : picked)
-        (f->kind == FileKind::Acl ? st->acl : st->integrations).push_back(f);
+        (f->kind == FileKind::Acl      ? st->acl
+         : f->kind == FileKind::Webapi ? st->webapi
+                                       : st->integrations)
+            .push_back(f);
     return st;
 }
 
@@ -563,6 +568,16 @@ void merge_integrations(Snapshot& snap, const MergeState& st) {
     }
 }
 
+// The REST routes of the webapi.xml files in load order, over the bundled ones when the ACL
+// catalogue stands in for the core (see routes.hpp).
+void merge_routes(Snapshot& snap, const MergeState& st) {
+    snap.routes = build_route_index(st.webapi, snap.uses_catalog ? &bundled_routes() : nullptr,
+                                    [&](const FileEntry& f) {
+                                        const ModuleInfo* m = st.module(f.module_dir);
+                                        return m ? m->name : std::string();
+                                    });
+}
+
 // Whether replacing `path` by `entry` can change the modules: their set (a file of no known
 // module adds an "open" one; removing a file may drop one) or a name or <sequence>. Names
 // feed every declaration of the merge, and sequences the load order.
@@ -643,6 +658,7 @@ std::shared_ptr<const Snapshot> build_snapshot(SnapshotInput input) {
     auto st = merge_state(*snap);
     merge_acl(*snap, *st, input.catalog);
     merge_integrations(*snap, *st);
+    merge_routes(*snap, *st);
     snap->merge_state = std::move(st);
     return snap;
 }
@@ -669,6 +685,8 @@ std::shared_ptr<const Snapshot> with_file(const Snapshot& base, std::string_view
         (entry && entry->kind == FileKind::Acl) || (old_entry && old_entry->kind == FileKind::Acl);
     const bool integrations = (entry && is_integration_kind(entry->kind)) ||
                               (old_entry && is_integration_kind(old_entry->kind));
+    const bool webapi = (entry && entry->kind == FileKind::Webapi) ||
+                        (old_entry && old_entry->kind == FileKind::Webapi);
     auto snap = std::make_shared<Snapshot>();
     snap->root = base.root;
     snap->files = base.files;
@@ -678,13 +696,16 @@ std::shared_ptr<const Snapshot> with_file(const Snapshot& base, std::string_view
     std::shared_ptr<const MergeState> st = base.merge_state;
     if (!st || !st->indexes(base.modules)) {
         st = merge_state(*snap);
-    } else if (acl || integrations) {
+    } else if (acl || integrations || webapi) {
         auto next = std::make_shared<MergeState>(*st);
         const bool is_acl = new_entry && new_entry->kind == FileKind::Acl;
         const bool is_integ = new_entry && is_integration_kind(new_entry->kind);
         if (acl) replace_in(*next, next->acl, path, is_acl ? new_entry : nullptr);
         if (integrations)
             replace_in(*next, next->integrations, path, is_integ ? new_entry : nullptr);
+        if (webapi)
+            replace_in(*next, next->webapi, path,
+                       new_entry && new_entry->kind == FileKind::Webapi ? new_entry : nullptr);
         st = std::move(next);
     }
     if (acl) merge_acl(*snap, *st, catalog);
@@ -695,6 +716,11 @@ std::shared_ptr<const Snapshot> with_file(const Snapshot& base, std::string_view
         snap->uses_catalog = base.uses_catalog;
     }
     if (!integrations) snap->integrations = base.integrations;
+    // The routes follow the webapi.xml files, and the ACL for whether the catalogue's count.
+    if (webapi || (acl && snap->uses_catalog != base.uses_catalog) || !base.routes)
+        merge_routes(*snap, *st);
+    else
+        snap->routes = base.routes;
     snap->merge_state = std::move(st);
     return snap;
 }

@@ -305,6 +305,32 @@ const std::vector<RuleInfo> kRules = {
      "magento-integration-ls check --max-file-size 33554432 .\n"
      "```",
      Severity::Warning},
+    {"grants-no-route",
+     "The integration lists a resource no REST route needs, without its children",
+     "An integration lists a resource that no REST route (webapi.xml) names, and none of its "
+     "children. Magento\\Authorization\\Model\\ResourceModel\\Rules::saveRel gives the "
+     "integration's role an allow row for each granted resource and a deny row for every other "
+     "one, so granting a parent never grants its children: the routes below it stay closed "
+     "(Magento_Sales::sales alone cannot call GET /V1/orders/:id, which needs "
+     "Magento_Sales::actions_view).",
+     "List the child resources the routes you call need (the quick fix adds those that some "
+     "route needs; `magento-integration-ls routes --route 'GET /V1/orders/:id'` shows what a "
+     "route needs):\n\n"
+     "```xml\n"
+     "<resource name=\"Magento_Sales::sales\"/>\n"
+     "<resource name=\"Magento_Sales::actions_view\"/>\n"
+     "```",
+     Severity::Info},
+    {"grants-everything", "The legacy api.xml grants every resource",
+     "An etc/integration/api.xml lists exactly Magento_Backend::all. Rules::saveRel then "
+     "writes a single allow row on the ACL root, which allows every resource: the integration "
+     "can call every REST route, those of modules installed later included. Any other list "
+     "(Magento_Backend::all with another id, or twice) grants only the ids listed.",
+     "List the resources the integration needs, preferably in etc/integration.xml:\n\n"
+     "```xml\n"
+     "<resource name=\"Magento_Sales::actions_view\"/>\n"
+     "```",
+     Severity::Warning},
 };
 
 } // namespace

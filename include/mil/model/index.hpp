@@ -199,6 +199,8 @@ private:
     std::shared_ptr<std::vector<T>> v_;
 };
 
+class RouteIndex; // mil/model/routes.hpp
+
 // What the merge derives from the files and modules of a snapshot and an edit can reuse
 // (defined in index.cpp).
 struct MergeState;
@@ -213,6 +215,8 @@ public:
     std::string root;          // Magento root, empty for a standalone module
     bool has_core = false;     // the tree has Magento_Backend's acl.xml
     bool uses_catalog = false; // ids of the bundled catalogue are merged in
+    // REST routes of the webapi.xml files (and of the bundled catalogue when uses_catalog).
+    std::shared_ptr<const RouteIndex> routes;
     // Set by build_snapshot and with_file; null in a snapshot made otherwise.
     std::shared_ptr<const MergeState> merge_state;
 

@@ -119,6 +119,15 @@ struct PhpConstantFact {
     Range value_range;
 };
 
+// One <route> of a webapi.xml (see mil/model/routes.hpp for the merge).
+struct RouteDecl {
+    std::string method;
+    TextValue url; // trimmed, as Magento\Webapi\Model\Config\Converter::convert reads it
+    std::string service_class;
+    std::string service_method;
+    std::vector<IdRef> resources; // refs as written (`self` and `anonymous` included)
+};
+
 // Facts of one file. Filled by the participant of its kind; plain data.
 struct FileFacts {
     std::vector<AclDecl> acl;
@@ -128,6 +137,7 @@ struct FileFacts {
     std::vector<IdRef> acl_refs;           // ACL ids used (webapi, menu, system, php, ui)
     std::vector<SetupCall> setup_calls;
     std::vector<PhpConstantFact> php_constants; // PHP files: string class constants
+    std::vector<RouteDecl> routes;              // webapi.xml
 };
 
 // A file over the size limit of whoever read it (the server's or check's --max-file-size).
