@@ -2,8 +2,8 @@
 // SARIF 2.1.0, GitHub Actions workflow commands, checkstyle XML and GitLab Code Quality.
 //
 // Every position is 1-based; columns count UTF-16 code units, end columns are exclusive
-// (the column just after the flagged text). Paths are relative to the checked root with "/"
-// separators.
+// (the column just after the flagged text). Paths are relative to the checked root with '/'
+// separators; FormatOptions::show_path turns them into what people click on.
 #pragma once
 
 #include "mil/base/diagnostic.hpp"
