@@ -67,6 +67,9 @@ Options:
                     file that changed since it was read is left alone
   --fix-dry-run     print those fixes as a unified diff instead of applying them
   --fix-suggestions with --fix or --fix-dry-run: also apply guesses (the closest id)
+  --stdin-filename PATH
+                    with the PATH `-`: check the text on standard input as the file PATH
+                    (an editor's unsaved buffer), in the tree around PATH
   --list-rules      print every rule (code, default severity, title) and exit
   --help            print this help and exit
 
@@ -88,6 +91,7 @@ struct CheckOptions {
     bool quiet = false;
     bool help = false;
     bool list_rules = false;
+    std::optional<std::string> stdin_filename; // `check -`: where the text read from stdin is
     enum class Fix { None, Apply, DryRun } fix = Fix::None;
     bool fix_suggestions = false;                 // --fix-suggestions: also the closest-id guesses
     std::vector<std::string> exclude;             // --exclude GLOB, added to the settings file's
@@ -156,6 +160,9 @@ CheckOptions parse_options(const std::vector<std::string>& args) {
         } else if (name == "--fix-suggestions") {
             no_value();
             o.fix_suggestions = true;
+        } else if (name == "--stdin-filename") {
+            o.stdin_filename = value();
+            if (o.stdin_filename->empty()) throw Fatal{"--stdin-filename needs a path", true};
         } else if (name == "--list-rules") {
             no_value();
             o.list_rules = true;
@@ -349,8 +356,28 @@ private:
 
     void resolve_targets() {
         if (o_.paths.empty()) o_.paths.push_back(".");
+        const bool from_stdin = std::count(o_.paths.begin(), o_.paths.end(), "-") > 0;
+        if (from_stdin && (o_.paths.size() != 1 || !o_.stdin_filename))
+            throw Fatal{"'-' (standard input) needs --stdin-filename PATH and no other PATH", true};
+        if (from_stdin && o_.fix == CheckOptions::Fix::Apply)
+            throw Fatal{"--fix cannot write to standard input; use --fix-dry-run for a diff", true};
+        if (!from_stdin && o_.stdin_filename)
+            throw Fatal{"--stdin-filename goes with the PATH '-'", true};
         for (const auto& p : o_.paths) {
             Target t;
+            if (from_stdin) {
+                // The text stands for the file at --stdin-filename, which need not exist.
+                t.path = absolute_path(*o_.stdin_filename);
+                t.is_file = true;
+                std::string dir = module_dir_of(t.path, classify_path(t.path));
+                t.index_folder = dir.empty() ? parent_path(t.path) : normalize_path(dir);
+                stdin_text_ = read_stdin();
+                auto root = find_magento_root(t.index_folder);
+                Group& g = groups_[root ? *root : t.index_folder];
+                g.root = root;
+                g.targets.push_back(std::move(t));
+                continue;
+            }
             t.path = absolute_path(p);
             if (is_directory(t.path)) {
                 std::string err;
@@ -468,6 +495,9 @@ private:
 
         // Single files the index does not read (another PHP file, a file of a module it did
         // not find) are read on their own.
+        if (stdin_text_)
+            for (const auto& t : group.targets)
+                if (t.is_file) engine.open(t.path, *stdin_text_);
         for (const auto& t : group.targets) {
             if (!t.is_file || engine.entry(t.path)) continue;
             if (classify_path(t.path) == FileKind::Unknown) {
@@ -509,6 +539,20 @@ private:
             for (const auto& d : engine.diagnose(path))
                 report.findings.push_back(finding(engine, *entry, rel, d));
         }
+    }
+
+    std::string read_stdin() {
+        std::string text;
+        char buf[65536];
+        std::size_t n;
+        while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) {
+            text.append(buf, n);
+            if (text.size() > o_.max_file_bytes)
+                throw Fatal{fmt::format("standard input is larger than --max-file-size ({} bytes)",
+                                        o_.max_file_bytes)};
+        }
+        if (std::ferror(stdin)) throw Fatal{"cannot read standard input"};
+        return text;
     }
 
     // Whether `check --fix` may edit this file: one of the checked files, not excluded.
@@ -749,7 +793,8 @@ private:
     std::set<std::string> warnings_;
     std::set<std::string> checked_;
     std::size_t read_failures_ = 0;
-    std::size_t fixes_applied_ = 0; // --fix: fixes applied (or, dry run, that would be)
+    std::optional<std::string> stdin_text_; // `check -`
+    std::size_t fixes_applied_ = 0;         // --fix: fixes applied (or, dry run, that would be)
     std::size_t files_fixed_ = 0;
     std::string fix_diff_; // --fix-dry-run: the diff of every file
     std::size_t excluded_ = 0;

@@ -60,15 +60,16 @@ struct RunResult {
 };
 
 // Runs MIL_BINARY with `args` in `cwd` (the test's directory when empty), stdin from
-// /dev/null, and collects stdout, stderr and the exit code.
-inline RunResult run_binary(const std::vector<std::string>& args, const std::string& cwd = "") {
+// `input_file` (/dev/null when empty), and collects stdout, stderr and the exit code.
+inline RunResult run_binary(const std::vector<std::string>& args, const std::string& cwd = "",
+                            const std::string& input_file = "") {
     TempDir io;
     std::string out_path = io.path("stdout"), err_path = io.path("stderr");
     pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
         if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(125);
-        int in = ::open("/dev/null", O_RDONLY);
+        int in = ::open(input_file.empty() ? "/dev/null" : input_file.c_str(), O_RDONLY);
         int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (in < 0 || out < 0 || err < 0) ::_exit(126);

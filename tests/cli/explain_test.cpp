@@ -87,3 +87,27 @@ TEST_CASE("check: --exclude leaves out what a glob matches, repeatable") {
     CHECK(none.code == 0);
     CHECK(run_check({"--exclude=", t.root()}).code == 2);
 }
+
+TEST_CASE("check -: the text on standard input is checked as the file --stdin-filename") {
+    TempDir t;
+    copy_tree(std::string(MIL_SOURCE_DIR) + "/data/example", t.root());
+    const std::string rel = "app/code/Acme/Connector/etc/integration.xml";
+    // An editor's unsaved buffer: the typo fixed, a new unknown id.
+    std::string buffer = read_all(t.path(rel));
+    auto at = buffer.find("</resources>");
+    REQUIRE(at != std::string::npos);
+    buffer.insert(at, "<resource name=\"Magento_Sales::from_stdin\"/>\n");
+    const std::string input = t.path("buffer.xml");
+    write_all(input, buffer);
+    RunResult r =
+        run_binary({"check", "--format", "json", "--stdin-filename", rel, "-"}, t.root(), input);
+    CHECK(r.code == 1);
+    CHECK(r.out.find("Magento_Sales::from_stdin") != std::string::npos);
+    // Only that file is reported, and the file on disk is untouched.
+    CHECK(r.out.find("module.xml") == std::string::npos);
+    CHECK(read_all(t.path(rel)).find("from_stdin") == std::string::npos);
+
+    CHECK(run_binary({"check", "-"}, t.root(), input).code == 2);
+    CHECK(run_binary({"check", "--fix", "--stdin-filename", rel, "-"}, t.root(), input).code == 2);
+    CHECK(run_binary({"check", "--stdin-filename", rel, "."}, t.root(), input).code == 2);
+}
