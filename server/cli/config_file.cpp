@@ -180,6 +180,26 @@ std::optional<CheckConfig> parse_check_config(std::string_view text, std::string
                 }
                 (ids ? config.known_resources : config.known_modules).push_back(item.string);
             }
+        } else if (k == "$schema") {
+            // For editors that validate the file (data/schema/settings.schema.json).
+        } else if (k == "completion") {
+            // The editor's completion settings: read by the server, not by check.
+            if (value.type != JsonType::Object) {
+                set_error(value.range.begin, "\"completion\" must be an object");
+                return std::nullopt;
+            }
+            for (const JsonMember& m : value.members) {
+                const JsonValue& v = *doc.get(m.value);
+                if (m.key != "insertParents")
+                    config.warnings.push_back(
+                        where(text, name, key_pos(m)) +
+                        fmt::format(": unknown setting 'completion.{}' is ignored", m.key));
+                else if (v.type != JsonType::Bool) {
+                    set_error(v.range.begin, "\"completion.insertParents\" must be true or false");
+                    return std::nullopt;
+                } else
+                    config.insert_parents = v.boolean;
+            }
         } else {
             config.warnings.push_back(where(text, name, key_pos(member)) +
                                       fmt::format(": unknown setting '{}' is ignored", k));

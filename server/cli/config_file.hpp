@@ -28,6 +28,8 @@ struct CheckConfig {
     // Severity per code; nullopt turns the code off.
     std::map<std::string, std::optional<Severity>, std::less<>> severity;
     std::vector<std::string> exclude;
+    // "completion": {"insertParents": bool}, for the editor.
+    std::optional<bool> insert_parents;
     // "knownResources" and "knownModules": ids and modules of optional dependencies.
     std::vector<std::string> known_resources;
     std::vector<std::string> known_modules;
