@@ -1,4 +1,5 @@
 #include "lsp/rpc.hpp"
+#include "lsp/json_repair.hpp"
 
 #include "platform/log.hpp"
 
@@ -267,6 +268,16 @@ struct Endpoint::Impl {
             return;
         }
         message = json::parse(body, nullptr, false);
+        if (message.is_discarded()) {
+            // A lone surrogate escape or another string a strict parser refuses: U+FFFD in
+            // its place, rather than losing the message (an edit lost is a diverged text).
+            if (auto repaired = repair_json_strings(body)) {
+                message = json::parse(*repaired, nullptr, false);
+                if (!message.is_discarded())
+                    log::info("a message with refused escapes or bytes in its strings was "
+                              "read with U+FFFD in their place");
+            }
+        }
         if (message.is_discarded()) {
             log::warn("invalid JSON: {}", shorten(body, 120));
             enqueue([this] { send_error(nullptr, error_code::ParseError, "invalid JSON"); });
