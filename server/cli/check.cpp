@@ -7,6 +7,7 @@
 #include "mil/version.hpp"
 #include "platform/fileio.hpp"
 #include "platform/log.hpp"
+#include "platform/safe_write.hpp"
 #include "workspace/indexer.hpp"
 
 #include <fmt/format.h>
@@ -224,6 +225,12 @@ public:
         make_fingerprints(report.findings);
         write_report(report);
         if (!o_.quiet) std::fprintf(stderr, "%s\n", summary_line(report).c_str());
+        if (!unreadable_.empty()) {
+            for (const auto& path : unreadable_)
+                std::fprintf(stderr, "%s check: cannot read '%s': it was not checked\n", kProg,
+                             path.c_str());
+            return 2;
+        }
 
         if (!o_.fail_on) return 0;
         for (const auto& f : report.findings)
@@ -343,6 +350,10 @@ private:
             warnings_.insert(text);
         }
         if (result.files == 0 && !result.warnings.empty()) ++read_failures_;
+        // A file under a checked path that could not be read was not checked: exit 2, even
+        // with --quiet, never "no problems".
+        for (const auto& path : result.unreadable)
+            if (covered(group, path)) unreadable_.insert(relative(path));
 
         Engine engine(result.snapshot);
         engine.settings().severity = config_.severity;
@@ -447,11 +458,25 @@ private:
                 throw Fatal{"cannot write the report to standard output"};
             return;
         }
-        std::FILE* file = std::fopen(o_.output->c_str(), "wb");
-        if (!file) throw Fatal{fmt::format("cannot open '{}' for writing", *o_.output)};
-        bool ok = std::fwrite(out.data(), 1, out.size(), file) == out.size();
-        ok = std::fclose(file) == 0 && ok;
-        if (!ok) throw Fatal{fmt::format("cannot write the report to '{}'", *o_.output)};
+        // Through a temporary file renamed over it: never through a link, into a FIFO or
+        // device, over a checked file (a pull request can plant any of those where the CI
+        // recipe writes its report), nor half written.
+        const std::string target = absolute_path(*o_.output);
+        std::string error;
+        if (checked_.count(target))
+            throw Fatal{fmt::format("--output '{}' is one of the checked files; not overwritten",
+                                    *o_.output)};
+        if (!write_file_replacing(
+                target, out, [&](const FileIdentity& id) { return is_checked_file(id); }, &error))
+            throw Fatal{fmt::format("cannot write the report: {}", error)};
+    }
+
+    // Whether a checked file is the file `id` (by another name: a hard link). Asked only
+    // when the output exists already.
+    bool is_checked_file(const FileIdentity& id) const {
+        for (const auto& path : checked_)
+            if (file_identity(path) == id) return true;
+        return false;
     }
 
     CheckOptions o_;
@@ -461,6 +486,7 @@ private:
     std::set<std::string> warnings_;
     std::set<std::string> checked_;
     std::size_t read_failures_ = 0;
+    std::set<std::string> unreadable_; // files under the checked paths that could not be read
 };
 
 } // namespace

@@ -818,6 +818,9 @@ private:
         if (!folder.empty()) {
             auto p = uri_to_path(folder);
             if (!p) throw RpcError(-32602, fmt::format("'{}' is not a file URI", folder));
+            // Only inside a workspace folder: the command writes nowhere the user did not open.
+            if (!within_workspace(*p))
+                throw RpcError(-32602, "'folder' must lie inside one of the workspace folders");
             auto root = find_magento_root(*p);
             module_dir = root && normalize_path(*root) == normalize_path(*p)
                              ? join_path(*root, "app/code/" + vendor + "/" + mod)
@@ -852,6 +855,15 @@ private:
                                       r.value("failureReason", std::string("no reason given")));
                     });
         return {{"files", files}};
+    }
+
+    // Whether `path` is one of the workspace folders or lies inside one (lexically: ".."
+    // segments are resolved first).
+    bool within_workspace(const std::string& path) const {
+        const std::string p = normalize_path(path);
+        return std::any_of(folders_.begin(), folders_.end(), [&](const std::string& f) {
+            return path_is_within(p, normalize_path(f));
+        });
     }
 
     void publish(const std::string& path) {

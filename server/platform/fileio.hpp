@@ -31,6 +31,11 @@ std::optional<std::string> read_file_at(int dir_fd, const char* relative, const 
                                         std::size_t max_bytes, std::string* error,
                                         std::uint64_t* oversize, bool* absent);
 
+// read_file of a file that must not be reached through a symbolic link (a settings file in
+// a checkout that a pull request can change): a link, FIFO or device is refused unopened.
+std::optional<std::string> read_file_no_follow(const std::string& path, std::size_t max_bytes,
+                                               std::string* error);
+
 // stat() based checks; both follow symbolic links. False on any error.
 bool is_regular_file(const std::string& path);
 bool is_directory(const std::string& path);
