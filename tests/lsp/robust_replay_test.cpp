@@ -1,6 +1,7 @@
 // Replays the fuzz harnesses (fuzz/harness_*.hpp) in the normal build: every regression
 // input in tests/fixtures/robust/<target>/ (inputs that once crashed or broke an invariant),
 // and the real files of the corpus through the XML, PHP and participant harnesses.
+#include "../../fuzz/harness_deeptree.hpp"
 #include "../../fuzz/harness_edits.hpp"
 #include "../../fuzz/harness_framing.hpp"
 #include "../../fuzz/harness_participants.hpp"
@@ -51,6 +52,7 @@ TEST_CASE("replay: regression inputs of every fuzz target pass their harness") {
         {"framing", mil::fuzz::run_framing}, {"session", mil::fuzz::run_session},
         {"xml", mil::fuzz::run_xml},         {"participants", mil::fuzz::run_participants},
         {"php", mil::fuzz::run_php},         {"edits", mil::fuzz::run_edits},
+        {"deeptree", mil::fuzz::run_deeptree},
     };
     for (const auto& [name, harness] : targets) {
         std::size_t replayed = 0;
