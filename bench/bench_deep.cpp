@@ -100,9 +100,9 @@ int main(int argc, char** argv) {
             }
             const double p50 = median(wall);
             if (first == 0) first = p50;
-            table.add({step == 1 ? "every id" : "every other", std::to_string(depth),
-                       fmt_ms(p50), std::to_string(runs), fmt_mb(kb_to_mb(rss)),
-                       fmt_num(p50 / first, "%.2f"), std::to_string(findings)});
+            table.add({step == 1 ? "every id" : "every other", std::to_string(depth), fmt_ms(p50),
+                       std::to_string(runs), fmt_mb(kb_to_mb(rss)), fmt_num(p50 / first, "%.2f"),
+                       std::to_string(findings)});
             out.push_back({{"step", step},
                            {"depth", depth},
                            {"wall_ms", p50},

@@ -94,8 +94,8 @@ inline void run_deeptree(const std::uint8_t* data, std::size_t size) {
     SnapshotInput input;
     input.root = kRoot;
     input.files.push_back(make_entry(kDir + "/etc/acl.xml", acl));
-    input.files.push_back(make_entry(kDir + "/etc/module.xml",
-                                     "<config><module name=\"Fuzz_Deep\"/></config>"));
+    input.files.push_back(
+        make_entry(kDir + "/etc/module.xml", "<config><module name=\"Fuzz_Deep\"/></config>"));
     input.modules.push_back({kDir, {}, "app/code", {}, 0});
     Engine engine(build_snapshot(std::move(input)));
     engine.settings().insert_parents = !(flags & 0x40);

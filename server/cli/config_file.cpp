@@ -165,8 +165,9 @@ std::optional<CheckConfig> parse_check_config(std::string_view text, std::string
                     return std::nullopt;
                 }
                 if (!find_rule(code))
-                    config.warnings.push_back(where(text, name, key_pos(code_member)) +
-                                              fmt::format(": no rule has the code '{}'", shown(code)));
+                    config.warnings.push_back(
+                        where(text, name, key_pos(code_member)) +
+                        fmt::format(": no rule has the code '{}'", shown(code)));
                 config.severity[code] = sev;
             }
         } else if (k == "exclude") {

@@ -1088,7 +1088,9 @@ private:
                 doc += completion_shared_.note(res.note);
                 if (!doc.empty())
                     out["documentation"] = {{"kind", "markdown"}, {"value", std::move(doc)}};
-                if (res.has_edits) out["additionalTextEdits"] = json::parse(resolved_edits(res.own_edits, res.shared));
+                if (res.has_edits)
+                    out["additionalTextEdits"] =
+                        json::parse(resolved_edits(res.own_edits, res.shared));
             }
         }
         return out;

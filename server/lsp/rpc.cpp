@@ -104,7 +104,7 @@ struct LoopQueue {
     std::deque<Task> tasks;
     std::deque<std::size_t> task_bytes; // beside `tasks`: the message bytes each holds
     std::size_t queued_bytes = 0;
-    std::size_t peak = 0; // the most tasks ever queued at once
+    std::size_t peak = 0;         // the most tasks ever queued at once
     std::condition_variable room; // the queue has room for the reader again
     std::map<std::string, Timer> timers;
     std::uint64_t timer_seq = 0;

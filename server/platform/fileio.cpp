@@ -112,8 +112,9 @@ std::optional<std::string> read_file(const std::string& path, std::size_t max_by
                                      std::string* error, std::uint64_t* oversize) {
     // A device, FIFO or socket is never opened (opening a device can act on it); O_NONBLOCK
     // as well: one put there between the stat and the open must not wait for a writer.
-    if (struct stat st {}; ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
-        set_error(error, path + (S_ISDIR(st.st_mode) ? ": is a directory" : ": not a regular file"));
+    if (struct stat st{}; ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+        set_error(error,
+                  path + (S_ISDIR(st.st_mode) ? ": is a directory" : ": not a regular file"));
         return std::nullopt;
     }
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -131,7 +132,7 @@ std::optional<std::string> read_file_at(int dir_fd, const char* relative, const 
     *absent = false;
     // As read_file: what is not a regular file is not opened (a device under etc/ is never
     // touched); a stat that fails leaves it to the open to say why.
-    if (struct stat st {}; ::fstatat(dir_fd, relative, &st, 0) == 0 && !S_ISREG(st.st_mode)) {
+    if (struct stat st{}; ::fstatat(dir_fd, relative, &st, 0) == 0 && !S_ISREG(st.st_mode)) {
         *absent = true;
         return std::nullopt;
     }

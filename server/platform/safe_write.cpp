@@ -30,11 +30,10 @@ bool write_file_replacing(const std::string& path, std::string_view data,
     mode_t mode = new_file_mode();
     struct stat st {};
     if (::lstat(path.c_str(), &st) == 0) {
-        if (S_ISLNK(st.st_mode))
-            return fail(error, path + ": is a symbolic link; not followed");
+        if (S_ISLNK(st.st_mode)) return fail(error, path + ": is a symbolic link; not followed");
         if (!S_ISREG(st.st_mode))
-            return fail(error, path + (S_ISDIR(st.st_mode) ? ": is a directory"
-                                                           : ": not a regular file"));
+            return fail(error,
+                        path + (S_ISDIR(st.st_mode) ? ": is a directory" : ": not a regular file"));
         if (forbidden && forbidden({static_cast<std::uint64_t>(st.st_dev),
                                     static_cast<std::uint64_t>(st.st_ino)}))
             return fail(error, path + ": is one of the checked files; not overwritten");
@@ -45,7 +44,8 @@ bool write_file_replacing(const std::string& path, std::string_view data,
     const std::string dir = parent_path(path);
     std::string tmp = (dir.empty() ? std::string(".") : dir) + "/." + file_name(path) + ".XXXXXX";
     const int fd = ::mkostemp(tmp.data(), O_CLOEXEC); // O_EXCL: a new file, never a link
-    if (fd < 0) return fail(error, path + ": cannot create a file beside it: " + std::strerror(errno));
+    if (fd < 0)
+        return fail(error, path + ": cannot create a file beside it: " + std::strerror(errno));
     bool ok = ::fchmod(fd, mode) == 0;
     for (std::size_t done = 0; ok && done < data.size();) {
         const ssize_t n = ::write(fd, data.data() + done, data.size() - done);

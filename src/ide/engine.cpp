@@ -141,8 +141,8 @@ std::vector<TextEdit> CompletionResult::additional_edits(const CompletionItem& i
     // The chain from this link up, joined from the top down.
     std::vector<const CompletionShared*> chain;
     chain.reserve(s->count);
-    for (std::uint32_t i = item.shared; i != 0 && i <= shared.size() && chain.size() < shared.size();
-         i = shared[i - 1].up)
+    for (std::uint32_t i = item.shared;
+         i != 0 && i <= shared.size() && chain.size() < shared.size(); i = shared[i - 1].up)
         chain.push_back(&shared[i - 1]);
     TextEdit& e = edits.emplace_back(TextEdit{{s->at, s->at}, {}});
     e.new_text.reserve(s->bytes);
@@ -167,8 +167,8 @@ std::string CompletionResult::note(std::uint32_t link) const {
     for (std::uint32_t i = link; i != 0 && i <= shared.size() && names.size() < kNames;
          i = shared[i - 1].up)
         names.push_back(shared[i - 1].name);
-    std::string out = count == 1 ? "\n\nAlso adds the missing parent: "
-                                 : "\n\nAlso adds the missing parents: ";
+    std::string out =
+        count == 1 ? "\n\nAlso adds the missing parent: " : "\n\nAlso adds the missing parents: ";
     if (count > names.size()) {
         out += std::to_string(count - names.size());
         out += " more, then ";

@@ -35,7 +35,9 @@ public:
         : tree_(tree), listed_(listed) {}
 
     // 1 + index of the nearest missing ancestor strictly above `node`; 0: none.
-    std::uint32_t above(std::uint32_t node) { return node < tree_.nodes.size() ? at(tree_.nodes[node].parent) : 0; }
+    std::uint32_t above(std::uint32_t node) {
+        return node < tree_.nodes.size() ? at(tree_.nodes[node].parent) : 0;
+    }
 
     // 1 + index of the link of `node` itself when missing, else of its nearest missing
     // ancestor; 0: none.

@@ -59,9 +59,9 @@ TEST_CASE("bounded: completion over a 4,000-deep tree stays under 5 MB") {
             const std::string uri = t.uri(kDemoIntegration);
             s.open(uri, kIntegration);
             const auto at = kIntegration.find("Acme_Demo::\"") + 11;
-            json list = s.result("textDocument/completion",
-                                 {{"textDocument", {{"uri", uri}}},
-                                  {"position", lsp_position(kIntegration, at)}});
+            json list =
+                s.result("textDocument/completion", {{"textDocument", {{"uri", uri}}},
+                                                     {"position", lsp_position(kIntegration, at)}});
             const std::size_t size = list.dump().size();
             INFO("response bytes " << size);
             CHECK(size < 5u * 1024 * 1024);

@@ -49,9 +49,9 @@ std::string with_header(std::string_view header, std::string_view text) {
 TEST_CASE("replay: regression inputs of every fuzz target pass their harness") {
     mil::robust::QuietLog quiet;
     const std::pair<const char*, Harness> targets[] = {
-        {"framing", mil::fuzz::run_framing}, {"session", mil::fuzz::run_session},
-        {"xml", mil::fuzz::run_xml},         {"participants", mil::fuzz::run_participants},
-        {"php", mil::fuzz::run_php},         {"edits", mil::fuzz::run_edits},
+        {"framing", mil::fuzz::run_framing},   {"session", mil::fuzz::run_session},
+        {"xml", mil::fuzz::run_xml},           {"participants", mil::fuzz::run_participants},
+        {"php", mil::fuzz::run_php},           {"edits", mil::fuzz::run_edits},
         {"deeptree", mil::fuzz::run_deeptree},
     };
     for (const auto& [name, harness] : targets) {

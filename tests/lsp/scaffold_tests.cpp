@@ -277,16 +277,17 @@ TEST_CASE("scaffold: newIntegration writes only inside a workspace folder") {
          {std::string("/tmp/elsewhere/Shop/Sync"), tree.root() + "/../outside/Sync"}) {
         INFO(folder);
         args["folder"] = mil::path_to_uri(folder);
-        json r = c.request("workspace/executeCommand",
-                           {{"command", "magento-integration-ls.newIntegration"},
-                            {"arguments", {args}}});
+        json r = c.request(
+            "workspace/executeCommand",
+            {{"command", "magento-integration-ls.newIntegration"}, {"arguments", {args}}});
         REQUIRE(r.contains("error"));
         CHECK(r["error"]["message"].get<std::string>().find("workspace folders") !=
               std::string::npos);
     }
     // Inside it: accepted.
     args["folder"] = mil::path_to_uri(tree.root() + "/app/code/Shop/Sync");
-    json ok = c.result("workspace/executeCommand",
-                       {{"command", "magento-integration-ls.newIntegration"}, {"arguments", {args}}});
+    json ok =
+        c.result("workspace/executeCommand",
+                 {{"command", "magento-integration-ls.newIntegration"}, {"arguments", {args}}});
     CHECK(ok["files"].size() == 4);
 }

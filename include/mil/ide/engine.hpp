@@ -197,7 +197,8 @@ public:
 
 private:
     void rebuild();
-    std::vector<Diagnostic> diagnose_in(const std::string& path, std::optional<Range> fixes_in) const;
+    std::vector<Diagnostic> diagnose_in(const std::string& path,
+                                        std::optional<Range> fixes_in) const;
 
     std::shared_ptr<const Snapshot> base_;
     std::shared_ptr<const Snapshot> current_;
