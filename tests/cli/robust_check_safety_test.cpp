@@ -22,35 +22,6 @@ struct Tree {
 
 const std::string kGoodAcl = "app/code/Acme/Good/etc/integration.xml";
 
-// Runs args[0] with the rest as its arguments; stdout and stderr collected.
-RunResult run_program(const std::vector<std::string>& args) {
-    TempDir io;
-    const std::string out_path = io.path("stdout"), err_path = io.path("stderr");
-    const pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (out < 0 || err < 0) ::_exit(126);
-        ::dup2(out, 1);
-        ::dup2(err, 2);
-        std::vector<char*> argv;
-        for (const auto& a : args)
-            argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        ::execv(argv[0], argv.data());
-        ::_exit(127);
-    }
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
-    }
-    RunResult r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = read_all(out_path);
-    r.err = read_all(err_path);
-    return r;
-}
-
 } // namespace
 
 TEST_CASE("check --output: a symbolic link is refused and its target left alone") {
@@ -111,7 +82,7 @@ TEST_CASE("check: an unreadable file under the checked path exits 2, even with -
     Tree t;
     const std::string acl = t.path(kGoodAcl);
     REQUIRE(::chmod(acl.c_str(), 0) == 0);
-    std::vector<std::string> args = {"check", "--quiet", t.path("app/code/Acme/Good")};
+    std::vector<std::string> launcher;
     if (::geteuid() == 0) {
         // Root reads every file: the check runs as nobody (setpriv), in a tree it can walk.
         const char* setpriv = "/usr/bin/setpriv";
@@ -120,12 +91,9 @@ TEST_CASE("check: an unreadable file under the checked path exits 2, even with -
             return;
         }
         REQUIRE(::chmod(t.tmp.root().c_str(), 0755) == 0);
-        args.insert(args.begin(), {setpriv, "--reuid=65534", "--regid=65534", "--clear-groups",
-                                   "--", MIL_BINARY});
-    } else {
-        args.insert(args.begin(), MIL_BINARY);
+        launcher = {setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--"};
     }
-    RunResult r = run_program(args);
+    RunResult r = run_binary({"check", "--quiet", t.path("app/code/Acme/Good")}, "", launcher);
     ::chmod(acl.c_str(), 0644);
     INFO(r.err);
     CHECK(r.code == 2);
