@@ -9,6 +9,7 @@
 #include "mil/version.hpp"
 #include "platform/fileio.hpp"
 #include "platform/log.hpp"
+#include "platform/safe_write.hpp"
 #include "workspace/indexer.hpp"
 
 #include <fmt/format.h>
@@ -342,6 +343,12 @@ public:
             if (suppressed) summary += fmt::format(" ({} in the baseline not shown)", suppressed);
             std::fprintf(stderr, "%s\n", summary.c_str());
         }
+        if (!unreadable_.empty()) {
+            for (const auto& path : unreadable_)
+                std::fprintf(stderr, "%s check: cannot read '%s': it was not checked\n", kProg,
+                             path.c_str());
+            return 2;
+        }
 
         if (!o_.fail_on) return 0;
         for (const auto& f : report.findings)
@@ -485,6 +492,10 @@ private:
             warnings_.insert(text);
         }
         if (result.files == 0 && !result.warnings.empty()) ++read_failures_;
+        // A file under a checked path that could not be read was not checked: exit 2, even
+        // with --quiet, never "no problems".
+        for (const auto& path : result.unreadable)
+            if (covered(group, path)) unreadable_.insert(relative(path));
 
         Engine engine(result.snapshot);
         engine.settings().severity = config_.severity;
@@ -645,7 +656,8 @@ private:
                 engine.open(path, before);
                 continue;
             }
-            if (!replace_file(path, after, &err)) {
+            if (!write_file_replacing(
+                    path, after, [](const FileIdentity&) { return false; }, &err)) {
                 warnings_.insert(fmt::format("not fixed: {}", err));
                 engine.open(path, before);
                 continue;
@@ -745,12 +757,15 @@ private:
         return outcome.suppressed;
     }
 
+    // A file check writes (the baseline): as safely as the report (see write_output).
     void write_output_file(const std::string& path, const std::string& out) {
-        std::FILE* file = std::fopen(path.c_str(), "wb");
-        if (!file) throw Fatal{fmt::format("cannot open '{}' for writing", path)};
-        bool ok = std::fwrite(out.data(), 1, out.size(), file) == out.size();
-        ok = std::fclose(file) == 0 && ok;
-        if (!ok) throw Fatal{fmt::format("cannot write '{}'", path)};
+        const std::string target = absolute_path(path);
+        std::string error;
+        if (checked_.count(target))
+            throw Fatal{fmt::format("'{}' is one of the checked files; not overwritten", path)};
+        if (!write_file_replacing(
+                target, out, [&](const FileIdentity& id) { return is_checked_file(id); }, &error))
+            throw Fatal{fmt::format("cannot write '{}': {}", path, error)};
     }
 
     void write_report(const CheckReport& report) {
@@ -783,7 +798,18 @@ private:
                 throw Fatal{"cannot write the report to standard output"};
             return;
         }
+        // Through a temporary file renamed over it: never through a link, into a FIFO or
+        // device, over a checked file (a pull request can plant any of those where the CI
+        // recipe writes its report), nor half written.
         write_output_file(*o_.output, out);
+    }
+
+    // Whether a checked file is the file `id` (by another name: a hard link). Asked only
+    // when the output exists already.
+    bool is_checked_file(const FileIdentity& id) const {
+        for (const auto& path : checked_)
+            if (file_identity(path) == id) return true;
+        return false;
     }
 
     CheckOptions o_;
@@ -798,6 +824,7 @@ private:
     std::size_t files_fixed_ = 0;
     std::string fix_diff_; // --fix-dry-run: the diff of every file
     std::size_t excluded_ = 0;
+    std::set<std::string> unreadable_; // files under the checked paths that could not be read
 };
 
 } // namespace

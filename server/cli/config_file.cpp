@@ -28,6 +28,24 @@ std::string where(std::string_view text, std::string_view name, std::size_t pos)
     return fmt::format("{}:{}:{}", name, line, col);
 }
 
+// A token of the file as an error message shows it: at most 40 bytes (cut at a character's
+// start) and nothing a terminal would act on (control characters become '?'). The file may
+// come from a checkout that someone else wrote; a message shows the offending token, never
+// more of the file.
+std::string shown(std::string_view token) {
+    constexpr std::size_t kMax = 40;
+    std::string out;
+    std::size_t n = token.size() <= kMax ? token.size() : kMax;
+    while (n < token.size() && n > 0 && (static_cast<unsigned char>(token[n]) & 0xC0) == 0x80)
+        --n;
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto c = static_cast<unsigned char>(token[i]);
+        out += c < 0x20 || c == 0x7f ? '?' : static_cast<char>(c);
+    }
+    if (n < token.size()) out += "\u2026";
+    return out;
+}
+
 // Reads a severity name into *out (nullopt for "off"); false when the name is unknown.
 bool severity_value(std::string_view s, std::optional<Severity>* out) {
     if (s == "error")
@@ -135,7 +153,7 @@ std::optional<CheckConfig> parse_check_config(std::string_view text, std::string
                     set_error(level.range.begin,
                               fmt::format("the severity of '{}' must be a string: "
                                           "error, warning, info, hint or off",
-                                          code));
+                                          shown(code)));
                     return std::nullopt;
                 }
                 std::optional<Severity> sev;
@@ -143,12 +161,13 @@ std::optional<CheckConfig> parse_check_config(std::string_view text, std::string
                     set_error(level.range.begin,
                               fmt::format("unknown severity '{}' for '{}' (use error, warning, "
                                           "info, hint or off)",
-                                          level.string, code));
+                                          shown(level.string), shown(code)));
                     return std::nullopt;
                 }
                 if (!find_rule(code))
-                    config.warnings.push_back(where(text, name, key_pos(code_member)) +
-                                              fmt::format(": no rule has the code '{}'", code));
+                    config.warnings.push_back(
+                        where(text, name, key_pos(code_member)) +
+                        fmt::format(": no rule has the code '{}'", shown(code)));
                 config.severity[code] = sev;
             }
         } else if (k == "exclude") {
@@ -202,7 +221,7 @@ std::optional<CheckConfig> parse_check_config(std::string_view text, std::string
             }
         } else {
             config.warnings.push_back(where(text, name, key_pos(member)) +
-                                      fmt::format(": unknown setting '{}' is ignored", k));
+                                      fmt::format(": unknown setting '{}' is ignored", shown(k)));
         }
     }
     return config;
@@ -210,7 +229,9 @@ std::optional<CheckConfig> parse_check_config(std::string_view text, std::string
 
 std::optional<CheckConfig> load_check_config(const std::string& path, std::string* error) {
     std::string read_error;
-    auto text = read_file(path, 1u << 20, &read_error);
+    // Never through a symbolic link: the file in a checkout could lead anywhere, and a parse
+    // error would show what it found there.
+    auto text = read_file_no_follow(path, 1u << 20, &read_error);
     if (!text) {
         if (error) *error = read_error.empty() ? path + ": cannot read the file" : read_error;
         return std::nullopt;

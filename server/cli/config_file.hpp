@@ -44,7 +44,8 @@ struct CheckConfig {
 std::optional<CheckConfig> parse_check_config(std::string_view text, std::string_view name,
                                               std::string* error);
 
-// Reads and parses a settings file; a file that cannot be read is an error too.
+// Reads and parses a settings file; a file that cannot be read is an error too, and so is a
+// symbolic link (not followed) or anything but a regular file.
 std::optional<CheckConfig> load_check_config(const std::string& path, std::string* error);
 
 // True when `path` (relative, '/' separators) matches the glob `pattern`.

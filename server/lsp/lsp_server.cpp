@@ -654,7 +654,11 @@ private:
 
     json diagnostics_json(const std::string& path) {
         json out = json::array();
-        for (const auto& d : engine_.diagnose(path)) {
+        std::vector<Diagnostic> ds = engine_.diagnose(path);
+        // A pathological file (hundreds of thousands of findings) gets the first ones and a
+        // summary, not a response of hundreds of megabytes.
+        cap_diagnostics(ds, kMaxDiagnosticsPerDocument);
+        for (const auto& d : ds) {
             json j = {{"range", range_json(path, d.range)},
                       {"severity", static_cast<int>(d.severity)},
                       {"code", d.code},
@@ -825,6 +829,9 @@ private:
         if (!folder.empty()) {
             auto p = uri_to_path(folder);
             if (!p) throw RpcError(-32602, fmt::format("'{}' is not a file URI", folder));
+            // Only inside a workspace folder: the command writes nowhere the user did not open.
+            if (!within_workspace(*p))
+                throw RpcError(-32602, "'folder' must lie inside one of the workspace folders");
             auto root = find_magento_root(*p);
             module_dir = root && normalize_path(*root) == normalize_path(*p)
                              ? join_path(*root, "app/code/" + vendor + "/" + mod)
@@ -861,6 +868,15 @@ private:
         return {{"files", files}};
     }
 
+    // Whether `path` is one of the workspace folders or lies inside one (lexically: ".."
+    // segments are resolved first).
+    bool within_workspace(const std::string& path) const {
+        const std::string p = normalize_path(path);
+        return std::any_of(folders_.begin(), folders_.end(), [&](const std::string& f) {
+            return path_is_within(p, normalize_path(f));
+        });
+    }
+
     void publish(const std::string& path) {
         if (pull_diagnostics_) return;
         auto it = docs_.find(path);
@@ -892,8 +908,8 @@ private:
         CompletionResult r = engine_.complete(path, off);
         if (resolve_docs_ || resolve_edits_) {
             completion_resolve_.clear();
-            completion_edits_.clear();
-            completion_notes_.clear();
+            completion_shared_.shared.clear();
+            completion_at_.clear();
             ++completion_generation_;
         }
         // Ranges converted once each: the items usually share the one they replace, and the
@@ -922,26 +938,31 @@ private:
         std::vector<std::string> edit_texts;
         std::vector<std::uint32_t> text_of_shared(r.shared.size() + 1, kNoText);
         auto edits_text = [&](const CompletionItem& it) -> std::uint32_t {
-            const CompletionShared* shared = r.shared_of(it);
             const bool own = !it.additional_edits.empty();
-            if (!own && !(shared && !shared->edits.empty())) return kNoText;
+            if (!own && !r.shared_of(it)) return kNoText;
             if (!own && text_of_shared[it.shared] != kNoText) return text_of_shared[it.shared];
             std::string& text = edit_texts.emplace_back();
             text += '[';
             bool first = true;
-            auto add = [&](const std::vector<TextEdit>& edits) {
-                for (const TextEdit& e : edits) {
-                    if (!first) text += ',';
-                    first = false;
-                    append_edit(text, e);
-                }
-            };
-            add(it.additional_edits);
-            if (shared) add(shared->edits);
+            for (const TextEdit& e : r.additional_edits(it)) {
+                if (!first) text += ',';
+                first = false;
+                append_edit(text, e);
+            }
             text += ']';
             const auto index = static_cast<std::uint32_t>(edit_texts.size() - 1);
             if (!own) text_of_shared[it.shared] = index;
             return index;
+        };
+        // Inline documentation and edits (for a client that does not resolve them) stop at a
+        // byte budget: past it an item is sent without them (the missing-parent diagnostic
+        // and its fix still cover what choosing it leaves out), so that a list over a deep
+        // tree stays a few megabytes.
+        std::size_t inline_budget = kCompletionInlineBudget;
+        auto spend = [&](std::size_t bytes) {
+            if (bytes > inline_budget) return false;
+            inline_budget -= bytes;
+            return true;
         };
 
         // Room for the whole answer, so that it is not copied as it grows.
@@ -999,19 +1020,20 @@ private:
                 append_string(out, it.sort_text);
             }
             if (it.is_snippet) out += R"(,"insertTextFormat":2)";
-            const std::uint32_t edits = edits_text(it);
             const CompletionShared* shared = r.shared_of(it);
-            const std::string_view note = shared ? std::string_view(shared->note) : "";
+            const bool has_edits = shared || !it.additional_edits.empty();
             const bool made_later = it.documentation_source != DocumentationSource::Text;
             const bool lazy_doc =
-                resolve_docs_ && (made_later || !it.documentation.empty() || !note.empty());
-            const bool lazy_edits = resolve_edits_ && edits != kNoText;
+                resolve_docs_ && (made_later || !it.documentation.empty() || shared);
+            const bool lazy_edits = resolve_edits_ && has_edits;
             if (!lazy_doc) {
                 // The engine may have left the first part, though the client does not resolve.
                 const std::string made =
                     made_later ? engine_.completion_documentation(it.documentation_source, it.label)
                                : std::string();
-                if (!made.empty() || !it.documentation.empty() || !note.empty()) {
+                const std::string note = r.note(it.shared);
+                if ((!made.empty() || !it.documentation.empty() || !note.empty()) &&
+                    spend(made.size() + it.documentation.size() + note.size())) {
                     out += R"(,"documentation":{"kind":"markdown","value":")";
                     append_escaped(out, made);
                     append_escaped(out, it.documentation);
@@ -1019,9 +1041,9 @@ private:
                     out += "\"}";
                 }
             }
-            if (edits != kNoText && !lazy_edits) {
+            if (has_edits && !lazy_edits && spend(r.additional_bytes(it))) {
                 out += R"(,"additionalTextEdits":)";
-                out += edit_texts[edits];
+                out += edit_texts[edits_text(it)];
             }
             if (lazy_doc || lazy_edits) {
                 out += R"(,"data":[)";
@@ -1034,17 +1056,29 @@ private:
                     res.documentation = std::move(it.documentation);
                     res.source = it.documentation_source;
                     if (made_later) res.label = std::move(it.label); // written above already
-                    if (!note.empty()) res.note = it.shared - 1;
+                    res.note = it.shared;
                 }
-                if (lazy_edits) res.additional_edits = edits;
+                if (lazy_edits) {
+                    for (const TextEdit& e : it.additional_edits) {
+                        if (!res.own_edits.empty()) res.own_edits += ',';
+                        append_edit(res.own_edits, e);
+                    }
+                    res.shared = it.shared;
+                    res.has_edits = true;
+                }
             }
             out += '}';
         }
         out += "]}";
-        if (resolve_edits_) completion_edits_ = std::move(edit_texts);
-        if (resolve_docs_) // cleared above
-            for (CompletionShared& sh : r.shared)
-                completion_notes_.push_back(std::move(sh.note));
+        if (resolve_docs_ || resolve_edits_) {
+            // What resolve needs of the chains: the links, and each insert point's range as
+            // it is now.
+            for (const CompletionShared& sh : r.shared)
+                if (std::none_of(completion_at_.begin(), completion_at_.end(),
+                                 [&](const auto& a) { return a.first == sh.at; }))
+                    completion_at_.emplace_back(sh.at, range_text(Range{sh.at, sh.at}));
+            completion_shared_.shared = std::move(r.shared);
+        }
         return out;
     }
 
@@ -1062,15 +1096,35 @@ private:
                                       ? res.documentation
                                       : engine_.completion_documentation(res.source, res.label) +
                                             res.documentation;
-                if (res.note < completion_notes_.size()) doc += completion_notes_[res.note];
+                doc += completion_shared_.note(res.note);
                 if (!doc.empty())
                     out["documentation"] = {{"kind", "markdown"}, {"value", std::move(doc)}};
-                if (res.additional_edits < completion_edits_.size())
+                if (res.has_edits)
                     out["additionalTextEdits"] =
-                        json::parse(completion_edits_[res.additional_edits]);
+                        json::parse(resolved_edits(res.own_edits, res.shared));
             }
         }
         return out;
+    }
+
+    // The additional edits of a resolved item as JSON text: its own, then its chain joined.
+    std::string resolved_edits(const std::string& own_edits, std::uint32_t shared) const {
+        using namespace json_text;
+        std::string text = "[" + own_edits;
+        CompletionItem item;
+        item.shared = shared;
+        for (const TextEdit& e : completion_shared_.additional_edits(item)) {
+            auto at = std::find_if(completion_at_.begin(), completion_at_.end(),
+                                   [&](const auto& a) { return a.first == e.range.begin; });
+            if (at == completion_at_.end()) continue;
+            if (text.size() > 1) text += ',';
+            text += R"({"range":)";
+            text += at->second;
+            text += R"(,"newText":)";
+            append_string(text, e.new_text);
+            text += '}';
+        }
+        return text + "]";
     }
 
     json hover(const json& p, const CancelToken& token) {
@@ -1301,17 +1355,22 @@ private:
         std::string documentation;
         DocumentationSource source = DocumentationSource::Text;
         std::string label; // with a source other than Text
-        // Index in completion_edits_; kNoText when none or sent in the list.
-        std::uint32_t additional_edits = kNoText;
-        // Index in completion_notes_ of the note that follows the documentation; kNoText: none.
-        std::uint32_t note = kNoText;
+        // The item's own additional edits as JSON text (without brackets), and its chain
+        // (1 + index in completion_shared_.shared; 0: none), when left to resolve.
+        std::string own_edits;
+        std::uint32_t shared = 0;
+        bool has_edits = false;
+        // The chain whose note follows the documentation (as CompletionItem::shared).
+        std::uint32_t note = 0;
     };
     std::vector<Resolvable> completion_resolve_;
-    // The additional edits of the last list, as JSON text of arrays (one per item with its
-    // own edits, one per CompletionShared).
-    std::vector<std::string> completion_edits_;
-    // The shared notes of the last list (CompletionShared::note).
-    std::vector<std::string> completion_notes_;
+    // The shared chains of the last list (only `shared` is kept) and the insert points'
+    // ranges as JSON text, for resolve.
+    CompletionResult completion_shared_;
+    std::vector<std::pair<Offset, std::string>> completion_at_;
+    static constexpr std::size_t kMaxDiagnosticsPerDocument = 1000;
+    // Bytes of documentation and additional edits sent inline in one completion list.
+    static constexpr std::size_t kCompletionInlineBudget = 2u << 20;
     std::uint64_t completion_generation_ = 0;
     bool create_files_ = false; // applyEdit with documentChanges and CreateFile
     bool ready_ = false;

@@ -1,4 +1,5 @@
 #include "lsp/rpc.hpp"
+#include "lsp/json_repair.hpp"
 
 #include "platform/log.hpp"
 
@@ -101,6 +102,10 @@ struct LoopQueue {
     std::mutex mutex;
     std::condition_variable wake;
     std::deque<Task> tasks;
+    std::deque<std::size_t> task_bytes; // beside `tasks`: the message bytes each holds
+    std::size_t queued_bytes = 0;
+    std::size_t peak = 0;         // the most tasks ever queued at once
+    std::condition_variable room; // the queue has room for the reader again
     std::map<std::string, Timer> timers;
     std::uint64_t timer_seq = 0;
     bool stopping = false;
@@ -110,6 +115,27 @@ struct LoopQueue {
         std::lock_guard lock(mutex);
         if (stopping) return false;
         tasks.push_back(std::move(fn));
+        task_bytes.push_back(0);
+        peak = std::max(peak, tasks.size());
+        wake.notify_one();
+        return true;
+    }
+
+    // Back-pressure: the reader thread's push waits while the queue holds kMaxQueuedTasks
+    // tasks or kMaxQueuedBytes bytes of messages (one is always let in), so that a client
+    // that writes faster than the loop answers is made to wait (the transport stops being
+    // read) instead of growing the server's memory without bound.
+    bool push_bounded(Task fn, std::size_t bytes) {
+        std::unique_lock lock(mutex);
+        room.wait(lock, [&] {
+            return stopping || tasks.empty() ||
+                   (tasks.size() < kMaxQueuedTasks && queued_bytes + bytes <= kMaxQueuedBytes);
+        });
+        if (stopping) return false;
+        tasks.push_back(std::move(fn));
+        task_bytes.push_back(bytes);
+        queued_bytes += bytes;
+        peak = std::max(peak, tasks.size());
         wake.notify_one();
         return true;
     }
@@ -144,6 +170,7 @@ struct LoopQueue {
         stopping = true;
         code = exit_code;
         wake.notify_all();
+        room.notify_all();
     }
 
     int exit_code() {
@@ -159,6 +186,9 @@ struct LoopQueue {
         stopping = true;
         old_tasks.swap(tasks);
         old_timers.swap(timers);
+        task_bytes.clear();
+        queued_bytes = 0;
+        room.notify_all();
     }
 
     // Blocks for the next task: a due timer first (so that a busy queue cannot starve
@@ -182,6 +212,9 @@ struct LoopQueue {
             if (!tasks.empty()) {
                 Task task = std::move(tasks.front());
                 tasks.pop_front();
+                queued_bytes -= task_bytes.front();
+                task_bytes.pop_front();
+                room.notify_one();
                 return task;
             }
             if (earliest != timers.end())
@@ -233,7 +266,16 @@ struct Endpoint::Impl {
     std::int64_t next_id = 1;
     std::unordered_map<std::string, ResponseCallback> out_pending;
 
-    void enqueue(std::function<void()> fn) { queue->push(std::move(fn)); }
+    // On the reader thread (while it handles a message of t_reading_bytes bytes) with
+    // back-pressure (LoopQueue::push_bounded); elsewhere at once.
+    static thread_local inline bool t_reader = false;
+    static thread_local inline std::size_t t_reading_bytes = 0;
+    void enqueue(std::function<void()> fn) {
+        if (t_reader)
+            queue->push_bounded(std::move(fn), t_reading_bytes);
+        else
+            queue->push(std::move(fn));
+    }
 
     void finish(int code_if_no_shutdown) {
         queue->finish(shutdown_seen.load() ? 0 : code_if_no_shutdown);
@@ -254,6 +296,8 @@ struct Endpoint::Impl {
     // ---- reader thread ----------------------------------------------------------
 
     void on_message(std::string body) {
+        t_reader = true;
+        t_reading_bytes = body.size();
         if (log::enabled(log::Level::debug)) log::debug("<-- {}", shorten(body));
         json message;
         if (nesting_depth(body) > kMaxDepth) {
@@ -267,6 +311,16 @@ struct Endpoint::Impl {
             return;
         }
         message = json::parse(body, nullptr, false);
+        if (message.is_discarded()) {
+            // A lone surrogate escape or another string a strict parser refuses: U+FFFD in
+            // its place, rather than losing the message (an edit lost is a diverged text).
+            if (auto repaired = repair_json_strings(body)) {
+                message = json::parse(*repaired, nullptr, false);
+                if (!message.is_discarded())
+                    log::info("a message with refused escapes or bytes in its strings was "
+                              "read with U+FFFD in their place");
+            }
+        }
         if (message.is_discarded()) {
             log::warn("invalid JSON: {}", shorten(body, 120));
             enqueue([this] { send_error(nullptr, error_code::ParseError, "invalid JSON"); });
@@ -362,6 +416,8 @@ struct Endpoint::Impl {
     }
 
     void on_close() {
+        t_reader = true;
+        t_reading_bytes = 0;
         log::info("input closed");
         enqueue([this] { finish(1); });
     }
@@ -580,6 +636,11 @@ void Endpoint::request(const std::string& method, json params, ResponseCallback 
 
 void Endpoint::post(std::function<void()> fn) {
     impl_->enqueue(std::move(fn));
+}
+
+std::size_t Endpoint::peak_queued() const {
+    std::lock_guard lock(impl_->queue->mutex);
+    return impl_->queue->peak;
 }
 
 void Endpoint::post_after(std::string key, std::chrono::milliseconds delay,

@@ -68,6 +68,11 @@ private:
     std::shared_ptr<const std::atomic<bool>> flag_;
 };
 
+// Back-pressure: the reader stops reading while the main loop's queue holds this many tasks,
+// or messages of this many bytes (a flood of requests costs bounded memory).
+inline constexpr std::size_t kMaxQueuedTasks = 1024;
+inline constexpr std::size_t kMaxQueuedBytes = std::size_t{64} << 20;
+
 namespace detail {
 struct LoopQueue;
 }
@@ -120,6 +125,8 @@ public:
 
     // Runs `fn` on the main loop after everything queued so far. Thread-safe.
     void post(std::function<void()> fn);
+    // The most tasks the main loop's queue ever held at once (see kMaxQueuedTasks).
+    std::size_t peak_queued() const;
     // Runs `fn` on the main loop after `delay`; a later call with the same key replaces the
     // pending one (debounce). Timers due at the same time run in the order they were set.
     void post_after(std::string key, std::chrono::milliseconds delay, std::function<void()> fn);

@@ -108,54 +108,15 @@ std::optional<std::string> read_open_file(int fd, const std::string& path, std::
 
 } // namespace
 
-bool replace_file(const std::string& path, std::string_view text, std::string* error) {
-    struct stat st {};
-    if (::lstat(path.c_str(), &st) != 0) {
-        set_error(error, path + ": cannot stat: " + errno_text(errno));
-        return false;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        set_error(error, path + ": not a regular file (a link, a folder or a device); left alone");
-        return false;
-    }
-    std::string tmp;
-    int fd = -1;
-    for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
-        tmp = path + ".mil-" + std::to_string(::getpid()) + "-" + std::to_string(attempt);
-        fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                    st.st_mode & 07777);
-        if (fd < 0 && errno != EEXIST) break;
-    }
-    if (fd < 0) {
-        set_error(error, path + ": cannot create a temporary file beside it: " + errno_text(errno));
-        return false;
-    }
-    std::size_t done = 0;
-    bool ok = true;
-    while (done < text.size()) {
-        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            ok = false;
-            break;
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    int write_errno = errno;
-    ok = ::fsync(fd) == 0 && ok;
-    ok = ::close(fd) == 0 && ok;
-    if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-        int err = ok ? errno : write_errno;
-        ::unlink(tmp.c_str());
-        set_error(error, path + ": cannot write: " + errno_text(err));
-        return false;
-    }
-    return true;
-}
-
 std::optional<std::string> read_file(const std::string& path, std::size_t max_bytes,
                                      std::string* error, std::uint64_t* oversize) {
-    // O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
+    // A device, FIFO or socket is never opened (opening a device can act on it); O_NONBLOCK
+    // as well: one put there between the stat and the open must not wait for a writer.
+    if (struct stat st{}; ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+        set_error(error,
+                  path + (S_ISDIR(st.st_mode) ? ": is a directory" : ": not a regular file"));
+        return std::nullopt;
+    }
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         int err = errno;
@@ -169,6 +130,12 @@ std::optional<std::string> read_file_at(int dir_fd, const char* relative, const 
                                         std::size_t max_bytes, std::string* error,
                                         std::uint64_t* oversize, bool* absent) {
     *absent = false;
+    // As read_file: what is not a regular file is not opened (a device under etc/ is never
+    // touched); a stat that fails leaves it to the open to say why.
+    if (struct stat st{}; ::fstatat(dir_fd, relative, &st, 0) == 0 && !S_ISREG(st.st_mode)) {
+        *absent = true;
+        return std::nullopt;
+    }
     int fd = ::openat(dir_fd, relative, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         int err = errno;
@@ -180,6 +147,24 @@ std::optional<std::string> read_file_at(int dir_fd, const char* relative, const 
         return std::nullopt;
     }
     return read_open_file(fd, path, max_bytes, error, oversize, absent);
+}
+
+std::optional<std::string> read_file_no_follow(const std::string& path, std::size_t max_bytes,
+                                               std::string* error) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+        set_error(error, path + (S_ISLNK(st.st_mode) ? ": is a symbolic link; not followed"
+                                                     : ": not a regular file"));
+        return std::nullopt;
+    }
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+    if (fd < 0) {
+        int err = errno;
+        set_error(error, path + (err == ELOOP ? std::string(": is a symbolic link; not followed")
+                                              : ": cannot open: " + errno_text(err)));
+        return std::nullopt;
+    }
+    return read_open_file(fd, path, max_bytes, error, nullptr, nullptr);
 }
 
 bool is_regular_file(const std::string& path) {

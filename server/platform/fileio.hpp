@@ -31,13 +31,12 @@ std::optional<std::string> read_file_at(int dir_fd, const char* relative, const 
                                         std::size_t max_bytes, std::string* error,
                                         std::uint64_t* oversize, bool* absent);
 
-// stat() based checks; both follow symbolic links. False on any error.
-// Replaces the regular file at `path` with `text`, atomically: written to a new temporary file
-// beside it (created exclusively, the old file's permissions), then renamed over it. Refuses a
-// path that is a symbolic link, a FIFO, a device or a folder (never follows or opens them).
-// False and *error (path and reason) when anything fails; the old file is then untouched.
-bool replace_file(const std::string& path, std::string_view text, std::string* error);
+// read_file of a file that must not be reached through a symbolic link (a settings file in
+// a checkout that a pull request can change): a link, FIFO or device is refused unopened.
+std::optional<std::string> read_file_no_follow(const std::string& path, std::size_t max_bytes,
+                                               std::string* error);
 
+// stat() based checks; both follow symbolic links. False on any error.
 bool is_regular_file(const std::string& path);
 bool is_directory(const std::string& path);
 // True when something is at `path` (a dangling symbolic link counts).

@@ -267,6 +267,7 @@ IndexResult index_folders(const std::vector<std::string>& folders, const IndexOp
                 input.files.push_back(std::move(w->entries[i]));
             } else {
                 result.warnings.push_back({w->paths[i], w->errors[i]});
+                result.unreadable.push_back(w->paths[i]);
                 log::warn("{}", w->errors[i]);
             }
         }

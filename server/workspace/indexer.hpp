@@ -34,6 +34,8 @@ struct IndexResult {
     std::shared_ptr<const Snapshot> snapshot;
     std::vector<Discovery> discoveries; // one per folder
     std::vector<WorkspaceWarning> warnings;
+    // Files of the modules found that could not be read (also among the warnings).
+    std::vector<std::string> unreadable;
     std::size_t files = 0;
     IndexTimings timings;
 };

@@ -95,10 +95,15 @@ bool overlaps(Range a, Range b) {
 } // namespace
 
 std::vector<Diagnostic> Engine::diagnose(const std::string& path) const {
+    return diagnose_in(path, std::nullopt);
+}
+
+std::vector<Diagnostic> Engine::diagnose_in(const std::string& path,
+                                            std::optional<Range> fixes_in) const {
     std::vector<Diagnostic> out;
     const FileEntry* f = entry(path);
     if (!f) return out;
-    Query q{*current_, settings_, *f, 0};
+    Query q{*current_, settings_, *f, 0, fixes_in};
     if (f->oversize)
         out.push_back(file_too_large(*f->oversize)); // nothing else: the file was not read
     else
@@ -114,16 +119,69 @@ std::vector<Diagnostic> Engine::diagnose(const std::string& path) const {
     return out;
 }
 
+bool cap_diagnostics(std::vector<Diagnostic>& diagnostics, std::size_t max) {
+    if (diagnostics.size() <= max) return false;
+    const std::size_t more = diagnostics.size() - max;
+    diagnostics.resize(max);
+    Diagnostic d;
+    d.range = max ? diagnostics.back().range : Range{};
+    d.severity = Severity::Info;
+    d.code = "too-many-diagnostics";
+    d.message = "This file has " + std::to_string(more) + " more diagnostic" +
+                (more == 1 ? "" : "s") + " after these " + std::to_string(max) +
+                ", not shown (run `magento-integration-ls check` to list every one).";
+    diagnostics.push_back(std::move(d));
+    return true;
+}
+
 std::vector<TextEdit> CompletionResult::additional_edits(const CompletionItem& item) const {
     std::vector<TextEdit> edits = item.additional_edits;
-    if (const CompletionShared* s = shared_of(item))
-        edits.insert(edits.end(), s->edits.begin(), s->edits.end());
+    const CompletionShared* s = shared_of(item);
+    if (!s) return edits;
+    // The chain from this link up, joined from the top down.
+    std::vector<const CompletionShared*> chain;
+    chain.reserve(s->count);
+    for (std::uint32_t i = item.shared;
+         i != 0 && i <= shared.size() && chain.size() < shared.size(); i = shared[i - 1].up)
+        chain.push_back(&shared[i - 1]);
+    TextEdit& e = edits.emplace_back(TextEdit{{s->at, s->at}, {}});
+    e.new_text.reserve(s->bytes);
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it)
+        e.new_text += (*it)->text;
     return edits;
 }
 
+std::size_t CompletionResult::additional_bytes(const CompletionItem& item) const {
+    std::size_t n = 0;
+    for (const TextEdit& e : item.additional_edits)
+        n += e.new_text.size();
+    if (const CompletionShared* s = shared_of(item)) n += s->bytes;
+    return n;
+}
+
+std::string CompletionResult::note(std::uint32_t link) const {
+    if (link == 0 || link > shared.size()) return {};
+    constexpr std::size_t kNames = 10;
+    const std::uint32_t count = shared[link - 1].count;
+    std::vector<std::string_view> names; // the nearest first
+    for (std::uint32_t i = link; i != 0 && i <= shared.size() && names.size() < kNames;
+         i = shared[i - 1].up)
+        names.push_back(shared[i - 1].name);
+    std::string out =
+        count == 1 ? "\n\nAlso adds the missing parent: " : "\n\nAlso adds the missing parents: ";
+    if (count > names.size()) {
+        out += std::to_string(count - names.size());
+        out += " more, then ";
+    }
+    for (std::size_t k = names.size(); k-- > 0;) {
+        out += names[k];
+        if (k) out += ", ";
+    }
+    return out;
+}
+
 std::string CompletionResult::documentation(const CompletionItem& item) const {
-    const CompletionShared* s = shared_of(item);
-    return s ? item.documentation + s->note : item.documentation;
+    return item.documentation + note(item.shared);
 }
 
 std::string CompletionResult::filter_text(const CompletionItem& item) const {
@@ -198,7 +256,7 @@ std::vector<CodeAction> Engine::actions(const std::string& path, Range range) co
     std::vector<CodeAction> out;
     const FileEntry* f = entry(path);
     if (!f) return out;
-    for (const auto& d : diagnose(path)) {
+    for (const auto& d : diagnose_in(path, range)) {
         if (!overlaps(d.range, range)) continue;
         for (const auto& fix : d.fixes) {
             CodeAction a;

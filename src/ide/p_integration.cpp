@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace mil {
 
@@ -20,14 +21,76 @@ bool is_top(std::string_view id) {
     return id == "Magento_Backend::admin" || id == "Magento_Backend::all";
 }
 
-// Ancestors of `id` that the integration should list too (below Magento_Backend::admin).
-std::vector<const AclNode*> wanted_ancestors(const Snapshot& s, std::string_view id) {
-    std::vector<const AclNode*> out;
-    const AclNode* n = s.acl.find(id);
-    if (!n) return out;
-    for (const AclNode* a : s.acl.ancestors(*n))
-        if (!is_top(a->id)) out.push_back(a);
-    return out;
+// The ancestors an integration lacks (below Magento_Backend::admin), per ACL node, as links
+// shared along the tree: the link of a node's nearest missing ancestor leads to the next one
+// up. Each node is visited once however many listed ids lie under it, so checking or
+// completing over a deep tree stays linear in its size.
+class MissingAncestors {
+public:
+    struct Link {
+        std::uint32_t node;  // the missing ancestor
+        std::uint32_t up;    // 1 + index of the next missing one above; 0: none
+        std::uint32_t count; // missing ones from here to the top
+    };
+
+    MissingAncestors(const AclTree& tree, const std::unordered_set<std::string_view>& listed)
+        : tree_(tree), listed_(listed) {}
+
+    // 1 + index of the nearest missing ancestor strictly above `node`; 0: none.
+    std::uint32_t above(std::uint32_t node) {
+        return node < tree_.nodes.size() ? at(tree_.nodes[node].parent) : 0;
+    }
+
+    // 1 + index of the link of `node` itself when missing, else of its nearest missing
+    // ancestor; 0: none.
+    std::uint32_t at(std::uint32_t node) {
+        // Up to a node already known (or the top), then down again; a cycle cannot hang this.
+        std::vector<std::uint32_t> path;
+        std::uint32_t known = 0;
+        for (std::uint32_t n = node; n != kNoAcl && path.size() <= tree_.nodes.size();
+             n = tree_.nodes[n].parent) {
+            auto it = memo_.find(n);
+            if (it != memo_.end()) {
+                known = it->second;
+                break;
+            }
+            path.push_back(n);
+        }
+        for (auto it = path.rbegin(); it != path.rend(); ++it) {
+            const std::string& id = tree_.nodes[*it].id;
+            if (!is_top(id) && !listed_.count(id)) {
+                links_.push_back({*it, known, known ? links_[known - 1].count + 1 : 1});
+                known = static_cast<std::uint32_t>(links_.size());
+            }
+            memo_.emplace(*it, known);
+        }
+        return known;
+    }
+
+    const Link& link(std::uint32_t i) const { return links_[i - 1]; }
+    std::uint32_t count(std::uint32_t i) const { return i ? links_[i - 1].count : 0; }
+
+    // The ids of the chain from link `i` up, the top first; at most `max` of them, the
+    // nearest ones.
+    std::vector<std::string_view> ids(std::uint32_t i, std::size_t max) const {
+        std::vector<std::string_view> out;
+        for (; i != 0 && out.size() < max; i = links_[i - 1].up)
+            out.push_back(tree_.nodes[links_[i - 1].node].id);
+        std::reverse(out.begin(), out.end());
+        return out;
+    }
+
+private:
+    const AclTree& tree_;
+    const std::unordered_set<std::string_view>& listed_;
+    std::vector<Link> links_;
+    std::unordered_map<std::uint32_t, std::uint32_t> memo_;
+};
+
+// A list of ids for a message: every one when few, else the last `max` after how many more.
+std::string id_list(const std::vector<std::string_view>& shown, std::size_t total) {
+    if (total <= shown.size()) return fmt::format("{}", fmt::join(shown, ", "));
+    return fmt::format("{} and {} more above them", fmt::join(shown, ", "), total - shown.size());
 }
 
 void append_resource_line(std::string& out, std::string_view id) {
@@ -166,37 +229,37 @@ public:
         // Choosing a resource also writes the ancestors the integration does not list yet.
         const IntegrationDecl* integ = integration_at(q, q.offset);
         if (!integ || c.element == kNoNode) return;
-        std::set<std::string_view> listed;
+        std::unordered_set<std::string_view> listed;
         for (const auto& r : integ->resources)
             if (!r.range.touches(q.offset)) listed.insert(r.id);
         const InsertPoint point = insert_point(q, doc.elements[c.element].range.begin);
-        // The missing ancestors depend only on the parent: the edit and the note are made
-        // once per parent (a list of every id has a few dozen) and shared by its items.
-        std::unordered_map<std::uint32_t, std::uint32_t> shared_of_parent; // 0: nothing missing
-        const AclTree& tree = q.snapshot.acl;
-        std::vector<std::string_view> missing;
-        for (std::size_t i = first; i < out.items.size(); ++i) {
-            const std::uint32_t parent = tree.nodes[nodes[i - first]].parent;
-            auto [it, added] = shared_of_parent.try_emplace(parent, 0);
-            if (added) {
-                missing.clear();
-                std::size_t steps = 0; // as AclTree::ancestors: a cycle cannot hang this
-                for (std::uint32_t p = parent; p != kNoAcl && steps < tree.nodes.size();
-                     p = tree.nodes[p].parent, ++steps) {
-                    const std::string& id = tree.nodes[p].id;
-                    if (!is_top(id) && !listed.count(id)) missing.push_back(id);
-                }
-                std::reverse(missing.begin(), missing.end()); // from the top down
-                if (!missing.empty()) {
-                    CompletionShared& s = out.shared.emplace_back();
-                    s.edits.push_back(insert_resources(point, missing));
-                    s.note = fmt::format("\n\nAlso adds the missing parent{}: {}",
-                                         missing.size() == 1 ? "" : "s", fmt::join(missing, ", "));
-                    it->second = static_cast<std::uint32_t>(out.shared.size());
-                }
+        // The missing ancestors depend only on the parent, and those of a parent are its own
+        // (when missing) after its parent's: one link per missing ancestor, shared by every
+        // item below it (CompletionShared), so a deep tree costs its size, not its square.
+        MissingAncestors missing(q.snapshot.acl, listed);
+        std::vector<std::uint32_t> shared_of_link; // link -> 1 + index in out.shared; 0: not yet
+        auto share = [&](std::uint32_t link) -> std::uint32_t {
+            if (shared_of_link.size() < link) shared_of_link.resize(link, 0);
+            // The links not shared yet, from this one up; then made from the top down.
+            std::vector<std::uint32_t> todo;
+            for (std::uint32_t l = link; l != 0 && !shared_of_link[l - 1]; l = missing.link(l).up)
+                todo.push_back(l);
+            for (auto it = todo.rbegin(); it != todo.rend(); ++it) {
+                const auto& lk = missing.link(*it);
+                const std::uint32_t up = lk.up ? shared_of_link[lk.up - 1] : 0;
+                CompletionShared& sh = out.shared.emplace_back();
+                sh.at = point.at;
+                sh.name = q.snapshot.acl.nodes[lk.node].id;
+                sh.text = insert_resources(point, {sh.name}).new_text;
+                sh.up = up;
+                sh.count = up ? out.shared[up - 1].count + 1 : 1;
+                sh.bytes = sh.text.size() + (up ? out.shared[up - 1].bytes : 0);
+                shared_of_link[*it - 1] = static_cast<std::uint32_t>(out.shared.size());
             }
-            out.items[i].shared = it->second;
-        }
+            return link ? shared_of_link[link - 1] : 0;
+        };
+        for (std::size_t i = first; i < out.items.size(); ++i)
+            out.items[i].shared = share(missing.above(nodes[i - first]));
     }
 
     std::optional<HoverResult> hover(const Query& q) const override {
@@ -474,13 +537,18 @@ private:
     static void check_resources(const Query& q, const IntegrationDecl& integ,
                                 std::vector<Diagnostic>& out) {
         const bool legacy = q.file.kind == FileKind::IntegrationApi;
-        std::set<std::string> listed;
+        std::unordered_set<std::string_view> listed;
         for (const auto& r : integ.resources)
             listed.insert(r.id);
-        std::set<std::string> seen;
+        // The first occurrence of each id, for duplicates; the missing ancestors of each
+        // node made once and shared by every listed id below it.
+        std::unordered_map<std::string_view, const IdRef*> first_of;
+        MissingAncestors missing(q.snapshot.acl, listed);
+        constexpr std::size_t kShownParents = 10;
         for (const auto& r : integ.resources) {
             if (r.id.empty()) continue;
-            if (!seen.insert(r.id).second) {
+            auto [first, added] = first_of.try_emplace(r.id, &r);
+            if (!added) {
                 Diagnostic d;
                 d.range = r.range;
                 d.severity = Severity::Warning;
@@ -491,11 +559,7 @@ private:
                     "'{}' is already listed in integration '{}'; {}", r.id, integ.name.value,
                     legacy ? "the second listing grants nothing more." : "Magento keeps it once.");
                 d.unnecessary = true;
-                for (const auto& first : integ.resources)
-                    if (first.id == r.id) {
-                        d.related.push_back({{q.file.path, first.range}, "first listed here"});
-                        break;
-                    }
+                d.related.push_back({{q.file.path, first->second->range}, "first listed here"});
                 out.push_back(std::move(d));
                 // An unknown id is reported at every occurrence (its fix is per occurrence).
                 if (auto u = check_acl_ref(q, r, unknown_consequence(legacy), &listed,
@@ -516,13 +580,16 @@ private:
                 check_top(q, integ, r, legacy, out);
                 continue;
             }
-            std::vector<std::string_view> missing;
-            for (const AclNode* a : wanted_ancestors(q.snapshot, r.id))
-                if (!listed.count(a->id)) missing.push_back(a->id);
-            if (missing.empty()) continue;
+            const AclNode* node = q.snapshot.acl.find(r.id);
+            if (!node) continue;
+            const std::uint32_t link =
+                missing.above(static_cast<std::uint32_t>(node - q.snapshot.acl.nodes.data()));
+            const std::size_t count = missing.count(link);
+            if (count == 0) continue;
             Diagnostic d;
             d.range = r.range;
             d.code = "missing-parent";
+            const std::string shown = id_list(missing.ids(link, kShownParents), count);
             if (legacy) {
                 // Integration\Model\Config\Integration\Converter::convert keeps the list as it
                 // is; Authorization\Model\ResourceModel\Rules::saveRel then writes `allow` for
@@ -535,9 +602,9 @@ private:
                     "lists: {} denied, so a web API route that requires {} is refused, and the "
                     "admin's activation dialog does not show this resource under unselected "
                     "parents.",
-                    r.id, missing.size() == 1 ? "" : "s", fmt::join(missing, ", "),
-                    missing.size() == 1 ? "the parent is" : "the parents are",
-                    missing.size() == 1 ? "it" : "one of them");
+                    r.id, count == 1 ? "" : "s", shown,
+                    count == 1 ? "the parent is" : "the parents are",
+                    count == 1 ? "it" : "one of them");
             } else {
                 // Integration\Model\Config\Consolidated\Converter::addParentsToResource adds
                 // every ancestor below Magento_Backend::admin to the granted list itself.
@@ -546,17 +613,22 @@ private:
                     "'{}' is listed without its parent{} {}. Magento adds the ancestors itself "
                     "and grants them (the admin's permission tree shows them checked); Magento's "
                     "integration guide lists every parent, which keeps the file explicit.",
-                    r.id, missing.size() == 1 ? "" : "s", fmt::join(missing, ", "));
+                    r.id, count == 1 ? "" : "s", shown);
             }
-            Fix fix;
-            fix.title = missing.size() == 1 ? fmt::format("Add parent '{}'", missing.front())
-                                            : fmt::format("Add {} missing parents", missing.size());
-            fix.preferred = true;
-            fix.safe = true; // Magento adds (integration.xml) or needs (api.xml) them anyway
-            fix.changes.push_back(
-                {q.file.path,
-                 {insert_resources(insert_point(q, element_begin(q, r.range)), missing)}});
-            d.fixes.push_back(std::move(fix));
+            // The fix inserts every missing ancestor: made when few, or when a code action
+            // asks for this diagnostic's fixes (Query::wants_fix).
+            if (q.wants_fix(r.range, count)) {
+                const std::vector<std::string_view> ids = missing.ids(link, count);
+                Fix fix;
+                fix.title = count == 1 ? fmt::format("Add parent '{}'", ids.front())
+                                       : fmt::format("Add {} missing parents", count);
+                fix.preferred = true;
+                fix.safe = true; // Magento adds (integration.xml) or needs (api.xml) them anyway
+                fix.changes.push_back(
+                    {q.file.path,
+                     {insert_resources(insert_point(q, element_begin(q, r.range)), ids)}});
+                d.fixes.push_back(std::move(fix));
+            }
             out.push_back(std::move(d));
         }
     }

@@ -331,6 +331,14 @@ const std::vector<RuleInfo> kRules = {
      "<resource name=\"Magento_Sales::actions_view\"/>\n"
      "```",
      Severity::Warning},
+    {"too-many-diagnostics", "More diagnostics than the editor is sent for one file",
+     "The file has more diagnostics than the language server sends for one file (1,000): the "
+     "first ones are shown and this one says how many more there are. The limit keeps a "
+     "generated or pathological file (hundreds of thousands of findings) from flooding the "
+     "editor with a response of hundreds of megabytes.",
+     "Fix the first ones, or run `magento-integration-ls check` on the file, which lists "
+     "every one.",
+     Severity::Info},
 };
 
 } // namespace

@@ -61,7 +61,10 @@ struct RunResult {
 
 // Runs MIL_BINARY with `args` in `cwd` (the test's directory when empty), stdin from
 // `input_file` (/dev/null when empty), and collects stdout, stderr and the exit code.
+// `launcher`, when given, runs the binary: its words come first on the command line
+// (setpriv with its options, say).
 inline RunResult run_binary(const std::vector<std::string>& args, const std::string& cwd = "",
+                            const std::vector<std::string>& launcher = {},
                             const std::string& input_file = "") {
     TempDir io;
     std::string out_path = io.path("stdout"), err_path = io.path("stderr");
@@ -76,13 +79,14 @@ inline RunResult run_binary(const std::vector<std::string>& args, const std::str
         ::dup2(in, 0);
         ::dup2(out, 1);
         ::dup2(err, 2);
-        std::vector<std::string> all = {MIL_BINARY};
+        std::vector<std::string> all = launcher;
+        all.push_back(MIL_BINARY);
         all.insert(all.end(), args.begin(), args.end());
         std::vector<char*> argv;
         for (auto& a : all)
             argv.push_back(a.data());
         argv.push_back(nullptr);
-        ::execv(MIL_BINARY, argv.data());
+        ::execv(all.front().c_str(), argv.data());
         ::_exit(127);
     }
     int status = 0;

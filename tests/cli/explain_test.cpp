@@ -99,15 +99,16 @@ TEST_CASE("check -: the text on standard input is checked as the file --stdin-fi
     buffer.insert(at, "<resource name=\"Magento_Sales::from_stdin\"/>\n");
     const std::string input = t.path("buffer.xml");
     write_all(input, buffer);
-    RunResult r =
-        run_binary({"check", "--format", "json", "--stdin-filename", rel, "-"}, t.root(), input);
+    RunResult r = run_binary({"check", "--format", "json", "--stdin-filename", rel, "-"}, t.root(),
+                             {}, input);
     CHECK(r.code == 1);
     CHECK(r.out.find("Magento_Sales::from_stdin") != std::string::npos);
     // Only that file is reported, and the file on disk is untouched.
     CHECK(r.out.find("module.xml") == std::string::npos);
     CHECK(read_all(t.path(rel)).find("from_stdin") == std::string::npos);
 
-    CHECK(run_binary({"check", "-"}, t.root(), input).code == 2);
-    CHECK(run_binary({"check", "--fix", "--stdin-filename", rel, "-"}, t.root(), input).code == 2);
-    CHECK(run_binary({"check", "--stdin-filename", rel, "."}, t.root(), input).code == 2);
+    CHECK(run_binary({"check", "-"}, t.root(), {}, input).code == 2);
+    CHECK(run_binary({"check", "--fix", "--stdin-filename", rel, "-"}, t.root(), {}, input).code ==
+          2);
+    CHECK(run_binary({"check", "--stdin-filename", rel, "."}, t.root(), {}, input).code == 2);
 }

@@ -168,15 +168,17 @@ TEST_CASE("items under one parent share one parent insertion, made once") {
     const CompletionShared* shared = r.result.shared_of(*view);
     REQUIRE(shared);
     CHECK(r.result.shared_of(*edit) == shared);
-    REQUIRE(shared->edits.size() == 1);
     CHECK(r.result.additional_edits(*edit).size() == 1);
-    CHECK(contains(shared->note, "Magento_Sales::actions"));
-    CHECK(r.result.documentation(*edit).ends_with(shared->note));
-    // Another parent: another insertion; nothing to insert: nothing shared.
+    CHECK(contains(r.result.note(view->shared), "Magento_Sales::actions"));
+    CHECK(r.result.documentation(*edit).ends_with(r.result.note(edit->shared)));
+    // Another parent: another insertion, which the deeper one's chain continues.
     const CompletionShared* of_order = r.result.shared_of(*order);
     REQUIRE(of_order);
     CHECK(of_order != shared);
-    CHECK(of_order->edits[0].new_text != shared->edits[0].new_text);
+    CHECK(r.result.additional_edits(*order)[0].new_text !=
+          r.result.additional_edits(*view)[0].new_text);
+    CHECK(shared->up != 0);
+    CHECK(shared->count == of_order->count + 2); // actions, sales_order above operations
     CHECK(r.result.shared_of(*top) == nullptr);
     CHECK(r.result.additional_edits(*top).empty());
     // One per parent with something missing, not one per item.

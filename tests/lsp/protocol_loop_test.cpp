@@ -209,3 +209,36 @@ TEST_CASE("a PostHandle posts to the running loop and is harmless once the endpo
     CHECK(accepted == 0);
     CHECK_FALSE(*ran_late);
 }
+
+TEST_CASE("back-pressure: a flood while the loop is busy queues a bounded number of tasks") {
+    // The loop is held by a handler until the client has written a flood of notifications:
+    // the reader must stop at the queue's bound instead of queueing them all.
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    std::atomic<int> handled{0};
+    Session s([&](Endpoint& ep) {
+        ep.on_notification("test/block", [released](const json&) { released.wait(); });
+        ep.on_notification("test/count", [&](const json&) { ++handled; });
+    });
+    s.initialize();
+    s.notify("test/block", json::object());
+    const int flood = static_cast<int>(kMaxQueuedTasks) * 3;
+    std::thread writer([&] {
+        for (int i = 0; i < flood; ++i)
+            s.notify("test/count", json::object());
+    });
+    // Until the reader has filled the queue (it gets there whatever the machine's speed).
+    const auto give_up = std::chrono::steady_clock::now() + kTimeout;
+    while (s.endpoint().peak_queued() < kMaxQueuedTasks &&
+           std::chrono::steady_clock::now() < give_up)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    // A while longer: a reader without back-pressure would now queue the rest of the flood.
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    release.set_value();
+    writer.join();
+    s.request(1, "test/events-none");
+    s.read(); // the answer (an error: no such method) comes after every notification
+    CHECK(handled.load() == flood);
+    CHECK(s.endpoint().peak_queued() <= kMaxQueuedTasks + 1);
+    CHECK(s.endpoint().peak_queued() >= kMaxQueuedTasks); // the flood did reach the bound
+}

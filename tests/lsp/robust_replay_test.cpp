@@ -1,6 +1,7 @@
 // Replays the fuzz harnesses (fuzz/harness_*.hpp) in the normal build: every regression
 // input in tests/fixtures/robust/<target>/ (inputs that once crashed or broke an invariant),
 // and the real files of the corpus through the XML, PHP and participant harnesses.
+#include "../../fuzz/harness_deeptree.hpp"
 #include "../../fuzz/harness_edits.hpp"
 #include "../../fuzz/harness_framing.hpp"
 #include "../../fuzz/harness_participants.hpp"
@@ -48,9 +49,10 @@ std::string with_header(std::string_view header, std::string_view text) {
 TEST_CASE("replay: regression inputs of every fuzz target pass their harness") {
     mil::robust::QuietLog quiet;
     const std::pair<const char*, Harness> targets[] = {
-        {"framing", mil::fuzz::run_framing}, {"session", mil::fuzz::run_session},
-        {"xml", mil::fuzz::run_xml},         {"participants", mil::fuzz::run_participants},
-        {"php", mil::fuzz::run_php},         {"edits", mil::fuzz::run_edits},
+        {"framing", mil::fuzz::run_framing},   {"session", mil::fuzz::run_session},
+        {"xml", mil::fuzz::run_xml},           {"participants", mil::fuzz::run_participants},
+        {"php", mil::fuzz::run_php},           {"edits", mil::fuzz::run_edits},
+        {"deeptree", mil::fuzz::run_deeptree},
     };
     for (const auto& [name, harness] : targets) {
         std::size_t replayed = 0;

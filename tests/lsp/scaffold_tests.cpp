@@ -262,3 +262,32 @@ TEST_CASE("scaffold: newIntegration refuses bad arguments and clients that canno
         CHECK_FALSE(std::filesystem::exists(tree.path("app/code/Shop")));
     }
 }
+
+TEST_CASE("scaffold: newIntegration writes only inside a workspace folder") {
+    TempCopy tree(example_dir());
+    LspClient c;
+    c.initialize(tree.root(), creating_client());
+    wait_ready(c);
+    json args = {{"module", "Shop_Sync"},
+                 {"name", "ShopSync"},
+                 {"email", "ops@shop.example"},
+                 {"endpointUrl", "https://shop.example/endpoint"},
+                 {"resources", {"Magento_Sales::actions_view"}}};
+    for (const std::string& folder :
+         {std::string("/tmp/elsewhere/Shop/Sync"), tree.root() + "/../outside/Sync"}) {
+        INFO(folder);
+        args["folder"] = mil::path_to_uri(folder);
+        json r = c.request(
+            "workspace/executeCommand",
+            {{"command", "magento-integration-ls.newIntegration"}, {"arguments", {args}}});
+        REQUIRE(r.contains("error"));
+        CHECK(r["error"]["message"].get<std::string>().find("workspace folders") !=
+              std::string::npos);
+    }
+    // Inside it: accepted.
+    args["folder"] = mil::path_to_uri(tree.root() + "/app/code/Shop/Sync");
+    json ok =
+        c.result("workspace/executeCommand",
+                 {{"command", "magento-integration-ls.newIntegration"}, {"arguments", {args}}});
+    CHECK(ok["files"].size() == 4);
+}

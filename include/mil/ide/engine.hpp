@@ -39,11 +39,18 @@ enum class CompletionKind { Value, Element, Attribute, Module, Snippet };
 // made on demand by Engine::completion_documentation from the item's label (the ACL id).
 enum class DocumentationSource : std::uint8_t { Text, AclId };
 
-// What several items of one result share, made once: the edits that insert the missing
-// ancestors of their parent, and the note that says so.
+// What several items of one result share: text inserted at one place (the lines of the
+// missing ancestors of their parent), as a chain: the text of `up` comes before this link's.
+// Items under a deep tree share every level of it instead of each repeating its whole path,
+// so a result stays linear in the size of the tree; CompletionResult::additional_edits and
+// ::note join a chain when an item's edits or documentation are asked for.
 struct CompletionShared {
-    std::vector<TextEdit> edits;
-    std::string note; // follows the documentation of each item that shares it
+    Offset at = 0;           // where the text is inserted (the same along a chain)
+    std::string text;        // this link's text
+    std::string name;        // what this link adds, for the note
+    std::uint32_t up = 0;    // 1 + the index of the link whose text comes first; 0: none
+    std::uint32_t count = 1; // links from the top of the chain down to this one
+    std::size_t bytes = 0;   // bytes of text from the top of the chain down to this one
 };
 
 struct CompletionItem {
@@ -79,8 +86,13 @@ struct CompletionResult {
         return item.shared != 0 && item.shared <= shared.size() ? &shared[item.shared - 1]
                                                                 : nullptr;
     }
-    // Every additional edit of an item: its own, then the shared ones.
+    // Every additional edit of an item: its own, then one that inserts its shared chain.
     std::vector<TextEdit> additional_edits(const CompletionItem& item) const;
+    // Bytes of text the additional edits of an item insert (without joining its chain).
+    std::size_t additional_bytes(const CompletionItem& item) const;
+    // The note that says what the chain `shared` (as CompletionItem::shared) inserts: the
+    // nearest few names and how many more (a bounded text whatever the chain's length).
+    std::string note(std::uint32_t shared) const;
     // The item's documentation (the part it carries) followed by the shared note.
     std::string documentation(const CompletionItem& item) const;
     // The text the client filters on (the label when nothing else).
@@ -123,6 +135,15 @@ struct Query {
     const Settings& settings;
     const FileEntry& file; // the current text of the file (open document or disk)
     Offset offset = 0;
+    // When set (a code action request), the diagnostics that overlap it need every fix;
+    // otherwise a participant may leave out a fix whose edits would be large (a missing-parent
+    // fix of a deep tree), so that diagnosing stays linear in the size of the documents.
+    std::optional<Range> fixes_in{};
+    bool wants_fix(Range r, std::size_t size) const {
+        constexpr std::size_t kInlineFixSize = 64;
+        return fixes_in ? fixes_in->begin <= r.end && r.begin <= fixes_in->end
+                        : size <= kInlineFixSize;
+    }
 
     // The file's first XML syntax error (nullopt when well-formed), found on the first call
     // and kept for the rest of the query: the index does not check well-formedness, and
@@ -182,12 +203,18 @@ public:
 
 private:
     void rebuild();
+    std::vector<Diagnostic> diagnose_in(const std::string& path,
+                                        std::optional<Range> fixes_in) const;
 
     std::shared_ptr<const Snapshot> base_;
     std::shared_ptr<const Snapshot> current_;
     std::map<std::string, std::shared_ptr<const FileEntry>, std::less<>> open_;
     Settings settings_;
 };
+
+// Keep at most `max` diagnostics (the first ones, in order); the rest become one summary
+// diagnostic at the end that says how many more there are. True when some were cut.
+bool cap_diagnostics(std::vector<Diagnostic>& diagnostics, std::size_t max);
 
 // Apply a severity override; false when the code is turned off.
 bool apply_severity(const Settings& settings, Diagnostic& d);
