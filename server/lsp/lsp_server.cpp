@@ -3,6 +3,7 @@
 #include "lsp/json_text.hpp"
 #include "mil/ide/engine.hpp"
 #include "mil/ide/scaffold.hpp"
+#include "mil/model/rules.hpp"
 #include "mil/model/schema.hpp"
 #include "mil/version.hpp"
 #include "platform/fileio.hpp"
@@ -23,16 +24,6 @@ namespace mil {
 using json = nlohmann::json;
 
 namespace {
-
-std::optional<Severity> parse_severity(const json& v) {
-    if (!v.is_string()) return std::nullopt;
-    std::string s = v.get<std::string>();
-    if (s == "error") return Severity::Error;
-    if (s == "warning") return Severity::Warning;
-    if (s == "info" || s == "information") return Severity::Info;
-    if (s == "hint") return Severity::Hint;
-    return std::nullopt;
-}
 
 // A position's line or character, clamped to what an Offset can hold (a negative one to 0).
 // A JSON number with a fraction or an exponent counts too (some clients write 5.0), by its
@@ -285,9 +276,9 @@ private:
         if (s.contains("severity") && s["severity"].is_object()) {
             engine_.settings().severity.clear();
             for (const auto& [code, v] : s["severity"].items()) {
-                if (v == "off" || v == "none" || v == false)
-                    engine_.settings().severity[code] = std::nullopt;
-                else if (auto sev = parse_severity(v))
+                std::optional<Severity> sev;
+                if (v == false ||
+                    (v.is_string() && parse_severity_setting(v.get<std::string>(), &sev)))
                     engine_.settings().severity[code] = sev;
             }
         }

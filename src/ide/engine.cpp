@@ -1,7 +1,7 @@
 #include "mil/ide/engine.hpp"
 #include "mil/ide/entry.hpp"
 
-#include "mil/ide/acl_support.hpp"
+#include "mil/ide/acl_docs.hpp"
 #include "mil/ide/participant.hpp"
 
 #include <algorithm>

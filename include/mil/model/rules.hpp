@@ -4,6 +4,7 @@
 
 #include "mil/base/diagnostic.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,11 @@ const std::vector<RuleInfo>& rule_catalog();
 
 // The rule of a code, or nullptr when the catalogue does not know it.
 const RuleInfo* find_rule(std::string_view code);
+
+// A severity as the settings name it (the same words in the LSP settings and the `check`
+// settings file): "error", "warning", "info" or "information", "hint"; "off" or "none" turn
+// the rule off (*out = nullopt). False (and *out untouched) for any other word.
+bool parse_severity_setting(std::string_view word, std::optional<Severity>* out);
 
 // A markdown help text as plain text: fenced code lines kept without the fences, inline
 // backticks and emphasis markers removed.
