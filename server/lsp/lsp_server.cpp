@@ -403,8 +403,7 @@ private:
         done = job->done;
         total = job->total;
         report();
-        base_ = result.snapshot;
-        engine_.set_base(base_);
+        engine_.set_base(result.snapshot);
         ready_ = true;
         if (progress)
             ep_.notify("$/progress",
@@ -535,33 +534,22 @@ private:
         FileKind kind = classify_path(path);
         std::string dir = module_dir_of(path, kind);
         if (dir.empty()) return;
-        bool changed = false;
-        std::shared_ptr<const Snapshot> next = base_snapshot();
+        std::vector<std::pair<std::string, std::shared_ptr<const FileEntry>>> changed;
         for (const auto& f : indexed_files(dir)) {
-            // Open documents too: base_ is the disk, the engine lays the editor's text over it.
+            // Open documents too: the engine's base is the disk, it lays the editor's text over it.
             auto entry = load_entry(f, options_.max_file_bytes);
-            const FileEntry* old = next->file(f);
+            const FileEntry* old = engine_.base().file(f);
             if (entry && old && *old->text == *entry->text && !entry->oversize == !old->oversize)
                 continue;
-            next = with_file(*next, f, entry, &bundled_catalog());
-            changed = true;
+            changed.emplace_back(f, std::move(entry));
         }
-        if (changed) {
-            base_ = next;
-            engine_.set_base(next);
-        }
-    }
-
-    // The index as on disk, without the open documents (set when an index is built).
-    std::shared_ptr<const Snapshot> base_snapshot() {
-        if (!base_) base_ = build_snapshot({});
-        return base_;
+        engine_.update_base(changed);
     }
 
     void watched_files(const json& p) {
         if (!ready_) return;
         bool reindex = false;
-        std::shared_ptr<const Snapshot> next = base_snapshot();
+        std::vector<std::pair<std::string, std::shared_ptr<const FileEntry>>> changed;
         for (const auto& change : p.at("changes")) {
             auto path = uri_to_path(change.at("uri").get<std::string>());
             if (!path) continue;
@@ -573,14 +561,13 @@ private:
             std::shared_ptr<const FileEntry> entry;
             if (type != 3) entry = load_entry(*path, options_.max_file_bytes);
             if (classify_path(*path) == FileKind::Unknown) continue;
-            next = with_file(*next, *path, entry, &bundled_catalog());
+            changed.emplace_back(*path, std::move(entry));
         }
         if (reindex) {
             start_indexing();
             return;
         }
-        base_ = next;
-        engine_.set_base(next);
+        engine_.update_base(changed);
         refresh_all();
     }
 
@@ -593,7 +580,6 @@ private:
         for (const auto& f : ev.value("added", json::array()))
             if (auto path = uri_to_path(f.at("uri").get<std::string>()))
                 folders_.push_back(normalize_path(*path));
-        base_.reset();
         start_indexing();
     }
 
@@ -1172,7 +1158,6 @@ private:
     json execute_command(const json& p) {
         std::string cmd = p.at("command").get<std::string>();
         if (cmd == "magento-integration-ls.reindex") {
-            base_.reset();
             start_indexing();
             return nullptr;
         }
@@ -1254,7 +1239,6 @@ private:
     Endpoint& ep_;
     ServerOptions options_;
     Engine engine_;
-    std::shared_ptr<const Snapshot> base_; // the index without open documents, when known
     std::map<std::string, TextDocument> docs_;
     std::set<std::string> oversized_; // open documents over max_file_bytes (their text dropped)
     std::map<std::string, std::string> uris_; // path -> the URI the client used

@@ -25,6 +25,15 @@ void Engine::set_base(std::shared_ptr<const Snapshot> base) {
     rebuild();
 }
 
+void Engine::update_base(
+    const std::vector<std::pair<std::string, std::shared_ptr<const FileEntry>>>& files) {
+    if (files.empty()) return;
+    std::shared_ptr<const Snapshot> next = base_;
+    for (const auto& [path, entry] : files)
+        next = with_file(*next, path, entry, &bundled_catalog());
+    set_base(std::move(next));
+}
+
 void Engine::rebuild() {
     if (open_.empty()) {
         current_ = base_;
