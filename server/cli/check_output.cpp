@@ -1,4 +1,5 @@
 #include "cli/check_output.hpp"
+#include "mil/base/strings.hpp"
 
 #include "mil/model/rules.hpp"
 #include "mil/version.hpp"
@@ -459,36 +460,8 @@ std::string to_valid_utf8(std::string_view s) {
     out.reserve(s.size());
     std::size_t i = 0;
     while (i < s.size()) {
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        std::size_t len = 0;
-        std::uint32_t cp = 0;
-        if (c < 0x80) {
-            out += static_cast<char>(c);
-            ++i;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            len = 2;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            len = 3;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            len = 4;
-            cp = c & 0x07;
-        }
-        bool ok = len != 0 && i + len <= s.size();
-        for (std::size_t k = 1; ok && k < len; ++k) {
-            unsigned char cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc & 0xC0) != 0x80)
-                ok = false;
-            else
-                cp = (cp << 6) | (cc & 0x3F);
-        }
-        if (ok) {
-            if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp < 0xE000))) ||
-                (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-                ok = false;
-        }
+        const std::size_t len = utf8_sequence_length(s, i);
+        const bool ok = len != 0;
         if (ok) {
             out.append(s.substr(i, len));
             i += len;

@@ -46,23 +46,6 @@ std::string shown(std::string_view token) {
     return out;
 }
 
-// Reads a severity name into *out (nullopt for "off"); false when the name is unknown.
-bool severity_value(std::string_view s, std::optional<Severity>* out) {
-    if (s == "error")
-        *out = Severity::Error;
-    else if (s == "warning")
-        *out = Severity::Warning;
-    else if (s == "info")
-        *out = Severity::Info;
-    else if (s == "hint")
-        *out = Severity::Hint;
-    else if (s == "off")
-        out->reset();
-    else
-        return false;
-    return true;
-}
-
 // Segment-wise glob match of one segment: '*' any run, '?' one character (byte).
 bool segment_match(std::string_view pat, std::string_view s) {
     std::size_t p = 0, i = 0, star = std::string_view::npos, mark = 0;
@@ -149,15 +132,16 @@ std::optional<CheckConfig> parse_check_config(std::string_view text, std::string
             for (const JsonMember& code_member : value.members) {
                 const std::string& code = code_member.key;
                 const JsonValue& level = *doc.get(code_member.value);
-                if (level.type != JsonType::String) {
+                std::optional<Severity> sev;
+                if (level.type == JsonType::Bool && !level.boolean) {
+                    sev.reset(); // false: off, as in the editor's settings
+                } else if (level.type != JsonType::String) {
                     set_error(level.range.begin,
                               fmt::format("the severity of '{}' must be a string: "
                                           "error, warning, info, hint or off",
                                           shown(code)));
                     return std::nullopt;
-                }
-                std::optional<Severity> sev;
-                if (!severity_value(level.string, &sev)) {
+                } else if (!parse_severity_setting(level.string, &sev)) {
                     set_error(level.range.begin,
                               fmt::format("unknown severity '{}' for '{}' (use error, warning, "
                                           "info, hint or off)",

@@ -1,4 +1,5 @@
 #include "lsp/jsonrpc.hpp"
+#include "mil/base/strings.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -13,21 +14,12 @@ namespace {
 constexpr std::string_view kContentLength = "content-length";
 constexpr std::string_view kHeaderEnd = "\r\n\r\n";
 
-char lower(char c) {
-    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                              [](char x, char y) { return lower(x) == lower(y); });
-}
-
 // Position of "content-length:" (any case) in `text` at or after `from`.
 std::size_t find_content_length(std::string_view text, std::size_t from) {
     constexpr std::string_view needle = "content-length:";
     if (text.size() < needle.size()) return std::string_view::npos;
     for (std::size_t i = from; i + needle.size() <= text.size(); ++i) {
-        if (lower(text[i]) == 'c' && iequals(text.substr(i, needle.size()), needle)) return i;
+        if (ascii_lower(text[i]) == 'c' && iequals(text.substr(i, needle.size()), needle)) return i;
     }
     return std::string_view::npos;
 }

@@ -1,6 +1,8 @@
 #include "lsp/lsp_server.hpp"
 
 #include "lsp/json_text.hpp"
+#include "lsp/protocol.hpp"
+#include "lsp/rpc.hpp"
 #include "mil/ide/engine.hpp"
 #include "mil/ide/scaffold.hpp"
 #include "mil/model/rules.hpp"
@@ -24,37 +26,6 @@ namespace mil {
 using json = nlohmann::json;
 
 namespace {
-
-std::optional<Severity> parse_severity(const json& v) {
-    if (!v.is_string()) return std::nullopt;
-    std::string s = v.get<std::string>();
-    if (s == "error") return Severity::Error;
-    if (s == "warning") return Severity::Warning;
-    if (s == "info" || s == "information") return Severity::Info;
-    if (s == "hint") return Severity::Hint;
-    return std::nullopt;
-}
-
-// A position's line or character, clamped to what an Offset can hold (a negative one to 0).
-// A JSON number with a fraction or an exponent counts too (some clients write 5.0), by its
-// integer part: converted here, because nlohmann would convert 1e300 to an integer with
-// undefined behaviour. Anything else is invalid params.
-std::uint32_t position_field(const json& pos, const char* name) {
-    const json& v = pos.at(name);
-    if (v.is_number_unsigned())
-        return static_cast<std::uint32_t>(
-            std::min<std::uint64_t>(v.get<std::uint64_t>(), 0xffffffffu));
-    if (v.is_number_integer())
-        return static_cast<std::uint32_t>(
-            std::clamp<std::int64_t>(v.get<std::int64_t>(), 0, 0xffffffffLL));
-    if (v.is_number_float()) {
-        const double d = v.get<double>();
-        if (!(d > 0)) return 0; // also NaN, which JSON cannot write but a caller could
-        return d >= 4294967295.0 ? 0xffffffffu : static_cast<std::uint32_t>(d);
-    }
-    throw RpcError(error_code::InvalidParams,
-                   fmt::format("position {} must be an unsigned integer, not {}", name, v.dump()));
-}
 
 // An optional integer member (a document version, a file change type): its value when it is
 // a JSON integer within int, else `fallback`.
@@ -286,9 +257,9 @@ private:
         if (s.contains("severity") && s["severity"].is_object()) {
             engine_.settings().severity.clear();
             for (const auto& [code, v] : s["severity"].items()) {
-                if (v == "off" || v == "none" || v == false)
-                    engine_.settings().severity[code] = std::nullopt;
-                else if (auto sev = parse_severity(v))
+                std::optional<Severity> sev;
+                if (v == false ||
+                    (v.is_string() && parse_severity_setting(v.get<std::string>(), &sev)))
                     engine_.settings().severity[code] = sev;
             }
         }
@@ -441,8 +412,7 @@ private:
         done = job->done;
         total = job->total;
         report();
-        base_ = result.snapshot;
-        engine_.set_base(base_);
+        engine_.set_base(result.snapshot);
         ready_ = true;
         if (progress)
             ep_.notify("$/progress",
@@ -456,8 +426,9 @@ private:
 
     // ---- documents ---------------------------------------------------------------------
 
-    std::string path_of(const json& td) {
-        std::string uri = td.at("uri").get<std::string>();
+    std::string path_of(const json& td) { return path_of(td.at("uri").get<std::string>()); }
+
+    std::string path_of(const std::string& uri) {
         auto path = uri_to_path(uri);
         if (!path)
             throw RpcError(
@@ -572,33 +543,22 @@ private:
         FileKind kind = classify_path(path);
         std::string dir = module_dir_of(path, kind);
         if (dir.empty()) return;
-        bool changed = false;
-        std::shared_ptr<const Snapshot> next = base_snapshot();
+        std::vector<std::pair<std::string, std::shared_ptr<const FileEntry>>> changed;
         for (const auto& f : indexed_files(dir)) {
-            // Open documents too: base_ is the disk, the engine lays the editor's text over it.
+            // Open documents too: the engine's base is the disk, it lays the editor's text over it.
             auto entry = load_entry(f, options_.max_file_bytes);
-            const FileEntry* old = next->file(f);
+            const FileEntry* old = engine_.base().file(f);
             if (entry && old && *old->text == *entry->text && !entry->oversize == !old->oversize)
                 continue;
-            next = with_file(*next, f, entry, &bundled_catalog());
-            changed = true;
+            changed.emplace_back(f, std::move(entry));
         }
-        if (changed) {
-            base_ = next;
-            engine_.set_base(next);
-        }
-    }
-
-    // The index as on disk, without the open documents (set when an index is built).
-    std::shared_ptr<const Snapshot> base_snapshot() {
-        if (!base_) base_ = build_snapshot({});
-        return base_;
+        engine_.update_base(changed);
     }
 
     void watched_files(const json& p) {
         if (!ready_) return;
         bool reindex = false;
-        std::shared_ptr<const Snapshot> next = base_snapshot();
+        std::vector<std::pair<std::string, std::shared_ptr<const FileEntry>>> changed;
         for (const auto& change : p.at("changes")) {
             auto path = uri_to_path(change.at("uri").get<std::string>());
             if (!path) continue;
@@ -610,14 +570,13 @@ private:
             std::shared_ptr<const FileEntry> entry;
             if (type != 3) entry = load_entry(*path, options_.max_file_bytes);
             if (classify_path(*path) == FileKind::Unknown) continue;
-            next = with_file(*next, *path, entry, &bundled_catalog());
+            changed.emplace_back(*path, std::move(entry));
         }
         if (reindex) {
             start_indexing();
             return;
         }
-        base_ = next;
-        engine_.set_base(next);
+        engine_.update_base(changed);
         refresh_all();
     }
 
@@ -630,7 +589,6 @@ private:
         for (const auto& f : ev.value("added", json::array()))
             if (auto path = uri_to_path(f.at("uri").get<std::string>()))
                 folders_.push_back(normalize_path(*path));
-        base_.reset();
         start_indexing();
     }
 
@@ -652,31 +610,25 @@ private:
             publish(path);
     }
 
-    json diagnostics_json(const std::string& path) {
-        json out = json::array();
+    std::vector<lsp::Diagnostic> lsp_diagnostics(const std::string& path) {
+        std::vector<lsp::Diagnostic> out;
         std::vector<Diagnostic> ds = engine_.diagnose(path);
         // A pathological file (hundreds of thousands of findings) gets the first ones and a
         // summary, not a response of hundreds of megabytes.
         cap_diagnostics(ds, kMaxDiagnosticsPerDocument);
         for (const auto& d : ds) {
-            json j = {{"range", range_json(path, d.range)},
-                      {"severity", static_cast<int>(d.severity)},
-                      {"code", d.code},
-                      {"source", kName},
-                      {"message", d.message}};
-            if (find_rule(d.code)) j["codeDescription"] = {{"href", rule_help_uri(d.code)}};
-            json tags = json::array();
-            if (d.unnecessary) tags.push_back(1);
-            if (d.deprecated) tags.push_back(2);
-            if (!tags.empty()) j["tags"] = tags;
-            if (related_info_ && !d.related.empty()) {
-                json rel = json::array();
+            lsp::Diagnostic& l = out.emplace_back();
+            l.range = lsp_range(path, d.range);
+            l.severity = static_cast<int>(d.severity);
+            l.code = d.code;
+            if (find_rule(d.code)) l.code_href = rule_help_uri(d.code);
+            l.source = kName;
+            l.message = d.message;
+            l.unnecessary = d.unnecessary;
+            l.deprecated = d.deprecated;
+            if (related_info_)
                 for (const auto& r : d.related)
-                    rel.push_back(
-                        {{"location", location_json(r.location)}, {"message", r.message}});
-                j["relatedInformation"] = rel;
-            }
-            out.push_back(std::move(j));
+                    l.related.push_back({lsp_location(r.location), r.message});
         }
         return out;
     }
@@ -882,14 +834,15 @@ private:
         auto it = docs_.find(path);
         if (it == docs_.end()) return;
         if (!ready_) return; // published when the index is ready, against the whole tree
-        json p = {{"uri", uri_for(path)}, {"diagnostics", diagnostics_json(path)}};
-        p["version"] = it->second.version();
-        ep_.notify("textDocument/publishDiagnostics", p);
+        ep_.notify("textDocument/publishDiagnostics",
+                   lsp::PublishDiagnosticsParams{uri_for(path), it->second.version(),
+                                                 lsp_diagnostics(path)});
     }
 
     json pull_diagnostics(const json& p) {
         std::string path = path_of(p.at("textDocument"));
-        return {{"kind", "full"}, {"items", ready_ ? diagnostics_json(path) : json::array()}};
+        return lsp::FullDocumentDiagnosticReport{ready_ ? lsp_diagnostics(path)
+                                                        : std::vector<lsp::Diagnostic>{}};
     }
 
     // ---- features ----------------------------------------------------------------------
@@ -1129,36 +1082,40 @@ private:
 
     json hover(const json& p, const CancelToken& token) {
         token.throw_if_cancelled();
-        std::string path = path_of(p.at("textDocument"));
-        auto h = engine_.hover(path, offset_of(path, p.at("position")));
+        const auto params = p.get<lsp::TextDocumentPositionParams>();
+        std::string path = path_of(params.uri);
+        auto h = engine_.hover(path, offset_of(path, params.position));
         if (!h) return nullptr;
-        return {{"contents", {{"kind", "markdown"}, {"value", h->markdown}}},
-                {"range", range_json(path, h->range)}};
+        return lsp::Hover{h->markdown, lsp_range(path, h->range)};
     }
 
-    json locations_json(const std::vector<Location>& locs) {
-        json out = json::array();
+    std::vector<lsp::Location> lsp_locations(const std::vector<Location>& locs) {
+        std::vector<lsp::Location> out;
+        out.reserve(locs.size());
         for (const auto& l : locs)
-            out.push_back(location_json(l));
+            out.push_back(lsp_location(l));
         return out;
     }
 
     json definition(const json& p) {
-        std::string path = path_of(p.at("textDocument"));
-        return locations_json(engine_.definition(path, offset_of(path, p.at("position"))));
+        const auto params = p.get<lsp::TextDocumentPositionParams>();
+        std::string path = path_of(params.uri);
+        return lsp_locations(engine_.definition(path, offset_of(path, params.position)));
     }
 
     json references(const json& p) {
-        std::string path = path_of(p.at("textDocument"));
-        bool decl = p.contains("context") ? p["context"].value("includeDeclaration", true) : true;
-        return locations_json(engine_.references(path, offset_of(path, p.at("position")), decl));
+        const auto params = p.get<lsp::ReferenceParams>();
+        std::string path = path_of(params.uri);
+        return lsp_locations(
+            engine_.references(path, offset_of(path, params.position), params.include_declaration));
     }
 
     json highlight(const json& p) {
-        std::string path = path_of(p.at("textDocument"));
-        json out = json::array();
-        for (const auto& r : engine_.highlights(path, offset_of(path, p.at("position"))))
-            out.push_back({{"range", range_json(path, r)}, {"kind", 1}});
+        const auto params = p.get<lsp::TextDocumentPositionParams>();
+        std::string path = path_of(params.uri);
+        std::vector<lsp::DocumentHighlight> out;
+        for (const auto& r : engine_.highlights(path, offset_of(path, params.position)))
+            out.push_back({lsp_range(path, r), 1});
         return out;
     }
 
@@ -1265,7 +1222,6 @@ private:
     json execute_command(const json& p) {
         std::string cmd = p.at("command").get<std::string>();
         if (cmd == "magento-integration-ls.reindex") {
-            base_.reset();
             start_indexing();
             return nullptr;
         }
@@ -1276,11 +1232,16 @@ private:
     // ---- conversion at the protocol edge -----------------------------------------------
 
     LineCol to_linecol(const json& pos) {
-        return {position_field(pos, "line"), position_field(pos, "character")};
+        const auto p = pos.get<lsp::Position>();
+        return {p.line, p.character};
     }
 
     Offset offset_of(const std::string& path, const json& pos) {
-        LineCol lc = to_linecol(pos);
+        return offset_of(path, pos.get<lsp::Position>());
+    }
+
+    Offset offset_of(const std::string& path, const lsp::Position& pos) {
+        const LineCol lc{pos.line, pos.character};
         auto it = docs_.find(path);
         if (it != docs_.end()) return it->second.offset(lc, encoding_);
         const FileEntry* f = engine_.entry(path);
@@ -1289,10 +1250,20 @@ private:
         return f->lines().to_offset(*f->text, lc, encoding_);
     }
 
-    json position_json(const std::string& path, Offset o) {
+    lsp::Position lsp_position(const std::string& path, Offset o) {
         const LineCol lc = line_col(path, o);
-        return {{"line", lc.line}, {"character", lc.col}};
+        return {lc.line, lc.col};
     }
+
+    lsp::Range lsp_range(const std::string& path, Range r) {
+        return {lsp_position(path, r.begin), lsp_position(path, r.end)};
+    }
+
+    lsp::Location lsp_location(const Location& l) {
+        return {uri_for(l.path), lsp_range(l.path, l.range)};
+    }
+
+    json position_json(const std::string& path, Offset o) { return lsp_position(path, o); }
 
     LineCol line_col(const std::string& path, Offset o) {
         auto it = docs_.find(path);
@@ -1316,13 +1287,9 @@ private:
         out += "}}";
     }
 
-    json range_json(const std::string& path, Range r) {
-        return {{"start", position_json(path, r.begin)}, {"end", position_json(path, r.end)}};
-    }
+    json range_json(const std::string& path, Range r) { return lsp_range(path, r); }
 
-    json location_json(const Location& l) {
-        return {{"uri", uri_for(l.path)}, {"range", range_json(l.path, l.range)}};
-    }
+    json location_json(const Location& l) { return lsp_location(l); }
 
     json edit_json(const std::string& path, const TextEdit& e) {
         return {{"range", range_json(path, e.range)}, {"newText", e.new_text}};
@@ -1336,7 +1303,6 @@ private:
     Endpoint& ep_;
     ServerOptions options_;
     Engine engine_;
-    std::shared_ptr<const Snapshot> base_; // the index without open documents, when known
     std::map<std::string, TextDocument> docs_;
     std::set<std::string> oversized_; // open documents over max_file_bytes (their text dropped)
     std::map<std::string, std::string> uris_; // path -> the URI the client used

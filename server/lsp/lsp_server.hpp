@@ -3,7 +3,6 @@
 // diagnostics, edits) — the only place where the two meet.
 #pragma once
 
-#include "lsp/rpc.hpp"
 #include "workspace/indexer.hpp"
 
 #include <functional>
@@ -22,6 +21,10 @@ struct ServerOptions {
     std::function<IndexResult(const std::vector<std::string>& folders, const IndexOptions&)>
         build_index;
 };
+
+// The JSON-RPC endpoint (lsp/rpc.hpp): declared only, so that the users of this header do not
+// all read nlohmann/json.
+class Endpoint;
 
 // Registers every LSP method on `endpoint`. The returned object must outlive endpoint.run().
 class LspServer;

@@ -1,4 +1,5 @@
 #include "platform/fileio.hpp"
+#include "mil/base/strings.hpp"
 
 #include "platform/heap.hpp"
 
@@ -494,19 +495,10 @@ int hex_value(char c) {
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
 }
-bool iequals_prefix(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        char a = s[i];
-        if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
-        if (a != prefix[i]) return false;
-    }
-    return true;
-}
 } // namespace
 
 std::optional<std::string> uri_to_path(std::string_view uri) {
-    if (!iequals_prefix(uri, "file:")) return std::nullopt;
+    if (!istarts_with(uri, "file:")) return std::nullopt;
     std::string_view rest = uri.substr(5);
     // Query and fragment are not part of the path.
     std::size_t cut = rest.find_first_of("?#");
@@ -515,7 +507,7 @@ std::optional<std::string> uri_to_path(std::string_view uri) {
         rest.remove_prefix(2);
         std::size_t slash = rest.find('/');
         std::string_view host = rest.substr(0, slash);
-        const bool localhost = host.size() == 9 && iequals_prefix(host, "localhost");
+        const bool localhost = host.size() == 9 && istarts_with(host, "localhost");
         if (!host.empty() && !localhost) return std::nullopt;
         if (slash == std::string_view::npos) return std::nullopt;
         rest = rest.substr(slash);

@@ -1,4 +1,5 @@
 #include "workspace/installed_json.hpp"
+#include "mil/base/strings.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -157,24 +158,6 @@ private:
 
     void ws() { p_ = whitespace_end(p_, end_); }
 
-    static void append_utf8(std::string& out, std::uint32_t cp) {
-        if (cp < 0x80) {
-            out.push_back(static_cast<char>(cp));
-        } else if (cp < 0x800) {
-            out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-        } else if (cp < 0x10000) {
-            out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-            out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-        } else {
-            out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-            out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-        }
-    }
-
     // Four hex digits after "\u"; nullopt (p_ unchanged) when they are not.
     std::optional<std::uint32_t> hex4() {
         if (end_ - p_ < 4) return std::nullopt;
@@ -197,22 +180,7 @@ private:
 
     // Length of the well-formed UTF-8 sequence at p_ (a lead byte >= 0x80), or 0.
     std::size_t utf8_length() const {
-        auto at = [&](std::ptrdiff_t i) -> unsigned {
-            return p_ + i < end_ ? static_cast<unsigned char>(p_[i]) : 0u;
-        };
-        auto cont = [&](std::ptrdiff_t i, unsigned lo = 0x80, unsigned hi = 0xBF) {
-            unsigned c = at(i);
-            return c >= lo && c <= hi;
-        };
-        unsigned c = at(0);
-        if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-        if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
-        if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
-        if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
-        if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-        if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-        if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
-        return 0;
+        return utf8_sequence_length(std::string_view(p_, static_cast<std::size_t>(end_ - p_)), 0);
     }
 
     // A string at p_ (which is '"'); decoded into *out when out is not null.

@@ -1,4 +1,5 @@
 #include "workspace/workspace.hpp"
+#include "mil/base/strings.hpp"
 
 #include "platform/fileio.hpp"
 #include "workspace/installed_json.hpp"
@@ -21,10 +22,6 @@
 namespace mil {
 
 namespace {
-
-char ascii_lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 constexpr std::size_t kMaxComposerJsonBytes = 4u * 1024u * 1024u;
 constexpr std::size_t kMaxInstalledJsonBytes = 128u * 1024u * 1024u;
@@ -513,10 +510,7 @@ std::bitset<kModuleFixedFiles.size()> module_fixed_candidates(int module_fd) {
     each_name_fd(etc, [&](std::string_view name) {
         for (std::size_t i = 0; i < out.size(); ++i) {
             const std::string_view want = listed_name(i);
-            if (!want.empty() && want.size() == name.size() &&
-                std::equal(want.begin(), want.end(), name.begin(),
-                           [](char a, char b) { return ascii_lower(a) == ascii_lower(b); }))
-                out.set(i);
+            if (!want.empty() && iequals(want, name)) out.set(i);
         }
     });
     return out;

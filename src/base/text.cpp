@@ -8,35 +8,6 @@ namespace mil {
 
 namespace {
 
-bool is_cont(unsigned char c) {
-    return (c & 0xC0u) == 0x80u;
-}
-
-// Length in bytes of the character starting at s[i]: 1..4 for a valid UTF-8 sequence; an
-// invalid or truncated sequence counts as a single byte. Sets `valid` accordingly.
-std::size_t char_length(std::string_view s, std::size_t i, bool& valid) {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    valid = true;
-    if (b0 < 0x80u) return 1;
-    const std::size_t avail = s.size() - i;
-    auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-    if (b0 >= 0xC2u && b0 <= 0xDFu) {
-        if (avail >= 2 && is_cont(at(1))) return 2;
-    } else if (b0 >= 0xE0u && b0 <= 0xEFu) {
-        if (avail >= 3 && is_cont(at(1)) && is_cont(at(2))) {
-            const unsigned char b1 = at(1);
-            if (!(b0 == 0xE0u && b1 < 0xA0u) && !(b0 == 0xEDu && b1 > 0x9Fu)) return 3;
-        }
-    } else if (b0 >= 0xF0u && b0 <= 0xF4u) {
-        if (avail >= 4 && is_cont(at(1)) && is_cont(at(2)) && is_cont(at(3))) {
-            const unsigned char b1 = at(1);
-            if (!(b0 == 0xF0u && b1 < 0x90u) && !(b0 == 0xF4u && b1 > 0x8Fu)) return 4;
-        }
-    }
-    valid = false;
-    return 1;
-}
-
 // Code units taken by a character of `len` UTF-8 bytes in the given encoding.
 std::uint32_t units(std::size_t len, Encoding enc) {
     if (enc == Encoding::Utf8) return static_cast<std::uint32_t>(len);
@@ -88,7 +59,7 @@ LineIndex::LineIndex(std::string_view text) {
                 next = p + kMarkStride;
             }
             bool valid = true;
-            const std::size_t len = char_length(text, p, valid);
+            const std::size_t len = utf8_step(text, p, valid);
             if (p + len > end) break;
             utf16 += units(len, Encoding::Utf16);
             p += len;
@@ -165,7 +136,7 @@ LineCol LineIndex::to_line_col(std::string_view text, Offset offset, Encoding en
     auto [p, col] = resume_at_offset(start, limit, enc);
     while (p < limit) {
         bool valid = true;
-        const std::size_t len = char_length(text, p, valid);
+        const std::size_t len = utf8_step(text, p, valid);
         if (p + len > limit) break; // offset inside a character: position before it
         col += units(len, enc);
         p += len;
@@ -180,7 +151,7 @@ Offset LineIndex::to_offset(std::string_view text, LineCol pos, Encoding enc) co
     auto [p, col] = resume_at_col(pos.line, start, pos.col, enc);
     while (p < end) {
         bool valid = true;
-        const std::size_t len = char_length(text, p, valid);
+        const std::size_t len = utf8_step(text, p, valid);
         const std::uint32_t u = units(len, enc);
         if (col + u > pos.col) break; // column inside a character: its start
         col += u;
@@ -210,7 +181,7 @@ std::size_t utf16_length(std::string_view utf8) {
     std::size_t i = 0;
     while (i < utf8.size()) {
         bool valid = true;
-        const std::size_t len = char_length(utf8, i, valid);
+        const std::size_t len = utf8_step(utf8, i, valid);
         n += len == 4 ? 2 : 1;
         i += len;
     }
@@ -225,31 +196,31 @@ bool valid_utf8(std::string_view s) {
             continue;
         }
         bool valid = true;
-        i += char_length(s, i, valid);
+        i += utf8_step(s, i, valid);
         if (!valid) return false;
     }
     return true;
 }
 
-bool append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp <= 0x10FFFF) {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        return false;
-    }
-    return true;
+Offset line_start(std::string_view text, Offset offset) {
+    offset = std::min<Offset>(offset, static_cast<Offset>(text.size()));
+    while (offset > 0 && text[offset - 1] != '\n' && text[offset - 1] != '\r')
+        --offset;
+    return offset;
+}
+
+std::string line_indent(std::string_view text, Offset offset) {
+    Offset b = line_start(text, offset);
+    Offset e = b;
+    while (e < text.size() && (text[e] == ' ' || text[e] == '\t'))
+        ++e;
+    return std::string(text.substr(b, e - b));
+}
+
+std::string newline_of(std::string_view text) {
+    auto nl = text.find('\n');
+    if (nl != std::string_view::npos && nl > 0 && text[nl - 1] == '\r') return "\r\n";
+    return "\n";
 }
 
 } // namespace mil

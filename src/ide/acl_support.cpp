@@ -12,98 +12,6 @@
 
 namespace mil {
 
-namespace {
-
-// ASCII case folding, inline: std::tolower is a call into the C locale per character.
-char fold(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (fold(a[i]) != fold(b[i])) return false;
-    return true;
-}
-
-std::string_view module_part(std::string_view id) {
-    auto pos = id.find("::");
-    return pos == std::string_view::npos ? std::string_view{} : id.substr(0, pos);
-}
-
-std::string_view local_part(std::string_view id) {
-    auto pos = id.find("::");
-    return pos == std::string_view::npos ? id : id.substr(pos + 2);
-}
-
-} // namespace
-
-std::string fold_ascii(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        c = fold(c);
-    return out;
-}
-
-bool icontains_folded(std::string_view hay, std::string_view needle) {
-    if (needle.empty()) return true;
-    if (hay.size() < needle.size()) return false;
-    const char first = needle[0];
-    const std::size_t last = hay.size() - needle.size();
-    for (std::size_t i = 0; i <= last; ++i) {
-        if (fold(hay[i]) != first) continue;
-        std::size_t k = 1;
-        while (k < needle.size() && fold(hay[i + k]) == needle[k])
-            ++k;
-        if (k == needle.size()) return true;
-    }
-    return false;
-}
-
-namespace {
-
-// Whether `s` starts with `prefix`, already folded, ignoring (ASCII) case.
-bool istarts_with_folded(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i)
-        if (fold(s[i]) != prefix[i]) return false;
-    return true;
-}
-
-} // namespace
-
-std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit) {
-    if (a.size() > b.size()) std::swap(a, b);
-    if (b.size() - a.size() > limit) return limit + 1;
-    // One row of the table; on the stack for ids of usual length (this runs for every id of
-    // the tree when a reference is unknown).
-    constexpr std::size_t kStackRow = 128;
-    std::size_t stack_row[kStackRow + 1];
-    std::vector<std::size_t> heap_row;
-    std::size_t* row = stack_row;
-    if (a.size() > kStackRow) {
-        heap_row.resize(a.size() + 1);
-        row = heap_row.data();
-    }
-    for (std::size_t i = 0; i <= a.size(); ++i)
-        row[i] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-        std::size_t prev = row[0];
-        row[0] = j;
-        std::size_t best = row[0];
-        const char bj = fold(b[j - 1]);
-        for (std::size_t i = 1; i <= a.size(); ++i) {
-            std::size_t cur = row[i];
-            std::size_t cost = fold(a[i - 1]) == bj ? 0 : 1;
-            row[i] = std::min({row[i] + 1, row[i - 1] + 1, prev + cost});
-            prev = cur;
-            best = std::min(best, row[i]);
-        }
-        if (best > limit) return limit + 1;
-    }
-    return row[a.size()];
-}
-
 std::string closest_acl_id(const AclTree& tree, std::string_view id) {
     if (id.empty()) return {};
     auto local = local_part(id);
@@ -125,11 +33,11 @@ std::string closest_acl_id(const AclTree& tree, std::string_view id) {
     constexpr std::size_t kBuckets = 32; // characters by folded value modulo 32
     std::array<int, kBuckets> wanted{};
     for (char c : id)
-        ++wanted[static_cast<unsigned char>(fold(c)) % kBuckets];
+        ++wanted[static_cast<unsigned char>(ascii_lower(c)) % kBuckets];
     for (const auto& n : tree.nodes) {
         std::array<int, kBuckets> diff = wanted;
         for (char c : n.id)
-            --diff[static_cast<unsigned char>(fold(c)) % kBuckets];
+            --diff[static_cast<unsigned char>(ascii_lower(c)) % kBuckets];
         std::size_t extra = 0, lacking = 0;
         for (int v : diff)
             (v > 0 ? extra : lacking) += static_cast<std::size_t>(v > 0 ? v : -v);
@@ -145,23 +53,6 @@ std::string closest_acl_id(const AclTree& tree, std::string_view id) {
 
 bool acl_tree_is_complete(const Snapshot& s) {
     return s.has_core || s.uses_catalog;
-}
-
-const std::vector<std::string_view>& commerce_modules() {
-    static const std::vector<std::string_view> modules = [] {
-        std::vector<std::string_view> out = embedded_lines("catalog/commerce-modules.txt");
-        std::sort(out.begin(), out.end());
-        return out;
-    }();
-    return modules;
-}
-
-bool commerce_id_out_of_view(const Snapshot& s, std::string_view id) {
-    if (s.has_core || !s.uses_catalog) return false;
-    const std::string_view module = module_part(id);
-    const auto& list = commerce_modules();
-    return std::binary_search(list.begin(), list.end(), module) &&
-           s.module_by_name(module) == nullptr;
 }
 
 std::string display_path(const Snapshot& s, std::string_view path) {
@@ -355,7 +246,7 @@ void complete_acl_ids(const Query& q, Range token, std::string_view prefix, Comp
         const AclNode& node = tree.nodes[n];
         ++order;
         int rank;
-        if (istarts_with_folded(node.id, folded))
+        if (istarts_with(node.id, folded))
             rank = 0;
         else if (icontains_folded(node.id, folded))
             rank = 1;
@@ -426,27 +317,6 @@ std::vector<Location> acl_references(const Snapshot& s, std::string_view id,
             if (r.id == id) out.push_back({f->path, r.range});
     }
     return out;
-}
-
-Offset line_start(std::string_view text, Offset offset) {
-    offset = std::min<Offset>(offset, static_cast<Offset>(text.size()));
-    while (offset > 0 && text[offset - 1] != '\n' && text[offset - 1] != '\r')
-        --offset;
-    return offset;
-}
-
-std::string line_indent(std::string_view text, Offset offset) {
-    Offset b = line_start(text, offset);
-    Offset e = b;
-    while (e < text.size() && (text[e] == ' ' || text[e] == '\t'))
-        ++e;
-    return std::string(text.substr(b, e - b));
-}
-
-std::string newline_of(std::string_view text) {
-    auto nl = text.find('\n');
-    if (nl != std::string_view::npos && nl > 0 && text[nl - 1] == '\r') return "\r\n";
-    return "\n";
 }
 
 } // namespace mil

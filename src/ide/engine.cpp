@@ -1,7 +1,7 @@
 #include "mil/ide/engine.hpp"
 #include "mil/ide/entry.hpp"
 
-#include "mil/ide/acl_support.hpp"
+#include "mil/ide/acl_docs.hpp"
 #include "mil/ide/participant.hpp"
 
 #include <algorithm>
@@ -23,6 +23,15 @@ Engine::Engine(std::shared_ptr<const Snapshot> snapshot) {
 void Engine::set_base(std::shared_ptr<const Snapshot> base) {
     base_ = std::move(base);
     rebuild();
+}
+
+void Engine::update_base(
+    const std::vector<std::pair<std::string, std::shared_ptr<const FileEntry>>>& files) {
+    if (files.empty()) return;
+    std::shared_ptr<const Snapshot> next = base_;
+    for (const auto& [path, entry] : files)
+        next = with_file(*next, path, entry, &bundled_catalog());
+    set_base(std::move(next));
 }
 
 void Engine::rebuild() {

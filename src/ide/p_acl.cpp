@@ -17,16 +17,6 @@ namespace {
 // Orphans past this many in one file are reported without a suggested id.
 constexpr std::size_t kMaxSuggestions = 64;
 
-std::string_view module_part(std::string_view id) {
-    auto pos = id.find("::");
-    return pos == std::string_view::npos ? std::string_view{} : id.substr(0, pos);
-}
-
-std::string_view local_part(std::string_view id) {
-    auto pos = id.find("::");
-    return pos == std::string_view::npos ? id : id.substr(pos + 2);
-}
-
 // "sales_order" -> "Sales Order", "manageItems" -> "Manage Items": a starting point for a
 // title the author will usually reword.
 std::string title_from_id(std::string_view id) {

@@ -1,6 +1,7 @@
 // composer.json of a module: the package name, its type, and the autoload entries that make
 // Composer register the module (autoload.files: registration.php) and load its classes
 // (autoload.psr-4: the module's namespace). Rule composer-module.
+#include "mil/base/strings.hpp"
 #include "participants.hpp"
 
 #include "mil/ide/acl_support.hpp"
@@ -46,13 +47,6 @@ bool valid_package_name(std::string_view name) {
            valid_name_part(name.substr(slash + 1), true);
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 // `CatalogInventory` -> `catalog-inventory`.
 std::string kebab(std::string_view s) {
     std::string out;
@@ -70,7 +64,7 @@ std::string kebab(std::string_view s) {
 std::string conventional_package(std::string_view module) {
     auto us = module.find('_');
     if (us == std::string_view::npos || us == 0 || us + 1 == module.size()) return {};
-    std::string name = lower(module.substr(0, us)) + "/module-" + kebab(module.substr(us + 1));
+    std::string name = fold_ascii(module.substr(0, us)) + "/module-" + kebab(module.substr(us + 1));
     return valid_package_name(name) ? name : std::string();
 }
 
@@ -255,8 +249,8 @@ private:
                                   "module packages like 'vendor/module-name'.",
                                   v->string));
         std::string suggestion;
-        if (valid_package_name(lower(v->string)))
-            suggestion = lower(v->string);
+        if (valid_package_name(fold_ascii(v->string)))
+            suggestion = fold_ascii(v->string);
         else if (!module.empty())
             suggestion = conventional_package(module);
         if (!suggestion.empty()) {
@@ -401,7 +395,7 @@ private:
             if (!near && key + "\\" == ns) {
                 near = &m;
                 near_why = "no-separator";
-            } else if (!near && lower(key) == lower(ns)) {
+            } else if (!near && fold_ascii(key) == fold_ascii(ns)) {
                 near = &m;
                 near_why = "case";
             }

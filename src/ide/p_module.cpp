@@ -1,4 +1,5 @@
 // etc/module.xml: the module's name and its load-order dependencies.
+#include "mil/base/strings.hpp"
 #include "participants.hpp"
 
 #include "mil/ide/module_xml.hpp"
@@ -39,13 +40,6 @@ std::string relative_to(std::string_view dir, std::string_view path) {
         path.substr(0, dir.size()) == dir && path[dir.size()] == '/')
         return std::string(path.substr(dir.size() + 1));
     return std::string(path);
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
 }
 
 // A module of the tree that `name` is probably a misspelling of: the same name in another case,

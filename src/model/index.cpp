@@ -748,4 +748,21 @@ const std::vector<CatalogEntry>& bundled_catalog() {
     return catalog;
 }
 
+const std::vector<std::string_view>& commerce_modules() {
+    static const std::vector<std::string_view> modules = [] {
+        std::vector<std::string_view> out = embedded_lines("catalog/commerce-modules.txt");
+        std::sort(out.begin(), out.end());
+        return out;
+    }();
+    return modules;
+}
+
+bool commerce_id_out_of_view(const Snapshot& s, std::string_view id) {
+    if (s.has_core || !s.uses_catalog) return false;
+    const std::string_view module = module_part(id);
+    const auto& list = commerce_modules();
+    return std::binary_search(list.begin(), list.end(), module) &&
+           s.module_by_name(module) == nullptr;
+}
+
 } // namespace mil

@@ -445,4 +445,20 @@ std::string markdown_to_text(std::string_view markdown) {
     return out;
 }
 
+bool parse_severity_setting(std::string_view word, std::optional<Severity>* out) {
+    if (word == "error")
+        *out = Severity::Error;
+    else if (word == "warning")
+        *out = Severity::Warning;
+    else if (word == "info" || word == "information")
+        *out = Severity::Info;
+    else if (word == "hint")
+        *out = Severity::Hint;
+    else if (word == "off" || word == "none")
+        out->reset();
+    else
+        return false;
+    return true;
+}
+
 } // namespace mil

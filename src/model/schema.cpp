@@ -1,4 +1,5 @@
 #include "mil/model/schema.hpp"
+#include "mil/base/strings.hpp"
 
 #include "mil/base/embedded.hpp"
 #include "mil/base/text.hpp"
@@ -41,43 +42,12 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-// Byte length of the UTF-8 character at s[i] (1 for an invalid byte); `valid` tells which.
-std::size_t utf8_char(std::string_view s, std::size_t i, bool& valid) {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    valid = true;
-    if (b0 < 0x80u) return 1;
-    auto cont = [&](std::size_t k) {
-        return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0u) == 0x80u;
-    };
-    std::size_t len = 0;
-    if (b0 >= 0xC2u && b0 <= 0xDFu)
-        len = 2;
-    else if (b0 >= 0xE0u && b0 <= 0xEFu)
-        len = 3;
-    else if (b0 >= 0xF0u && b0 <= 0xF4u)
-        len = 4;
-    bool ok = len != 0;
-    for (std::size_t k = 1; ok && k < len; ++k)
-        ok = cont(k);
-    if (ok && len >= 3) {
-        const auto b1 = static_cast<unsigned char>(s[i + 1]);
-        if ((b0 == 0xE0u && b1 < 0xA0u) || (b0 == 0xEDu && b1 > 0x9Fu) ||
-            (b0 == 0xF0u && b1 < 0x90u) || (b0 == 0xF4u && b1 > 0x8Fu))
-            ok = false;
-    }
-    if (!ok) {
-        valid = false;
-        return 1;
-    }
-    return len;
-}
-
 // Number of characters (code points; an invalid byte counts as one).
 std::size_t char_count(std::string_view s) {
     std::size_t n = 0;
     for (std::size_t i = 0; i < s.size(); ++n) {
         bool valid = true;
-        i += utf8_char(s, i, valid);
+        i += utf8_step(s, i, valid);
     }
     return n;
 }
@@ -93,7 +63,7 @@ std::string shown(std::string_view s) {
             break;
         }
         bool valid = true;
-        const std::size_t len = utf8_char(s, i, valid);
+        const std::size_t len = utf8_step(s, i, valid);
         const auto c = static_cast<unsigned char>(s[i]);
         if (!valid)
             out += "\xEF\xBF\xBD"; // replacement character
@@ -109,7 +79,7 @@ std::string shown(std::string_view s) {
 
 std::string shown_char(std::string_view s, std::size_t i) {
     bool valid = true;
-    const std::size_t len = utf8_char(s, i, valid);
+    const std::size_t len = utf8_step(s, i, valid);
     return shown(s.substr(i, len));
 }
 

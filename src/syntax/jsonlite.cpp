@@ -1,4 +1,5 @@
 #include "mil/syntax/jsonlite.hpp"
+#include "mil/base/strings.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -74,27 +75,6 @@ int hex_digit(char c) {
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
-}
-
-// Length of the well-formed UTF-8 sequence at s[i] (a byte >= 0x80), or 0 when malformed.
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-    auto byte = [&](std::size_t k) -> unsigned {
-        return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u;
-    };
-    unsigned b0 = byte(i);
-    auto cont = [&](std::size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
-        unsigned b = byte(k);
-        return k < s.size() && b >= lo && b <= hi;
-    };
-    if (b0 >= 0xC2 && b0 <= 0xDF) return cont(i + 1) ? 2 : 0;
-    if (b0 == 0xE0) return cont(i + 1, 0xA0, 0xBF) && cont(i + 2) ? 3 : 0;
-    if ((b0 >= 0xE1 && b0 <= 0xEC) || b0 == 0xEE || b0 == 0xEF)
-        return cont(i + 1) && cont(i + 2) ? 3 : 0;
-    if (b0 == 0xED) return cont(i + 1, 0x80, 0x9F) && cont(i + 2) ? 3 : 0; // no surrogates
-    if (b0 == 0xF0) return cont(i + 1, 0x90, 0xBF) && cont(i + 2) && cont(i + 3) ? 4 : 0;
-    if (b0 >= 0xF1 && b0 <= 0xF3) return cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0;
-    if (b0 == 0xF4) return cont(i + 1, 0x80, 0x8F) && cont(i + 2) && cont(i + 3) ? 4 : 0;
-    return 0;
 }
 
 std::string describe(char c) {
@@ -382,7 +362,7 @@ private:
                 return q;
             }
             if (c >= 0x80) {
-                std::size_t len = utf8_sequence(s_, q);
+                std::size_t len = utf8_sequence_length(s_, q);
                 if (len == 0) {
                     fail(JsonErrorKind::InvalidUtf8, q, "malformed UTF-8 in a string");
                     return q;

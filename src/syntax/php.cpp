@@ -1,4 +1,5 @@
 #include "mil/syntax/php.hpp"
+#include "mil/base/strings.hpp"
 
 #include <algorithm>
 #include <array>
@@ -85,16 +86,6 @@ bool is_hex(unsigned char c) {
 bool is_php_space(unsigned char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
-char lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i])) return false;
-    return true;
-}
 bool is_ascii_lower(char c) {
     return c >= 'a' && c <= 'z';
 }
@@ -132,7 +123,7 @@ std::size_t find_icase(std::string_view text, std::string_view needle, std::size
     }
 #endif
     for (; i + m <= text.size(); ++i)
-        if (lower(text[i]) == first && iequals(text.substr(i, m), needle)) return i;
+        if (ascii_lower(text[i]) == first && iequals(text.substr(i, m), needle)) return i;
     return std::string_view::npos;
 }
 
@@ -157,16 +148,6 @@ bool contains_keyword_icase(std::string_view text, std::string_view word) {
         return true;
     }
     return false;
-}
-
-std::string to_lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        c = lower(c);
-    return out;
-}
-bool istarts_with(std::string_view s, std::string_view prefix) {
-    return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -885,7 +866,7 @@ public:
         if (istarts_with(written, "namespace\\")) return qualify(written.substr(10));
         std::size_t slash = written.find('\\');
         std::string_view first = written.substr(0, slash);
-        auto it = sc.imports.find(to_lower(first));
+        auto it = sc.imports.find(fold_ascii(first));
         if (it != sc.imports.end())
             return slash == std::string_view::npos
                        ? it->second
@@ -926,7 +907,7 @@ public:
     }
 
     const ClassInfo* find_class(std::string_view fqn) const {
-        auto it = class_by_fqn_.find(to_lower(fqn));
+        auto it = class_by_fqn_.find(fold_ascii(fqn));
         return it == class_by_fqn_.end() ? nullptr : &classes_[it->second];
     }
 
@@ -1219,7 +1200,7 @@ private:
             std::size_t slash = full.rfind('\\');
             alias = slash == std::string::npos ? full : full.substr(slash + 1);
         }
-        if (!alias.empty()) sc.imports[to_lower(alias)] = full;
+        if (!alias.empty()) sc.imports[fold_ascii(alias)] = full;
     }
 
     void parse_class(std::size_t i) {
@@ -1263,7 +1244,7 @@ private:
         std::vector<std::uint32_t> class_of(n, kNone);
         for (std::size_t c = 0; c < classes_.size(); ++c) {
             class_of[classes_[c].open] = static_cast<std::uint32_t>(c);
-            class_by_fqn_.emplace(to_lower(classes_[c].fqn), static_cast<std::uint32_t>(c));
+            class_by_fqn_.emplace(fold_ascii(classes_[c].fqn), static_cast<std::uint32_t>(c));
         }
         class_inner_.assign(n, kNone);
         fn_inner_.assign(n, kNone);
@@ -1634,7 +1615,7 @@ std::vector<PhpClassConstant> find_php_class_constants(std::string_view text) {
 namespace {
 std::string class_key(std::string_view name) {
     if (!name.empty() && name.front() == '\\') name.remove_prefix(1);
-    return to_lower(name);
+    return fold_ascii(name);
 }
 } // namespace
 

@@ -1,4 +1,5 @@
 #include "mil/syntax/xml.hpp"
+#include "mil/base/strings.hpp"
 
 #include <pugixml.hpp>
 
@@ -614,29 +615,15 @@ XmlDocument parse_xml(std::string_view text) {
 
 namespace {
 
-// Byte length of a valid UTF-8 sequence at s[i], or 0 when it is invalid.
+// Byte length of a valid UTF-8 sequence at s[i] that is an XML character, or 0.
 std::size_t utf8_seq(std::string_view s, std::size_t i) {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    auto cont = [&](std::size_t k) {
-        return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0u) == 0x80u;
-    };
-    if (b0 < 0x80u) return 1;
-    if (b0 >= 0xC2u && b0 <= 0xDFu) return cont(1) ? 2 : 0;
-    if (b0 >= 0xE0u && b0 <= 0xEFu) {
-        if (!cont(1) || !cont(2)) return 0;
-        const auto b1 = static_cast<unsigned char>(s[i + 1]);
-        if ((b0 == 0xE0u && b1 < 0xA0u) || (b0 == 0xEDu && b1 > 0x9Fu)) return 0;
-        // U+FFFE and U+FFFF are not XML characters.
-        if (b0 == 0xEFu && b1 == 0xBFu && static_cast<unsigned char>(s[i + 2]) >= 0xBEu) return 0;
-        return 3;
-    }
-    if (b0 >= 0xF0u && b0 <= 0xF4u) {
-        if (!cont(1) || !cont(2) || !cont(3)) return 0;
-        const auto b1 = static_cast<unsigned char>(s[i + 1]);
-        if ((b0 == 0xF0u && b1 < 0x90u) || (b0 == 0xF4u && b1 > 0x8Fu)) return 0;
-        return 4;
-    }
-    return 0;
+    const std::size_t len = utf8_sequence_length(s, i);
+    // U+FFFE and U+FFFF are not XML characters.
+    if (len == 3 && static_cast<unsigned char>(s[i]) == 0xEFu &&
+        static_cast<unsigned char>(s[i + 1]) == 0xBFu &&
+        static_cast<unsigned char>(s[i + 2]) >= 0xBEu)
+        return 0;
+    return len;
 }
 
 std::optional<XmlSyntaxError> check_characters(std::string_view t) {

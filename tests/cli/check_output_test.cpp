@@ -209,6 +209,15 @@ TEST_CASE("settings file: severities, excludes, and positioned errors") {
     CHECK(c->exclude == std::vector<std::string>{"vendor/**"});
     CHECK(c->warnings.empty());
 
+    // The same words as the editor's settings (one parser in the model).
+    auto same_words = parse_check_config(
+        R"({"severity": {"insecure-url": "information", "missing-parent": "none", "schema": false}})",
+        "cfg.json", &error);
+    REQUIRE(same_words);
+    CHECK(same_words->severity.at("insecure-url") == Severity::Info);
+    CHECK(!same_words->severity.at("missing-parent").has_value());
+    CHECK(!same_words->severity.at("schema").has_value());
+
     auto bad = [&](std::string_view text) {
         error.clear();
         CHECK(!parse_check_config(text, "cfg.json", &error));

@@ -25,4 +25,5 @@
 #include <nlohmann/json.hpp>
 
 #include "lsp/lsp_server.hpp"
+#include "lsp/rpc.hpp"
 #include "mil/ide/engine.hpp"

@@ -5,6 +5,8 @@
 // here, in UTF-8 code units or UTF-16 code units.
 #pragma once
 
+#include "mil/base/strings.hpp" // append_utf8, utf8_sequence_length
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -107,8 +109,11 @@ private:
 std::size_t utf16_length(std::string_view utf8);
 // True when `s` is valid UTF-8.
 bool valid_utf8(std::string_view s);
-// Appends the code point `cp` as UTF-8; false (nothing appended) above U+10FFFF. Surrogate
-// code points are encoded as they are: callers that decode escapes reject them first.
-bool append_utf8(std::string& out, std::uint32_t cp);
+
+// The start of the line holding `offset`, its indentation (spaces/tabs), and the file's
+// newline ("\r\n" when its first line ends so, else "\n").
+std::string line_indent(std::string_view text, Offset offset);
+std::string newline_of(std::string_view text);
+Offset line_start(std::string_view text, Offset offset);
 
 } // namespace mil

@@ -2,6 +2,7 @@
 // participant with ACL id references shares.
 #pragma once
 
+#include "mil/ide/acl_docs.hpp"
 #include "mil/ide/engine.hpp"
 
 #include <optional>
@@ -17,26 +18,9 @@ namespace mil {
 // third of the length. Empty when nothing is close.
 std::string closest_acl_id(const AclTree& tree, std::string_view id);
 
-// `s` with ASCII letters in lower case.
-std::string fold_ascii(std::string_view s);
-// Whether `hay` contains `needle` (already folded by fold_ascii), ignoring ASCII case.
-bool icontains_folded(std::string_view hay, std::string_view needle);
-
-// Levenshtein distance ignoring ASCII case, or limit + 1 once it is certain to exceed
-// `limit`.
-std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit);
-
 // Whether `id` may be checked against the tree: the tree has Magento's core ACL or the
 // bundled catalogue is merged in.
 bool acl_tree_is_complete(const Snapshot& s);
-
-// Whether `id` belongs to a module of Adobe Commerce that the snapshot cannot judge: the tree
-// has no Magento core, only the bundled catalogue of Magento Open Source, and no module at
-// hand has that name (data/catalog/commerce-modules.txt lists the modules).
-bool commerce_id_out_of_view(const Snapshot& s, std::string_view id);
-
-// The modules of data/catalog/commerce-modules.txt.
-const std::vector<std::string_view>& commerce_modules();
 
 // "a leading space", "2 trailing spaces", "a leading line break and a trailing tab": the
 // whitespace around `v`, for messages; empty when there is none.
@@ -61,27 +45,13 @@ Location acl_definition_location(const AclNode& n);
 // Completion of ACL ids for the token `token` (the whole value) with what is typed before
 // the cursor `prefix`. When `nodes` is given, it receives the index in q.snapshot.acl.nodes
 // of each item added, in the order of the items (for a caller that adds edits per item).
-// The documentation of an ACL id's completion item: where it sits in the tree, its module.
-std::string acl_completion_documentation(const AclTree& tree, const AclNode& node);
-
 void complete_acl_ids(const Query& q, Range token, std::string_view prefix, CompletionResult& out,
                       std::vector<std::uint32_t>* nodes = nullptr);
-
-// Markdown for hovering an ACL id.
-std::string acl_hover(const Snapshot& s, std::string_view id);
-
-// The path as shown to users: relative to the Magento root when inside it.
-std::string display_path(const Snapshot& s, std::string_view path);
 
 // Locations: where an id is defined (the declarations that give a title, else all) and every
 // place that names it (acl declarations, integration resources, and other references).
 std::vector<Location> acl_definitions(const Snapshot& s, std::string_view id, bool all = false);
 std::vector<Location> acl_references(const Snapshot& s, std::string_view id,
                                      bool include_declarations);
-
-// Indentation (spaces/tabs) of the line holding `offset`, and the file's newline.
-std::string line_indent(std::string_view text, Offset offset);
-std::string newline_of(std::string_view text);
-Offset line_start(std::string_view text, Offset offset);
 
 } // namespace mil

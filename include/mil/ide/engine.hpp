@@ -169,6 +169,13 @@ public:
 
     // The index as the workspace built it; open documents are laid over it again.
     void set_base(std::shared_ptr<const Snapshot> base);
+    // Files of the index read again from disk (a null entry: the file is gone); the open
+    // documents stay laid over them. The only way the snapshots change besides set_base and
+    // the open documents: the server asks, the engine builds.
+    void
+    update_base(const std::vector<std::pair<std::string, std::shared_ptr<const FileEntry>>>& files);
+    // The index as on disk, without the open documents.
+    const Snapshot& base() const { return *base_; }
     // An open document's text overrides the file on disk.
     void open(const std::string& path, std::string text);
     // An open document too large to be read (its text is not kept): see make_oversized_entry.

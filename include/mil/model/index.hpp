@@ -26,6 +26,17 @@ struct AclDeclaration {
     Location title_location;
 };
 
+// The parts of an ACL id `Module_Name::local`: the module (empty without "::") and what
+// follows "::" (the whole id without it).
+inline std::string_view module_part(std::string_view id) {
+    auto pos = id.find("::");
+    return pos == std::string_view::npos ? std::string_view{} : id.substr(0, pos);
+}
+inline std::string_view local_part(std::string_view id) {
+    auto pos = id.find("::");
+    return pos == std::string_view::npos ? id : id.substr(pos + 2);
+}
+
 struct AclNode {
     std::string id;
     std::string title; // merged: the last title in load order
@@ -245,5 +256,13 @@ std::shared_ptr<const Snapshot> with_file(const Snapshot& base, std::string_view
 
 // The catalogue compiled into the binary (data/catalog/acl.tsv).
 const std::vector<CatalogEntry>& bundled_catalog();
+
+// Whether `id` belongs to a module of Adobe Commerce that the snapshot cannot judge: the tree
+// has no Magento core, only the bundled catalogue of Magento Open Source, and no module at
+// hand has that name (data/catalog/commerce-modules.txt lists the modules).
+bool commerce_id_out_of_view(const Snapshot& s, std::string_view id);
+
+// The modules of data/catalog/commerce-modules.txt.
+const std::vector<std::string_view>& commerce_modules();
 
 } // namespace mil

@@ -4,6 +4,7 @@
 
 #include "mil/base/diagnostic.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,11 @@ std::string rules_markdown();
 
 // One rule explained as plain text (`magento-integration-ls explain CODE`).
 std::string rule_text(const RuleInfo& rule);
+
+// A severity as the settings name it (the same words in the LSP settings and the `check`
+// settings file): "error", "warning", "info" or "information", "hint"; "off" or "none" turn
+// the rule off (*out = nullopt). False (and *out untouched) for any other word.
+bool parse_severity_setting(std::string_view word, std::optional<Severity>* out);
 
 // A markdown help text as plain text: fenced code lines kept without the fences, inline
 // backticks and emphasis markers removed.
