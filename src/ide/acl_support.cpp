@@ -97,7 +97,7 @@ Location acl_definition_location(const AclNode& n) {
 
 std::optional<Diagnostic> check_acl_ref(const Query& q, const IdRef& ref,
                                         std::string_view consequence,
-                                        const std::set<std::string>* listed,
+                                        const std::unordered_set<std::string_view>* listed,
                                         const std::optional<TextEdit>& removal) {
     const Snapshot& s = q.snapshot;
     if (ref.id.empty() || !acl_tree_is_complete(s) || s.acl.find(ref.id) ||

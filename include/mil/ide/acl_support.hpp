@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace mil {
@@ -33,10 +34,10 @@ std::string describe_stray_whitespace(std::string_view v);
 // another privilege); a suggestion that `listed` holds (the ids the same list names already)
 // is not offered. In both cases `removal`, when given (an edit that removes the reference,
 // for lists where that grants or requires nothing more), is the fix.
-std::optional<Diagnostic> check_acl_ref(const Query& q, const IdRef& ref,
-                                        std::string_view consequence,
-                                        const std::set<std::string>* listed = nullptr,
-                                        const std::optional<TextEdit>& removal = std::nullopt);
+std::optional<Diagnostic>
+check_acl_ref(const Query& q, const IdRef& ref, std::string_view consequence,
+              const std::unordered_set<std::string_view>* listed = nullptr,
+              const std::optional<TextEdit>& removal = std::nullopt);
 
 // Where an ACL id is defined: the id attribute of its defining declaration (the one whose
 // title counts), else of its first declaration; empty path when only the catalogue has it.
