@@ -152,7 +152,8 @@ test('settings: a change sent as VS Code does reaches the server', async () => {
     // Back to the defaults for the tests below.
     session.settings = settings;
     await session.notify('workspace/didChangeConfiguration', { settings: { magentoIntegration: settings } });
-    await session.waitForDiagnostics(doc.uri, (ds) => ds.some((d) => d.code === 'missing-parent' && d.severity === 2));
+    // integration.xml: a hint by default (Magento adds the parents itself).
+    await session.waitForDiagnostics(doc.uri, (ds) => ds.some((d) => d.code === 'missing-parent' && d.severity === 4));
 });
 
 test('hover on <email> answers in markdown', async () => {
