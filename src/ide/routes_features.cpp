@@ -212,13 +212,9 @@ void routes_diagnostics(const Query& q, std::vector<Diagnostic>& out) {
 
 namespace {
 
-bool iprefix(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(s[i])) !=
-            std::tolower(static_cast<unsigned char>(prefix[i])))
-            return false;
-    return true;
+// Whether `s` starts with `folded` (already folded by fold_ascii), ignoring ASCII case.
+bool iprefix(std::string_view s, std::string_view folded) {
+    return s.size() >= folded.size() && fold_ascii(s.substr(0, folded.size())) == folded;
 }
 
 } // namespace
@@ -241,6 +237,7 @@ bool complete_routes(const Query& q, Range token, std::string_view prefix,
                          [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
             return false;
     }
+    const std::string folded_url = fold_ascii(url), folded_method = fold_ascii(method);
     const Snapshot& s = q.snapshot;
     if (!s.routes) return true;
     constexpr std::size_t kMaxItems = 100;
@@ -249,8 +246,8 @@ bool complete_routes(const Query& q, Range token, std::string_view prefix,
             out.incomplete = true;
             break;
         }
-        if (!iprefix(r.url, url) || (!method.empty() && !iprefix(r.method, method)) ||
-            (!method.empty() && method.size() != r.method.size()))
+        if (!iprefix(r.url, folded_url) || (!method.empty() && (method.size() != r.method.size() ||
+                                                                !iprefix(r.method, folded_method))))
             continue;
         // What choosing it writes: the refs not listed (none is `self`: an integration never
         // passes it), each after its missing ancestors below the top.

@@ -140,9 +140,9 @@ TEST_CASE("routes: usage mistakes exit 2", "[routes]") {
 
 TEST_CASE("new-integration --route grants what the route needs", "[routes]") {
     TempDir dir;
-    RunResult r = run_binary({"new-integration", "Acme_Orders", "--name", "Orders", "--email",
-                              "me@example.com", "--route", "GET /V1/orders/:id",
-                              dir.path("Acme_Orders")});
+    RunResult r =
+        run_binary({"new-integration", "Acme_Orders", "--name", "Orders", "--email",
+                    "me@example.com", "--route", "GET /V1/orders/:id", dir.path("Acme_Orders")});
     INFO(r.err);
     REQUIRE(r.code == 0);
     std::string xml = read_all(dir.path("Acme_Orders/etc/integration.xml"));

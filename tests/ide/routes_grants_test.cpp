@@ -435,7 +435,8 @@ TEST_CASE("routes: grants-everything on api.xml's Magento_Backend::all alone", "
     CHECK(t3.diagnose(path, "grants-everything").empty());
 }
 
-TEST_CASE("routes: completion by route writes the resources the route needs", "[routes][completion]") {
+TEST_CASE("routes: completion by route writes the resources the route needs",
+          "[routes][completion]") {
     auto t = base_tree();
     const std::string path = kAcme + "/etc/integration.xml";
     const std::string text = "<?xml version=\"1.0\"?>\n<config>\n    <integration name=\"Foo\">\n"

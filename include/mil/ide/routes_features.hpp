@@ -8,8 +8,8 @@
 
 #include <functional>
 #include <string>
-#include <unordered_set>
 #include <string_view>
+#include <unordered_set>
 
 namespace mil {
 
