@@ -4,6 +4,7 @@
 #include "cli/cli.hpp"
 
 #include "mil/ide/scaffold.hpp"
+#include "mil/model/routes.hpp"
 #include "mil/model/schema.hpp"
 #include "platform/fileio.hpp"
 #include "workspace/indexer.hpp"
@@ -11,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -35,6 +37,7 @@ Options:
   --endpoint-url URL         where Magento posts the OAuth credentials (https://)
   --identity-link-url URL    where the admin is sent to log in to the service (https://)
   --resource ID              an ACL resource to grant (repeatable), e.g. Magento_Sales::sales_order
+  --route 'METHOD URL'       grant what this REST route needs (repeatable), e.g. 'GET /V1/orders/:id'
   --acl                      also write etc/acl.xml with a resource of the module's own, and grant it
   --help                     print this help
 )";
@@ -48,7 +51,7 @@ int fail(const std::string& message) {
 
 int run_new_integration(const std::vector<std::string>& args) {
     std::string module, name, email, endpoint, identity, dir;
-    std::vector<std::string> resources;
+    std::vector<std::string> resources, routes;
     bool own_acl = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -72,6 +75,9 @@ int run_new_integration(const std::vector<std::string>& args) {
         } else if (a == "--resource") {
             if (!value(v)) return fail("--resource needs a value");
             resources.push_back(v);
+        } else if (a == "--route") {
+            if (!value(v)) return fail("--route needs a value");
+            routes.push_back(v);
         } else if (a == "--acl") {
             own_acl = true;
         } else if (!a.empty() && a[0] == '-') {
@@ -114,6 +120,21 @@ int run_new_integration(const std::vector<std::string>& args) {
         SnapshotInput in;
         in.catalog = &bundled_catalog();
         snap = build_snapshot(std::move(in));
+    }
+    // Each route's resources (mil/model/routes.hpp: a route needs every one it names).
+    for (const auto& key : routes) {
+        const Route* r = snap->routes ? snap->routes->find(key) : nullptr;
+        if (!r) return fail(fmt::format("no REST route '{}'", key));
+        for (const auto& ref : r->resources) {
+            if (ref == "anonymous") continue;
+            if (ref == "self")
+                return fail(fmt::format("'{}' is for customer tokens (self): an integration "
+                                        "cannot call it",
+                                        key));
+            if (std::find(spec.resources.begin(), spec.resources.end(), ref) ==
+                spec.resources.end())
+                spec.resources.push_back(ref);
+        }
     }
     ScaffoldPlan plan = plan_integration_module(spec, snap->acl);
     if (!plan.error.empty()) return fail(plan.error);

@@ -219,6 +219,7 @@ public:
         if (c.kind != CursorKind::AttributeValue || c.attribute != "name" || c.path.empty() ||
             c.path.back() != "resource")
             return;
+        if (complete_by_route(q, doc, c, out)) return;
         std::size_t first = out.items.size();
         if (!q.settings.insert_parents) {
             complete_acl_ids(q, c.token, c.prefix, out);
@@ -301,6 +302,23 @@ private:
             for (const auto& r : integ.resources)
                 if (r.range.touches(q.offset)) return &r;
         return nullptr;
+    }
+
+    // A REST route typed as the name (`/V1/orders/`, `GET /V1/orders/:id`): the resources it
+    // needs (routes_features.hpp).
+    static bool complete_by_route(const Query& q, const XmlDocument& doc, const CursorContext& c,
+                                  CompletionResult& out) {
+        std::unordered_set<std::string_view> listed;
+        if (const IntegrationDecl* integ = integration_at(q, q.offset))
+            for (const auto& r : integ->resources)
+                if (!r.range.touches(q.offset)) listed.insert(r.id);
+        const Offset before =
+            c.element == kNoNode ? c.token.begin : doc.elements[c.element].range.begin;
+        const InsertPoint point = insert_point(q, before);
+        return complete_routes(
+            q, c.token, c.prefix, listed, q.settings.insert_parents,
+            [&](const std::vector<std::string_view>& ids) { return insert_resources(point, ids); },
+            out);
     }
 
     static const IntegrationDecl* integration_at(const Query& q, Offset offset) {

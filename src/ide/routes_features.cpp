@@ -3,6 +3,7 @@
 #include "mil/ide/acl_support.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cctype>
 
@@ -207,6 +208,81 @@ void routes_diagnostics(const Query& q, std::vector<Diagnostic>& out) {
             out.push_back(std::move(d));
         }
     }
+}
+
+namespace {
+
+// Whether `s` starts with `folded` (already folded by fold_ascii), ignoring ASCII case.
+bool iprefix(std::string_view s, std::string_view folded) {
+    return s.size() >= folded.size() && fold_ascii(s.substr(0, folded.size())) == folded;
+}
+
+} // namespace
+
+bool complete_routes(const Query& q, Range token, std::string_view prefix,
+                     const std::unordered_set<std::string_view>& listed, bool with_parents,
+                     const std::function<TextEdit(const std::vector<std::string_view>&)>& insert,
+                     CompletionResult& out) {
+    // "/V1/..." or "METHOD /V1/...".
+    std::string_view method, url = prefix;
+    if (prefix.empty()) return false;
+    if (prefix.front() != '/') {
+        auto space = prefix.find(' ');
+        if (space == std::string_view::npos || space + 1 >= prefix.size() ||
+            prefix[space + 1] != '/')
+            return false;
+        method = prefix.substr(0, space);
+        url = prefix.substr(space + 1);
+        if (!std::all_of(method.begin(), method.end(),
+                         [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
+            return false;
+    }
+    const std::string folded_url = fold_ascii(url), folded_method = fold_ascii(method);
+    const Snapshot& s = q.snapshot;
+    if (!s.routes) return true;
+    constexpr std::size_t kMaxItems = 100;
+    for (const Route& r : s.routes->routes) {
+        if (out.items.size() >= kMaxItems) {
+            out.incomplete = true;
+            break;
+        }
+        if (!iprefix(r.url, folded_url) || (!method.empty() && (method.size() != r.method.size() ||
+                                                                !iprefix(r.method, folded_method))))
+            continue;
+        // What choosing it writes: the refs not listed (none is `self`: an integration never
+        // passes it), each after its missing ancestors below the top.
+        if (std::find(r.resources.begin(), r.resources.end(), "self") != r.resources.end())
+            continue;
+        std::vector<std::string_view> adds;
+        auto add = [&](std::string_view id) {
+            if (!listed.count(id) && std::find(adds.begin(), adds.end(), id) == adds.end())
+                adds.push_back(id);
+        };
+        for (const std::string& ref : r.resources) {
+            if (ref == "anonymous") continue;
+            const AclNode* n = s.acl.find(ref);
+            if (with_parents && n)
+                for (const AclNode* a : s.acl.ancestors(*n))
+                    if (a->parent != kNoAcl) add(a->id); // not the top-level node
+            add(ref);
+        }
+        if (adds.empty()) continue; // nothing left to grant for it
+        CompletionItem item;
+        item.label = fmt::format("{} {}", r.method, r.url);
+        item.filter_text = method.empty() ? r.url : item.label;
+        item.detail = fmt::format("REST route: needs {}", fmt::join(r.resources, ", "));
+        item.documentation = fmt::format(
+            "`{}::{}`\n\nAdds {}. Magento allows the route only when every resource it names is "
+            "granted.",
+            r.service_class, r.service_method, fmt::join(adds, ", "));
+        item.kind = CompletionKind::Value;
+        item.edit = {token, std::string(adds.back())};
+        adds.pop_back();
+        if (!adds.empty()) item.additional_edits.push_back(insert(adds));
+        item.sort_text = item.label;
+        out.items.push_back(std::move(item));
+    }
+    return true;
 }
 
 } // namespace mil

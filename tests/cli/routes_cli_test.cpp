@@ -137,3 +137,24 @@ TEST_CASE("routes: usage mistakes exit 2", "[routes]") {
     CHECK(help.code == 0);
     CHECK(help.out.find("--integration") != std::string::npos);
 }
+
+TEST_CASE("new-integration --route grants what the route needs", "[routes]") {
+    TempDir dir;
+    RunResult r =
+        run_binary({"new-integration", "Acme_Orders", "--name", "Orders", "--email",
+                    "me@example.com", "--route", "GET /V1/orders/:id", dir.path("Acme_Orders")});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    std::string xml = read_all(dir.path("Acme_Orders/etc/integration.xml"));
+    // The route's resource, with its ancestors (as new-integration writes every resource).
+    CHECK(xml.find("<resource name=\"Magento_Sales::actions_view\"/>") != std::string::npos);
+    CHECK(xml.find("<resource name=\"Magento_Sales::sales\"/>") != std::string::npos);
+    // The written module can call the route.
+    json route = run_json({"--route", "GET /V1/orders/:id"}, dir.path("Acme_Orders"));
+    CHECK(route.at("integrations") == json::array({"Orders"}));
+
+    TempDir other;
+    CHECK(run_binary({"new-integration", "Acme_Orders", "--name", "Orders", "--route",
+                      "GET /V1/nothing", other.path("Acme_Orders")})
+              .code == 2);
+}

@@ -434,3 +434,45 @@ TEST_CASE("routes: grants-everything on api.xml's Magento_Backend::all alone", "
     t3.add(kAcme + "/etc/integration.xml", integration_xml({"Magento_Sales::sales"}));
     CHECK(t3.diagnose(path, "grants-everything").empty());
 }
+
+TEST_CASE("routes: completion by route writes the resources the route needs",
+          "[routes][completion]") {
+    auto t = base_tree();
+    const std::string path = kAcme + "/etc/integration.xml";
+    const std::string text = "<?xml version=\"1.0\"?>\n<config>\n    <integration name=\"Foo\">\n"
+                             "        <email>a@example.com</email>\n        <resources>\n"
+                             "            <resource name=\"Magento_Catalog::catalog\"/>\n"
+                             "            <resource name=\"POST /V1/r\"/>\n"
+                             "        </resources>\n    </integration>\n</config>\n";
+    t.add(path, text);
+    Engine engine(t.snapshot());
+    const Offset at = static_cast<Offset>(text.find("POST /V1/r") + 10);
+    CompletionResult res = engine.complete(path, at);
+    REQUIRE(res.items.size() == 1);
+    const CompletionItem& item = res.items.front();
+    CHECK(item.label == "POST /V1/r3");
+    // The last of them replaces the typed route; the others go before the element, in tree
+    // order, with the missing ancestors (Magento_Catalog::catalog is listed already).
+    std::vector<TextEdit> edits = item.additional_edits;
+    edits.push_back(item.edit);
+    std::string after = apply_edits(text, edits);
+    CHECK(after.find("<resource name=\"Magento_Catalog::catalog\"/>\n"
+                     "            <resource name=\"Magento_Sales::sales\"/>\n"
+                     "            <resource name=\"Magento_Sales::sales_operation\"/>\n"
+                     "            <resource name=\"Magento_Sales::sales_order\"/>\n"
+                     "            <resource name=\"Magento_Sales::actions\"/>\n"
+                     "            <resource name=\"Magento_Sales::actions_view\"/>\n"
+                     "            <resource name=\"Magento_Catalog::catalog_inventory\"/>\n"
+                     "            <resource name=\"Magento_Catalog::products\"/>\n") !=
+          std::string::npos);
+    // Typing a url prefix offers every route under it that needs something not listed yet.
+    const std::string text2 = std::string(text).replace(text.find("POST /V1/r"), 10, "/V1/");
+    Engine engine2(t.add(path, text2).snapshot());
+    CompletionResult all = engine2.complete(path, static_cast<Offset>(text2.find("\"/V1/") + 5));
+    std::set<std::string> labels;
+    for (const auto& i : all.items)
+        labels.insert(i.label);
+    // Not r4 (anonymous: nothing to grant) nor r5 (self: never an integration's).
+    CHECK(labels == std::set<std::string>{"GET /V1/orders", "GET /V1/r2", "POST /V1/r3",
+                                          "GET /V1/r6", "GET /V1/r7"});
+}

@@ -6,8 +6,10 @@
 #include "mil/ide/engine.hpp"
 #include "mil/model/routes.hpp"
 
+#include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 namespace mil {
 
@@ -26,6 +28,16 @@ std::string routes_thanks_to_markdown(const Snapshot& s, std::string_view name,
 // For the integration `name`: how many routes it can call (anonymous ones apart), and the
 // first of them.
 std::string integration_routes_markdown(const Snapshot& s, std::string_view name);
+
+// Completion of a REST route typed as a resource name (`/V1/orders/` or `GET /V1/orders/:id`):
+// one item per matching route that needs resources `listed` lacks. Choosing it writes them
+// (with their missing ancestors below the top when `with_parents`), in tree order: the last
+// replaces `token`, `insert` makes the edit that adds the others before the element. False
+// when `prefix` does not look like a route (the caller completes ids then).
+bool complete_routes(const Query& q, Range token, std::string_view prefix,
+                     const std::unordered_set<std::string_view>& listed, bool with_parents,
+                     const std::function<TextEdit(const std::vector<std::string_view>&)>& insert,
+                     CompletionResult& out);
 
 // `grants-no-route` (info) and `grants-everything` (warning) for the integrations of an
 // integration.xml or api.xml whose resources Magento reads from that file.
