@@ -2,8 +2,10 @@
 // (and nothing else into server/), then runs `vsce package --target <target>` (which bundles
 // the extension through the vscode:prepublish script).
 //
-// Usage: node scripts/package.mjs [--target linux-x64|win32-x64] [--server PATH] [--out FILE.vsix]
-//   --target  the platform (default linux-x64); the server must be built for it
+// Usage: node scripts/package.mjs [--target linux-x64|win32-x64|universal] [--server PATH] [--out FILE.vsix]
+//   --target  the platform (default linux-x64); the server must be built for it. `universal`
+//             packs no server (macOS, until a release exists): the extension then finds one
+//             through magentoIntegration.server.path or on PATH
 //   --server  the built magento-integration-ls (env MAGENTO_LS_SERVER; default
 //             ../../build/magento-integration-ls, or ../../build-windows/magento-integration-ls.exe
 //             for win32-x64, relative to editors/vscode)
@@ -72,24 +74,26 @@ function checkPe(file) {
 
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const TARGET = option('--target', 'MAGENTO_LS_VSIX_TARGET') ?? 'linux-x64';
-if (!(TARGET in TARGETS)) fail(`unknown --target ${TARGET} (one of: ${Object.keys(TARGETS).join(', ')})`);
-const { binary: BINARY, build, check } = TARGETS[TARGET];
-const server = path.resolve(root, option('--server', 'MAGENTO_LS_SERVER') ?? path.join(build, BINARY));
+if (!(TARGET in TARGETS) && TARGET !== 'universal') fail(`unknown --target ${TARGET} (one of: ${Object.keys(TARGETS).join(', ')})`);
 const out = path.resolve(root, option('--out', 'MAGENTO_LS_VSIX_OUT') ?? `${pkg.name}-${TARGET}-${pkg.version}.vsix`);
-check(server);
-
 const serverDir = path.join(root, 'server');
 fs.rmSync(serverDir, { recursive: true, force: true });
-fs.mkdirSync(path.join(serverDir, TARGET), { recursive: true });
-const bundled = path.join(serverDir, TARGET, BINARY);
-fs.copyFileSync(server, bundled);
-fs.chmodSync(bundled, 0o755);
-console.log(`package: bundled ${server} as server/${TARGET}/${BINARY}`);
+if (TARGET !== 'universal') {
+    const { binary: BINARY, build, check } = TARGETS[TARGET];
+    const server = path.resolve(root, option('--server', 'MAGENTO_LS_SERVER') ?? path.join(build, BINARY));
+    check(server);
+    fs.mkdirSync(path.join(serverDir, TARGET), { recursive: true });
+    const bundled = path.join(serverDir, TARGET, BINARY);
+    fs.copyFileSync(server, bundled);
+    fs.chmodSync(bundled, 0o755);
+    console.log(`package: bundled ${server} as server/${TARGET}/${BINARY}`);
+}
 
 fs.mkdirSync(path.dirname(out), { recursive: true });
 const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
 if (!fs.existsSync(vsce)) fail('node_modules/@vscode/vsce is missing: run `npm ci --ignore-scripts` (or scripts/setup-node-deps.sh)');
-const r = spawnSync(process.execPath, [vsce, 'package', '--target', TARGET, '--no-dependencies', '--out', out], {
+const targetArgs = TARGET === 'universal' ? [] : ['--target', TARGET];
+const r = spawnSync(process.execPath, [vsce, 'package', ...targetArgs, '--no-dependencies', '--out', out], {
     cwd: root,
     stdio: 'inherit',
 });
