@@ -103,10 +103,12 @@ cp "$tmp"/deb/*.deb "$out/"
 say "wrote $out/$(basename "$tmp"/deb/*.deb)"
 
 # 5. VS Code, one .vsix per platform, each with only its own server.
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  skipped+=(".vsix files: node and npm are missing")
+if [ "$do_build" = 1 ] && command -v npm >/dev/null 2>&1 && [ ! -d editors/vscode/node_modules/@vscode/vsce ]; then
+  scripts/setup-node-deps.sh
+fi
+if ! command -v node >/dev/null 2>&1 || [ ! -d editors/vscode/node_modules/@vscode/vsce ]; then
+  skipped+=(".vsix files: node or editors/vscode/node_modules is missing (scripts/setup-node-deps.sh)")
 else
-  [ -d editors/vscode/node_modules/@vscode/vsce ] || scripts/setup-node-deps.sh
   vsix() { # vsix TARGET SERVER
     node editors/vscode/scripts/package.mjs --target "$1" --server "$2" \
       --out "$out/magento-integration-ls-$1-$version.vsix" >"$tmp/vsce-$1.log" 2>&1 ||
