@@ -33,10 +33,11 @@ find_binary() {
      command -v curl >/dev/null 2>&1; then
     local version="${MIL_VERSION:-latest}" url
     if [ "$version" = latest ]; then
-      url="$repo_url/releases/latest/download/magento-integration-ls-linux-x64.tar.gz"
-    else
-      url="$repo_url/releases/download/v$version/magento-integration-ls-$version-linux-x64.tar.gz"
+      # The latest release's tag, from where GitHub redirects .../releases/latest.
+      version="$(curl -fsSL -o /dev/null -w '%{url_effective}' "$repo_url/releases/latest" 2>/dev/null |
+        sed -n 's|.*/tag/v||p')"
     fi
+    url="$repo_url/releases/download/v$version/magento-integration-ls-$version-linux-x64.tar.gz"
     mkdir -p "$tools/release"
     if curl -fsSL --retry 2 "$url" -o "$tools/release.tar.gz" 2>/dev/null &&
        tar -xzf "$tools/release.tar.gz" -C "$tools/release" 2>/dev/null; then

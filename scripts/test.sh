@@ -27,6 +27,13 @@ jobs="$(nproc)"
 stage "tests (RelWithDebInfo)"
 ctest --test-dir build --output-on-failure -j"$jobs"
 
+# The release: a static build in build-release/ (its `release:` test), then dist/ with every
+# archive checked (scripts/dist.sh).
+if [ "${MIL_SKIP_DIST:-0}" != 1 ]; then
+  stage "release build (static) and dist/"
+  MIL_CMAKE_ARGS="${werror[*]}" scripts/dist.sh
+fi
+
 if [ "${MIL_SKIP_SANITIZERS:-0}" != 1 ]; then
   stage "build and tests under AddressSanitizer + UndefinedBehaviorSanitizer"
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMIL_SANITIZE=ON "${werror[@]}"

@@ -116,6 +116,17 @@ test('the .vsix carries no sources, tests or node_modules', () => {
     assert.deepEqual(stray, []);
 });
 
+test('package.mjs refuses to pack a Linux binary as the win32-x64 server', () => {
+    const r = spawnSync(process.execPath, ['scripts/package.mjs', '--target', 'win32-x64', '--server', path.resolve(serverPath), '--out', path.join(outDir, 'wrong.vsix')], {
+        cwd: extDir,
+        encoding: 'utf8',
+        timeout: 50000,
+    });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /not a Windows executable/);
+    assert.ok(!fs.existsSync(path.join(outDir, 'wrong.vsix')));
+});
+
 test.after(() => {
     if (!process.argv[3]) fs.rmSync(outDir, { recursive: true, force: true });
 });

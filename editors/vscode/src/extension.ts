@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { documentSelector, WATCHED_GLOBS } from './fileKinds';
 import { buildArguments, checkModule, SERVER_COMMAND } from './newIntegration';
-import { resolveForThisMachine } from './serverPath';
+import { describeSource, DOWNLOAD_PAGE, resolveForThisMachine } from './serverPath';
 import { configurationFor, initializationOptions, readSettings, SECTION, ServerSettings } from './settings';
 
 let client: LanguageClient | undefined;
@@ -32,13 +32,16 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
         const choice = await vscode.window.showErrorMessage(
             `Magento Integration: ${resolved.message}`,
             'Open Settings',
+            'Download',
         );
         if (choice === 'Open Settings') {
             await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.server.path`);
+        } else if (choice === 'Download') {
+            await vscode.env.openExternal(vscode.Uri.parse(DOWNLOAD_PAGE));
         }
         return;
     }
-    output?.info(`starting ${resolved.path} (${resolved.source})`);
+    output?.info(`starting ${resolved.path} (${describeSource(resolved.source, `${process.platform}-${process.arch}`)})`);
 
     // No `transport` on purpose: with TransportKind.stdio the client would append `--stdio`,
     // while the server speaks stdio by default and takes no such flag.

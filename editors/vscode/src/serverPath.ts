@@ -7,8 +7,11 @@ import * as path from 'node:path';
 
 export const SERVER_BINARY = 'magento-integration-ls';
 
-/** Targets for which `npm run package` can bundle a server binary. */
-export const BUNDLED_TARGETS: readonly string[] = ['linux-x64'];
+/** Where releases (archives, .deb, .vsix per platform) are published. */
+export const DOWNLOAD_PAGE = 'https://github.com/magento-integration-ls/magento-integration-ls/releases';
+
+/** Targets for which scripts/dist.sh builds a .vsix with the server inside. */
+export const BUNDLED_TARGETS: readonly string[] = ['linux-x64', 'win32-x64'];
 
 export type FileState = 'ok' | 'missing' | 'not-a-file' | 'not-executable';
 
@@ -17,7 +20,7 @@ export interface FileProbe {
 }
 
 export interface ResolveInput {
-    /** Value of `magentoIntegration.server.path`; empty or blank means "use the bundled binary". */
+    /** Value of `magentoIntegration.server.path`; empty or blank means "bundled, else PATH". */
     configured: string | undefined | null;
     /** Root folder of the installed extension. */
     extensionPath: string;
@@ -26,16 +29,55 @@ export interface ResolveInput {
     /** File-system paths of the open workspace folders, first one first. */
     workspaceFolders: readonly string[];
     homeDir: string;
+    /** The PATH environment variable (`;`-separated on win32, `:` elsewhere). */
+    pathEnv?: string;
 }
 
+export type ServerSource = 'setting' | 'bundled' | 'path';
+
 export type Resolution =
-    | { ok: true; path: string; source: 'setting' | 'bundled' }
-    | { ok: false; path?: string; source: 'setting' | 'bundled'; message: string };
+    | { ok: true; path: string; source: ServerSource }
+    | { ok: false; path?: string; source: ServerSource; message: string };
+
+/** Says where a resolved server comes from, for the output channel. */
+export function describeSource(source: ServerSource, target: string): string {
+    switch (source) {
+        case 'setting':
+            return 'from the setting magentoIntegration.server.path';
+        case 'bundled':
+            return `bundled with the extension for ${target}`;
+        default:
+            return 'found on PATH';
+    }
+}
+
+/** The first `magento-integration-ls[.exe]` on PATH that the probe accepts, if any. */
+export function findOnPath(pathEnv: string | undefined, platform: string, probe: FileProbe): string | undefined {
+    const win = platform === 'win32';
+    const p = win ? path.win32 : path.posix;
+    const exe = win ? `${SERVER_BINARY}.exe` : SERVER_BINARY;
+    for (let dir of (pathEnv ?? '').split(win ? ';' : ':')) {
+        dir = dir.trim();
+        if (win && dir.length >= 2 && dir.startsWith('"') && dir.endsWith('"')) {
+            dir = dir.slice(1, -1);
+        }
+        // An empty entry or a relative one would depend on VS Code's working folder: skipped.
+        if (dir === '' || !p.isAbsolute(dir)) {
+            continue;
+        }
+        const candidate = p.join(dir, exe);
+        if (probe(candidate) === 'ok') {
+            return candidate;
+        }
+    }
+    return undefined;
+}
 
 /** `<extension>/server/<platform>-<arch>/magento-integration-ls[.exe]` */
 export function bundledServerPath(extensionPath: string, platform: string, arch: string): string {
-    const exe = platform === 'win32' ? `${SERVER_BINARY}.exe` : SERVER_BINARY;
-    return path.join(extensionPath, 'server', `${platform}-${arch}`, exe);
+    const win = platform === 'win32';
+    const exe = win ? `${SERVER_BINARY}.exe` : SERVER_BINARY;
+    return (win ? path.win32 : path.posix).join(extensionPath, 'server', `${platform}-${arch}`, exe);
 }
 
 /**
@@ -144,19 +186,26 @@ export function resolveServerPath(input: ResolveInput, probe: FileProbe = probeF
     if (state === 'ok') {
         return { ok: true, source: 'bundled', path: bundled };
     }
+    const onPath = findOnPath(input.pathEnv, input.platform, probe);
+    if (onPath !== undefined) {
+        return { ok: true, source: 'path', path: onPath };
+    }
+    const todo =
+        `Set magentoIntegration.server.path to a magento-integration-ls you downloaded (${DOWNLOAD_PAGE}) ` +
+        'or built from source, or put it on PATH.';
     if (!BUNDLED_TARGETS.includes(target)) {
         return {
             ok: false,
             source: 'bundled',
             path: bundled,
-            message: `This extension bundles the language server for ${BUNDLED_TARGETS.join(', ')} only, not ${target}. Build magento-integration-ls yourself and set magentoIntegration.server.path.`,
+            message: `No language server for ${target}: the extension bundles one for ${BUNDLED_TARGETS.join(' and ')} only, and magento-integration-ls is not on PATH. ${todo}`,
         };
     }
     return {
         ok: false,
         source: 'bundled',
         path: bundled,
-        message: `The bundled language server ${bundled} ${describe(state)}. Reinstall the extension or set magentoIntegration.server.path.`,
+        message: `The bundled language server ${bundled} ${describe(state)} (is this the ${target} package of the extension?), and magento-integration-ls is not on PATH. Reinstall the extension for ${target}, or: ${todo}`,
     };
 }
 
@@ -173,5 +222,6 @@ export function resolveForThisMachine(
         arch: process.arch,
         workspaceFolders,
         homeDir: os.homedir(),
+        pathEnv: process.env.PATH ?? process.env.Path,
     });
 }

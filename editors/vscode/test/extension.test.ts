@@ -27,6 +27,7 @@ const state = {
     commands: new Map<string, (...args: any[]) => any>(),
     configListeners: [] as ((e: any) => any)[],
     clients: [] as FakeClient[],
+    logs: [] as string[],
 };
 
 const disposable = { dispose() {} };
@@ -49,7 +50,14 @@ const fakeVscode = {
         },
     },
     window: {
-        createOutputChannel: () => ({ info() {}, warn() {}, error() {}, show() {}, appendLine() {}, dispose() {} }),
+        createOutputChannel: () => ({
+            info: (m: string) => state.logs.push(`info: ${m}`),
+            warn() {},
+            error: (m: string) => state.logs.push(`error: ${m}`),
+            show() {},
+            appendLine() {},
+            dispose() {},
+        }),
         showErrorMessage: async (message: string) => {
             state.errors.push(message);
             return undefined;
@@ -103,7 +111,7 @@ beforeEach(() => {
     bundled = path.join(extDir, 'server', `${process.platform}-${process.arch}`, 'magento-integration-ls');
     fs.mkdirSync(path.dirname(bundled), { recursive: true });
     fs.writeFileSync(bundled, '#!/bin/sh\n', { mode: 0o755 });
-    Object.assign(state, { config: {}, folders: ['/home/dev/shop'], errors: [], watchers: [], configListeners: [], clients: [] });
+    Object.assign(state, { config: {}, folders: ['/home/dev/shop'], errors: [], watchers: [], configListeners: [], clients: [], logs: [] });
     state.commands.clear();
 });
 
@@ -128,6 +136,9 @@ test('activate starts the bundled server over plain stdio for Magento files only
     assert.ok(state.watchers.includes('**/etc/acl.xml'));
     assert.equal(c.clientOptions.synchronize.fileEvents.length, state.watchers.length);
     assert.deepEqual(state.errors, []);
+    // The output channel says which server runs and where it comes from.
+    const target = `${process.platform}-${process.arch}`;
+    assert.ok(state.logs.includes(`info: starting ${bundled} (bundled with the extension for ${target})`), state.logs.join('\n'));
 });
 
 test('settings become initializationOptions and the workspace/configuration answer', async () => {
@@ -186,6 +197,39 @@ test('a wrong server.path shows an error instead of starting anything', async ()
     assert.equal(state.clients.length, 0);
     assert.equal(state.errors.length, 1);
     assert.match(state.errors[0], /\/nonexistent\/magento-integration-ls.*does not exist/);
+});
+
+test('without a bundled server, the one on PATH is started and the output says so', { skip: process.platform === 'win32' }, async () => {
+    fs.rmSync(path.join(extDir, 'server'), { recursive: true, force: true });
+    const bin = path.join(extDir, 'bin');
+    fs.mkdirSync(bin);
+    const onPath = path.join(bin, 'magento-integration-ls');
+    fs.writeFileSync(onPath, '#!/bin/sh\n', { mode: 0o755 });
+    const saved = process.env.PATH;
+    process.env.PATH = `${path.join(extDir, 'nothing-here')}:${bin}`;
+    try {
+        await extension.activate(context());
+    } finally {
+        process.env.PATH = saved;
+    }
+    assert.equal(state.clients.length, 1);
+    assert.equal(state.clients[0].serverOptions.command, onPath);
+    assert.ok(state.logs.includes(`info: starting ${onPath} (found on PATH)`), state.logs.join('\n'));
+});
+
+test('with no server anywhere the error names the setting and the download page', { skip: process.platform === 'win32' }, async () => {
+    fs.rmSync(path.join(extDir, 'server'), { recursive: true, force: true });
+    const saved = process.env.PATH;
+    process.env.PATH = path.join(extDir, 'nothing-here');
+    try {
+        await extension.activate(context());
+    } finally {
+        process.env.PATH = saved;
+    }
+    assert.equal(state.clients.length, 0);
+    assert.equal(state.errors.length, 1);
+    assert.match(state.errors[0], /magentoIntegration\.server\.path/);
+    assert.match(state.errors[0], /github\.com\/magento-integration-ls\/magento-integration-ls\/releases/);
 });
 
 test('the restart command stops and starts the client', async () => {

@@ -5,8 +5,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
     bundledServerPath,
+    describeSource,
+    DOWNLOAD_PAGE,
     expandConfiguredPath,
     FileState,
+    findOnPath,
     probeFile,
     resolveServerPath,
     ResolveInput,
@@ -23,6 +26,7 @@ function input(over: Partial<ResolveInput> = {}): ResolveInput {
         arch: 'x64',
         workspaceFolders: ['/home/dev/shop'],
         homeDir: '/home/dev',
+        pathEnv: '/usr/local/bin:/usr/bin',
         ...over,
     };
 }
@@ -103,20 +107,88 @@ test('a relative setting without a workspace folder is an error that says why', 
     }
 });
 
-test('a missing bundled binary on linux-x64 asks to reinstall or set the path', () => {
-    const r = resolveServerPath(input(), probeOf({}));
-    assert.equal(r.ok, false);
-    assert.match(r.ok ? '' : r.message, /magentoIntegration\.server\.path/);
-    assert.match(r.ok ? '' : r.message, /does not exist/);
+test('without a bundled binary, the one on PATH is used, first PATH entry first', () => {
+    const probe = probeOf({ '/usr/local/bin/magento-integration-ls': 'ok', '/usr/bin/magento-integration-ls': 'ok' });
+    const r = resolveServerPath(input(), probe);
+    assert.deepEqual(r, { ok: true, source: 'path', path: '/usr/local/bin/magento-integration-ls' });
+    assert.equal(probe.asked[0], BUNDLED, 'the bundled binary is tried before PATH');
 });
 
-test('other platforms are told that only linux-x64 is bundled', () => {
+test('the bundled binary wins over one on PATH', () => {
+    const r = resolveServerPath(input(), probeOf({ [BUNDLED]: 'ok', '/usr/bin/magento-integration-ls': 'ok' }));
+    assert.deepEqual(r, { ok: true, source: 'bundled', path: BUNDLED });
+});
+
+test('a setting wins over PATH, and a broken setting does not fall back to PATH', () => {
+    const onPath = { '/usr/bin/magento-integration-ls': 'ok' as FileState };
+    const good = resolveServerPath(input({ configured: '/opt/mil' }), probeOf({ ...onPath, '/opt/mil': 'ok' }));
+    assert.deepEqual(good, { ok: true, source: 'setting', path: '/opt/mil' });
+    const broken = resolveServerPath(input({ configured: '/opt/mil' }), probeOf(onPath));
+    assert.equal(broken.ok, false);
+    assert.equal(broken.source, 'setting');
+});
+
+test('PATH entries that are not executable, empty or relative are passed over', () => {
+    const probe = probeOf({
+        '/a/magento-integration-ls': 'not-executable',
+        'bin/magento-integration-ls': 'ok',
+        '/b/magento-integration-ls': 'ok',
+    });
+    assert.equal(findOnPath('/a::bin:/b', 'linux', probe), '/b/magento-integration-ls');
+    assert.ok(!probe.asked.includes('bin/magento-integration-ls'));
+    assert.equal(findOnPath(undefined, 'linux', probe), undefined);
+});
+
+test('on Windows PATH is split at ; and the .exe is looked for', () => {
+    const exe = 'C:\\Program Files\\mil\\magento-integration-ls.exe';
+    const probe = probeOf({ [exe]: 'ok' });
+    assert.equal(findOnPath('C:\\Windows;"C:\\Program Files\\mil"', 'win32', probe), exe);
+    const r = resolveServerPath(
+        input({ platform: 'win32', extensionPath: 'C:\\ext', pathEnv: 'C:\\Windows;C:\\Program Files\\mil' }),
+        probe,
+    );
+    assert.deepEqual(r, { ok: true, source: 'path', path: exe });
+});
+
+test('the win32-x64 package finds its bundled .exe', () => {
+    const exe = 'C:\\ext\\server\\win32-x64\\magento-integration-ls.exe';
+    const r = resolveServerPath(input({ platform: 'win32', extensionPath: 'C:\\ext', pathEnv: '' }), probeOf({ [exe]: 'ok' }));
+    assert.deepEqual(r, { ok: true, source: 'bundled', path: exe });
+});
+
+test('with nothing bundled and nothing on PATH, linux-x64 is told to reinstall, set the path or download', () => {
+    const r = resolveServerPath(input(), probeOf({}));
+    assert.equal(r.ok, false);
+    const message = r.ok ? '' : r.message;
+    assert.match(message, /does not exist/);
+    assert.match(message, /not on PATH/);
+    assert.match(message, /Reinstall the extension for linux-x64/);
+    assert.match(message, /magentoIntegration\.server\.path/);
+    assert.ok(message.includes(DOWNLOAD_PAGE), message);
+});
+
+test('macOS is told which platforms are bundled, and how to get a server', () => {
     const r = resolveServerPath(input({ platform: 'darwin', arch: 'arm64' }), probeOf({}));
     assert.equal(r.ok, false);
     const message = r.ok ? '' : r.message;
-    assert.match(message, /linux-x64/);
+    assert.match(message, /linux-x64 and win32-x64/);
     assert.match(message, /darwin-arm64/);
     assert.match(message, /magentoIntegration\.server\.path/);
+    assert.ok(message.includes(DOWNLOAD_PAGE), message);
+});
+
+test('macOS uses a server built from source and put on PATH', () => {
+    const r = resolveServerPath(
+        input({ platform: 'darwin', arch: 'arm64', pathEnv: '/opt/homebrew/bin:/usr/local/bin' }),
+        probeOf({ '/usr/local/bin/magento-integration-ls': 'ok' }),
+    );
+    assert.deepEqual(r, { ok: true, source: 'path', path: '/usr/local/bin/magento-integration-ls' });
+});
+
+test('the output channel is told where the server comes from', () => {
+    assert.match(describeSource('setting', 'linux-x64'), /magentoIntegration\.server\.path/);
+    assert.match(describeSource('bundled', 'win32-x64'), /bundled.*win32-x64/);
+    assert.match(describeSource('path', 'darwin-arm64'), /PATH/);
 });
 
 test('a server built for another platform is still found if it was bundled there', () => {
@@ -156,5 +228,21 @@ test('an extension folder laid out like the .vsix resolves with the real probe',
         assert.deepEqual(r, { ok: true, source: 'bundled', path: bin });
     } finally {
         fs.rmSync(ext, { recursive: true, force: true });
+    }
+});
+
+test('a real PATH folder with an executable server is found, a non-executable one is not', { skip: process.platform === 'win32' }, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mil-path-'));
+    try {
+        const noexec = path.join(dir, 'a');
+        const bin = path.join(dir, 'b');
+        fs.mkdirSync(noexec);
+        fs.mkdirSync(bin);
+        fs.writeFileSync(path.join(noexec, 'magento-integration-ls'), '#!/bin/sh\n', { mode: 0o644 });
+        fs.writeFileSync(path.join(bin, 'magento-integration-ls'), '#!/bin/sh\n', { mode: 0o755 });
+        const r = resolveServerPath(input({ extensionPath: dir, pathEnv: `${noexec}:${bin}` }));
+        assert.deepEqual(r, { ok: true, source: 'path', path: path.join(bin, 'magento-integration-ls') });
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
     }
 });
