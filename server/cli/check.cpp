@@ -7,6 +7,7 @@
 #include "mil/version.hpp"
 #include "platform/fileio.hpp"
 #include "platform/log.hpp"
+#include "platform/os.hpp"
 #include "workspace/indexer.hpp"
 
 #include <fmt/format.h>
@@ -18,7 +19,6 @@
 #include <map>
 #include <mutex>
 #include <set>
-#include <unistd.h>
 
 namespace mil {
 
@@ -211,7 +211,7 @@ public:
         choose_root();
         load_config();
         CheckReport report;
-        ProgressLine progress(!o_.quiet && isatty(STDERR_FILENO));
+        ProgressLine progress(!o_.quiet && is_terminal(stderr));
         for (auto& [key, group] : groups_)
             check_group(group, report, progress);
         progress.clear();
@@ -439,7 +439,7 @@ private:
     void write_report(const CheckReport& report) {
         bool color = false;
         if (o_.format == CheckFormat::Text && !o_.output)
-            color = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+            color = is_terminal(stdout) && std::getenv("NO_COLOR") == nullptr;
         std::string out = format_report(report, o_.format, {color});
         if (!o_.output) {
             if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() ||
