@@ -103,7 +103,9 @@ public:
     }
 
 protected:
-    std::size_t read_some(char* buf, std::size_t size) override { return ch_->read_some(buf, size); }
+    std::size_t read_some(char* buf, std::size_t size) override {
+        return ch_->read_some(buf, size);
+    }
     bool write_all(std::string_view bytes) override { return ch_->write_all(bytes); }
     void interrupt() override { ch_->interrupt(); }
 
@@ -127,7 +129,9 @@ public:
     }
 
 protected:
-    std::size_t read_some(char* buf, std::size_t size) override { return ch_->read_some(buf, size); }
+    std::size_t read_some(char* buf, std::size_t size) override {
+        return ch_->read_some(buf, size);
+    }
     bool write_all(std::string_view bytes) override { return ch_->write_all(bytes); }
     void interrupt() override { ch_->interrupt(); }
 

@@ -110,8 +110,12 @@ public:
     std::size_t read_some(char* buf, std::size_t size) override {
         return read_fd(in_, wake_, buf, size, false);
     }
-    bool write_all(std::string_view bytes) override { return write_fd(out_, bytes, false); }
-    void interrupt() override { wake_.wake(); }
+    bool write_all(std::string_view bytes) override {
+        return write_fd(out_, bytes, false);
+    }
+    void interrupt() override {
+        wake_.wake();
+    }
 
 private:
     int in_;

@@ -33,8 +33,7 @@ public:
             if (stopped_) return 0;
             if (!reader_)
                 ::DuplicateHandle(::GetCurrentProcess(), ::GetCurrentThread(),
-                                  ::GetCurrentProcess(), &reader_, 0, FALSE,
-                                  DUPLICATE_SAME_ACCESS);
+                                  ::GetCurrentProcess(), &reader_, 0, FALSE, DUPLICATE_SAME_ACCESS);
         }
         DWORD got = 0;
         const DWORD want = static_cast<DWORD>(std::min<std::size_t>(size, 1u << 30));
@@ -71,7 +70,7 @@ private:
     HANDLE in_;
     HANDLE out_;
     std::mutex mutex_;
-    bool stopped_ = false;   // guarded by mutex_
+    bool stopped_ = false;    // guarded by mutex_
     HANDLE reader_ = nullptr; // the reading thread, once it read; guarded by mutex_
 };
 

@@ -60,8 +60,8 @@ public:
 
 private:
     friend struct DirAccess; // the platform's implementation
-    int fd_ = -1;      // Linux
-    std::string path_; // portable
+    int fd_ = -1;            // Linux
+    std::string path_;       // portable
 };
 
 // read_file of `relative` inside the open folder `dir`, for a file that may not be there:

@@ -303,7 +303,8 @@ std::optional<std::vector<DirEntry>> list_directory(const Dir& dir) {
 
 void each_name(const Dir& dir, const std::function<void(std::string_view)>& on_name) {
     if (!dir.valid()) return;
-    each_dirent(DirAccess::fd(dir), [&](const struct dirent64&, std::string_view name) { on_name(name); });
+    each_dirent(DirAccess::fd(dir),
+                [&](const struct dirent64&, std::string_view name) { on_name(name); });
 }
 
 } // namespace mil

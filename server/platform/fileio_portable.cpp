@@ -77,8 +77,8 @@ std::optional<std::string> read_path(const std::string& path, std::size_t max_by
         if (ec)
             set_error(error, path + ": cannot open: " + ec.message());
         else
-            set_error(error, path + (fs::is_directory(st) ? ": is a directory"
-                                                          : ": not a regular file"));
+            set_error(error,
+                      path + (fs::is_directory(st) ? ": is a directory" : ": not a regular file"));
         return std::nullopt;
     }
     const std::uintmax_t size = fs::file_size(p, ec);
@@ -87,9 +87,8 @@ std::optional<std::string> read_path(const std::string& path, std::size_t max_by
         return std::nullopt;
     }
     if (size > max_bytes) {
-        set_error(error, path + ": file is " + std::to_string(size) +
-                             " bytes, over the limit of " + std::to_string(max_bytes) +
-                             " bytes; not read");
+        set_error(error, path + ": file is " + std::to_string(size) + " bytes, over the limit of " +
+                             std::to_string(max_bytes) + " bytes; not read");
         if (oversize && size > 0) *oversize = size;
         return std::nullopt;
     }
@@ -146,8 +145,7 @@ std::optional<std::string> read_file_at(const Dir& dir, const char* relative,
                                         const std::string& path, std::size_t max_bytes,
                                         std::string* error, std::uint64_t* oversize, bool* absent) {
     *absent = false;
-    return read_path(DirAccess::path(dir) + "/" + relative, max_bytes, error, oversize, absent)
-;
+    return read_path(DirAccess::path(dir) + "/" + relative, max_bytes, error, oversize, absent);
 }
 
 bool is_regular_file(const std::string& path) {
