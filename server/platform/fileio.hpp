@@ -125,8 +125,9 @@ std::optional<std::vector<DirEntry>> list_directory(const std::string& dir,
 // The same for a folder already open. List a Dir once (a second listing may be empty).
 std::optional<std::vector<DirEntry>> list_directory(const Dir& dir);
 // The names in the open folder `dir`, "." and ".." left out, in the order the file system
-// gives, without a stat of any: for a question "is X there?".
-void each_name(const Dir& dir, const std::function<void(std::string_view)>& on_name);
+// gives, without a stat of any: for a question "is X there?". False when the folder could
+// not be listed (no permission to read it; the names given then may be incomplete).
+bool each_name(const Dir& dir, const std::function<void(std::string_view)>& on_name);
 
 // Lexical normalisation: collapses repeated '/', removes "." segments, folds "x/.." pairs
 // and drops a trailing '/'. ".." above the root of an absolute path is dropped; leading ".."

@@ -219,14 +219,14 @@ namespace {
 // getdents64 directly: readdir's fdopendir/opendir would add an fstat and an fcntl to every
 // listing. An error ends the listing with what was listed so far.
 template <typename F>
-void each_dirent(int dfd, F&& f) {
+bool each_dirent(int dfd, F&& f) {
     alignas(struct dirent64) char buf[16384];
     std::size_t at = 0, filled = 0;
     for (;;) {
         if (at >= filled) {
             const ssize_t n = ::getdents64(dfd, buf, sizeof buf);
             if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) return;
+            if (n <= 0) return n == 0;
             at = 0;
             filled = static_cast<std::size_t>(n);
         }
@@ -301,10 +301,10 @@ std::optional<std::vector<DirEntry>> list_directory(const Dir& dir) {
     return read_entries(DirAccess::fd(dir));
 }
 
-void each_name(const Dir& dir, const std::function<void(std::string_view)>& on_name) {
-    if (!dir.valid()) return;
-    each_dirent(DirAccess::fd(dir),
-                [&](const struct dirent64&, std::string_view name) { on_name(name); });
+bool each_name(const Dir& dir, const std::function<void(std::string_view)>& on_name) {
+    if (!dir.valid()) return false;
+    return each_dirent(DirAccess::fd(dir),
+                       [&](const struct dirent64&, std::string_view name) { on_name(name); });
 }
 
 } // namespace mil

@@ -7,6 +7,7 @@
 #include "platform/utf8_path.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <fstream>
 #include <system_error>
 
@@ -63,10 +64,11 @@ void set_error(std::string* error, std::string msg) {
     if (error) *error = std::move(msg);
 }
 
-// read_file, and read_file_at when `absent` is not null.
-std::optional<std::string> read_path(const std::string& path, std::size_t max_bytes,
-                                     std::string* error, std::uint64_t* oversize, bool* absent) {
-    const fs::path p = utf8_path(path);
+// read_file of `file` (named `path` in messages), and read_file_at when `absent` is not null.
+std::optional<std::string> read_path(const std::string& file, const std::string& path,
+                                     std::size_t max_bytes, std::string* error,
+                                     std::uint64_t* oversize, bool* absent) {
+    const fs::path p = utf8_path(file);
     std::error_code ec;
     const auto st = fs::status(p, ec);
     if (ec || !fs::is_regular_file(st)) {
@@ -92,9 +94,11 @@ std::optional<std::string> read_path(const std::string& path, std::size_t max_by
         if (oversize && size > 0) *oversize = size;
         return std::nullopt;
     }
+    errno = 0;
     std::ifstream in(p, std::ios::binary);
     if (!in) {
-        set_error(error, path + ": cannot open");
+        set_error(error, path + ": cannot open" +
+                             (errno ? ": " + std::generic_category().message(errno) : ""));
         return std::nullopt;
     }
     // One byte more than the size asked for, to see a file that grew meanwhile.
@@ -138,14 +142,15 @@ EntryKind kind_of(const fs::file_status& st) {
 
 std::optional<std::string> read_file(const std::string& path, std::size_t max_bytes,
                                      std::string* error, std::uint64_t* oversize) {
-    return read_path(path, max_bytes, error, oversize, nullptr);
+    return read_path(path, path, max_bytes, error, oversize, nullptr);
 }
 
 std::optional<std::string> read_file_at(const Dir& dir, const char* relative,
                                         const std::string& path, std::size_t max_bytes,
                                         std::string* error, std::uint64_t* oversize, bool* absent) {
     *absent = false;
-    return read_path(DirAccess::path(dir) + "/" + relative, max_bytes, error, oversize, absent);
+    return read_path(DirAccess::path(dir) + "/" + relative, path, max_bytes, error, oversize,
+                     absent);
 }
 
 bool is_regular_file(const std::string& path) {
@@ -218,11 +223,16 @@ std::optional<std::vector<DirEntry>> list_directory(const Dir& dir) {
     return list_directory(DirAccess::path(dir), nullptr);
 }
 
-void each_name(const Dir& dir, const std::function<void(std::string_view)>& on_name) {
-    if (!dir.valid()) return;
+bool each_name(const Dir& dir, const std::function<void(std::string_view)>& on_name) {
+    if (!dir.valid()) return false;
     std::error_code ec;
-    for (const fs::directory_entry& e : fs::directory_iterator(utf8_path(DirAccess::path(dir)), ec))
-        on_name(utf8_string(e.path().filename()));
+    fs::directory_iterator it(utf8_path(DirAccess::path(dir)), ec);
+    if (ec) return false;
+    for (; it != fs::directory_iterator(); it.increment(ec)) {
+        if (ec) return false;
+        on_name(utf8_string(it->path().filename()));
+    }
+    return !ec;
 }
 
 } // namespace mil

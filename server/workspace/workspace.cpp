@@ -491,7 +491,7 @@ std::bitset<kModuleFixedFiles.size()> module_fixed_candidates(const Dir& module)
         if (!missing) out.set(); // let each open say what is wrong
         return out;
     }
-    each_name(etc, [&](std::string_view name) {
+    const bool listed = each_name(etc, [&](std::string_view name) {
         for (std::size_t i = 0; i < out.size(); ++i) {
             const std::string_view want = listed_name(i);
             if (!want.empty() && want.size() == name.size() &&
@@ -500,6 +500,7 @@ std::bitset<kModuleFixedFiles.size()> module_fixed_candidates(const Dir& module)
                 out.set(i);
         }
     });
+    if (!listed) out.set(); // a folder we may enter but not list: try each file
     return out;
 }
 
