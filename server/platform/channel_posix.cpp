@@ -2,6 +2,7 @@
 
 #include "platform/log.hpp"
 #include "platform/os.hpp"
+#include "platform/tcp_listen.hpp"
 
 #include <atomic>
 #include <cerrno>
@@ -129,21 +130,14 @@ using asio::ip::tcp;
 class TcpChannelImpl final : public TcpChannel {
 public:
     explicit TcpChannelImpl(const std::string& address, int port) : acceptor_(io_) {
-        boost::system::error_code ec;
-        auto ip = asio::ip::make_address(address.empty() ? "127.0.0.1" : address, ec);
-        if (ec)
-            throw std::system_error(EINVAL, std::generic_category(),
-                                    "bad address '" + address + "'");
-        if (port < 0 || port > 65535)
-            throw std::system_error(EINVAL, std::generic_category(), "bad port");
-        tcp::endpoint endpoint(ip, static_cast<unsigned short>(port));
+        const tcp::endpoint endpoint = tcp_endpoint(address, port);
         acceptor_.open(endpoint.protocol());
         acceptor_.set_option(tcp::acceptor::reuse_address(true));
         acceptor_.bind(endpoint);
         acceptor_.listen(1);
         acceptor_.non_blocking(true);
         port_ = acceptor_.local_endpoint().port();
-        log::info("listening on {}:{}", ip.to_string(), port_);
+        log::info("listening on {}:{}", endpoint.address().to_string(), port_);
     }
     int port() const override { return port_; }
 
@@ -209,12 +203,7 @@ std::unique_ptr<ByteChannel> open_stdio_channel() {
 }
 
 std::unique_ptr<TcpChannel> TcpChannel::listen(const std::string& address, int port) {
-    try {
-        return std::make_unique<TcpChannelImpl>(address, port);
-    } catch (const boost::system::system_error& e) {
-        throw std::system_error(e.code().value(), std::system_category(),
-                                fmt::format("cannot listen on {}:{}", address, port));
-    }
+    return listen_tcp<TcpChannelImpl>(address, port);
 }
 
 } // namespace mil
