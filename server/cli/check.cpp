@@ -10,6 +10,7 @@
 #include "platform/fileio.hpp"
 #include "platform/log.hpp"
 #include "platform/safe_write.hpp"
+#include "platform/os.hpp"
 #include "workspace/indexer.hpp"
 
 #include <fmt/format.h>
@@ -21,7 +22,6 @@
 #include <map>
 #include <mutex>
 #include <set>
-#include <unistd.h>
 
 namespace mil {
 
@@ -295,7 +295,7 @@ public:
         load_config();
         add_command_line_excludes();
         CheckReport report;
-        ProgressLine progress(!o_.quiet && isatty(STDERR_FILENO));
+        ProgressLine progress(!o_.quiet && is_terminal(stderr));
         for (auto& [key, group] : groups_)
             check_group(group, report, progress);
         progress.clear();
@@ -778,7 +778,7 @@ private:
             if (o_.color == CheckOptions::Color::Always)
                 color = true;
             else if (o_.color == CheckOptions::Color::Auto && !o_.output)
-                color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
+                color = is_terminal(stdout) && !(no_color && *no_color);
         }
         // Paths as ESLint and phpcs print them: relative to the current folder when the file is
         // inside it (clickable from where the command ran), absolute otherwise.

@@ -1,5 +1,7 @@
 #include "platform/log.hpp"
 
+#include "platform/os.hpp"
+
 #include <atomic>
 #include <cctype>
 #include <chrono>
@@ -33,8 +35,7 @@ std::string timestamp() {
     auto now = system_clock::now();
     std::time_t secs = system_clock::to_time_t(now);
     auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-    std::tm tm{};
-    localtime_r(&secs, &tm);
+    const std::tm tm = local_time(secs);
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
     return fmt::format("{}.{:03}", buf, ms);
@@ -50,7 +51,7 @@ void set_output(std::FILE* out) {
 }
 
 bool set_file(const std::string& path) {
-    std::FILE* f = std::fopen(path.c_str(), "a");
+    std::FILE* f = open_file(path, "a");
     if (f == nullptr) return false;
     State& s = state();
     std::lock_guard lock(s.mutex);

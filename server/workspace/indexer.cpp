@@ -14,9 +14,6 @@
 #include <set>
 #include <thread>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 namespace mil {
 
 namespace {
@@ -71,8 +68,8 @@ void read_module(ModuleWork& w, std::size_t max_file_bytes) {
     // The files are opened relative to the module folder; those at fixed places without a
     // stat first: a file that is not there costs one failed openat(). A setup script listed
     // but gone by the time it is opened is skipped the same way.
-    const int dir_fd = ::open(w.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir_fd >= 0) {
+    const Dir dir = Dir::open(w.dir);
+    if (dir.valid()) {
         // When the module's folder is a normalised path other than "/", plain concatenation
         // gives what join_path would: every `rel` is normalised already (a fixed name, or
         // names from a listing, which holds no "." or ".." and no '/'). That spares scanning
@@ -89,7 +86,7 @@ void read_module(ModuleWork& w, std::size_t max_file_bytes) {
             std::uint64_t oversize = 0;
             bool absent = false;
             auto text =
-                read_file_at(dir_fd, rel.data(), path, max_file_bytes, &error, &oversize, &absent);
+                read_file_at(dir, rel.data(), path, max_file_bytes, &error, &oversize, &absent);
             if (absent) return;
             std::shared_ptr<const FileEntry> entry;
             if (text)
@@ -98,12 +95,11 @@ void read_module(ModuleWork& w, std::size_t max_file_bytes) {
                 entry = make_oversized_entry(path, {oversize, max_file_bytes});
             add(std::move(path), std::move(entry), std::move(error));
         };
-        const auto candidates = module_fixed_candidates(dir_fd);
+        const auto candidates = module_fixed_candidates(dir);
         for (std::size_t i = 0; i < kModuleFixedFiles.size(); ++i)
             if (candidates[i]) read_at(kModuleFixedFiles[i]);
-        for (const std::string& rel : module_setup_files_at(dir_fd))
+        for (const std::string& rel : module_setup_files_at(dir))
             read_at(rel);
-        ::close(dir_fd);
     } else {
         for (auto& path : module_files(w.dir)) {
             std::string error;

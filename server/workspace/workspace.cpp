@@ -15,10 +15,6 @@
 #include <string_view>
 #include <utility>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 namespace mil {
 
 namespace {
@@ -470,26 +466,22 @@ Discovery discover(const std::string& folder,
 
 std::vector<std::string> module_files(const std::string& module_dir) {
     std::vector<std::string> out;
-    // stat() relative to the module folder: the kernel walks the module's path once.
-    const int dir_fd = ::open(module_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    struct stat st {};
-    const auto candidates = dir_fd >= 0 ? module_fixed_candidates(dir_fd)
-                                        : std::bitset<kModuleFixedFiles.size()>().set();
+    // Looked up relative to the module folder: the kernel walks the module's path once.
+    const Dir dir = Dir::open(module_dir);
+    if (!dir.valid()) return out; // no files, and no Setup/ folder to list either
+    const auto candidates = module_fixed_candidates(dir);
     for (std::size_t i = 0; i < kModuleFixedFiles.size(); ++i) {
         if (!candidates[i]) continue;
         const char* rel = kModuleFixedFiles[i];
-        const bool found = dir_fd >= 0 ? ::fstatat(dir_fd, rel, &st, 0) == 0
-                                       : ::stat(join_path(module_dir, rel).c_str(), &st) == 0;
-        if (found && S_ISREG(st.st_mode)) out.push_back(join_path(module_dir, rel));
+        const auto st = status_at(dir, rel);
+        if (st && st->kind == EntryKind::File) out.push_back(join_path(module_dir, rel));
     }
-    if (dir_fd < 0) return out; // and no Setup/ folder to list either
-    for (const auto& rel : module_setup_files_at(dir_fd))
+    for (const auto& rel : module_setup_files_at(dir))
         out.push_back(join_path(module_dir, rel));
-    ::close(dir_fd);
     return out;
 }
 
-std::bitset<kModuleFixedFiles.size()> module_fixed_candidates(int module_fd) {
+std::bitset<kModuleFixedFiles.size()> module_fixed_candidates(const Dir& module) {
     std::bitset<kModuleFixedFiles.size()> out;
     constexpr std::string_view kEtc = "etc/";
     // The name etc/ must list for entry i: "acl.xml" for etc/acl.xml, "adminhtml" for
@@ -502,21 +494,23 @@ std::bitset<kModuleFixedFiles.size()> module_fixed_candidates(int module_fd) {
     };
     for (std::size_t i = 0; i < out.size(); ++i)
         if (listed_name(i).empty()) out.set(i);
-    const int etc = ::openat(module_fd, "etc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (etc < 0) {
-        if (errno != ENOENT && errno != ENOTDIR) out.set(); // let each open say what is wrong
+    bool missing = false;
+    const Dir etc = module.open_sub("etc", &missing);
+    if (!etc.valid()) {
+        if (!missing) out.set(); // let each open say what is wrong
         return out;
     }
-    each_name_fd(etc, [&](std::string_view name) {
+    const bool listed = each_name(etc, [&](std::string_view name) {
         for (std::size_t i = 0; i < out.size(); ++i) {
             const std::string_view want = listed_name(i);
             if (!want.empty() && iequals(want, name)) out.set(i);
         }
     });
+    if (!listed) out.set(); // a folder we may enter but not list: try each file
     return out;
 }
 
-std::vector<std::string> module_setup_files_at(int module_fd) {
+std::vector<std::string> module_setup_files_at(const Dir& module) {
     // Breadth first, so that a cap keeps the shallow files. Each folder is opened relative
     // to the module's, and known by its identity (links are followed; a folder reached twice
     // is listed once, which also ends link loops). A folder below Setup is known from its
@@ -534,17 +528,16 @@ std::vector<std::string> module_setup_files_at(int module_fd) {
         FileIdentity id; // Setup's: {kUnknownDevice, 0} until looked up
     };
     std::deque<Pending> queue;
-    queue.push_back({"Setup", 0, {kUnknownDevice, 0}});
+    queue.push_back({"Setup", 0, {kUnknownDevice, 0, {}}});
     bool setup_known = false;
     // Puts Setup's device where kUnknownDevice stood (in `visited`, the queue and `current`),
     // and Setup itself among the folders listed.
     auto know_setup = [&](Pending& current) {
         if (setup_known) return;
         setup_known = true;
-        struct stat st {};
-        if (::fstatat(module_fd, "Setup", &st, 0) != 0) return; // gone meanwhile: no dedup
-        const FileIdentity setup{static_cast<std::uint64_t>(st.st_dev),
-                                 static_cast<std::uint64_t>(st.st_ino)};
+        const auto st = status_at(module, "Setup");
+        if (!st) return; // gone meanwhile: no dedup
+        const FileIdentity setup = st->identity;
         auto known = [&](FileIdentity id) {
             if (id.device == kUnknownDevice) id.device = setup.device;
             return id;
@@ -564,11 +557,11 @@ std::vector<std::string> module_setup_files_at(int module_fd) {
         queue.pop_front();
         const bool root = next.depth == 0;
         if (!root && visited.count(next.id)) continue;
-        const int fd = ::openat(module_fd, next.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0) continue;
+        const Dir dir = module.open_sub(next.dir.c_str());
+        if (!dir.valid()) continue;
         if (!root) visited.insert(next.id);
         ++listed;
-        auto entries = list_directory_fd(fd);
+        auto entries = list_directory(dir);
         if (!entries) continue;
         for (const DirEntry& e : *entries) {
             if (e.kind == EntryKind::File) {

@@ -5,6 +5,8 @@
 // normalised), never as the targets of symbolic links.
 #pragma once
 
+#include "platform/fileio.hpp"
+
 #include <array>
 #include <bitset>
 #include <functional>
@@ -81,9 +83,9 @@ inline constexpr std::array<const char*, 10> kModuleFixedFiles = {
 // four system calls where each absent file costs one failed open, and most modules lack
 // most of them. When etc/ is there but cannot be listed, all of them (their opening then
 // says why).
-std::bitset<kModuleFixedFiles.size()> module_fixed_candidates(int module_fd);
+std::bitset<kModuleFixedFiles.size()> module_fixed_candidates(const Dir& module);
 // The second part: the *.php files under the Setup/ folder of the module open as
 // `module_fd`, as paths relative to it ("Setup/Patch/Data/AddIntegration.php").
-std::vector<std::string> module_setup_files_at(int module_fd);
+std::vector<std::string> module_setup_files_at(const Dir& module);
 
 } // namespace mil

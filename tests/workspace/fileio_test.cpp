@@ -86,8 +86,8 @@ TEST_CASE("read_file_at reads a file of a folder, and says when nothing readable
     std::string pipe = t.path("Vendor/Module/composer.json");
     REQUIRE(::mkfifo(pipe.c_str(), 0600) == 0);
     t.write("Vendor/Module/etc/big.xml", std::string(100, 'x'));
-    const int dir = ::open(module.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    REQUIRE(dir >= 0);
+    const mil::Dir dir = mil::Dir::open(module);
+    REQUIRE(dir.valid());
     auto read_at = [&](const char* rel, std::size_t cap, std::string& err, bool& absent,
                        std::uint64_t* oversize = nullptr) {
         err.clear();
@@ -116,7 +116,6 @@ TEST_CASE("read_file_at reads a file of a folder, and says when nothing readable
     CHECK(oversize == 100);
     CHECK_THAT(err, Catch::Contains(module + "/etc/big.xml"));
     CHECK_THAT(err, Catch::Contains("limit of 99"));
-    ::close(dir);
 }
 
 TEST_CASE("is_regular_file and is_directory follow links; broken links are neither") {
@@ -345,4 +344,39 @@ TEST_CASE("parallel_for rethrows the first exception after all threads stopped")
                       "boom");
     CHECK(calls.load() >= 1);
     CHECK(calls.load() <= 100);
+}
+
+TEST_CASE("Windows paths: VS Code's file URIs, drive letters and backslashes") {
+    using mil::PathStyle;
+    constexpr auto win = PathStyle::Windows;
+    // What VS Code sends (lower-case drive, colon escaped), and what other clients send.
+    for (const char* uri : {"file:///c%3A/Users/dev/app/etc/integration.xml",
+                            "file:///C%3a/Users/dev/app/etc/integration.xml",
+                            "file:///c:/Users/dev/app/etc/integration.xml",
+                            "file:///C:/Users/dev/app/etc/./integration.xml"}) {
+        CAPTURE(uri);
+        CHECK(mil::uri_to_path(uri, win) == "C:/Users/dev/app/etc/integration.xml");
+    }
+    // Non-ASCII stays UTF-8 inside.
+    CHECK(mil::uri_to_path("file:///d%3A/Projekte/M%C3%BCller%20Shop", win) ==
+          "D:/Projekte/Müller Shop");
+    // A path with no drive names nothing on Windows.
+    CHECK_FALSE(mil::uri_to_path("file:///home/dev", win));
+    // And back, as VS Code writes them, so that its documents match.
+    CHECK(mil::path_to_uri("C:/Users/dev/Müller Shop", win) ==
+          "file:///c%3A/Users/dev/M%C3%BCller%20Shop");
+    CHECK(mil::uri_to_path(mil::path_to_uri("E:/a b/c", win), win) == "E:/a b/c");
+
+    CHECK(mil::normalize_path("c:\\Users\\dev\\..\\app\\", win) == "C:/Users/app");
+    CHECK(mil::normalize_path("C:", win) == "C:/");
+    CHECK(mil::normalize_path("C:/..", win) == "C:/");
+    CHECK(mil::normalize_path("a\\b", win) == "a/b");
+    // On POSIX a backslash is part of a name.
+    CHECK(mil::normalize_path("a\\b", PathStyle::Posix) == "a\\b");
+
+    // Windows compares paths ignoring case.
+    CHECK(mil::path_is_within("c:/users/DEV/app/etc/acl.xml", "C:/Users/dev/app", win));
+    CHECK(mil::path_is_within("C:/x", "c:/", win));
+    CHECK_FALSE(mil::path_is_within("D:/Users/dev/app", "C:/Users/dev", win));
+    CHECK_FALSE(mil::path_is_within("/r/App/x", "/r/app", PathStyle::Posix));
 }

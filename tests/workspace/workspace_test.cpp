@@ -615,10 +615,9 @@ std::vector<std::string> fixed_candidates(TempTree& t, const std::string& module
                                           const std::vector<std::string>& names) {
     for (const auto& n : names)
         n.ends_with('/') ? t.mkdir(module + "/etc/" + n) : t.write(module + "/etc/" + n);
-    const int fd = ::open(t.path(module).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    REQUIRE(fd >= 0);
-    const auto bits = mil::module_fixed_candidates(fd);
-    ::close(fd);
+    const mil::Dir dir = mil::Dir::open(t.path(module));
+    REQUIRE(dir.valid());
+    const auto bits = mil::module_fixed_candidates(dir);
     std::vector<std::string> out;
     for (std::size_t i = 0; i < mil::kModuleFixedFiles.size(); ++i)
         if (bits[i]) out.push_back(mil::kModuleFixedFiles[i]);

@@ -1,0 +1,238 @@
+// The portable platform's files: std::filesystem for kinds, listings and identities, and
+// plain std::ifstream reads. Every OS with a C++20 library (Windows, macOS, Linux with
+// -DMIL_PLATFORM=portable). A folder is known by its path; a file's identity is its
+// canonical path.
+#include "platform/fileio.hpp"
+
+#include "platform/utf8_path.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <fstream>
+#include <system_error>
+
+namespace fs = std::filesystem;
+
+namespace mil {
+
+struct DirAccess {
+    static const std::string& path(const Dir& d) { return d.path_; }
+    static Dir adopt(std::string path) {
+        Dir d;
+        d.path_ = std::move(path);
+        return d;
+    }
+};
+
+Dir::~Dir() = default;
+Dir::Dir(Dir&& other) noexcept : path_(std::move(other.path_)) {
+    other.path_.clear();
+}
+Dir& Dir::operator=(Dir&& other) noexcept {
+    if (this != &other) {
+        path_ = std::move(other.path_);
+        other.path_.clear();
+    }
+    return *this;
+}
+
+Dir Dir::open(const std::string& path) {
+    std::error_code ec;
+    if (path.empty() || !fs::is_directory(utf8_path(path), ec)) return Dir();
+    return DirAccess::adopt(path);
+}
+
+Dir Dir::open_sub(const char* relative, bool* missing) const {
+    if (!valid()) {
+        if (missing) *missing = true;
+        return Dir();
+    }
+    std::string sub = path_ + "/" + relative;
+    std::error_code ec;
+    const auto st = fs::status(utf8_path(sub), ec);
+    if (ec && st.type() != fs::file_type::not_found) return Dir(); // another error
+    if (!fs::is_directory(st)) {
+        if (missing) *missing = true;
+        return Dir();
+    }
+    return DirAccess::adopt(std::move(sub));
+}
+
+namespace {
+
+void set_error(std::string* error, std::string msg) {
+    if (error) *error = std::move(msg);
+}
+
+// read_file of `file` (named `path` in messages), and read_file_at when `absent` is not null.
+std::optional<std::string> read_path(const std::string& file, const std::string& path,
+                                     std::size_t max_bytes, std::string* error,
+                                     std::uint64_t* oversize, bool* absent) {
+    const fs::path p = utf8_path(file);
+    std::error_code ec;
+    const auto st = fs::status(p, ec);
+    if (ec || !fs::is_regular_file(st)) {
+        if (absent) {
+            *absent = true;
+            return std::nullopt;
+        }
+        if (ec)
+            set_error(error, path + ": cannot open: " + ec.message());
+        else
+            set_error(error,
+                      path + (fs::is_directory(st) ? ": is a directory" : ": not a regular file"));
+        return std::nullopt;
+    }
+    const std::uintmax_t size = fs::file_size(p, ec);
+    if (ec) {
+        set_error(error, path + ": cannot stat: " + ec.message());
+        return std::nullopt;
+    }
+    if (size > max_bytes) {
+        set_error(error, path + ": file is " + std::to_string(size) + " bytes, over the limit of " +
+                             std::to_string(max_bytes) + " bytes; not read");
+        if (oversize && size > 0) *oversize = size;
+        return std::nullopt;
+    }
+    errno = 0;
+    std::ifstream in(p, std::ios::binary);
+    if (!in) {
+        set_error(error, path + ": cannot open" +
+                             (errno ? ": " + std::generic_category().message(errno) : ""));
+        return std::nullopt;
+    }
+    // One byte more than the size asked for, to see a file that grew meanwhile.
+    std::string out(static_cast<std::size_t>(size) + 1, '\0');
+    std::size_t got = 0;
+    for (;;) {
+        in.read(out.data() + got, static_cast<std::streamsize>(out.size() - got));
+        got += static_cast<std::size_t>(in.gcount());
+        if (!in) break;
+        if (got > max_bytes) {
+            set_error(error, path + ": file grew over the limit of " + std::to_string(max_bytes) +
+                                 " bytes while reading");
+            return std::nullopt;
+        }
+        out.resize(std::min(max_bytes + 1, std::max<std::size_t>(out.size() * 2, 4096)));
+    }
+    if (in.bad()) {
+        set_error(error, path + ": cannot read");
+        return std::nullopt;
+    }
+    out.resize(got);
+    return out;
+}
+
+std::optional<FileIdentity> canonical_identity(const fs::path& p) {
+    std::error_code ec;
+    auto c = fs::canonical(p, ec);
+    if (ec) return std::nullopt;
+    FileIdentity id;
+    id.key = utf8_string(c);
+    return id;
+}
+
+EntryKind kind_of(const fs::file_status& st) {
+    return fs::is_directory(st)      ? EntryKind::Directory
+           : fs::is_regular_file(st) ? EntryKind::File
+                                     : EntryKind::Other;
+}
+
+} // namespace
+
+std::optional<std::string> read_file(const std::string& path, std::size_t max_bytes,
+                                     std::string* error, std::uint64_t* oversize) {
+    return read_path(path, path, max_bytes, error, oversize, nullptr);
+}
+
+std::optional<std::string> read_file_at(const Dir& dir, const char* relative,
+                                        const std::string& path, std::size_t max_bytes,
+                                        std::string* error, std::uint64_t* oversize, bool* absent) {
+    *absent = false;
+    return read_path(DirAccess::path(dir) + "/" + relative, path, max_bytes, error, oversize,
+                     absent);
+}
+
+bool is_regular_file(const std::string& path) {
+    std::error_code ec;
+    return fs::is_regular_file(utf8_path(path), ec);
+}
+
+bool is_directory(const std::string& path) {
+    std::error_code ec;
+    return fs::is_directory(utf8_path(path), ec);
+}
+
+bool path_exists_no_follow(const std::string& path) {
+    std::error_code ec;
+    return fs::exists(fs::symlink_status(utf8_path(path), ec));
+}
+
+std::optional<FileIdentity> file_identity(const std::string& path) {
+    return canonical_identity(utf8_path(path));
+}
+
+std::optional<FileIdentity> directory_identity(const std::string& path) {
+    if (!is_directory(path)) return std::nullopt;
+    return canonical_identity(utf8_path(path));
+}
+
+std::optional<FileStatus> status_at(const Dir& dir, const char* relative) {
+    const fs::path p = utf8_path(DirAccess::path(dir) + "/" + relative);
+    std::error_code ec;
+    const auto st = fs::status(p, ec);
+    if (ec || !fs::exists(st)) return std::nullopt;
+    FileStatus out{kind_of(st), {}};
+    if (out.kind == EntryKind::Directory)
+        if (auto id = canonical_identity(p)) out.identity = std::move(*id);
+    return out;
+}
+
+std::optional<std::vector<DirEntry>> list_directory(const std::string& dir, std::string* error) {
+    std::error_code ec;
+    fs::directory_iterator it(utf8_path(dir), ec);
+    if (ec) {
+        set_error(error, dir + ": cannot list directory: " + ec.message());
+        return std::nullopt;
+    }
+    std::vector<DirEntry> out;
+    for (const fs::directory_entry& e : it) {
+        DirEntry entry;
+        entry.name = utf8_string(e.path().filename());
+        // The kinds of entries that are no link come from the listing (no stat on most
+        // systems); a link is followed.
+        entry.is_symlink = e.is_symlink(ec);
+        if (ec) continue;
+        const auto st = e.status(ec);
+        if (ec || !fs::exists(st)) {
+            entry.kind = entry.is_symlink ? EntryKind::Broken : EntryKind::Other;
+        } else {
+            entry.kind = kind_of(st);
+            if (entry.kind == EntryKind::Directory)
+                if (auto id = canonical_identity(e.path())) entry.identity = std::move(*id);
+        }
+        out.push_back(std::move(entry));
+    }
+    std::sort(out.begin(), out.end(),
+              [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
+    return out;
+}
+
+std::optional<std::vector<DirEntry>> list_directory(const Dir& dir) {
+    if (!dir.valid()) return std::nullopt;
+    return list_directory(DirAccess::path(dir), nullptr);
+}
+
+bool each_name(const Dir& dir, const std::function<void(std::string_view)>& on_name) {
+    if (!dir.valid()) return false;
+    std::error_code ec;
+    fs::directory_iterator it(utf8_path(DirAccess::path(dir)), ec);
+    if (ec) return false;
+    for (; it != fs::directory_iterator(); it.increment(ec)) {
+        if (ec) return false;
+        on_name(utf8_string(it->path().filename()));
+    }
+    return !ec;
+}
+
+} // namespace mil
