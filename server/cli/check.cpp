@@ -9,8 +9,8 @@
 #include "mil/version.hpp"
 #include "platform/fileio.hpp"
 #include "platform/log.hpp"
-#include "platform/safe_write.hpp"
 #include "platform/os.hpp"
+#include "platform/safe_write.hpp"
 #include "workspace/indexer.hpp"
 
 #include <fmt/format.h>

@@ -152,6 +152,24 @@ std::optional<std::string> read_file(const std::string& path, std::size_t max_by
     return read_open_file(fd, path, max_bytes, error, oversize, nullptr);
 }
 
+std::optional<std::string> read_file_no_follow(const std::string& path, std::size_t max_bytes,
+                                               std::string* error) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+        set_error(error, path + (S_ISLNK(st.st_mode) ? ": is a symbolic link; not followed"
+                                                     : ": not a regular file"));
+        return std::nullopt;
+    }
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+    if (fd < 0) {
+        int err = errno;
+        set_error(error, path + (err == ELOOP ? std::string(": is a symbolic link; not followed")
+                                              : ": cannot open: " + errno_text(err)));
+        return std::nullopt;
+    }
+    return read_open_file(fd, path, max_bytes, error, nullptr, nullptr);
+}
+
 std::optional<std::string> read_file_at(const Dir& dir, const char* relative,
                                         const std::string& path, std::size_t max_bytes,
                                         std::string* error, std::uint64_t* oversize, bool* absent) {

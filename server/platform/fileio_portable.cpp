@@ -145,6 +145,21 @@ std::optional<std::string> read_file(const std::string& path, std::size_t max_by
     return read_path(path, path, max_bytes, error, oversize, nullptr);
 }
 
+std::optional<std::string> read_file_no_follow(const std::string& path, std::size_t max_bytes,
+                                               std::string* error) {
+    std::error_code ec;
+    const auto st = std::filesystem::symlink_status(
+        std::filesystem::path(std::u8string(path.begin(), path.end())), ec);
+    if (!ec && st.type() != std::filesystem::file_type::regular &&
+        st.type() != std::filesystem::file_type::not_found) {
+        set_error(error, path + (st.type() == std::filesystem::file_type::symlink
+                                     ? ": is a symbolic link; not followed"
+                                     : ": not a regular file"));
+        return std::nullopt;
+    }
+    return read_path(path, path, max_bytes, error, nullptr, nullptr);
+}
+
 std::optional<std::string> read_file_at(const Dir& dir, const char* relative,
                                         const std::string& path, std::size_t max_bytes,
                                         std::string* error, std::uint64_t* oversize, bool* absent) {

@@ -35,9 +35,9 @@ bool write_file_replacing(const std::string& path, std::string_view data,
         if (st.type() == fs::file_type::symlink)
             return fail(error, path + ": is a symbolic link; not followed");
         if (st.type() != fs::file_type::regular)
-            return fail(error, path + (st.type() == fs::file_type::directory
-                                           ? ": is a directory"
-                                           : ": not a regular file"));
+            return fail(error,
+                        path + (st.type() == fs::file_type::directory ? ": is a directory"
+                                                                      : ": not a regular file"));
         if (forbidden)
             if (auto id = file_identity(path); id && forbidden(*id))
                 return fail(error, path + ": is one of the checked files; not overwritten");

@@ -83,8 +83,9 @@ TEST_CASE("check: --exclude leaves out what a glob matches, repeatable") {
     CHECK(some.out.find("app/code/Acme/Connector/") == std::string::npos);
     RunResult none =
         run_check({"--format", "json", "--exclude", "app/**", "--exclude=nothing/*", t.root()});
-    CHECK(none.out == "[]\n");
-    CHECK(none.code == 0);
+    // Nothing left to check is an error (exit 2), never a silent pass.
+    CHECK(none.code == 2);
+    CHECK(none.err.find("leave out every file") != std::string::npos);
     CHECK(run_check({"--exclude=", t.root()}).code == 2);
 }
 
