@@ -305,8 +305,8 @@ public:
             throw Fatal{"nothing could be read: no file of the given paths was checked"};
         // A run that checked nothing must not pass a CI job.
         if (report.files_checked == 0 && excluded_ > 0)
-            throw Fatal{"nothing was checked: the settings file excludes every file of the "
-                        "given paths"};
+            throw Fatal{"nothing was checked: the excludes (the settings file's and --exclude) "
+                        "leave out every file of the given paths"};
         if (report.files_checked == 0)
             throw Fatal{"nothing was checked: the given paths hold no Magento module (a folder "
                         "with etc/module.xml or registration.php, or a Composer package of "
