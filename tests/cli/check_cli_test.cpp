@@ -615,7 +615,7 @@ TEST_CASE("odd inputs: empty folders, files the checker does not read, unreadabl
         write_all(tmp.path("mod/.magento-integration-ls.json"), R"({"exclude": ["**"]})");
         RunResult r = run_check({tmp.path("mod")});
         CHECK(r.code == 2);
-        CHECK(r.err.find("excludes every file") != std::string::npos);
+        CHECK(r.err.find("leave out every file") != std::string::npos);
     }
     // Issue 21: a module repository whose composer.json requires Magento for its CI is a
     // module (type magento2-module), not a Magento root with nothing in app/code.
