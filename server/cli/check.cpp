@@ -289,7 +289,8 @@ public:
     explicit Checker(CheckOptions options) : o_(std::move(options)) {}
 
     int run() {
-        log::set_output(nullptr); // the indexer's log lines would repeat our warnings
+        cwd_ = absolute_path("."); // once: every shown path is relative to it
+        log::set_output(nullptr);  // the indexer's log lines would repeat our warnings
         resolve_targets();
         choose_root();
         load_config();
@@ -669,8 +670,7 @@ private:
     // A path as the text, GitHub, checkstyle and GitLab formats show it (and the fix diff):
     // relative to the current folder when inside it, absolute otherwise.
     std::string shown_path(const std::string& abs) const {
-        const std::string cwd = absolute_path(".");
-        return path_is_within(abs, cwd) ? relative_path(abs, cwd) : abs;
+        return path_is_within(abs, cwd_) ? relative_path(abs, cwd_) : abs;
     }
 
     static bool covered(const Group& group, const std::string& path) {
@@ -815,6 +815,7 @@ private:
     CheckOptions o_;
     std::map<std::string, Group> groups_;
     std::string root_;
+    std::string cwd_; // the current folder, absolute (shown_path)
     CheckConfig config_;
     std::set<std::string> warnings_;
     std::set<std::string> checked_;
