@@ -5,6 +5,7 @@
 #include "cli/cli.hpp"
 #include "cli/config_file.hpp"
 #include "mil/base/diff.hpp"
+#include "mil/base/encoding.hpp"
 #include "mil/ide/engine.hpp"
 #include "mil/version.hpp"
 #include "platform/fileio.hpp"
@@ -524,6 +525,8 @@ private:
                 engine.open_oversized(t.path, {oversize, o_.max_file_bytes});
             else if (!text)
                 throw Fatal{fmt::format("cannot read '{}': {}", relative(t.path), err)};
+            else if (auto utf8 = decode_utf16_file(*text))
+                engine.open(t.path, std::move(*utf8));
             else
                 engine.open(t.path, std::move(*text));
         }
@@ -651,14 +654,20 @@ private:
             }
             std::string err;
             auto now = read_file(path, o_.max_file_bytes, &err);
+            // A UTF-16 file was read decoded (decode_utf16_file) and is written back in its
+            // own encoding.
+            const TextEncoding encoding = now ? detect_bom_encoding(*now) : TextEncoding::Utf8;
+            if (encoding != TextEncoding::Utf8) now = decode_utf16_file(*now);
             if (!now || *now != before) {
                 warnings_.insert(
                     fmt::format("{}: changed since it was read; not fixed", relative(path)));
                 engine.open(path, before);
                 continue;
             }
+            const std::string bytes =
+                encoding == TextEncoding::Utf8 ? after : encode_utf16_file(after, encoding);
             if (!write_file_replacing(
-                    path, after, [](const FileIdentity&) { return false; }, &err)) {
+                    path, bytes, [](const std::string&) { return false; }, &err)) {
                 warnings_.insert(fmt::format("not fixed: {}", err));
                 engine.open(path, before);
                 continue;
@@ -764,7 +773,8 @@ private:
         if (checked_.count(target))
             throw Fatal{fmt::format("'{}' is one of the checked files; not overwritten", path)};
         if (!write_file_replacing(
-                target, out, [&](const FileIdentity& id) { return is_checked_file(id); }, &error))
+                target, out, [&](const std::string& existing) { return is_checked_file(existing); },
+                &error))
             throw Fatal{fmt::format("cannot write '{}': {}", path, error)};
     }
 
@@ -804,11 +814,11 @@ private:
         write_output_file(*o_.output, out);
     }
 
-    // Whether a checked file is the file `id` (by another name: a hard link). Asked only
-    // when the output exists already.
-    bool is_checked_file(const FileIdentity& id) const {
+    // Whether a checked file is the file at `existing` (by another name: a hard link). Asked
+    // only when the output exists already.
+    bool is_checked_file(const std::string& existing) const {
         for (const auto& path : checked_)
-            if (file_identity(path) == id) return true;
+            if (same_file(path, existing)) return true;
         return false;
     }
 

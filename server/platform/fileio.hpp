@@ -97,6 +97,9 @@ std::optional<FileIdentity> file_identity(const std::string& path);
 // The same, for a directory only (nullopt for anything else): is_directory and
 // file_identity with one stat.
 std::optional<FileIdentity> directory_identity(const std::string& path);
+// Whether two paths lead to the same file (also two hard links of one file): device and
+// inode on Linux, std::filesystem::equivalent elsewhere. False when either cannot be read.
+bool same_file(const std::string& a, const std::string& b);
 
 enum class EntryKind {
     File,      // regular file (possibly reached through a link)

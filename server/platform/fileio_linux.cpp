@@ -225,6 +225,11 @@ std::optional<FileStatus> status_at(const Dir& dir, const char* relative) {
                       identity_of(st)};
 }
 
+bool same_file(const std::string& a, const std::string& b) {
+    const auto ia = file_identity(a);
+    return ia && ia == file_identity(b);
+}
+
 std::optional<FileIdentity> directory_identity(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return std::nullopt;

@@ -148,13 +148,11 @@ std::optional<std::string> read_file(const std::string& path, std::size_t max_by
 std::optional<std::string> read_file_no_follow(const std::string& path, std::size_t max_bytes,
                                                std::string* error) {
     std::error_code ec;
-    const auto st = std::filesystem::symlink_status(
-        std::filesystem::path(std::u8string(path.begin(), path.end())), ec);
-    if (!ec && st.type() != std::filesystem::file_type::regular &&
-        st.type() != std::filesystem::file_type::not_found) {
-        set_error(error, path + (st.type() == std::filesystem::file_type::symlink
-                                     ? ": is a symbolic link; not followed"
-                                     : ": not a regular file"));
+    const auto st = fs::symlink_status(utf8_path(path), ec);
+    if (!ec && st.type() != fs::file_type::regular && st.type() != fs::file_type::not_found) {
+        set_error(error,
+                  path + (st.type() == fs::file_type::symlink ? ": is a symbolic link; not followed"
+                                                              : ": not a regular file"));
         return std::nullopt;
     }
     return read_path(path, path, max_bytes, error, nullptr, nullptr);
@@ -187,6 +185,12 @@ std::optional<FileIdentity> file_identity(const std::string& path) {
     return canonical_identity(utf8_path(path));
 }
 
+bool same_file(const std::string& a, const std::string& b) {
+    std::error_code ec;
+    const bool same = fs::equivalent(utf8_path(a), utf8_path(b), ec);
+    return !ec && same;
+}
+
 std::optional<FileIdentity> directory_identity(const std::string& path) {
     if (!is_directory(path)) return std::nullopt;
     return canonical_identity(utf8_path(path));
@@ -216,8 +220,12 @@ std::optional<std::vector<DirEntry>> list_directory(const std::string& dir, std:
         entry.name = utf8_string(e.path().filename());
         // The kinds of entries that are no link come from the listing (no stat on most
         // systems); a link is followed.
+        // A cached answer leaves `ec` as it was (libstdc++): clear it before each call, or a
+        // broken link's error would hide every entry after it.
+        ec.clear();
         entry.is_symlink = e.is_symlink(ec);
         if (ec) continue;
+        ec.clear();
         const auto st = e.status(ec);
         if (ec || !fs::exists(st)) {
             entry.kind = entry.is_symlink ? EntryKind::Broken : EntryKind::Other;

@@ -25,7 +25,7 @@ mode_t new_file_mode() {
 } // namespace
 
 bool write_file_replacing(const std::string& path, std::string_view data,
-                          const std::function<bool(const FileIdentity&)>& forbidden,
+                          const std::function<bool(const std::string&)>& forbidden,
                           std::string* error) {
     mode_t mode = new_file_mode();
     struct stat st {};
@@ -34,9 +34,7 @@ bool write_file_replacing(const std::string& path, std::string_view data,
         if (!S_ISREG(st.st_mode))
             return fail(error,
                         path + (S_ISDIR(st.st_mode) ? ": is a directory" : ": not a regular file"));
-        if (forbidden &&
-            forbidden(
-                {static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino), {}}))
+        if (forbidden && forbidden(path))
             return fail(error, path + ": is one of the checked files; not overwritten");
         mode = st.st_mode & 07777;
     } else if (errno != ENOENT) {

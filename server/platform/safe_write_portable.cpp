@@ -1,6 +1,8 @@
 // write_file_replacing with std::filesystem only (macOS, Windows, -DMIL_PLATFORM=portable):
-// the same refusals as the Linux version, the file's identity as file_identity gives it.
+// the same refusals as the Linux version.
 #include "platform/safe_write.hpp"
+
+#include "platform/utf8_path.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -18,17 +20,13 @@ bool fail(std::string* error, std::string message) {
     return false;
 }
 
-fs::path native(const std::string& utf8) {
-    return fs::path(std::u8string(utf8.begin(), utf8.end()));
-}
-
 } // namespace
 
 bool write_file_replacing(const std::string& path, std::string_view data,
-                          const std::function<bool(const FileIdentity&)>& forbidden,
+                          const std::function<bool(const std::string&)>& forbidden,
                           std::string* error) {
     std::error_code ec;
-    const fs::path target = native(path);
+    const fs::path target = utf8_path(path);
     const fs::file_status st = fs::symlink_status(target, ec);
     const bool exists = !ec && st.type() != fs::file_type::not_found;
     if (exists) {
@@ -38,9 +36,8 @@ bool write_file_replacing(const std::string& path, std::string_view data,
             return fail(error,
                         path + (st.type() == fs::file_type::directory ? ": is a directory"
                                                                       : ": not a regular file"));
-        if (forbidden)
-            if (auto id = file_identity(path); id && forbidden(*id))
-                return fail(error, path + ": is one of the checked files; not overwritten");
+        if (forbidden && forbidden(path))
+            return fail(error, path + ": is one of the checked files; not overwritten");
     }
     // A new file beside the target, never an existing one.
     std::random_device seed;
