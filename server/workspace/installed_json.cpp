@@ -7,7 +7,6 @@
 #include <optional>
 
 #include <algorithm>
-#include <charconv>
 #include <system_error>
 
 #ifdef __SSE2__
@@ -297,43 +296,9 @@ private:
         return true;
     }
 
-    // Whether the JSON number [first, last) is a finite double. std::from_chars reads it
-    // whatever the locale; out of range is a number too large (not finite) or too small
-    // (rounded to zero or a denormal, finite), told apart by its decimal magnitude.
+    // Whether the JSON number [first, last) is a finite double.
     static bool finite_double(const char* first, const char* last) {
-        double v = 0;
-        const auto [end, ec] = std::from_chars(first, last, v);
-        if (ec == std::errc()) return std::isfinite(v);
-        if (ec != std::errc::result_out_of_range) return false;
-        return decimal_magnitude(first, last) <= 0;
-    }
-
-    // For a JSON number whose digits are not all zero: the power of ten of its first
-    // non-zero digit, plus one ("123" -> 3, "0.05" -> -1, "1e400" -> 401).
-    static long decimal_magnitude(const char* p, const char* last) {
-        if (p < last && *p == '-') ++p;
-        long int_digits = 0, leading_frac_zeros = 0;
-        bool nonzero = false;
-        for (; p < last && *p >= '0' && *p <= '9'; ++p) {
-            if (*p != '0') nonzero = true;
-            if (nonzero) ++int_digits;
-        }
-        if (p < last && *p == '.') {
-            for (++p; p < last && *p >= '0' && *p <= '9'; ++p) {
-                if (*p != '0') nonzero = true;
-                if (!nonzero) ++leading_frac_zeros;
-            }
-        }
-        long exponent = 0;
-        if (p < last && (*p == 'e' || *p == 'E')) {
-            ++p;
-            const bool negative = p < last && *p == '-';
-            if (p < last && (*p == '-' || *p == '+')) ++p;
-            for (; p < last && *p >= '0' && *p <= '9'; ++p)
-                exponent = std::min(exponent * 10 + (*p - '0'), 1L << 20);
-            if (negative) exponent = -exponent;
-        }
-        return (int_digits > 0 ? int_digits : -leading_frac_zeros) + exponent;
+        return std::isfinite(json_number_value(std::string_view(first, last - first)));
     }
 
     bool literal(std::string_view word) {

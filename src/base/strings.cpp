@@ -1,6 +1,10 @@
 #include "mil/base/strings.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
+#include <locale>
+#include <sstream>
 #include <vector>
 
 namespace mil {
@@ -78,6 +82,52 @@ bool append_utf8(std::string& out, std::uint32_t cp) {
         return false;
     }
     return true;
+}
+
+namespace {
+
+// For a JSON number whose digits are not all zero: the power of ten of its first non-zero
+// digit, plus one ("123" -> 3, "0.05" -> -1, "1e400" -> 401).
+long decimal_magnitude(std::string_view n) {
+    std::size_t p = 0;
+    if (p < n.size() && n[p] == '-') ++p;
+    long int_digits = 0, leading_frac_zeros = 0;
+    bool nonzero = false;
+    for (; p < n.size() && n[p] >= '0' && n[p] <= '9'; ++p) {
+        if (n[p] != '0') nonzero = true;
+        if (nonzero) ++int_digits;
+    }
+    if (p < n.size() && n[p] == '.') {
+        for (++p; p < n.size() && n[p] >= '0' && n[p] <= '9'; ++p) {
+            if (n[p] != '0') nonzero = true;
+            if (!nonzero) ++leading_frac_zeros;
+        }
+    }
+    long exponent = 0;
+    if (p < n.size() && (n[p] == 'e' || n[p] == 'E')) {
+        ++p;
+        const bool negative = p < n.size() && n[p] == '-';
+        if (p < n.size() && (n[p] == '-' || n[p] == '+')) ++p;
+        for (; p < n.size() && n[p] >= '0' && n[p] <= '9'; ++p)
+            exponent = std::min(exponent * 10 + (n[p] - '0'), 1L << 20);
+        if (negative) exponent = -exponent;
+    }
+    return (int_digits > 0 ? int_digits : -leading_frac_zeros) + exponent;
+}
+
+} // namespace
+
+double json_number_value(std::string_view number) {
+    std::istringstream in{std::string(number)};
+    in.imbue(std::locale::classic());
+    double value = 0;
+    in >> value;
+    if (!in.fail()) return value;
+    // Out of range (the only failure a well-formed number meets): its decimal magnitude
+    // tells too large from too small.
+    const double huge = std::numeric_limits<double>::infinity();
+    const double magnitude = decimal_magnitude(number) > 0 ? huge : 0.0;
+    return !number.empty() && number[0] == '-' ? -magnitude : magnitude;
 }
 
 } // namespace mil

@@ -2,7 +2,6 @@
 #include "mil/base/strings.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <limits>
 
 namespace mil {
@@ -332,16 +331,7 @@ private:
             while (q < n_ && is_digit(s_[q]))
                 ++q;
         }
-        double value = 0;
-        auto res = std::from_chars(s_.data() + p, s_.data() + q, value);
-        if (res.ec == std::errc::result_out_of_range) {
-            // Out of double range: keep the sign and the magnitude's direction.
-            bool tiny = false;
-            for (std::size_t k = p; k < q; ++k)
-                if ((s_[k] == 'e' || s_[k] == 'E') && k + 1 < q && s_[k + 1] == '-') tiny = true;
-            value = tiny ? 0.0 : std::numeric_limits<double>::infinity();
-            if (s_[p] == '-') value = -value;
-        }
+        const double value = json_number_value(s_.substr(p, q - p));
         std::uint32_t idx = add(JsonType::Number, p);
         set_range(idx, p, q);
         doc_.values[idx].number = value;

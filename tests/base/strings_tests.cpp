@@ -3,6 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <limits>
+#include <locale>
+#include <stdexcept>
 #include <string>
 
 using namespace mil;
@@ -48,4 +51,25 @@ TEST_CASE("UTF-8 sequences: well-formed lengths, malformed ones are 0", "[string
     CHECK(append_utf8(out, 0x1F600u));
     CHECK(out == "\xF0\x9F\x98\x80");
     CHECK_FALSE(append_utf8(out, 0x110000u));
+}
+
+TEST_CASE("json_number_value: JSON numbers read alike in every locale, out of range kept") {
+    CHECK(mil::json_number_value("0") == 0.0);
+    CHECK(mil::json_number_value("-12") == -12.0);
+    CHECK(mil::json_number_value("1.5") == 1.5);
+    CHECK(mil::json_number_value("-0.25e2") == -25.0);
+    CHECK(mil::json_number_value("2E+3") == 2000.0);
+    CHECK(mil::json_number_value("1e400") == std::numeric_limits<double>::infinity());
+    CHECK(mil::json_number_value("-1e400") == -std::numeric_limits<double>::infinity());
+    CHECK(mil::json_number_value("1e-400") == 0.0);
+    CHECK(mil::json_number_value("-0.000001e-400") == 0.0);
+    // A global locale with a decimal comma changes nothing (when the machine has one).
+    try {
+        const std::locale before = std::locale::global(std::locale("de_DE.UTF-8"));
+        const double v = mil::json_number_value("3.25");
+        std::locale::global(before);
+        CHECK(v == 3.25);
+    } catch (const std::runtime_error&) {
+        // no such locale here
+    }
 }

@@ -84,4 +84,9 @@ constexpr std::uint32_t utf8_decode(std::string_view s, std::size_t i, std::size
 // code points are encoded as they are: callers that decode escapes reject them first.
 bool append_utf8(std::string& out, std::uint32_t cp);
 
+// The value of `number`, a well-formed JSON number, read the same in every locale: plus or
+// minus infinity when it is too large for a double, zero (or a denormal) when too small.
+// Portable on purpose: std::from_chars for double is missing from older Apple libc++.
+double json_number_value(std::string_view number);
+
 } // namespace mil
