@@ -1,6 +1,7 @@
 // Entries of files: each participant of the file's kind reads its facts; failures reported.
 #include "mil/ide/entry.hpp"
 
+#include "mil/base/encoding.hpp"
 #include "mil/ide/participant.hpp"
 
 #include <atomic>
@@ -67,6 +68,7 @@ std::shared_ptr<const FileEntry> make_entry(std::string path, std::string text) 
 }
 
 std::shared_ptr<const FileEntry> make_disk_entry(std::string path, std::string text) {
+    if (auto utf8 = decode_utf16_file(text)) text = std::move(*utf8);
     auto entry = build_entry(std::move(path), std::make_shared<const std::string>(std::move(text)));
     static const auto kNoText = std::make_shared<const std::string>();
     if (text_unused(*entry)) entry->text = kNoText;

@@ -1,6 +1,7 @@
 // check --fix: applies what cannot change meaning, leaves what needs a human, changes nothing
 // the second time; --fix-dry-run shows the same as a diff and writes nothing.
 #include "check_support.hpp"
+#include "mil/base/encoding.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -98,4 +99,37 @@ TEST_CASE("fix: a file that is a symbolic link is left alone") {
     RunResult r = run_check({"--fix", t.root()});
     CHECK(read_all(target) == before);
     CHECK(fs::is_symlink(module_xml));
+}
+
+// libxml2 (PHP's DOMDocument, which Magento's config readers use) reads a UTF-16 file with a
+// byte order mark like its UTF-8 twin: so does check, and --fix keeps the file's encoding.
+TEST_CASE("fix: a UTF-16 file is checked like its UTF-8 twin and fixed in UTF-16") {
+    TempDir utf8, utf16;
+    copy_tree(std::string(MIL_SOURCE_DIR) + "/data/example", utf8.root());
+    copy_tree(std::string(MIL_SOURCE_DIR) + "/data/example", utf16.root());
+    const std::string rel[] = {"app/code/Acme/Connector/etc/integration.xml",
+                               "app/code/Acme/Connector/etc/module.xml"};
+    for (const auto& r : rel)
+        write_all(utf16.path(r),
+                  mil::encode_utf16_file(read_all(utf8.path(r)), mil::TextEncoding::Utf16LE));
+    auto findings = [](const std::string& root) {
+        std::multiset<std::string> out;
+        for (const auto& f : json::parse(run_check({"--format", "json", root}).out))
+            out.insert(f["code"].get<std::string>() + " " + f["path"].get<std::string>() + ":" +
+                       std::to_string(f["line"].get<int>()) + ":" +
+                       std::to_string(f["column"].get<int>()));
+        return out;
+    };
+    const auto expected = findings(utf8.root());
+    REQUIRE_FALSE(expected.empty());
+    CHECK(findings(utf16.root()) == expected);
+
+    run_check({"--fix", utf8.root()});
+    run_check({"--fix", utf16.root()});
+    for (const auto& r : rel) {
+        const std::string fixed = read_all(utf16.path(r));
+        CHECK(mil::detect_bom_encoding(fixed) == mil::TextEncoding::Utf16LE);
+        CHECK(mil::decode_utf16_file(fixed) == read_all(utf8.path(r)));
+    }
+    CHECK(findings(utf16.root()) == findings(utf8.root()));
 }
