@@ -34,6 +34,10 @@ public:
         if (q.file.kind != FileKind::ModuleXml || !mod) return;
         auto it = q.snapshot.disabled_modules.find(mod->name.value);
         if (it == q.snapshot.disabled_modules.end()) return;
+        // Magento's own packages are disabled routinely (Inventory, Adobe Stock): not news.
+        if (const ModuleInfo* m = q.snapshot.module_by_dir(q.file.module_dir);
+            m && magento_own_module(*m))
+            return;
         // Framework\Module\ModuleList::has (`!empty($this->configData[$name])`) and
         // Module\Dir\Reader::getFiles, which reads the files of ModuleList::getNames only.
         Diagnostic d;

@@ -280,7 +280,8 @@ const std::vector<RuleInfo> kRules = {
      "checker leaves them out of the tree the same way and reports only syntax and schema "
      "errors in the module's files. An id that only a disabled module declares is reported "
      "where it is used (unknown-resource, naming config.php). A module config.php does not "
-     "list counts as enabled: setup:upgrade adds it as enabled.",
+     "list counts as enabled: setup:upgrade adds it as enabled. Magento's own packages "
+     "(vendor/magento, app/code/Magento), routinely disabled, get no such note.",
      "Nothing to do if the module is meant to be off. To use it, enable it and run the "
      "upgrade:\n\n"
      "```sh\n"

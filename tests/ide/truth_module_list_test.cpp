@@ -144,6 +144,21 @@ TEST_CASE("config.php: a disabled module's files are not merged and not checked 
     CHECK(find(other.diagnose(kOffDir + "/etc/integration.xml"), "unknown-resource").size() == 1);
 }
 
+TEST_CASE("config.php: Magento's own disabled modules get no note, their ids are disabled") {
+    auto files = off_module("");
+    files.push_back(
+        {kConfig, "<?php\nreturn ['modules' => ['Magento_Customer' => 0, 'Vendor_Off' => 1]];\n"});
+    files.push_back({kAcmeApi, "<?xml version=\"1.0\"?>\n<integrations>\n    <integration "
+                               "name=\"Legacy\">\n        <resources>\n            <resource "
+                               "name=\"Magento_Customer::customer\"/>\n        </resources>\n"
+                               "    </integration>\n</integrations>\n"});
+    Engine engine(core_snapshot(files));
+    CHECK(engine.diagnose(core_dir("Customer") + "/etc/module.xml").empty());
+    auto ds = find(engine.diagnose(kAcmeApi), "unknown-resource");
+    REQUIRE(ds.size() == 1);
+    CHECK(contains(ds[0].message, "declared only by Magento_Customer"));
+}
+
 TEST_CASE("config.php: editing it changes what is disabled, live") {
     Engine engine(core_snapshot(off_module("1")));
     CHECK(find(engine.diagnose(kAcmeIntegration), "unknown-resource").empty());
