@@ -61,13 +61,6 @@ std::vector<SourceFile> off_module(std::string_view config_value) {
     return out;
 }
 
-std::vector<Diagnostic> find(const std::vector<Diagnostic>& ds, std::string_view code) {
-    std::vector<Diagnostic> out;
-    for (const Diagnostic* d : with_code(ds, code))
-        out.push_back(*d);
-    return out;
-}
-
 std::string slice(const std::string& text, Range r) {
     return text.substr(r.begin, r.end - r.begin);
 }
@@ -81,7 +74,7 @@ TEST_CASE("config.php: an id only a disabled module declares is reported as disa
     CHECK_FALSE(snap->acl.find("Vendor_Off::thing"));
     Engine engine(snap);
     const std::string text = integration_xml("Vendor_Off::thing");
-    auto ds = find(engine.diagnose(kAcmeIntegration), "unknown-resource");
+    auto ds = copies_with_code(engine.diagnose(kAcmeIntegration), "unknown-resource");
     REQUIRE(ds.size() == 1);
     const Diagnostic& d = ds[0];
     CHECK(d.severity == Severity::Error);
@@ -114,14 +107,14 @@ TEST_CASE("config.php: enabled, or not listed at all, the module's ids count") {
     for (std::string_view value : {"1", ""}) {
         INFO("Vendor_Off => " << (value.empty() ? "(no config.php)" : value));
         Engine engine(core_snapshot(off_module(value)));
-        CHECK(find(engine.diagnose(kAcmeIntegration), "unknown-resource").empty());
+        CHECK(copies_with_code(engine.diagnose(kAcmeIntegration), "unknown-resource").empty());
         CHECK_FALSE(engine.snapshot().module_disabled("Vendor_Off"));
     }
     // Listed without Vendor_Off: setup:upgrade adds it enabled (Setup\Model\Installer).
     auto files = off_module("");
     files.push_back({kConfig, "<?php\nreturn ['modules' => ['Magento_Backend' => 1]];\n"});
     Engine engine(core_snapshot(files));
-    CHECK(find(engine.diagnose(kAcmeIntegration), "unknown-resource").empty());
+    CHECK(copies_with_code(engine.diagnose(kAcmeIntegration), "unknown-resource").empty());
 }
 
 TEST_CASE("config.php: a disabled module's files are not merged and not checked against the "
@@ -141,7 +134,8 @@ TEST_CASE("config.php: a disabled module's files are not merged and not checked 
     CHECK(contains(ds[0].message, "app/etc/config.php"));
     // An enabled module's broken id is still reported.
     Engine other(core_snapshot(off_module("1")));
-    CHECK(find(other.diagnose(kOffDir + "/etc/integration.xml"), "unknown-resource").size() == 1);
+    CHECK(copies_with_code(other.diagnose(kOffDir + "/etc/integration.xml"), "unknown-resource")
+              .size() == 1);
 }
 
 TEST_CASE("config.php: Magento's own disabled modules get no note, their ids are disabled") {
@@ -154,26 +148,26 @@ TEST_CASE("config.php: Magento's own disabled modules get no note, their ids are
                                "    </integration>\n</integrations>\n"});
     Engine engine(core_snapshot(files));
     CHECK(engine.diagnose(core_dir("Customer") + "/etc/module.xml").empty());
-    auto ds = find(engine.diagnose(kAcmeApi), "unknown-resource");
+    auto ds = copies_with_code(engine.diagnose(kAcmeApi), "unknown-resource");
     REQUIRE(ds.size() == 1);
     CHECK(contains(ds[0].message, "declared only by Magento_Customer"));
 }
 
 TEST_CASE("config.php: editing it changes what is disabled, live") {
     Engine engine(core_snapshot(off_module("1")));
-    CHECK(find(engine.diagnose(kAcmeIntegration), "unknown-resource").empty());
+    CHECK(copies_with_code(engine.diagnose(kAcmeIntegration), "unknown-resource").empty());
     engine.open(kConfig, config_php("0"));
-    CHECK(find(engine.diagnose(kAcmeIntegration), "unknown-resource").size() == 1);
+    CHECK(copies_with_code(engine.diagnose(kAcmeIntegration), "unknown-resource").size() == 1);
     engine.change(kConfig, config_php("true"));
-    CHECK(find(engine.diagnose(kAcmeIntegration), "unknown-resource").empty());
+    CHECK(copies_with_code(engine.diagnose(kAcmeIntegration), "unknown-resource").empty());
     engine.change(kConfig, config_php("false"));
-    CHECK(find(engine.diagnose(kAcmeIntegration), "unknown-resource").size() == 1);
+    CHECK(copies_with_code(engine.diagnose(kAcmeIntegration), "unknown-resource").size() == 1);
     // An edit of the disabled module's acl.xml keeps it out of the tree.
     std::string acl = kOffAcl;
     acl.replace(acl.find("title=\"Thing\""), 13, "title=\"Things\"");
     engine.open(kOffDir + "/etc/acl.xml", acl);
     CHECK_FALSE(engine.snapshot().acl.find("Vendor_Off::thing"));
-    CHECK(find(engine.diagnose(kAcmeIntegration), "unknown-resource").size() == 1);
+    CHECK(copies_with_code(engine.diagnose(kAcmeIntegration), "unknown-resource").size() == 1);
     engine.close(kConfig); // back to the disk: enabled
     CHECK(engine.snapshot().acl.find("Vendor_Off::thing"));
 }
@@ -186,12 +180,12 @@ TEST_CASE("config.php: without a Magento core, the catalogue's ids of a disabled
         {kConfig, "<?php\nreturn ['modules' => ['Magento_Analytics' => 0]];\n"}};
     Engine engine(snapshot_of(files, &bundled_catalog()));
     REQUIRE(engine.snapshot().uses_catalog);
-    auto ds = find(engine.diagnose(kAcmeIntegration), "unknown-resource");
+    auto ds = copies_with_code(engine.diagnose(kAcmeIntegration), "unknown-resource");
     REQUIRE(ds.size() == 1);
     CHECK(contains(ds[0].message, "declared only by Magento_Analytics"));
     REQUIRE(ds[0].fixes.size() == 1);
     CHECK(contains(ds[0].fixes[0].title, "Remove"));
     files.pop_back();
     Engine enabled(snapshot_of(files, &bundled_catalog()));
-    CHECK(find(enabled.diagnose(kAcmeIntegration), "unknown-resource").empty());
+    CHECK(copies_with_code(enabled.diagnose(kAcmeIntegration), "unknown-resource").empty());
 }

@@ -23,13 +23,6 @@ const char* kApiXml = "<?xml version=\"1.0\"?>\n<integrations>\n    <integration
                       "        <resources>\n            <resource name=\"Magento_Sales::sales\"/>\n"
                       "        </resources>\n    </integration>\n</integrations>\n";
 
-std::vector<Diagnostic> find(const std::vector<Diagnostic>& ds, std::string_view code) {
-    std::vector<Diagnostic> out;
-    for (const Diagnostic* d : with_code(ds, code))
-        out.push_back(*d);
-    return out;
-}
-
 } // namespace
 
 TEST_CASE("setup scripts: a wrongly cased or misspelled class file is never run") {
@@ -38,7 +31,7 @@ TEST_CASE("setup scripts: a wrongly cased or misspelled class file is never run"
         INFO(path);
         Engine engine(core_snapshot(
             {{path, setup_php(cls)}, {kAcmeConfig, kConfigXml}, {kAcmeApi, kApiXml}}));
-        auto ds = find(engine.diagnose(path), "setup-script-not-run");
+        auto ds = copies_with_code(engine.diagnose(path), "setup-script-not-run");
         REQUIRE(ds.size() == 1);
         CHECK(ds[0].severity == Severity::Warning);
         CHECK(contains(ds[0].message, "Setup/InstallData.php"));
@@ -47,7 +40,8 @@ TEST_CASE("setup scripts: a wrongly cased or misspelled class file is never run"
         CHECK(text.substr(ds[0].range.begin, ds[0].range.end - ds[0].range.begin) ==
               "processIntegrationConfig");
         // It creates nothing: the config.xml integration is unprocessed.
-        CHECK(find(engine.diagnose(kAcmeConfig), "unprocessed-integration").size() == 1);
+        CHECK(copies_with_code(engine.diagnose(kAcmeConfig), "unprocessed-integration").size() ==
+              1);
     }
 }
 
@@ -58,8 +52,8 @@ TEST_CASE("setup scripts: the right name, or a data patch, is run") {
         INFO(path);
         Engine engine(core_snapshot(
             {{path, setup_php("X")}, {kAcmeConfig, kConfigXml}, {kAcmeApi, kApiXml}}));
-        CHECK(find(engine.diagnose(path), "setup-script-not-run").empty());
-        CHECK(find(engine.diagnose(kAcmeConfig), "unprocessed-integration").empty());
+        CHECK(copies_with_code(engine.diagnose(path), "setup-script-not-run").empty());
+        CHECK(copies_with_code(engine.diagnose(kAcmeConfig), "unprocessed-integration").empty());
     }
 }
 
@@ -69,12 +63,12 @@ TEST_CASE("setup scripts: InstallData.php outside Setup/ is never run") {
         {{path, setup_php("InstallData")}, {kAcmeConfig, kConfigXml}, {kAcmeApi, kApiXml}}));
     REQUIRE(engine.entry(path));
     CHECK(engine.entry(path)->kind == FileKind::Php);
-    auto ds = find(engine.diagnose(path), "setup-script-not-run");
+    auto ds = copies_with_code(engine.diagnose(path), "setup-script-not-run");
     REQUIRE(ds.size() == 1);
     CHECK(contains(ds[0].message, "not in Setup/"));
-    CHECK(find(engine.diagnose(kAcmeConfig), "unprocessed-integration").size() == 1);
+    CHECK(copies_with_code(engine.diagnose(kAcmeConfig), "unprocessed-integration").size() == 1);
     // Without a processIntegrationConfig() call, no finding: another class of that name.
     Engine plain(core_snapshot(
         {{path, "<?php\nclass InstallData {}\n"}, {kAcmeConfig, kConfigXml}, {kAcmeApi, kApiXml}}));
-    CHECK(find(plain.diagnose(path), "setup-script-not-run").empty());
+    CHECK(copies_with_code(plain.diagnose(path), "setup-script-not-run").empty());
 }
