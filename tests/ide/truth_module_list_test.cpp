@@ -189,3 +189,16 @@ TEST_CASE("config.php: without a Magento core, the catalogue's ids of a disabled
     Engine enabled(snapshot_of(files, &bundled_catalog()));
     CHECK(copies_with_code(enabled.diagnose(kAcmeIntegration), "unknown-resource").empty());
 }
+
+TEST_CASE("config.php: hover and go to definition on a module name") {
+    Engine engine(core_snapshot(off_module("0")));
+    const std::string text = config_php("0");
+    const auto at = static_cast<Offset>(text.find("Vendor_Off") + 2);
+    auto h = engine.hover(kConfig, at);
+    REQUIRE(h);
+    CHECK(contains(h->markdown, "disabled"));
+    CHECK(slice(text, h->range) == "Vendor_Off");
+    auto defs = engine.definition(kConfig, at);
+    REQUIRE(defs.size() == 1);
+    CHECK(defs[0].path == kOffDir + "/etc/module.xml");
+}
