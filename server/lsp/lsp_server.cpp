@@ -235,7 +235,7 @@ private:
                  {"**/etc/acl.xml", "**/etc/module.xml", "**/registration.php", "**/composer.json",
                   "**/etc/integration.xml", "**/etc/integration/*.xml", "**/etc/webapi.xml",
                   "**/etc/adminhtml/*.xml", "**/Setup/**/*.php",
-                  "**/vendor/composer/installed.json"})
+                  "**/vendor/composer/installed.json", "**/app/etc/config.php"})
                 watchers.push_back({{"globPattern", g}});
             ep_.request("client/registerCapability",
                         {{"registrations",
@@ -474,7 +474,8 @@ private:
 
     static bool affects_others(FileKind kind) {
         return kind == FileKind::Acl || kind == FileKind::ModuleXml ||
-               kind == FileKind::Integration || kind == FileKind::Registration;
+               kind == FileKind::Integration || kind == FileKind::Registration ||
+               kind == FileKind::DeploymentConfig;
     }
 
     void did_change(const json& p) {

@@ -6,6 +6,7 @@
 #include "platform/log.hpp"
 #include "workspace/workspace.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -267,6 +268,23 @@ IndexResult index_folders(const std::vector<std::string>& folders, const IndexOp
                 log::warn("{}", w->errors[i]);
             }
         }
+    // The root's app/etc/config.php: which modules are enabled (Snapshot::disabled_modules).
+    if (!input.root.empty()) {
+        const std::string config = join_path(input.root, "app/etc/config.php");
+        std::string error;
+        if (is_regular_file(config)) {
+            if (auto entry = load_entry(config, options.max_file_bytes, &error)) {
+                // In path order, as build_snapshot best takes them.
+                auto at = std::lower_bound(
+                    input.files.begin(), input.files.end(), config,
+                    [](const auto& f, const std::string& p) { return f->path < p; });
+                input.files.insert(at, std::move(entry));
+            } else {
+                result.warnings.push_back({config, error});
+                log::warn("{}", error);
+            }
+        }
+    }
     result.files = input.files.size();
     result.timings.read_parse_ms = ms_since(t1);
 

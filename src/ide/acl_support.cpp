@@ -113,11 +113,26 @@ std::optional<Diagnostic> check_acl_ref(const Query& q, const IdRef& ref,
     d.code = "unknown-resource";
     const std::string stray = describe_stray_whitespace(ref.id);
     auto dis = s.acl.disabled.find(ref.id);
-    const bool disabled = dis != s.acl.disabled.end();
-    if (disabled) {
+    auto off = s.acl.disabled_by_module.find(ref.id);
+    const bool disabled = dis != s.acl.disabled.end() || off != s.acl.disabled_by_module.end();
+    if (dis != s.acl.disabled.end()) {
         d.message = fmt::format(
             "ACL resource '{}' is disabled (disabled=\"true\" on it or an ancestor)", ref.id);
         if (!dis->second.path.empty()) d.related.push_back({dis->second, "disabled here"});
+    } else if (disabled) {
+        // Framework\Module\ModuleList::has: a module set to 0 is disabled, and
+        // Module\Dir\Reader::getFiles reads the acl.xml of enabled modules only.
+        const auto config = s.disabled_modules.find(off->second.module);
+        d.message = fmt::format(
+            "ACL resource '{}' is declared only by {}, which {} disables: Magento reads no "
+            "acl.xml of a disabled module",
+            ref.id, off->second.module,
+            config == s.disabled_modules.end() ? std::string("app/etc/config.php")
+                                               : display_path(s, config->second.path));
+        if (config != s.disabled_modules.end())
+            d.related.push_back({config->second, "disabled here"});
+        if (!off->second.declared.path.empty())
+            d.related.push_back({off->second.declared, "declared here"});
     } else if (!stray.empty()) {
         d.message = fmt::format("ACL resource '{}' has {}: Magento does not trim ids, so no "
                                 "acl.xml defines it as written",
@@ -182,6 +197,12 @@ std::optional<Diagnostic> check_acl_ref(const Query& q, const IdRef& ref,
 std::string acl_hover(const Snapshot& s, std::string_view id) {
     const AclNode* n = s.acl.find(id);
     if (!n) {
+        auto off = s.acl.disabled_by_module.find(std::string(id));
+        if (off != s.acl.disabled_by_module.end())
+            return fmt::format("`{}`\n\nDeclared only by {}, which app/etc/config.php "
+                               "disables: Magento reads no acl.xml of a disabled module, so "
+                               "the id is not in its ACL.",
+                               id, off->second.module);
         auto dis = s.acl.disabled.find(std::string(id));
         if (dis != s.acl.disabled.end())
             return fmt::format(

@@ -117,6 +117,16 @@ std::vector<Diagnostic> Engine::diagnose_in(const std::string& path,
         out.push_back(file_too_large(*f->oversize)); // nothing else: the file was not read
     else
         each_participant(*f, [&](const Participant& p) { p.diagnose(q, out); });
+    // A module app/etc/config.php disables: Magento reads none of its configuration, so only
+    // what is wrong with the file itself is reported (see the disabled-module rule).
+    if (current_->in_disabled_module(*f))
+        out.erase(std::remove_if(out.begin(), out.end(),
+                                 [](const Diagnostic& d) {
+                                     return d.code != "xml-syntax" && d.code != "schema" &&
+                                            d.code != "disabled-module" &&
+                                            d.code != "file-too-large";
+                                 }),
+                  out.end());
     out.erase(std::remove_if(out.begin(), out.end(),
                              [&](Diagnostic& d) { return !apply_severity(settings_, d); }),
               out.end());

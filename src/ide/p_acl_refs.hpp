@@ -58,10 +58,7 @@ protected:
     // not in any module that merely names itself Magento_*.
     static bool magento_own_file(const Query& q) {
         const ModuleInfo* m = q.snapshot.module_of(q.file.path);
-        if (!m || m->name.rfind("Magento_", 0) != 0) return false;
-        const std::string dir = "/" + m->dir + "/";
-        return dir.find("/vendor/magento/") != std::string::npos ||
-               dir.find("/app/code/Magento/") != std::string::npos;
+        return m && magento_own_module(*m);
     }
 
     static const IdRef* ref_at(const Query& q) {

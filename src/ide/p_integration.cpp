@@ -361,6 +361,8 @@ private:
         bool unresolved = false;
         for (const auto& [key, f] : s.files) {
             if (f->kind != FileKind::SetupPhp || f->facts.setup_calls.empty()) continue;
+            // Never run: misnamed (setup-script-not-run), or of a disabled module.
+            if (misnamed_setup_script(f->path) || s.in_disabled_module(*f)) continue;
             for (const auto& call : resolve_setup_calls(s, *f))
                 for (const auto& n : call.names) {
                     if (n.resolved && n.value == name) return 1;
@@ -508,21 +510,13 @@ private:
             // Authorization\Model\Acl\Loader\Rule::applyPermissionsAccordingToRules turns
             // into allow-everything. In any longer list it is one more id: every resource not
             // listed gets a deny row.
-            if (!all) return;
+            // Listed alone: grants-everything (routes_diagnostics) says so.
+            if (!all || integ.resources.size() == 1) return;
             d.severity = Severity::Warning;
-            if (integ.resources.size() == 1) {
-                d.code = "full-api-access";
-                d.message = "Magento_Backend::all, listed alone, gives this integration every ACL "
-                            "resource: Magento saves it as one allow-everything rule, so the "
-                            "integration has full admin API access, to resources that modules add "
-                            "later as well. List only the resources it needs (least privilege).";
-            } else {
-                d.code = "ignored-resource";
-                d.message =
-                    "Magento_Backend::all grants every resource only when it is the only "
-                    "resource listed; with other ids (or listed twice) it grants nothing more "
-                    "than they do, and every resource not listed is denied.";
-            }
+            d.code = "ignored-resource";
+            d.message = "Magento_Backend::all grants every resource only when it is the only "
+                        "resource listed; with other ids (or listed twice) it grants nothing more "
+                        "than they do, and every resource not listed is denied.";
             out.push_back(std::move(d));
             return;
         }

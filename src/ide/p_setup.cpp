@@ -28,15 +28,7 @@ public:
     bool serves(FileKind kind) const override { return kind == FileKind::SetupPhp; }
 
     void index(const FileEntry& entry, FileFacts& facts) const override {
-        for (const auto& call : find_php_setup_calls(*entry.text)) {
-            SetupCall c;
-            c.call_range = call.method_range;
-            for (const auto& n : call.names)
-                c.names.push_back({n.value, n.range,
-                                   n.source != PhpNameSource::Unresolved && !n.value.empty(),
-                                   n.constant_class, n.constant_name});
-            facts.setup_calls.push_back(std::move(c));
-        }
+        index_setup_calls(entry, facts);
     }
 
     void diagnose(const Query& q, std::vector<Diagnostic>& out) const override {
@@ -161,6 +153,18 @@ std::string_view short_name(std::string_view fqn) {
 }
 
 } // namespace
+
+void index_setup_calls(const FileEntry& entry, FileFacts& facts) {
+    for (const auto& call : find_php_setup_calls(*entry.text)) {
+        SetupCall c;
+        c.call_range = call.method_range;
+        for (const auto& n : call.names)
+            c.names.push_back({n.value, n.range,
+                               n.source != PhpNameSource::Unresolved && !n.value.empty(),
+                               n.constant_class, n.constant_name});
+        facts.setup_calls.push_back(std::move(c));
+    }
+}
 
 std::vector<SetupCall> resolve_setup_calls(const Snapshot& snapshot, const FileEntry& file) {
     std::vector<SetupCall> calls = file.facts.setup_calls;

@@ -23,6 +23,8 @@ const Participant& registration_participant();
 const Participant& composer_participant();
 const Participant& setup_participant();
 const Participant& php_constants_participant();
+const Participant& deployment_config_participant();
+const Participant& setup_names_participant();
 
 // Small helpers over the tolerant XML tree shared by the participants.
 inline TextValue attr_value(const XmlElement& e, std::string_view name) {
@@ -37,6 +39,18 @@ inline bool has_attr(const XmlElement& e, std::string_view name) {
 }
 
 bool is_xml_kind(FileKind k);
+
+// Whether a module is one of Magento's own packages (vendor/magento/..., or app/code/Magento
+// in a git checkout), not any module that merely names itself Magento_*.
+inline bool magento_own_module(const ModuleInfo& m) {
+    if (m.name.rfind("Magento_", 0) != 0) return false;
+    const std::string dir = "/" + m.dir + "/";
+    return dir.find("/vendor/magento/") != std::string::npos ||
+           dir.find("/app/code/Magento/") != std::string::npos;
+}
+
+// The processIntegrationConfig() calls of a PHP file, into its facts.
+void index_setup_calls(const FileEntry& entry, FileFacts& facts);
 
 // The processIntegrationConfig() calls of a setup script, with `Class::NAME` names that the
 // file alone could not resolve looked up among the string constants of the other PHP files

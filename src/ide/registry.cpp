@@ -9,7 +9,8 @@ const std::vector<const Participant*>& participants() {
         &menu_participant(),         &system_participant(),        &ui_component_participant(),
         &acl_complete_participant(), &symbols_participant(),       &integration_names_participant(),
         &php_acl_participant(),      &registration_participant(),  &composer_participant(),
-        &setup_participant(),        &php_constants_participant(),
+        &setup_participant(),        &php_constants_participant(), &deployment_config_participant(),
+        &setup_names_participant(),
     };
     return all;
 }

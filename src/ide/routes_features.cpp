@@ -145,7 +145,7 @@ TextEdit insert_after_line(std::string_view text, const IdRef& ref,
 
 void routes_diagnostics(const Query& q, std::vector<Diagnostic>& out) {
     const Snapshot& s = q.snapshot;
-    if (!s.routes || s.routes->routes.empty()) return;
+    if (!s.routes) return;
     const FileKind kind = q.file.kind;
     if (kind != FileKind::Integration && kind != FileKind::IntegrationApi) return;
     const std::string& text = *q.file.text;
@@ -164,15 +164,20 @@ void routes_diagnostics(const Query& q, std::vector<Diagnostic>& out) {
             d.range = integ.resources.front().range;
             d.severity = Severity::Warning;
             d.code = "grants-everything";
+            const std::size_t routes = s.routes->routes.size();
             d.message = fmt::format(
-                "'{}' is granted everything: Magento_Backend::all alone in api.xml is an allow on "
-                "the ACL root, so this integration can call all {} REST routes (customer `self` "
-                "routes and those of modules installed later included). List the resources it "
-                "needs instead.",
-                integ.name.value, s.routes->routes.size());
+                "'{}' is granted everything: Magento_Backend::all alone in api.xml is one "
+                "allow-everything rule on the ACL root, so this integration has full admin API "
+                "access: every ACL resource{}, those of modules installed later included. Give "
+                "it the least privilege it needs: list only the resources it calls.",
+                integ.name.value,
+                routes == 0
+                    ? std::string()
+                    : fmt::format(" and all {} REST routes (customer `self` routes too)", routes));
             out.push_back(std::move(d));
             continue;
         }
+        if (s.routes->routes.empty()) continue;
         std::unordered_set<std::string_view> listed;
         for (const IdRef& r : integ.resources)
             listed.insert(r.id);

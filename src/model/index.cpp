@@ -207,9 +207,12 @@ struct MergeState {
         SharedVector<ModuleInfo> list; // keeps the views of `dirs` and `names` alive
         DirIndex dirs;
         DirIndex names; // name -> position, the first in load order wins
+        // Modules app/etc/config.php disables (Snapshot::disabled_modules).
+        std::set<std::string, std::less<>> disabled;
     };
     std::shared_ptr<const Modules> modules;
     std::vector<const FileEntry*> acl;
+    std::vector<const FileEntry*> disabled_acl; // acl.xml of disabled modules: not merged
     std::vector<const FileEntry*> integrations;
     std::vector<const FileEntry*> webapi; // webapi.xml files, in load order
 
@@ -223,6 +226,13 @@ struct MergeState {
     const ModuleInfo* module_named(std::string_view name) const {
         auto it = modules->names.find(name);
         return it == modules->names.end() ? nullptr : &modules->list[it->second];
+    }
+    // Whether Magento reads the file: not when its module is disabled (Module\Dir\Reader::
+    // getFiles goes through ModuleList::getNames, the enabled modules only).
+    bool reads(const FileEntry& f) const {
+        if (modules->disabled.empty()) return true;
+        const ModuleInfo* m = module(f.module_dir);
+        return !m || !modules->disabled.count(m->name);
     }
     std::uint32_t rank(const FileEntry& f) const {
         const ModuleInfo* m = module(f.module_dir);
@@ -275,6 +285,12 @@ const ModuleInfo* Snapshot::module_of(std::string_view path) const {
             best = &m;
     }
     return best;
+}
+
+bool Snapshot::in_disabled_module(const FileEntry& f) const {
+    if (disabled_modules.empty()) return false;
+    const ModuleInfo* m = f.module_dir.empty() ? module_of(f.path) : module_by_dir(f.module_dir);
+    return m && module_disabled(m->name);
 }
 
 const IntegrationDecl* Snapshot::integration(const IntegrationRef& ref) const {
@@ -454,6 +470,8 @@ std::shared_ptr<MergeState> merge_state(const Snapshot& s) {
     mods->names.reserve(mods->list.size());
     for (std::uint32_t i = 0; i < mods->list.size(); ++i)
         mods->names.emplace(mods->list[i].name, i);
+    for (const auto& [name, at] : s.disabled_modules)
+        mods->disabled.insert(name);
     st->modules = std::move(mods);
     std::vector<std::pair<std::uint32_t, const FileEntry*>> picked;
     for (const auto& [path, f] : s.files)
@@ -463,10 +481,13 @@ std::shared_ptr<MergeState> merge_state(const Snapshot& s) {
     std::stable_sort(picked.begin(), picked.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     for (const auto& [rank, f] : picked)
-        (f->kind == FileKind::Acl      ? st->acl
-         : f->kind == FileKind::Webapi ? st->webapi
-                                       : st->integrations)
-            .push_back(f);
+        if (!st->reads(*f)) {
+            if (f->kind == FileKind::Acl) st->disabled_acl.push_back(f);
+        } else
+            (f->kind == FileKind::Acl      ? st->acl
+             : f->kind == FileKind::Webapi ? st->webapi
+                                           : st->integrations)
+                .push_back(f);
     return st;
 }
 
@@ -501,7 +522,8 @@ void merge_acl(Snapshot& snap, const MergeState& st, const std::vector<CatalogEn
     if (!has_core_file && catalog && !catalog->empty()) {
         snap.uses_catalog = true;
         for (const auto& c : *catalog) {
-            if (c.disabled) continue; // added to the disabled ids below
+            if (c.disabled) continue;                           // added to the disabled ids below
+            if (st.modules->disabled.count(c.module)) continue; // below too
             auto n = acl.node_for(c.id, c.parent);
             auto& node = acl.tree.nodes[n];
             node.title = c.title;
@@ -552,6 +574,20 @@ void merge_acl(Snapshot& snap, const MergeState& st, const std::vector<CatalogEn
     if (snap.uses_catalog)
         for (const auto& c : *catalog)
             if (c.disabled && !snap.acl.find(c.id)) snap.acl.disabled.try_emplace(c.id);
+    // Ids only modules disabled in app/etc/config.php declare: "disabled", not "unknown".
+    auto add_module_disabled = [&](const std::string& id, const std::string& module, Location at) {
+        if (id.empty() || snap.acl.find(id) || snap.acl.disabled.count(id)) return;
+        snap.acl.disabled_by_module.try_emplace(id, AclTree::ModuleDisabled{module, std::move(at)});
+    };
+    for (const FileEntry* f : st.disabled_acl) {
+        const ModuleInfo* mod = st.module(f->module_dir);
+        for (const auto& d : f->facts.acl)
+            add_module_disabled(d.id, mod ? mod->name : kEmpty, {f->path, d.id_range});
+    }
+    if (snap.uses_catalog)
+        for (const auto& c : *catalog)
+            if (!c.disabled && st.modules->disabled.count(c.module))
+                add_module_disabled(c.id, c.module, {});
 }
 
 // Integrations by name, each name's declarations in load order.
@@ -588,6 +624,10 @@ bool changes_modules(const Snapshot& base, std::string_view path, const FileEntr
         const ModuleInfo* m = base.module_by_dir(old_entry->module_dir);
         if (!m || (!entry && m->origin == "open")) return true;
     }
+    // app/etc/config.php enables and disables modules.
+    if ((entry && entry->kind == FileKind::DeploymentConfig) ||
+        (old_entry && old_entry->kind == FileKind::DeploymentConfig))
+        return true;
     const FileEntry* f = entry ? entry.get() : old_entry;
     if (!f || (f->kind != FileKind::ModuleXml && f->kind != FileKind::Registration)) return false;
     const ModuleInfo* m = base.module_by_dir(f->module_dir);
@@ -654,6 +694,20 @@ std::shared_ptr<const Snapshot> build_snapshot(SnapshotInput input) {
     for (auto& m : modules)
         name_module(*snap, m);
     order_modules(modules);
+    // app/etc/config.php: a module set to 0 is disabled (Framework\Module\ModuleList::has,
+    // `!empty($this->configData[$name])`). One it does not list is disabled too until the
+    // next setup:upgrade, which adds every module it does not list as enabled
+    // (Magento\Setup\Model\Installer::createModulesConfig, outside the corpus): integrations
+    // are made by setup:upgrade, so such a module counts as enabled here.
+    if (!snap->root.empty())
+        if (const FileEntry* config = snap->file(snap->root + "/app/etc/config.php");
+            config && config->facts.module_switches) {
+            snap->deployment_config = config->path;
+            for (const auto& sw : *config->facts.module_switches)
+                if (!sw.enabled)
+                    snap->disabled_modules.try_emplace(sw.name.value,
+                                                       Location{config->path, sw.name.range});
+        }
 
     auto st = merge_state(*snap);
     merge_acl(*snap, *st, input.catalog);
@@ -689,6 +743,8 @@ std::shared_ptr<const Snapshot> with_file(const Snapshot& base, std::string_view
                         (old_entry && old_entry->kind == FileKind::Webapi);
     auto snap = std::make_shared<Snapshot>();
     snap->root = base.root;
+    snap->deployment_config = base.deployment_config;
+    snap->disabled_modules = base.disabled_modules;
     snap->files = base.files;
     const FileEntry* new_entry = entry.get();
     snap->files.set(path, std::move(entry));
@@ -698,14 +754,18 @@ std::shared_ptr<const Snapshot> with_file(const Snapshot& base, std::string_view
         st = merge_state(*snap);
     } else if (acl || integrations || webapi) {
         auto next = std::make_shared<MergeState>(*st);
+        const bool read = new_entry && next->reads(*new_entry);
         const bool is_acl = new_entry && new_entry->kind == FileKind::Acl;
-        const bool is_integ = new_entry && is_integration_kind(new_entry->kind);
-        if (acl) replace_in(*next, next->acl, path, is_acl ? new_entry : nullptr);
+        const bool is_integ = read && is_integration_kind(new_entry->kind);
+        if (acl) {
+            replace_in(*next, next->acl, path, is_acl && read ? new_entry : nullptr);
+            replace_in(*next, next->disabled_acl, path, is_acl && !read ? new_entry : nullptr);
+        }
         if (integrations)
             replace_in(*next, next->integrations, path, is_integ ? new_entry : nullptr);
         if (webapi)
             replace_in(*next, next->webapi, path,
-                       new_entry && new_entry->kind == FileKind::Webapi ? new_entry : nullptr);
+                       read && new_entry->kind == FileKind::Webapi ? new_entry : nullptr);
         st = std::move(next);
     }
     if (acl) merge_acl(*snap, *st, catalog);

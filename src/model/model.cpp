@@ -1,5 +1,6 @@
 #include "mil/model/model.hpp"
 
+#include "mil/base/strings.hpp"
 #include "mil/syntax/jsonlite.hpp"
 
 #include <algorithm>
@@ -34,6 +35,8 @@ const char* file_kind_name(FileKind k) {
         return "setup php";
     case FileKind::Php:
         return "php";
+    case FileKind::DeploymentConfig:
+        return "app/etc/config.php";
     case FileKind::Unknown:
         break;
     }
@@ -86,6 +89,7 @@ FileKind classify_path(std::string_view path) {
     if (ends_with_segment(path, "/etc/webapi.xml")) return FileKind::Webapi;
     if (ends_with_segment(path, "/etc/adminhtml/menu.xml")) return FileKind::Menu;
     if (ends_with_segment(path, "/etc/adminhtml/system.xml")) return FileKind::System;
+    if (ends_with_segment(path, "/app/etc/config.php")) return FileKind::DeploymentConfig;
     auto name = file_name(path);
     if (name == "registration.php") return FileKind::Registration;
     if (name == "composer.json") return FileKind::Composer;
@@ -121,6 +125,7 @@ std::string module_dir_of(std::string_view path, FileKind kind) {
     case FileKind::SetupPhp:
         return before_segment(path, "Setup");
     case FileKind::Php:
+    case FileKind::DeploymentConfig:
     case FileKind::Unknown:
         break;
     }
@@ -208,6 +213,35 @@ constant_class_files(const std::string& module_dir,
                 }
             }
     return out;
+}
+
+std::optional<MisnamedSetupScript> misnamed_setup_script(std::string_view path) {
+    static constexpr std::string_view kLegacy[] = {"InstallSchema", "UpgradeSchema",
+                                                   "Recurring",     "InstallData",
+                                                   "UpgradeData",   "RecurringData"};
+    const std::string_view name = file_name(path);
+    if (!ends_with(name, ".php")) return std::nullopt;
+    const std::string_view stem = name.substr(0, name.size() - 4);
+    const std::string_view dir = dir_name(path);
+    const bool in_setup = file_name(dir) == "Setup";
+    // Deeper in Setup/ (Setup/Patch/Data/...): a patch or a helper, run or called.
+    if (!in_setup && (path.find("/Setup/") != std::string_view::npos || path.starts_with("Setup/")))
+        return std::nullopt;
+    // The legacy name it is closest to: the same, the same ignoring case, else within two
+    // edits (of a name of at least eight letters, so that short helper names do not count).
+    std::string_view best;
+    std::size_t best_d = 3;
+    for (std::string_view legacy : kLegacy) {
+        const std::size_t d = legacy == stem ? 0 : edit_distance(legacy, stem, 2) + 1;
+        if (d < best_d + 1 && (best.empty() || d < best_d)) {
+            best = legacy;
+            best_d = d;
+        }
+    }
+    // best_d: 0 the very name, 1 another case, 2-3 one or two edits.
+    if (best.empty() || (best_d > 1 && stem.size() < 8)) return std::nullopt;
+    if (in_setup && best_d == 0) return std::nullopt; // Setup/InstallData.php: run
+    return MisnamedSetupScript{std::string(best), !in_setup};
 }
 
 bool text_unused(const FileEntry& e) {

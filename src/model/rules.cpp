@@ -30,7 +30,9 @@ const std::vector<RuleInfo> kRules = {
      Severity::Error},
     {"unknown-resource", "The ACL resource is not defined in any acl.xml",
      "A resource named in an integration (or in webapi.xml, menu.xml, system.xml or an admin "
-     "controller) is not declared by any acl.xml of the tree, or is disabled. For "
+     "controller) is not declared by any acl.xml of the tree, or is disabled (by "
+     "disabled=\"true\" in acl.xml, or because only a module that app/etc/config.php sets "
+     "to 0 declares it: Magento reads no acl.xml of a disabled module). For "
      "etc/integration.xml Magento silently drops such a name (the consolidated converter "
      "finds no node for it); a legacy api.xml keeps it in the configuration, but Magento "
      "writes permission rows only for ids of the ACL (Rules::saveRel), so it grants nothing "
@@ -80,19 +82,6 @@ const std::vector<RuleInfo> kRules = {
      "<resource name=\"Magento_Sales::sales_order\"/>\n"
      "```",
      Severity::Warning},
-    {"full-api-access", "The integration is granted every resource",
-     "A legacy etc/integration/api.xml lists Magento_Backend::all alone. Magento saves it as "
-     "the role's single allow-everything rule (Rules::saveRel, Acl\\Loader\\Rule), so the "
-     "integration has full admin API access, including resources that modules add later. "
-     "Integrations should be given the least privilege they need.",
-     "List only the resources the integration calls, for example:\n\n"
-     "```xml\n"
-     "<resource name=\"Magento_Sales::sales\"/>\n"
-     "<resource name=\"Magento_Sales::sales_operation\"/>\n"
-     "<resource name=\"Magento_Sales::sales_order\"/>\n"
-     "<resource name=\"Magento_Sales::actions_view\"/>\n"
-     "```",
-     Severity::Warning},
     {"stray-whitespace", "Whitespace around an integration name or URL",
      "An integration name, endpoint_url or identity_link_url has leading or trailing "
      "whitespace (a line break inside the element, a space in the attribute). Magento trims "
@@ -132,10 +121,29 @@ const std::vector<RuleInfo> kRules = {
      "An integration of etc/integration/config.xml is created only when a setup script passes "
      "its name to processIntegrationConfig(); no setup script under a module's Setup/ folder "
      "does, so unless other code calls it, Magento never creates it. (A setup class "
-     "elsewhere, such as InstallData.php at the module's root, is never run.)",
+     "elsewhere, such as InstallData.php at the module's root, or misnamed, such as "
+     "Setup/Installdata.php, is never run: setup-script-not-run.)",
      "Move the integration to `etc/integration.xml`, which Magento applies on every "
      "`setup:upgrade` without a setup script.",
      Severity::Info},
+    {"setup-script-not-run", "Magento never runs this setup script",
+     "A PHP file calls processIntegrationConfig() but Magento's setup never runs it. "
+     "setup:upgrade (Magento\\Setup\\Model\\Installer) runs only the classes "
+     "`<Vendor>\\<Module>\\Setup\\InstallSchema`, `UpgradeSchema`, `Recurring`, "
+     "`InstallData`, `UpgradeData` and `RecurringData`, and the patches under Setup/Patch/; "
+     "each class is loaded by the autoloader from the file of its exact name in the module's "
+     "Setup/ folder, and file names are case-sensitive on Linux. So Setup/Installdata.php "
+     "(works on a case-insensitive Mac, never on the Linux server), Setup/InstalData.php, or "
+     "InstallData.php at the module's root are never run, and the integration they name is "
+     "never created.",
+     "Rename the file and its class to the exact name, in `Setup/`:\n\n"
+     "```php\n"
+     "// Setup/InstallData.php\n"
+     "namespace Vendor\\Module\\Setup;\n\n"
+     "class InstallData implements \\Magento\\Framework\\Setup\\InstallDataInterface\n"
+     "```\n\n"
+     "Better, declare the integration in `etc/integration.xml`, which needs no setup script.",
+     Severity::Warning},
     {"overridden-integration", "integration.xml replaces the api.xml resources",
      "The same integration name is declared in a legacy etc/integration/api.xml and in an "
      "etc/integration.xml. Magento merges the two configurations with array_merge "
@@ -264,6 +272,23 @@ const std::vector<RuleInfo> kRules = {
      "</config>\n"
      "```",
      Severity::Error},
+    {"disabled-module", "app/etc/config.php disables the module",
+     "The tree's app/etc/config.php sets the module to 0 in its `modules` list. Magento reads "
+     "the configuration files of enabled modules only (Framework\\Module\\ModuleList::has, "
+     "Module\\Dir\\Reader::getFiles): the module's acl.xml, integration files and webapi.xml "
+     "are ignored, so its integrations are never created and its ACL ids do not exist. The "
+     "checker leaves them out of the tree the same way and reports only syntax and schema "
+     "errors in the module's files. An id that only a disabled module declares is reported "
+     "where it is used (unknown-resource, naming config.php). A module config.php does not "
+     "list counts as enabled: setup:upgrade adds it as enabled. Magento's own packages "
+     "(vendor/magento, app/code/Magento), routinely disabled, get no such note.",
+     "Nothing to do if the module is meant to be off. To use it, enable it and run the "
+     "upgrade:\n\n"
+     "```sh\n"
+     "bin/magento module:enable Vendor_Module\n"
+     "bin/magento setup:upgrade\n"
+     "```",
+     Severity::Info},
     {"composer-module", "The module's composer.json is not a valid Magento module package",
      "The composer.json of a module has a name that is not vendor/package, a type other than "
      "magento2-module, autoload.files without registration.php, or a PSR-4 prefix that is "
@@ -323,11 +348,17 @@ const std::vector<RuleInfo> kRules = {
      Severity::Info},
     {"grants-everything", "The legacy api.xml grants every resource",
      "An etc/integration/api.xml lists exactly Magento_Backend::all. Rules::saveRel then "
-     "writes a single allow row on the ACL root, which allows every resource: the integration "
-     "can call every REST route, those of modules installed later included. Any other list "
-     "(Magento_Backend::all with another id, or twice) grants only the ids listed.",
-     "List the resources the integration needs, preferably in etc/integration.xml:\n\n"
+     "writes a single allow row on the ACL root, which Acl\\Loader\\Rule turns into allow "
+     "on every resource: the integration has full admin API access, every REST route "
+     "included, and resources that modules add later as well. Integrations should be given "
+     "the least privilege they need. Any other list (Magento_Backend::all with another id, "
+     "or twice) grants only the ids listed (ignored-resource). In etc/integration.xml "
+     "Magento_Backend::all grants nothing (ignored-resource).",
+     "List only the resources the integration calls, preferably in etc/integration.xml:\n\n"
      "```xml\n"
+     "<resource name=\"Magento_Sales::sales\"/>\n"
+     "<resource name=\"Magento_Sales::sales_operation\"/>\n"
+     "<resource name=\"Magento_Sales::sales_order\"/>\n"
      "<resource name=\"Magento_Sales::actions_view\"/>\n"
      "```",
      Severity::Warning},

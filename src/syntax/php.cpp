@@ -1862,4 +1862,85 @@ std::vector<PhpAclReference> find_php_acl_references(std::string_view text) {
                      });
     return out;
 }
+// ---------------------------------------------------------------------------------------
+// app/etc/config.php
+
+std::optional<std::vector<PhpModuleSwitch>> find_php_module_switches(std::string_view text) {
+    if (text.find("modules") == std::string_view::npos) return std::nullopt;
+    std::vector<PhpToken> all = tokenize_php(text);
+    std::vector<const PhpToken*> t; // significant tokens
+    t.reserve(all.size() / 2);
+    for (const PhpToken& tok : all)
+        if (!php_token_is_trivia(tok.kind)) t.push_back(&tok);
+    auto str = [&](std::size_t i) -> std::optional<std::string> {
+        if (i >= t.size()) return std::nullopt;
+        const PhpToken& tok = *t[i];
+        if ((tok.kind != PhpTokenKind::SingleQuoted && tok.kind != PhpTokenKind::DoubleQuoted) ||
+            !tok.terminated)
+            return std::nullopt;
+        PhpStringValue v = decode_php_string(text, tok);
+        if (v.interpolated) return std::nullopt;
+        return std::move(v.value);
+    };
+    auto is = [&](std::size_t i, std::string_view s) {
+        return i < t.size() && t[i]->kind == PhpTokenKind::Punct &&
+               text.substr(t[i]->range.begin, t[i]->range.end - t[i]->range.begin) == s;
+    };
+    auto word = [&](std::size_t i) {
+        return i < t.size() && t[i]->kind == PhpTokenKind::Name
+                   ? fold_ascii(text.substr(t[i]->range.begin, t[i]->range.end - t[i]->range.begin))
+                   : std::string();
+    };
+    // The array's opening token after `'modules' =>`: `[` or `array (`; its index past it.
+    auto open_array = [&](std::size_t i) -> std::optional<std::size_t> {
+        if (is(i, "[")) return i + 1;
+        if (word(i) == "array" && is(i + 1, "(")) return i + 2;
+        return std::nullopt;
+    };
+    for (std::size_t i = 0; i + 2 < t.size(); ++i) {
+        if (!is(i + 1, "=>") || str(i) != "modules") continue;
+        auto start = open_array(i + 2);
+        if (!start) continue;
+        std::vector<PhpModuleSwitch> out;
+        // Elements at depth 0 of this array: `key => value` up to `,`, until the closer.
+        std::size_t depth = 0;
+        for (std::size_t k = *start; k < t.size(); ++k) {
+            if (is(k, "[") || is(k, "(") || is(k, "{")) {
+                ++depth;
+                continue;
+            }
+            if (is(k, "]") || is(k, ")") || is(k, "}")) {
+                if (depth == 0) break;
+                --depth;
+                continue;
+            }
+            if (depth != 0 || !is(k + 1, "=>")) continue;
+            if (k > *start && !is(k - 1, ",")) continue; // a key starts an element
+            auto name = str(k);
+            if (!name) continue;
+            // The value: one constant token before `,` or the closer, else not a constant.
+            const std::size_t v = k + 2;
+            if (v >= t.size()) break;
+            PhpModuleSwitch sw;
+            sw.name = std::move(*name);
+            sw.name_range = t[k]->inner;
+            sw.value_range = t[v]->range;
+            const bool alone = is(v + 1, ",") || is(v + 1, "]") || is(v + 1, ")");
+            if (alone) {
+                const std::string_view raw =
+                    text.substr(t[v]->range.begin, t[v]->range.end - t[v]->range.begin);
+                if (t[v]->kind == PhpTokenKind::Number)
+                    sw.enabled = raw.find_first_not_of("0._xXbBoO") != std::string_view::npos;
+                else if (t[v]->kind == PhpTokenKind::Name)
+                    sw.enabled = word(v) != "false" && word(v) != "null";
+                else if (auto s = str(v))
+                    sw.enabled = !s->empty() && *s != "0";
+            }
+            out.push_back(std::move(sw));
+        }
+        return out;
+    }
+    return std::nullopt;
+}
+
 } // namespace mil

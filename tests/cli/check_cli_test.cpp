@@ -253,7 +253,7 @@ TEST_CASE("sarif output has every field SARIF 2.1.0 requires and consistent rule
                              "missing-parent",
                              "duplicate-resource",
                              "ignored-resource",
-                             "full-api-access",
+                             "grants-everything",
                              "stray-whitespace",
                              "integration-name-mismatch",
                              "integration-missing-email",

@@ -37,45 +37,38 @@ std::string integration_xml(std::string_view name) {
            "\">\n        <email>a@b.cd</email>\n    </integration>\n</config>\n";
 }
 
-// The diagnostics of `code`, copied (the list diagnose() returns is a temporary).
-std::vector<Diagnostic> find(const std::vector<Diagnostic>& ds, std::string_view code) {
-    std::vector<Diagnostic> out;
-    for (const Diagnostic* d : with_code(ds, code))
-        out.push_back(*d);
-    return out;
-}
-
 } // namespace
 
 TEST_CASE("a processed config.xml integration without an api.xml entry fails setup:upgrade") {
     Engine engine(core_snapshot({{kSetup, setup_php("Foo")}, {kAcmeConfig, config_xml("Foo")}}));
     auto ds = engine.diagnose(kAcmeConfig);
-    auto d = find(ds, "missing-integration-resources");
+    auto d = copies_with_code(ds, "missing-integration-resources");
     REQUIRE(d.size() == 1);
     CHECK(d[0].severity == Severity::Error);
     CHECK(contains(d[0].message, "Undefined array key \"Foo\""));
-    CHECK(find(ds, "unprocessed-integration").empty());
+    CHECK(copies_with_code(ds, "unprocessed-integration").empty());
 
     // The same name in api.xml (exact case) is what Magento needs.
     Engine fixed(core_snapshot({{kSetup, setup_php("Foo")},
                                 {kAcmeConfig, config_xml("Foo")},
                                 {kAcmeApi, api_xml("Foo")}}));
-    CHECK(find(fixed.diagnose(kAcmeConfig), "missing-integration-resources").empty());
+    CHECK(copies_with_code(fixed.diagnose(kAcmeConfig), "missing-integration-resources").empty());
     // A name that differs in case does not count.
     Engine cased(core_snapshot({{kSetup, setup_php("Foo")},
                                 {kAcmeConfig, config_xml("Foo")},
                                 {kAcmeApi, api_xml("foo")}}));
-    CHECK(find(cased.diagnose(kAcmeConfig), "missing-integration-resources").size() == 1);
+    CHECK(copies_with_code(cased.diagnose(kAcmeConfig), "missing-integration-resources").size() ==
+          1);
     // integration.xml of the same name gives the resources too.
     Engine modern(core_snapshot({{kSetup, setup_php("Foo")},
                                  {kAcmeConfig, config_xml("Foo")},
                                  {kAcmeIntegration, integration_xml("Foo")}}));
-    CHECK(find(modern.diagnose(kAcmeConfig), "missing-integration-resources").empty());
+    CHECK(copies_with_code(modern.diagnose(kAcmeConfig), "missing-integration-resources").empty());
 }
 
 TEST_CASE("a config.xml integration that no setup script processes is never created") {
     Engine engine(core_snapshot({{kAcmeConfig, config_xml("Foo")}, {kAcmeApi, api_xml("Foo")}}));
-    auto d = find(engine.diagnose(kAcmeConfig), "unprocessed-integration");
+    auto d = copies_with_code(engine.diagnose(kAcmeConfig), "unprocessed-integration");
     REQUIRE(d.size() == 1);
     // Info: code outside Setup/, which the checker does not read, might call it.
     CHECK(d[0].severity == Severity::Info);
@@ -84,26 +77,26 @@ TEST_CASE("a config.xml integration that no setup script processes is never crea
     Engine outside(core_snapshot({{kAcmeDir + "/InstallData.php", setup_php("Foo")},
                                   {kAcmeConfig, config_xml("Foo")},
                                   {kAcmeApi, api_xml("Foo")}}));
-    CHECK(find(outside.diagnose(kAcmeConfig), "unprocessed-integration").size() == 1);
+    CHECK(copies_with_code(outside.diagnose(kAcmeConfig), "unprocessed-integration").size() == 1);
     // Processed: nothing.
     Engine processed(core_snapshot({{kSetup, setup_php("Foo")},
                                     {kAcmeConfig, config_xml("Foo")},
                                     {kAcmeApi, api_xml("Foo")}}));
     auto ds = processed.diagnose(kAcmeConfig);
-    CHECK(find(ds, "unprocessed-integration").empty());
-    CHECK(find(ds, "missing-integration-resources").empty());
+    CHECK(copies_with_code(ds, "unprocessed-integration").empty());
+    CHECK(copies_with_code(ds, "missing-integration-resources").empty());
 }
 
 TEST_CASE("an api.xml integration that integration.xml also declares is overridden") {
     Engine engine(
         core_snapshot({{kAcmeApi, api_xml("Foo")}, {kAcmeIntegration, integration_xml("Foo")}}));
-    auto d = find(engine.diagnose(kAcmeApi), "overridden-integration");
+    auto d = copies_with_code(engine.diagnose(kAcmeApi), "overridden-integration");
     REQUIRE(d.size() == 1);
     CHECK(contains(d[0].message, "ignores this file's resources"));
     REQUIRE(d[0].related.size() == 1);
     CHECK(d[0].related[0].location.path == kAcmeIntegration);
     Engine alone(core_snapshot({{kAcmeApi, api_xml("Foo")}}));
-    CHECK(find(alone.diagnose(kAcmeApi), "overridden-integration").empty());
+    CHECK(copies_with_code(alone.diagnose(kAcmeApi), "overridden-integration").empty());
 }
 
 // ModuleList\Loader::getModuleConfigs reads etc/module.xml of every registered module.
@@ -114,13 +107,13 @@ TEST_CASE("registration.php without etc/module.xml is an error") {
                             "ComponentRegistrar::register(ComponentRegistrar::MODULE, "
                             "'Acme_Half', __DIR__);\n";
     Engine engine(core_snapshot({{reg, php}}));
-    auto d = find(engine.diagnose(reg), "missing-module-xml");
+    auto d = copies_with_code(engine.diagnose(reg), "missing-module-xml");
     REQUIRE(d.size() == 1);
     CHECK(d[0].severity == Severity::Error);
     CHECK(php.substr(d[0].range.begin, d[0].range.end - d[0].range.begin) == "Acme_Half");
     CHECK(contains(d[0].message, "every bin/magento command"));
     Engine whole(core_snapshot({{reg, php}, {dir + "/etc/module.xml", module_xml("Acme_Half")}}));
-    CHECK(find(whole.diagnose(reg), "missing-module-xml").empty());
+    CHECK(copies_with_code(whole.diagnose(reg), "missing-module-xml").empty());
 }
 
 // Only Magento's own packages are exempt from unknown-resource in webapi/menu/system/PHP.
@@ -138,6 +131,7 @@ TEST_CASE("the core exemption covers Magento's packages, not a module named Mage
         INFO(dir);
         Engine engine(core_snapshot({{dir + "/etc/module.xml", module_xml("Magento_Foo")},
                                      {dir + "/etc/webapi.xml", webapi}}));
-        CHECK(find(engine.diagnose(dir + "/etc/webapi.xml"), "unknown-resource").empty() == exempt);
+        CHECK(copies_with_code(engine.diagnose(dir + "/etc/webapi.xml"), "unknown-resource")
+                  .empty() == exempt);
     }
 }

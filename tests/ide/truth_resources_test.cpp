@@ -72,7 +72,7 @@ TEST_CASE("integration.xml: Magento_Backend::all alone grants nothing, an error"
     CHECK(slice(text, d.range) == "Magento_Backend::all");
     CHECK(contains(d.message, "granted nothing at all"));
     CHECK(d.fixes.empty()); // removing it would not grant anything either
-    CHECK(with_code(ds, "full-api-access").empty());
+    CHECK(with_code(ds, "grants-everything").empty());
 
     const Diagnostic a =
         only(diagnose(kAcmeIntegration, integration_xml(res("Magento_Backend::admin"))),
@@ -100,10 +100,17 @@ TEST_CASE("integration.xml: Magento_Backend::all beside real resources is droppe
 TEST_CASE("api.xml: Magento_Backend::all alone is full API access, a least-privilege warning") {
     const std::string text = api_xml(res("Magento_Backend::all"));
     auto ds = diagnose(kAcmeApi, text);
-    const Diagnostic d = only(ds, "full-api-access");
+    // One finding there, not two (the former full-api-access is folded into it).
+    const Diagnostic d = only(ds, "grants-everything");
     CHECK(d.severity == Severity::Warning);
+    CHECK(slice(text, d.range) == "Magento_Backend::all");
     CHECK(contains(d.message, "every ACL resource"));
+    CHECK(contains(d.message, "full admin API access"));
     CHECK(contains(d.message, "least privilege"));
+    std::size_t at_all = 0;
+    for (const auto& x : ds)
+        at_all += x.range.begin == d.range.begin;
+    CHECK(at_all == 1);
     CHECK(with_code(ds, "ignored-resource").empty());
 }
 
@@ -112,7 +119,7 @@ TEST_CASE("api.xml: Magento_Backend::all with other ids, or twice, grants nothin
                                     res("Magento_Backend::all") + res("Magento_Backend::all")}) {
         INFO(body);
         auto ds = diagnose(kAcmeApi, api_xml(body));
-        CHECK(with_code(ds, "full-api-access").empty());
+        CHECK(with_code(ds, "grants-everything").empty());
         const Diagnostic d = only(ds, "ignored-resource");
         CHECK(d.severity == Severity::Warning);
         CHECK(contains(d.message, "only when it is the only resource listed"));

@@ -210,6 +210,15 @@ inline std::vector<const Diagnostic*> with_code(const std::vector<Diagnostic>& d
     return out;
 }
 
+// The diagnostics of `code`, copied (for a list that is a temporary).
+inline std::vector<Diagnostic> copies_with_code(const std::vector<Diagnostic>& ds,
+                                                std::string_view code) {
+    std::vector<Diagnostic> out;
+    for (const auto& d : ds)
+        if (d.code == code) out.push_back(d);
+    return out;
+}
+
 inline bool contains(std::string_view hay, std::string_view needle) {
     return hay.find(needle) != std::string_view::npos;
 }

@@ -14,7 +14,11 @@ export const MAGENTO_DOCUMENT_GLOBS: readonly string[] = [
 ];
 
 /** Files whose changes the server must hear about even when they are not open. */
-export const WATCHED_GLOBS: readonly string[] = [...MAGENTO_DOCUMENT_GLOBS, '**/vendor/composer/installed.json'];
+export const WATCHED_GLOBS: readonly string[] = [
+    ...MAGENTO_DOCUMENT_GLOBS,
+    '**/vendor/composer/installed.json',
+    '**/app/etc/config.php', // which modules are enabled
+];
 
 export interface DocumentFilterLike {
     scheme: string;

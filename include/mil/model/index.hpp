@@ -59,6 +59,13 @@ public:
     std::unordered_map<std::string, std::uint32_t> by_id;
     // Ids removed by disabled="true" (themselves or through an ancestor), with where.
     std::unordered_map<std::string, Location> disabled;
+    // Ids that only modules disabled in app/etc/config.php declare (Magento reads no acl.xml
+    // of a disabled module), with the first declaration and its module.
+    struct ModuleDisabled {
+        std::string module;
+        Location declared; // empty path for an id of the bundled catalogue
+    };
+    std::unordered_map<std::string, ModuleDisabled> disabled_by_module;
 
     const AclNode* find(std::string_view id) const;
     // Ancestors from the top down, excluding the node itself.
@@ -228,6 +235,11 @@ public:
     bool uses_catalog = false; // ids of the bundled catalogue are merged in
     // REST routes of the webapi.xml files (and of the bundled catalogue when uses_catalog).
     std::shared_ptr<const RouteIndex> routes;
+    // app/etc/config.php of the root, when the snapshot has it (else empty), and the modules
+    // it sets to 0: name -> the name in it. A module it does not list counts as enabled:
+    // setup:upgrade adds it enabled (see build_snapshot).
+    std::string deployment_config;
+    std::map<std::string, Location, std::less<>> disabled_modules;
     // Set by build_snapshot and with_file; null in a snapshot made otherwise.
     std::shared_ptr<const MergeState> merge_state;
 
@@ -236,6 +248,13 @@ public:
     const ModuleInfo* module_by_name(std::string_view name) const;
     // The module a path belongs to (by the longest module dir that prefixes it).
     const ModuleInfo* module_of(std::string_view path) const;
+    // Whether app/etc/config.php disables the module of that name.
+    bool module_disabled(std::string_view name) const {
+        return !name.empty() && disabled_modules.find(name) != disabled_modules.end();
+    }
+    // Whether the file belongs to a module that app/etc/config.php disables: Magento reads
+    // none of its configuration.
+    bool in_disabled_module(const FileEntry& f) const;
     // The integration declaration behind a ref.
     const IntegrationDecl* integration(const IntegrationRef& ref) const;
 };

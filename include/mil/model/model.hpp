@@ -30,6 +30,7 @@ enum class FileKind {
     UiComponent,       // view/adminhtml/ui_component/*.xml
     SetupPhp,          // Setup/**/*.php (install/upgrade scripts, data patches)
     Php,               // other PHP of a module (admin controllers)
+    DeploymentConfig,  // app/etc/config.php: which modules are enabled
 };
 
 const char* file_kind_name(FileKind k);
@@ -128,6 +129,12 @@ struct RouteDecl {
     std::vector<IdRef> resources; // refs as written (`self` and `anonymous` included)
 };
 
+// One module of the `'modules'` array of app/etc/config.php.
+struct ModuleSwitch {
+    TextValue name;
+    bool enabled = true; // 0 (or another empty value) disables the module
+};
+
 // Facts of one file. Filled by the participant of its kind; plain data.
 struct FileFacts {
     std::vector<AclDecl> acl;
@@ -138,6 +145,8 @@ struct FileFacts {
     std::vector<SetupCall> setup_calls;
     std::vector<PhpConstantFact> php_constants; // PHP files: string class constants
     std::vector<RouteDecl> routes;              // webapi.xml
+    // app/etc/config.php: its `'modules'` array, when it has one.
+    std::optional<std::vector<ModuleSwitch>> module_switches;
 };
 
 // A file over the size limit of whoever read it (the server's or check's --max-file-size).
@@ -205,6 +214,21 @@ bool text_unused(const FileEntry& entry);
 std::vector<std::string>
 constant_class_files(const std::string& module_dir,
                      const std::vector<std::shared_ptr<const FileEntry>>& entries);
+
+// A PHP file named like one of the legacy setup classes that Magento's setup never runs:
+// Magento\Setup\Model\Installer (outside the corpus) instantiates only
+// `<Vendor>\<Module>\Setup\{InstallSchema, UpgradeSchema, Recurring, InstallData,
+// UpgradeData, RecurringData}`, autoloaded from the module's Setup/<Name>.php (file names are
+// case-sensitive on Linux), besides the patches under Setup/Patch/.
+struct MisnamedSetupScript {
+    std::string expected;       // the legacy class name it was probably meant to be
+    bool outside_setup = false; // the name is right, or nearly, but the file is not in Setup/
+};
+// For a file directly in Setup/ whose name differs from one of those only in case or by a
+// small typo (Setup/Installdata.php, Setup/InstalData.php), or a file elsewhere in the module
+// named (nearly) like one (InstallData.php at the module's root); nullopt otherwise (the
+// six names in Setup/, patches, other classes such as helpers).
+std::optional<MisnamedSetupScript> misnamed_setup_script(std::string_view path);
 
 // The entry of a file too large to be read: no text, no facts (see FileEntry::oversize).
 std::shared_ptr<const FileEntry> make_oversized_entry(std::string path, Oversize size);

@@ -246,4 +246,22 @@ struct PhpAclReference {
 // `isAllowed($id)`, interpolated strings) are not references.
 std::vector<PhpAclReference> find_php_acl_references(std::string_view text);
 
+// ---------------------------------------------------------------------------------------
+// app/etc/config.php: the module list
+
+// One entry `'Vendor_Module' => 1` of the `'modules'` array.
+struct PhpModuleSwitch {
+    std::string name;
+    Range name_range; // contents between the quotes
+    // As Magento\Framework\Module\ModuleList::has reads it (`!empty($configData[$name])`):
+    // 0, '0', '', false and null are off, any other constant is on. A value that is not a
+    // constant (a call, a variable) counts as on.
+    bool enabled = true;
+    Range value_range;
+};
+
+// The entries of the `'modules' => [...]` (or `array(...)`) array of a config.php, in order;
+// nullopt when the text has no such array. Keys that are not constant strings are skipped.
+std::optional<std::vector<PhpModuleSwitch>> find_php_module_switches(std::string_view text);
+
 } // namespace mil
