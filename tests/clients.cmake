@@ -57,3 +57,8 @@ mil_client_test(NAME "vscode unit" TOOL node RESOURCE_LOCK editors-vscode
 mil_client_test(NAME "vscode vsix" TOOL node RESOURCE_LOCK editors-vscode
   COMMAND "${MIL_CLIENTS_SRC}/tests/e2e-node/vsix.test.mjs" "${MIL_CLIENTS_SERVER}"
           "${CMAKE_CURRENT_BINARY_DIR}/clients-vsix")
+
+# `check --format sarif` of data/example against the SARIF 2.1.0 JSON Schema (Ajv), with a
+# helpUri per rule.
+mil_client_test(NAME "sarif schema" TOOL node
+  COMMAND "${MIL_CLIENTS_SRC}/tests/e2e-node/sarif-schema.test.mjs" "${MIL_CLIENTS_SERVER}")

@@ -80,6 +80,7 @@ for target in linux-x64 win32-x64; do
     fail "$(basename "$vsix") should hold extension/server/$target/$exe and no other server; it holds: ${servers:-nothing}"
   has "$list" extension/dist/extension.js "$(basename "$vsix")"
   has "$list" extension/package.json "$(basename "$vsix")"
+  has "$list" extension/schemas/settings.schema.json "$(basename "$vsix")"
   python3 -c 'import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read("extension.vsixmanifest").decode())' "$vsix" |
     grep -q "TargetPlatform=\"$target\"" || fail "$(basename "$vsix") is not marked for $target"
   echo "ok: $(basename "$vsix")"

@@ -11,6 +11,7 @@
 #include "platform/fileio.hpp"
 #include "platform/log.hpp"
 #include "workspace/indexer.hpp"
+#include "workspace/settings_files.hpp"
 #include "workspace/workspace.hpp"
 
 #include <algorithm>
@@ -65,6 +66,9 @@ public:
 
     void install() {
         auto self = shared_from_this();
+        // A request about a file uses the settings of the settings file nearest to it.
+        engine_.set_settings_lookup(
+            [this](const std::string& path) { return &settings_of(path).settings; });
         ep_.on_request("initialize",
                        [this](const json& p, const CancelToken&) { return initialize(p); });
         ep_.on_notification("initialized", [this](const json&) { initialized(); });
@@ -235,7 +239,8 @@ private:
                  {"**/etc/acl.xml", "**/etc/module.xml", "**/registration.php", "**/composer.json",
                   "**/etc/integration.xml", "**/etc/integration/*.xml", "**/etc/webapi.xml",
                   "**/etc/adminhtml/*.xml", "**/Setup/**/*.php",
-                  "**/vendor/composer/installed.json", "**/app/etc/config.php"})
+                  "**/vendor/composer/installed.json", "**/app/etc/config.php",
+                  "**/.magento-integration-ls.json"})
                 watchers.push_back({{"globPattern", g}});
             ep_.request("client/registerCapability",
                         {{"registrations",
@@ -247,36 +252,187 @@ private:
                         });
         }
         if (configuration_) fetch_configuration();
+        load_folder_settings();
         start_indexing();
     }
 
     // ---- settings ----------------------------------------------------------------------
 
+    // The editor's settings (initializationOptions, workspace/configuration), parsed as the
+    // settings file is: each key they give replaces the editor's earlier value of it.
     void apply_settings(const json& s) {
         if (!s.is_object()) return;
-        if (s.contains("severity") && s["severity"].is_object()) {
-            engine_.settings().severity.clear();
-            for (const auto& [code, v] : s["severity"].items()) {
-                std::optional<Severity> sev;
-                if (v == false ||
-                    (v.is_string() && parse_severity_setting(v.get<std::string>(), &sev)))
-                    engine_.settings().severity[code] = sev;
-            }
+        SettingsFile next = parse_settings_file(s.dump());
+        for (const auto& problem : next.problems)
+            log::warn("editor settings: {}", settings_problem_text(s.dump(), "settings", problem));
+        if (!next.has_severity) next.severity = editor_settings_.severity;
+        next.has_severity = next.has_severity || editor_settings_.has_severity;
+        if (!next.has_exclude) next.exclude = editor_settings_.exclude;
+        next.has_exclude = next.has_exclude || editor_settings_.has_exclude;
+        if (!next.has_known_resources) next.known_resources = editor_settings_.known_resources;
+        next.has_known_resources = next.has_known_resources || editor_settings_.has_known_resources;
+        if (!next.has_known_modules) next.known_modules = editor_settings_.known_modules;
+        next.has_known_modules = next.has_known_modules || editor_settings_.has_known_modules;
+        if (!next.insert_parents) next.insert_parents = editor_settings_.insert_parents;
+        next.problems.clear();
+        editor_settings_ = std::move(next);
+        to_engine_settings(editor_settings_, engine_.settings());
+        effective_.clear();
+    }
+
+    // What the engine takes of a settings model (the client's capabilities stay).
+    static void to_engine_settings(const SettingsFile& from, Settings& to) {
+        to.severity = from.severity;
+        to.known_resources = {from.known_resources.begin(), from.known_resources.end()};
+        to.known_modules = {from.known_modules.begin(), from.known_modules.end()};
+        to.insert_parents = from.insert_parents.value_or(true);
+    }
+
+    // ---- the settings file -------------------------------------------------------------
+    // `.magento-integration-ls.json`, found by walking up from each workspace folder and
+    // from each open document's folder (the nearest wins for a document under it), parsed
+    // by the core's parser as `check` parses it, with the editor's settings laid over it.
+    // Its problems are diagnostics on the file itself.
+
+    struct LoadedSettings {
+        std::string text;
+        SettingsFile parsed;
+        std::string read_error; // it could not be read (a symbolic link is never followed)
+    };
+    // The settings of a file under a settings file (or under none: the key is "").
+    struct EffectiveSettings {
+        Settings settings;
+        std::vector<std::string> exclude;
+        std::string base; // the folder the excludes are relative to
+    };
+
+    static bool is_settings_file(const std::string& path) {
+        return file_name(path) == kSettingsFileName;
+    }
+
+    // The nearest settings file of the files in `dir` ("" when none), remembered.
+    const std::string& nearest_settings(const std::string& dir) {
+        auto it = nearest_settings_.find(dir);
+        if (it == nearest_settings_.end())
+            it = nearest_settings_.emplace(dir, find_settings_file(dir)).first;
+        return it->second;
+    }
+
+    // A settings file as it is now: the open document's text, else the file on disk.
+    const LoadedSettings& settings_file(const std::string& path) {
+        auto it = settings_files_.find(path);
+        if (it != settings_files_.end()) return it->second;
+        LoadedSettings loaded;
+        auto doc = docs_.find(path);
+        std::string error;
+        // Read from disk even when open: a symbolic link is refused there (an open document
+        // not saved yet has no file).
+        auto disk = read_settings_text(path, &error);
+        if (doc != docs_.end() && !oversized_.count(path) && (disk || !path_exists_no_follow(path)))
+            loaded.text = doc->second.text();
+        else if (disk)
+            loaded.text = std::move(*disk);
+        else
+            loaded.read_error = error;
+        if (loaded.read_error.empty()) loaded.parsed = parse_settings_file(loaded.text);
+        it = settings_files_.emplace(path, std::move(loaded)).first;
+        publish_settings_problems(path);
+        return it->second;
+    }
+
+    const EffectiveSettings& effective_settings(const std::string& settings_path) {
+        auto it = effective_.find(settings_path);
+        if (it != effective_.end()) return it->second;
+        EffectiveSettings e;
+        e.settings = engine_.settings();
+        SettingsFile merged = editor_settings_;
+        if (!settings_path.empty()) {
+            const LoadedSettings& file = settings_file(settings_path);
+            if (file.read_error.empty()) merged = overlay_settings(file.parsed, editor_settings_);
+            e.base = parent_path(settings_path);
         }
-        for (const auto& [key, known] :
-             {std::pair{"knownResources", &engine_.settings().known_resources},
-              std::pair{"knownModules", &engine_.settings().known_modules}}) {
-            if (!s.contains(key) || !s[key].is_array()) continue;
-            known->clear();
-            for (const auto& v : s[key])
-                if (v.is_string() && !v.get<std::string>().empty())
-                    known->insert(v.get<std::string>());
+        to_engine_settings(merged, e.settings);
+        e.exclude = merged.exclude;
+        return effective_.emplace(settings_path, std::move(e)).first->second;
+    }
+
+    const EffectiveSettings& settings_of(const std::string& path) {
+        return effective_settings(nearest_settings(parent_path(path)));
+    }
+
+    // Whether the settings of `path` exclude it (as `check` leaves it out).
+    bool excluded(const std::string& path) {
+        const EffectiveSettings& e = settings_of(path);
+        if (e.exclude.empty()) return false;
+        std::string base = e.base;
+        if (base.empty())
+            for (const auto& f : folders_)
+                if (path_is_within(path, f)) base = f;
+        return !base.empty() && is_excluded(e.exclude, relative_path(path, base));
+    }
+
+    // Forgets what was read of the settings files (one changed, appeared or went away) and
+    // reads the ones of the workspace folders again; the documents are diagnosed again.
+    void reload_settings(bool refresh = true) {
+        std::set<std::string> before;
+        for (const auto& [path, loaded] : settings_files_)
+            before.insert(path);
+        settings_files_.clear();
+        nearest_settings_.clear();
+        effective_.clear();
+        load_folder_settings();
+        for (const auto& [path, d] : docs_)
+            settings_of(path);
+        // The ones no longer in use (gone, or no folder or document under them): no problems.
+        for (const auto& path : before)
+            if (!settings_files_.count(path) && settings_published_.erase(path))
+                ep_.notify("textDocument/publishDiagnostics",
+                           {{"uri", uri_for(path)}, {"diagnostics", json::array()}});
+        if (refresh) refresh_all();
+    }
+
+    void load_folder_settings() {
+        for (const auto& f : folders_)
+            if (const std::string& path = nearest_settings(f); !path.empty()) settings_file(path);
+    }
+
+    std::vector<lsp::Diagnostic> settings_diagnostics(const std::string& path) {
+        std::vector<lsp::Diagnostic> out;
+        const LoadedSettings& file = settings_file(path);
+        if (!file.read_error.empty()) {
+            lsp::Diagnostic& d = out.emplace_back();
+            d.code = "settings";
+            d.source = kName;
+            d.message = file.read_error + "; the settings file is not used";
+            return out;
         }
-        if (s.contains("completion") && s["completion"].is_object()) {
-            const auto& c = s["completion"];
-            if (c.contains("insertParents") && c["insertParents"].is_boolean())
-                engine_.settings().insert_parents = c["insertParents"].get<bool>();
+        LineIndex lines(file.text);
+        auto position = [&](Offset o) {
+            const LineCol lc = lines.to_line_col(file.text, o, encoding_);
+            return lsp::Position{lc.line, lc.col};
+        };
+        for (const auto& p : file.parsed.problems) {
+            lsp::Diagnostic& d = out.emplace_back();
+            d.range = {position(p.range.begin), position(p.range.end)};
+            d.severity = static_cast<int>(p.severity);
+            d.code = "settings";
+            d.source = kName;
+            d.message = p.message;
         }
+        return out;
+    }
+
+    void publish_settings_problems(const std::string& path) {
+        if (pull_diagnostics_ && docs_.count(path)) return; // the client asks for them
+        auto d = settings_diagnostics(path);
+        // A file without problems gets an empty list only when it may have had some.
+        if (d.empty() && !settings_published_.count(path)) return;
+        if (d.empty())
+            settings_published_.erase(path);
+        else
+            settings_published_.insert(path);
+        ep_.notify("textDocument/publishDiagnostics",
+                   lsp::PublishDiagnosticsParams{uri_for(path), std::nullopt, std::move(d)});
     }
 
     void fetch_configuration() {
@@ -455,6 +611,10 @@ private:
             docs_[*path] = std::move(doc);
         }
         uris_[*path] = uri;
+        if (is_settings_file(*path))
+            reload_settings(); // its text is the editor's now
+        else
+            settings_of(*path); // its settings file is read (and its problems shown) once
         if (!dynamic_watch_) reload_module_from_disk(*path);
         publish(*path); // first diagnostics at once, never debounced
         // The editor's text may differ from the disk (an unsaved buffer): other documents
@@ -506,6 +666,10 @@ private:
         else if (!oversized_.count(*path))
             engine_.change(*path, it->second.text());
         schedule(*path);
+        if (is_settings_file(*path))
+            ep_.post_after("settings-reload",
+                           std::chrono::milliseconds(options_.diagnostics_delay_ms),
+                           [this] { reload_settings(); });
         if (affects_others(classify_path(*path)))
             for (const auto& [other, d] : docs_)
                 if (other != *path) schedule(other);
@@ -524,6 +688,7 @@ private:
             ep_.notify("textDocument/publishDiagnostics",
                        {{"uri", uri}, {"diagnostics", json::array()}});
         uris_.erase(*path);
+        if (is_settings_file(*path)) reload_settings(); // the file on disk counts again
         // Unsaved edits are dropped with the document: the others see the disk again.
         if (affects_others(classify_path(*path)))
             for (const auto& [other, d] : docs_)
@@ -532,6 +697,10 @@ private:
 
     void did_save(const json& p) {
         auto path = uri_to_path(p.at("textDocument").at("uri").get<std::string>());
+        if (path && is_settings_file(*path)) {
+            reload_settings();
+            return;
+        }
         if (!path || dynamic_watch_) return;
         reload_module_from_disk(*path);
         refresh_all();
@@ -557,6 +726,12 @@ private:
     }
 
     void watched_files(const json& p) {
+        for (const auto& change : p.at("changes"))
+            if (auto path = uri_to_path(change.at("uri").get<std::string>());
+                path && is_settings_file(*path)) {
+                reload_settings(!ready_); // once ready, the documents are diagnosed below
+                break;
+            }
         if (!ready_) return;
         bool reindex = false;
         std::vector<std::pair<std::string, std::shared_ptr<const FileEntry>>> changed;
@@ -590,6 +765,7 @@ private:
         for (const auto& f : ev.value("added", json::array()))
             if (auto path = uri_to_path(f.at("uri").get<std::string>()))
                 folders_.push_back(normalize_path(*path));
+        reload_settings();
         start_indexing();
     }
 
@@ -612,7 +788,9 @@ private:
     }
 
     std::vector<lsp::Diagnostic> lsp_diagnostics(const std::string& path) {
+        if (is_settings_file(path)) return settings_diagnostics(path);
         std::vector<lsp::Diagnostic> out;
+        if (excluded(path)) return out; // as `check` leaves it out
         std::vector<Diagnostic> ds = engine_.diagnose(path);
         // A pathological file (hundreds of thousands of findings) gets the first ones and a
         // summary, not a response of hundreds of megabytes.
@@ -1308,6 +1486,11 @@ private:
     std::set<std::string> oversized_; // open documents over max_file_bytes (their text dropped)
     std::map<std::string, std::string> uris_; // path -> the URI the client used
     std::vector<std::string> folders_;
+    SettingsFile editor_settings_;
+    std::map<std::string, LoadedSettings> settings_files_; // path -> as read
+    std::map<std::string, std::string> nearest_settings_;  // folder -> its settings file or ""
+    std::map<std::string, EffectiveSettings> effective_;   // settings file or "" -> settings
+    std::set<std::string> settings_published_; // settings files whose problems were sent
     Encoding encoding_ = Encoding::Utf16;
     bool progress_ = false, dynamic_watch_ = false, pull_diagnostics_ = false,
          configuration_ = false;

@@ -177,8 +177,12 @@ std::optional<Diagnostic> check_acl_ref(const Query& q, const IdRef& ref,
                          : fmt::format("Replace with '{}'", suggestion);
         fix.changes.push_back({q.file.path, {{ref.range, suggestion}}});
         fix.preferred = true;
-        // Safe when only the case differs and no other id matches ignoring case.
-        if (iequals(suggestion, ref.id)) {
+        // Trimming is safe: the id as written names nothing (Magento trims no id), the trimmed
+        // one is in the tree. Safe too when only the case differs and no other id matches
+        // ignoring case.
+        if (trim) {
+            fix.safe = true;
+        } else if (iequals(suggestion, ref.id)) {
             std::size_t same = 0;
             for (const AclNode& n : s.acl.nodes)
                 same += iequals(n.id, ref.id);

@@ -112,7 +112,7 @@ std::vector<Diagnostic> Engine::diagnose_in(const std::string& path,
     std::vector<Diagnostic> out;
     const FileEntry* f = entry(path);
     if (!f) return out;
-    Query q{*current_, settings_, *f, 0, fixes_in};
+    Query q{*current_, settings_for(f->path), *f, 0, fixes_in};
     if (f->oversize)
         out.push_back(file_too_large(*f->oversize)); // nothing else: the file was not read
     else
@@ -128,7 +128,7 @@ std::vector<Diagnostic> Engine::diagnose_in(const std::string& path,
                                  }),
                   out.end());
     out.erase(std::remove_if(out.begin(), out.end(),
-                             [&](Diagnostic& d) { return !apply_severity(settings_, d); }),
+                             [&](Diagnostic& d) { return !apply_severity(q.settings, d); }),
               out.end());
     std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
         if (a.range.begin != b.range.begin) return a.range.begin < b.range.begin;
@@ -212,7 +212,7 @@ CompletionResult Engine::complete(const std::string& path, Offset offset) const 
     CompletionResult out;
     const FileEntry* f = entry(path);
     if (!f) return out;
-    Query q{*current_, settings_, *f, offset};
+    Query q{*current_, settings_for(f->path), *f, offset};
     each_participant(*f, [&](const Participant& p) { p.complete(q, out); });
     return out;
 }
@@ -234,7 +234,7 @@ std::optional<HoverResult> Engine::hover(const std::string& path, Offset offset)
     std::optional<HoverResult> out;
     const FileEntry* f = entry(path);
     if (!f) return out;
-    Query q{*current_, settings_, *f, offset};
+    Query q{*current_, settings_for(f->path), *f, offset};
     each_participant(*f, [&](const Participant& p) {
         if (!out) out = p.hover(q);
     });
@@ -245,7 +245,7 @@ std::vector<Location> Engine::definition(const std::string& path, Offset offset)
     std::vector<Location> out;
     const FileEntry* f = entry(path);
     if (!f) return out;
-    Query q{*current_, settings_, *f, offset};
+    Query q{*current_, settings_for(f->path), *f, offset};
     each_participant(*f, [&](const Participant& p) { p.definition(q, out); });
     return out;
 }
@@ -255,7 +255,7 @@ std::vector<Location> Engine::references(const std::string& path, Offset offset,
     std::vector<Location> out;
     const FileEntry* f = entry(path);
     if (!f) return out;
-    Query q{*current_, settings_, *f, offset};
+    Query q{*current_, settings_for(f->path), *f, offset};
     each_participant(*f, [&](const Participant& p) { p.references(q, include_declaration, out); });
     std::sort(out.begin(), out.end(), [](const Location& a, const Location& b) {
         return a.path != b.path ? a.path < b.path : a.range.begin < b.range.begin;
@@ -287,7 +287,7 @@ std::vector<CodeAction> Engine::actions(const std::string& path, Range range) co
             out.push_back(std::move(a));
         }
     }
-    Query q{*current_, settings_, *f, range.begin};
+    Query q{*current_, settings_for(f->path), *f, range.begin};
     each_participant(*f, [&](const Participant& p) { p.actions(q, range, out); });
     return out;
 }
@@ -296,7 +296,7 @@ std::vector<SymbolInfo> Engine::document_symbols(const std::string& path) const 
     std::vector<SymbolInfo> out;
     const FileEntry* f = entry(path);
     if (!f) return out;
-    Query q{*current_, settings_, *f, 0};
+    Query q{*current_, settings_for(f->path), *f, 0};
     each_participant(*f, [&](const Participant& p) { p.symbols(q, out); });
     return out;
 }

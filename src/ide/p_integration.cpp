@@ -349,6 +349,9 @@ private:
             Fix fix;
             fix.title = fmt::format("Trim to '{}'", trimmed);
             fix.preferred = true;
+            // Safe unless a setup script passes the name as written (it would then name an
+            // integration that no longer exists).
+            fix.safe = processed_by_setup(q.snapshot, v) == 0;
             fix.changes.push_back({q.file.path, {{integ.name.range, trimmed}}});
             d.fixes.push_back(std::move(fix));
         }
@@ -712,6 +715,7 @@ private:
             Fix fix;
             fix.title = "Trim the URL";
             fix.preferred = true;
+            fix.safe = true; // the URL as meant: whitespace makes no URL work better
             fix.changes.push_back(
                 {q.file.path,
                  {{{cb, ce}, text.substr(url->range.begin, url->range.end - url->range.begin)}}});

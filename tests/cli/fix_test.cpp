@@ -32,9 +32,21 @@ std::multiset<std::string> codes(const std::string& report) {
 TEST_CASE("fix: the example's safe fixes are applied, a second run changes nothing") {
     TempDir t;
     copy_tree(std::string(MIL_SOURCE_DIR) + "/data/example", t.root());
+    // Stray whitespace around an id, the integration's name and a URL: trimmed by --fix too.
+    const std::string integration = t.path("app/code/Acme/Connector/etc/integration.xml");
+    std::string xml = read_all(integration);
+    for (auto [from, to] :
+         {std::pair{"\"Magento_Sales::sales\"", "\" Magento_Sales::sales\""},
+          std::pair{"\"AcmeConnector\"", "\"AcmeConnector \""},
+          std::pair{"<identity_link_url>https", "<identity_link_url>\n  https"}}) {
+        REQUIRE(xml.find(from) != std::string::npos);
+        xml.replace(xml.find(from), std::string_view(from).size(), to);
+    }
+    write_all(integration, xml);
     auto before = codes(run_check({"--format", "json", t.root()}).out);
     REQUIRE(before.count("missing-parent") > 0);
     REQUIRE(before.count("missing-integration-sequence") > 0);
+    REQUIRE(before.count("stray-whitespace") >= 2);
 
     RunResult fixed = run_check({"--fix", "--format", "json", t.root()});
     INFO(fixed.err);
@@ -44,8 +56,15 @@ TEST_CASE("fix: the example's safe fixes are applied, a second run changes nothi
     // speak https), the legacy format.
     CHECK(after.count("missing-parent") == 0);
     CHECK(after.count("missing-integration-sequence") == 0);
-    CHECK(after.count("unknown-resource") == before.count("unknown-resource"));
+    // The id with whitespace around it was an unknown-resource too: trimmed, it is known.
+    CHECK(after.count("unknown-resource") == before.count("unknown-resource") - 1);
     CHECK(after.count("insecure-url") == before.count("insecure-url"));
+    // Only those are left: everything else had a fix that cannot change meaning.
+    CHECK(after == std::multiset<std::string>{"insecure-url", "unknown-resource"});
+    xml = read_all(integration);
+    CHECK(xml.find("name=\"Magento_Sales::sales\"") != std::string::npos);
+    CHECK(xml.find("name=\"AcmeConnector\"") != std::string::npos);
+    CHECK(xml.find("<identity_link_url>https://") != std::string::npos);
     // Fixing added no finding.
     for (const auto& code : after)
         CHECK(after.count(code) <= before.count(code));

@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const extDir = path.resolve(here, '..', '..', 'editors', 'vscode');
+const repo = path.resolve(here, '..', '..');
+const extDir = path.join(repo, 'editors', 'vscode');
 
 if (!fs.existsSync(path.join(extDir, 'node_modules', '@vscode', 'vsce'))) {
     console.log(`SKIP: ${path.join(extDir, 'node_modules')} is missing; run scripts/setup-node-deps.sh`);
@@ -108,6 +109,21 @@ test('the .vsix holds the bundled extension and the server binary, executable', 
     assert.ok(entries.has('extension/LICENSE.txt') || entries.has('extension/LICENSE'), 'no LICENSE');
     const manifest = entries.get('extension.vsixmanifest').data().toString('utf8');
     assert.match(manifest, /TargetPlatform="linux-x64"/);
+});
+
+test('the settings file\'s JSON Schema is in the .vsix where jsonValidation points', () => {
+    assert.ok(entries, 'no .vsix to inspect');
+    const pkg = JSON.parse(entries.get('extension/package.json').data().toString('utf8'));
+    const validation = pkg.contributes.jsonValidation;
+    assert.ok(Array.isArray(validation) && validation.length === 1, 'no jsonValidation contribution');
+    assert.equal(validation[0].fileMatch, '.magento-integration-ls.json');
+    const entry = entries.get(path.posix.join('extension', path.posix.normalize(validation[0].url)));
+    assert.ok(entry, `${validation[0].url} is not in the .vsix; entries: ${[...entries.keys()].join(', ')}`);
+    const text = entry.data().toString('utf8');
+    assert.equal(text, fs.readFileSync(path.join(repo, 'data', 'schema', 'settings.schema.json'), 'utf8'));
+    const schema = JSON.parse(text);
+    const codes = schema.properties.severity.propertyNames.enum;
+    for (const code of ['unknown-resource', 'missing-parent', 'stray-whitespace']) assert.ok(codes.includes(code), code);
 });
 
 test('the .vsix carries no sources, tests or node_modules', () => {

@@ -13,7 +13,11 @@ let output: vscode.LogOutputChannel | undefined;
 
 function currentSettings(): ServerSettings {
     const config = vscode.workspace.getConfiguration(SECTION);
-    const { settings, ignored } = readSettings((key) => config.get(key));
+    // Only what the user set (see SettingGetter): not the contributed defaults.
+    const { settings, ignored } = readSettings((key) => {
+        const set = config.inspect(key);
+        return set?.workspaceFolderValue ?? set?.workspaceValue ?? set?.globalValue;
+    });
     for (const note of ignored) {
         output?.warn(`settings ignored: ${note}`);
     }

@@ -11,6 +11,7 @@ export const MAGENTO_DOCUMENT_GLOBS: readonly string[] = [
     '**/registration.php',
     '**/Setup/**/*.php',
     '**/composer.json',
+    '**/.magento-integration-ls.json', // the settings file: its problems are shown on it
 ];
 
 /** Files whose changes the server must hear about even when they are not open. */

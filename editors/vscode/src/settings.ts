@@ -8,10 +8,15 @@ export type Severity = (typeof SEVERITIES)[number];
 
 export interface ServerSettings {
     severity: Record<string, Severity>;
-    completion: { insertParents: boolean };
+    /** Absent unless the user set it: the server then takes the settings file's, else true. */
+    completion: { insertParents?: boolean };
 }
 
-/** Reads one key below `magentoIntegration.` (e.g. "severity"), like WorkspaceConfiguration.get. */
+/**
+ * Reads one key below `magentoIntegration.` (e.g. "severity"): the value the user set, or
+ * undefined. Not the contributed default: whatever the editor sends overrides the workspace's
+ * `.magento-integration-ls.json`, so a default must not stand in for the user.
+ */
 export type SettingGetter = (key: string) => unknown;
 
 export interface ReadResult {
@@ -41,13 +46,13 @@ export function readSettings(get: SettingGetter): ReadResult {
         }
     }
     const rawInsert = get('completion.insertParents');
-    let insertParents = true;
+    const completion: { insertParents?: boolean } = {};
     if (typeof rawInsert === 'boolean') {
-        insertParents = rawInsert;
+        completion.insertParents = rawInsert;
     } else if (rawInsert !== undefined && rawInsert !== null) {
         ignored.push('magentoIntegration.completion.insertParents must be true or false');
     }
-    return { settings: { severity, completion: { insertParents } }, ignored };
+    return { settings: { severity, completion }, ignored };
 }
 
 /** The initializationOptions sent with `initialize`. */

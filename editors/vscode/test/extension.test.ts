@@ -35,7 +35,11 @@ const fakeVscode = {
     workspace: {
         getConfiguration: (section: string) => {
             assert.equal(section, 'magentoIntegration');
-            return { get: (key: string) => state.config[key] };
+            // A key the test sets is a user value; any other has only its default.
+            return {
+                get: (key: string) => state.config[key],
+                inspect: (key: string) => ({ key, globalValue: state.config[key] }),
+            };
         },
         get workspaceFolders() {
             return state.folders.map((p) => ({ uri: { scheme: 'file', fsPath: p } }));
@@ -172,7 +176,8 @@ test('a settings change is pushed to the running server', async () => {
     assert.deepEqual(c.sent, [
         [
             'workspace/didChangeConfiguration',
-            { settings: { magentoIntegration: { severity: { 'insecure-url': 'off' }, completion: { insertParents: true } } } },
+            // insertParents not set by the user: not sent, so the settings file's value stands.
+            { settings: { magentoIntegration: { severity: { 'insecure-url': 'off' }, completion: {} } } },
         ],
     ]);
     assert.equal(state.clients.length, 1, 'a severity change must not restart the server');

@@ -9,9 +9,9 @@ function getter(values: Record<string, unknown>) {
     return (key: string) => values[key];
 }
 
-test('defaults: no overrides and parents inserted', () => {
+test('defaults: nothing overridden (the settings file, else the server, decides)', () => {
     const { settings, ignored } = readSettings(getter({}));
-    assert.deepEqual(initializationOptions(settings), { severity: {}, completion: { insertParents: true } });
+    assert.deepEqual(initializationOptions(settings), { severity: {}, completion: {} });
     assert.deepEqual(ignored, []);
 });
 
@@ -40,10 +40,10 @@ test('a severity that is not an object is ignored', () => {
     }
 });
 
-test('insertParents false reaches the server; a non-boolean keeps the default', () => {
+test('insertParents false reaches the server; a non-boolean is not sent', () => {
     assert.equal(readSettings(getter({ 'completion.insertParents': false })).settings.completion.insertParents, false);
     const odd = readSettings(getter({ 'completion.insertParents': 'no' }));
-    assert.equal(odd.settings.completion.insertParents, true);
+    assert.ok(!('insertParents' in odd.settings.completion));
     assert.equal(odd.ignored.length, 1);
 });
 

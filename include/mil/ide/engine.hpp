@@ -6,6 +6,7 @@
 #include "mil/syntax/xml.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -188,6 +189,15 @@ public:
     std::shared_ptr<const Snapshot> snapshot_ptr() const { return current_; }
     Settings& settings() { return settings_; }
     const Settings& settings() const { return settings_; }
+    // Settings per file (the server's: the settings file nearest to it, the editor's over
+    // it): when set, a request about a file uses what the lookup gives for its path, and
+    // settings() when it gives nullptr. The pointer must stay valid until the request ends.
+    using SettingsLookup = std::function<const Settings*(const std::string& path)>;
+    void set_settings_lookup(SettingsLookup lookup) { settings_lookup_ = std::move(lookup); }
+    const Settings& settings_for(const std::string& path) const {
+        const Settings* s = settings_lookup_ ? settings_lookup_(path) : nullptr;
+        return s ? *s : settings_;
+    }
 
     // Entry of a file: the open document, the indexed file, or nullptr.
     const FileEntry* entry(const std::string& path) const;
@@ -217,6 +227,7 @@ private:
     std::shared_ptr<const Snapshot> current_;
     std::map<std::string, std::shared_ptr<const FileEntry>, std::less<>> open_;
     Settings settings_;
+    SettingsLookup settings_lookup_;
 };
 
 // Keep at most `max` diagnostics (the first ones, in order); the rest become one summary

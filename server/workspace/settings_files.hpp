@@ -1,0 +1,23 @@
+// Finding and reading `.magento-integration-ls.json` (the model and its parser are in the
+// core: mil/model/settings_file.hpp). Used by `check` and by the language server.
+#pragma once
+
+#include "mil/model/settings_file.hpp"
+
+#include <optional>
+#include <string>
+
+namespace mil {
+
+// The text of a settings file, never read through a symbolic link (the file in a checkout
+// could lead anywhere, and a message would show what it found there), nor anything but a
+// regular file. nullopt with *error set when it cannot be read.
+std::optional<std::string> read_settings_text(const std::string& path, std::string* error);
+
+// The settings file nearest to `dir`: `dir`/.magento-integration-ls.json or the one of its
+// nearest ancestor (lexical parents) that has one; "" when none. Something at that name that
+// is not a regular file (a symbolic link) counts as found: reading it then says why it is
+// refused, rather than a file further up standing in for it.
+std::string find_settings_file(const std::string& dir);
+
+} // namespace mil
