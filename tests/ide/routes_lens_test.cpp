@@ -44,20 +44,24 @@ std::shared_ptr<const Snapshot> lens_snapshot(std::vector<SourceFile> extra) {
     return snapshot_of(std::move(files));
 }
 
-std::string integration_xml(std::string_view name, const std::vector<std::string>& ids) {
-    std::string out = "<?xml version=\"1.0\"?>\n<config>\n    <integration name=\"" +
-                      std::string(name) + "\">\n        <resources>\n";
+// An integration file whose root element is `root` (config: integration.xml, integrations:
+// api.xml) declaring `name` with `ids`.
+std::string integration_file(std::string_view root, std::string_view name,
+                             const std::vector<std::string>& ids) {
+    std::string out = "<?xml version=\"1.0\"?>\n<" + std::string(root) +
+                      ">\n    <integration name=\"" + std::string(name) +
+                      "\">\n        <resources>\n";
     for (const auto& id : ids)
         out += "            <resource name=\"" + id + "\"/>\n";
-    return out + "        </resources>\n    </integration>\n</config>\n";
+    return out + "        </resources>\n    </integration>\n</" + std::string(root) + ">\n";
+}
+
+std::string integration_xml(std::string_view name, const std::vector<std::string>& ids) {
+    return integration_file("config", name, ids);
 }
 
 std::string api_xml(std::string_view name, const std::vector<std::string>& ids) {
-    std::string out = "<?xml version=\"1.0\"?>\n<integrations>\n    <integration name=\"" +
-                      std::string(name) + "\">\n        <resources>\n";
-    for (const auto& id : ids)
-        out += "            <resource name=\"" + id + "\"/>\n";
-    return out + "        </resources>\n    </integration>\n</integrations>\n";
+    return integration_file("integrations", name, ids);
 }
 
 std::vector<std::string> labels(const std::vector<RouteEntry>& routes) {
