@@ -622,11 +622,15 @@ private:
     }
 
     // The lenses count routes from the ACL, webapi.xml and the integrations of every module:
-    // a client that can be told so asks again for those of its visible documents.
+    // a client that can be told so asks again for those of its visible documents, once the
+    // typing pauses (debounced like the diagnostics).
     void refresh_lenses() {
-        if (lens_refresh_ && ready_)
-            ep_.request("workspace/codeLens/refresh", nullptr,
-                        [](const json&, const std::optional<RpcError>&) {});
+        if (!lens_refresh_ || !ready_) return;
+        ep_.post_after("mil-lens-refresh", std::chrono::milliseconds(options_.diagnostics_delay_ms),
+                       [this] {
+                           ep_.request("workspace/codeLens/refresh", nullptr,
+                                       [](const json&, const std::optional<RpcError>&) {});
+                       });
     }
 
     static bool affects_lenses(FileKind kind) {
@@ -1246,6 +1250,9 @@ private:
     json code_lens(const json& p) {
         const std::string path = path_of(p.at("textDocument"));
         std::vector<lsp::CodeLens> out;
+        // Before the index, the counts would come from the open documents alone (and the
+        // bundled routes): none until it is ready, then workspace/codeLens/refresh.
+        if (!ready_) return out;
         for (const CodeLens& l : engine_.code_lenses(path))
             out.push_back({lsp_range(path, l.range), {l.title, l.command, l.tooltip, l.arguments}});
         return out;

@@ -207,6 +207,11 @@ test('code lens: the integration can call 2 REST routes; its command lists them 
     assert.equal(routes[1].uri, uriOf(webapiFile));
     assert.deepEqual(routes[1].range, { start: positionAt(webapi, at), end: positionAt(webapi, at + '/V1/orders/:id'.length) });
     assert.equal(routes[2].anonymous, true);
+    // Told to ask again once the index was ready (debounced like the diagnostics).
+    const deadline = Date.now() + 5000;
+    while (session.lensRefreshes < 1 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     assert.ok(session.lensRefreshes >= 1, 'the client was not told to ask for lenses once the index was ready');
 });
 

@@ -117,3 +117,38 @@ TEST_CASE("codeLens: no refresh for a client without it; a bad argument is inval
     CHECK(c.result("workspace/executeCommand", {{"command", "magento-integration-ls.showRoutes"},
                                                 {"arguments", {"Nobody"}}}) == json::array());
 }
+
+TEST_CASE("codeLens: none before the index is ready, then a refresh") {
+    TempCopy tree(example_dir());
+    add_routes(tree);
+    const std::string uri = tree.uri(kExampleIntegration);
+    // The index waits until the test lets it go.
+    std::promise<void> go;
+    std::shared_future<void> released = go.get_future().share();
+    ServerOptions options = LspClient::fast_options();
+    options.build_index = [released](const std::vector<std::string>& folders,
+                                     const IndexOptions& io) {
+        released.wait();
+        return index_folders(folders, io);
+    };
+    LspClient c(options);
+    // Let the index go before the client joins its thread, also when a check fails.
+    bool gone = false;
+    auto let_go = [&] {
+        if (!gone) go.set_value();
+        gone = true;
+    };
+    struct Finally {
+        std::function<void()> fn;
+        ~Finally() { fn(); }
+    } finally{let_go};
+    c.initialize(tree.root(), lens_caps());
+    c.open(uri, tree.read(kExampleIntegration));
+    // Counted from the open document alone, the lens would be wrong: none yet.
+    CHECK(c.result("textDocument/codeLens", {{"textDocument", td(uri)}}) == json::array());
+    let_go();
+    c.wait_server_request("workspace/codeLens/refresh");
+    json lenses = c.result("textDocument/codeLens", {{"textDocument", td(uri)}});
+    REQUIRE(lenses.size() == 1);
+    CHECK(lenses[0]["command"]["title"] == "can call 2 REST routes (and 1 route anyone may call)");
+}
