@@ -6,17 +6,22 @@
 //   current;
 // - edit one integration.xml (a resource between a known and an unknown id) likewise;
 // - completion, hover and references on Magento_Backend::admin, as the engine answers them
-//   (the protocol figures of bench_lsp minus JSON and pipes).
+//   (the protocol figures of bench_lsp minus JSON and pipes);
+// - the REST routes (issue 22): hover on the resource id that the most routes need and on the
+//   integration's name, completion by route (`GET /V1/` and `POST /V1/orders/`), the code lens.
 // --verify STEPS instead applies random edits with with_file and compares each snapshot
 // with a full merge of the same files (a check of the incremental merge, not a timing).
 #include "common.hpp"
 #include "mil/ide/entry.hpp"
 
 #include "mil/ide/engine.hpp"
+#include "mil/model/routes.hpp"
 #include "platform/fileio.hpp"
 #include "platform/heap.hpp"
 #include "platform/log.hpp"
 #include "workspace/indexer.hpp"
+
+#include <fmt/format.h>
 
 #include <thread>
 
@@ -347,6 +352,61 @@ int main(int argc, char** argv) {
         rows.push_back({"references Magento_Backend::admin (engine)", stats_of(t),
                         std::to_string(locs) + " locations", median(ct)});
         out["references"] = stats_json(stats_of(t));
+    }
+    // REST routes: the probe integration with the id the most routes need, and a resource
+    // being typed as a route.
+    if (const RouteIndex* routes = engine.snapshot().routes.get(); routes) {
+        std::string busiest;
+        std::size_t most = 0;
+        for (const auto& [id, list] : routes->by_resource)
+            if (list.size() > most && engine.snapshot().acl.find(id)) {
+                busiest = id;
+                most = list.size();
+            }
+        std::string text = integ;
+        const std::string typed = "            <resource name=\"GET /V1/\"/>\n"
+                                  "            <resource name=\"POST /V1/orders/\"/>\n";
+        text.insert(text.find(marker) + marker.size(),
+                    "            <resource name=\"" + busiest + "\"/>\n" + typed);
+        engine.change(integ_path, text);
+        auto time = [&](const std::string& name, const std::string& key, long n, auto&& fn) {
+            std::vector<double> t, ct;
+            std::string notes;
+            for (long i = 0; i < n; ++i) {
+                double c0 = thread_cpu_ms();
+                auto a0 = Clock::now();
+                notes = fn();
+                t.push_back(ms_since(a0));
+                ct.push_back(thread_cpu_ms() - c0);
+            }
+            rows.push_back({name, stats_of(t), notes, median(ct)});
+            out[key] = stats_json(stats_of(t));
+            out[key]["cpu_p99"] = stats_of(ct).p99;
+        };
+        const auto at_id = static_cast<Offset>(text.find(busiest) + 3);
+        time("hover " + busiest + " (routes)", "hover_routes", n_queries / 2, [&] {
+            auto h = engine.hover(integ_path, at_id);
+            return fmt::format("{} routes need it, {} bytes", most, h ? h->markdown.size() : 0);
+        });
+        const auto at_name = static_cast<Offset>(text.find("integration name=\"") + 19);
+        time("hover integration name (routes)", "hover_integration", n_queries / 2, [&] {
+            auto h = engine.hover(integ_path, at_name);
+            return fmt::format("{} bytes", h ? h->markdown.size() : 0);
+        });
+        for (const auto& [prefix, key] :
+             {std::pair{std::string("GET /V1/"), "complete_route_v1"},
+              std::pair{std::string("POST /V1/orders/"), "complete_route_orders"}}) {
+            const auto at = static_cast<Offset>(text.find('"' + prefix + '"') + 1 + prefix.size());
+            time("complete route '" + prefix + "'", key, n_queries / 2, [&] {
+                return fmt::format("{} items", engine.complete(integ_path, at).items.size());
+            });
+        }
+        time("code lens (integration.xml)", "code_lens", n_queries / 2, [&] {
+            auto l = engine.code_lenses(integ_path);
+            return l.empty() ? std::string("none") : l.front().title;
+        });
+        out["routes"] = routes->routes.size();
+        engine.change(integ_path, integ);
     }
 
     if (args.flag("--json")) {

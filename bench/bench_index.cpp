@@ -1,4 +1,4 @@
-// bench_index TREE [--runs N] [--threads T] [--json]
+// bench_index TREE [--runs N] [--threads T] [--json] [--routes-ab]
 //
 // Cold start of the index: discovery, read+parse, merge and the total time until the
 // snapshot is ready, beside the time to only read the same files (the floor any indexer
@@ -65,7 +65,8 @@ double cpu_ms() {
     return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
-int child_index(const std::string& tree, unsigned threads, bool cold) {
+int child_index(const std::string& tree, unsigned threads, bool cold, bool routes) {
+    set_route_index_enabled(routes);
     if (cold) evict_tree(tree);
     long rss_before = proc_status_kb(0, "VmRSS");
     IndexOptions io;
@@ -93,6 +94,7 @@ int child_index(const std::string& tree, unsigned threads, bool cold) {
                 {"acl_ids", r.snapshot->acl.nodes.size()},
                 {"acl_declarations", declarations},
                 {"integrations", r.snapshot->integrations.size()},
+                {"routes", r.snapshot->routes ? r.snapshot->routes->routes.size() : 0},
                 {"trap_ids", trap_ids},
                 {"warnings", r.warnings.size()},
                 {"rss_before_kb", rss_before},
@@ -223,6 +225,65 @@ std::vector<double> column(const std::vector<json>& runs, const char* key) {
     return v;
 }
 
+// --routes-ab: warm index runs with and without the route index (set_route_index_enabled),
+// alternately, so that both see the same load: medians of ready and of CPU time, and the
+// cost of the routes against the ready time without them.
+template <typename With>
+int routes_ab(const With& with, int runs, bool as_json) {
+    auto no_routes = [&] {
+        auto a = with({"--child", "index"}, false);
+        a.push_back("--no-routes");
+        return a;
+    };
+    spawn_child(with({"--child", "index"}, false)); // warm-up
+    std::vector<json> on, off;
+    std::vector<double> ratios; // ready with / without, of the two runs of one pair
+    for (int i = 0; i < runs; ++i) {
+        // Which goes first alternates too.
+        std::optional<json> pair[2];
+        for (bool routes : {i % 2 == 0, i % 2 != 0})
+            pair[routes] = spawn_child(routes ? with({"--child", "index"}, false) : no_routes());
+        if (!pair[0] || !pair[1]) continue;
+        off.push_back(*pair[0]);
+        on.push_back(*pair[1]);
+        ratios.push_back(on.back()["total_ms"].get<double>() /
+                         off.back()["total_ms"].get<double>());
+    }
+    if (on.empty() || off.empty()) return 1;
+    const double ready_on = median(column(on, "total_ms")),
+                 ready_off = median(column(off, "total_ms"));
+    const double cpu_on = median(column(on, "cpu_ms")), cpu_off = median(column(off, "cpu_ms"));
+    const double merge_on = median(column(on, "merge_ms")),
+                 merge_off = median(column(off, "merge_ms"));
+    if (as_json) {
+        std::printf("%s\n", json({{"runs", runs},
+                                  {"routes", on.front()["routes"]},
+                                  {"ready_ms", ready_on},
+                                  {"ready_no_routes_ms", ready_off},
+                                  {"cpu_ms", cpu_on},
+                                  {"cpu_no_routes_ms", cpu_off},
+                                  {"merge_ms", merge_on},
+                                  {"merge_no_routes_ms", merge_off},
+                                  {"pair_ratio_median", median(ratios)},
+                                  {"load", load_average()}})
+                                .dump()
+                                .c_str());
+        return 0;
+    }
+    auto pct = [](double a, double b) { return b > 0 ? (a / b - 1) * 100 : 0.0; };
+    std::printf("bench_index --routes-ab: %d runs each, alternating; %s routes; load %s\n", runs,
+                on.front()["routes"].dump().c_str(), load_average().c_str());
+    std::printf("  ready (median)   with routes %s  without %s  %+.1f%%\n",
+                fmt_ms(ready_on).c_str(), fmt_ms(ready_off).c_str(), pct(ready_on, ready_off));
+    std::printf("  CPU (median)     with routes %s  without %s  %+.1f%%\n", fmt_ms(cpu_on).c_str(),
+                fmt_ms(cpu_off).c_str(), pct(cpu_on, cpu_off));
+    std::printf("  merge (median)   with routes %s  without %s\n", fmt_ms(merge_on).c_str(),
+                fmt_ms(merge_off).c_str());
+    std::printf("  ready with / without, median over the pairs: %+.1f%%\n",
+                (median(ratios) - 1) * 100);
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -238,12 +299,13 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (pos.size() != 1) {
-        std::fprintf(stderr, "usage: bench_index TREE [--runs N] [--threads T] [--json]\n");
+        std::fprintf(stderr,
+                     "usage: bench_index TREE [--runs N] [--threads T] [--json] [--routes-ab]\n");
         return 2;
     }
     std::string tree = absolute_path(pos[0]);
     bool cold = args.flag("--cold");
-    if (child == "index") return child_index(tree, threads, cold);
+    if (child == "index") return child_index(tree, threads, cold, !args.flag("--no-routes"));
     if (child == "read") return child_read(tree, threads, cold);
     if (child == "phases") return child_phases(tree);
 
@@ -257,6 +319,7 @@ int main(int argc, char** argv) {
     auto baseline = spawn_child({"--child", "baseline"});
     auto cold_index = spawn_child(with({"--child", "index"}, true));
     auto cold_read = spawn_child(with({"--child", "read"}, true));
+    if (args.flag("--routes-ab")) return routes_ab(with, runs, args.flag("--json"));
     spawn_child(with({"--child", "index"}, false)); // warm-up
     std::vector<json> idx, rd;
     for (int i = 0; i < runs; ++i) {

@@ -4,6 +4,7 @@
 #include "lsp/protocol.hpp"
 #include "lsp/rpc.hpp"
 #include "mil/ide/engine.hpp"
+#include "mil/ide/routes_features.hpp"
 #include "mil/ide/scaffold.hpp"
 #include "mil/model/rules.hpp"
 #include "mil/model/schema.hpp"
@@ -111,6 +112,8 @@ public:
                        [this](const json& p, const CancelToken&) { return prepare_rename(p); });
         ep_.on_request("textDocument/diagnostic",
                        [this](const json& p, const CancelToken&) { return pull_diagnostics(p); });
+        ep_.on_request("textDocument/codeLens",
+                       [this](const json& p, const CancelToken&) { return code_lens(p); });
         ep_.on_request("workspace/executeCommand",
                        [this](const json& p, const CancelToken&) { return execute_command(p); });
     }
@@ -140,6 +143,7 @@ private:
                             caps["textDocument"].contains("diagnostic");
         configuration_ = flag({"workspace", "configuration"});
         related_info_ = flag({"textDocument", "publishDiagnostics", "relatedInformation"});
+        lens_refresh_ = flag({"workspace", "codeLens", "refreshSupport"});
         hierarchical_symbols_ =
             flag({"textDocument", "documentSymbol", "hierarchicalDocumentSymbolSupport"});
         engine_.settings().snippets =
@@ -221,7 +225,10 @@ private:
              {{"codeActionKinds", {"quickfix", "refactor.rewrite", "source"}}}},
             {"renameProvider", {{"prepareProvider", true}}},
             {"executeCommandProvider",
-             {{"commands", json::array({"magento-integration-ls.reindex", kNewIntegration})}}},
+             {{"commands", json::array({"magento-integration-ls.reindex", kNewIntegration,
+                                        kShowRoutesCommand})}}},
+            // A client without code lens never asks: it just shows none.
+            {"codeLensProvider", {{"resolveProvider", false}}},
             {"workspace",
              {{"workspaceFolders", {{"supported", true}, {"changeNotifications", true}}}}},
         };
@@ -622,6 +629,7 @@ private:
         if (affects_others(classify_path(*path)))
             for (const auto& [other, d] : docs_)
                 if (other != *path) schedule(other);
+        if (affects_lenses(classify_path(*path))) refresh_lenses();
     }
 
     void open_oversized(const std::string& path, TextDocument empty, std::size_t size) {
@@ -673,6 +681,7 @@ private:
         if (affects_others(classify_path(*path)))
             for (const auto& [other, d] : docs_)
                 if (other != *path) schedule(other);
+        if (affects_lenses(classify_path(*path))) refresh_lenses();
     }
 
     void did_close(const json& p) {
@@ -693,6 +702,7 @@ private:
         if (affects_others(classify_path(*path)))
             for (const auto& [other, d] : docs_)
                 schedule(other);
+        if (affects_lenses(classify_path(*path))) refresh_lenses();
     }
 
     void did_save(const json& p) {
@@ -778,6 +788,7 @@ private:
     }
 
     void refresh_all() {
+        refresh_lenses();
         if (pull_diagnostics_) {
             ep_.request("workspace/diagnostic/refresh", nullptr,
                         [](const json&, const std::optional<RpcError>&) {});
@@ -785,6 +796,23 @@ private:
         }
         for (const auto& [path, d] : docs_)
             publish(path);
+    }
+
+    // The lenses count routes from the ACL, webapi.xml and the integrations of every module:
+    // a client that can be told so asks again for those of its visible documents, once the
+    // typing pauses (debounced like the diagnostics).
+    void refresh_lenses() {
+        if (!lens_refresh_ || !ready_) return;
+        ep_.post_after("mil-lens-refresh", std::chrono::milliseconds(options_.diagnostics_delay_ms),
+                       [this] {
+                           ep_.request("workspace/codeLens/refresh", nullptr,
+                                       [](const json&, const std::optional<RpcError>&) {});
+                       });
+    }
+
+    static bool affects_lenses(FileKind kind) {
+        return kind == FileKind::Acl || kind == FileKind::Webapi || kind == FileKind::Integration ||
+               kind == FileKind::IntegrationApi;
     }
 
     std::vector<lsp::Diagnostic> lsp_diagnostics(const std::string& path) {
@@ -1398,6 +1426,37 @@ private:
         return nullptr;
     }
 
+    json code_lens(const json& p) {
+        const std::string path = path_of(p.at("textDocument"));
+        std::vector<lsp::CodeLens> out;
+        // Before the index, the counts would come from the open documents alone (and the
+        // bundled routes): none until it is ready, then workspace/codeLens/refresh.
+        if (!ready_) return out;
+        for (const CodeLens& l : engine_.code_lenses(path))
+            out.push_back({lsp_range(path, l.range), {l.title, l.command, l.tooltip, l.arguments}});
+        return out;
+    }
+
+    // The routes an integration can call (its name: the first argument, as the lens gives it,
+    // or {"integration": name}), as Locations with labels.
+    json show_routes(const json& args) {
+        const json* arg = args.is_array() && !args.empty() ? &args[0] : nullptr;
+        if (arg && arg->is_object() && arg->contains("integration")) arg = &(*arg)["integration"];
+        if (!arg || !arg->is_string())
+            throw RpcError(error_code::InvalidParams,
+                           fmt::format("{} takes the integration's name", kShowRoutesCommand));
+        std::vector<lsp::RouteItem> out;
+        for (RouteEntry& e : integration_route_list(engine_.snapshot(), arg->get<std::string>())) {
+            lsp::RouteItem& item = out.emplace_back();
+            item.label = std::move(e.label);
+            if (e.location) item.location = lsp_location(*e.location);
+            item.module = std::move(e.module);
+            item.resources = std::move(e.resources);
+            item.anonymous = e.is_public;
+        }
+        return out;
+    }
+
     json execute_command(const json& p) {
         std::string cmd = p.at("command").get<std::string>();
         if (cmd == "magento-integration-ls.reindex") {
@@ -1405,6 +1464,7 @@ private:
             return nullptr;
         }
         if (cmd == kNewIntegration) return new_integration(p.value("arguments", json::array()));
+        if (cmd == kShowRoutesCommand) return show_routes(p.value("arguments", json::array()));
         throw RpcError(-32602, fmt::format("Unknown command '{}'", cmd));
     }
 
@@ -1495,6 +1555,7 @@ private:
     bool progress_ = false, dynamic_watch_ = false, pull_diagnostics_ = false,
          configuration_ = false;
     bool related_info_ = false, hierarchical_symbols_ = false;
+    bool lens_refresh_ = false;  // the client takes workspace/codeLens/refresh
     bool resolve_docs_ = false;  // completion documentation through completionItem/resolve
     bool resolve_edits_ = false; // completion additionalTextEdits through completionItem/resolve
     bool item_defaults_range_ = false; // completionList.itemDefaults has "editRange"

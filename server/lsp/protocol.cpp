@@ -99,4 +99,24 @@ void to_json(json& j, const FullDocumentDiagnosticReport& r) {
     j = {{"kind", "full"}, {"items", r.items}};
 }
 
+void to_json(json& j, const Command& c) {
+    j = {{"title", c.title}, {"command", c.command}, {"arguments", c.arguments}};
+    if (!c.tooltip.empty()) j["tooltip"] = c.tooltip;
+}
+
+void to_json(json& j, const CodeLens& l) {
+    j = {{"range", l.range}, {"command", l.command}};
+}
+
+void to_json(json& j, const RouteItem& r) {
+    j = {{"label", r.label},
+         {"module", r.module},
+         {"resources", r.resources},
+         {"anonymous", r.anonymous}};
+    if (r.location) {
+        j["uri"] = r.location->uri;
+        j["range"] = r.location->range;
+    }
+}
+
 } // namespace mil::lsp

@@ -83,6 +83,31 @@ struct FullDocumentDiagnosticReport {
     std::vector<Diagnostic> items;
 };
 
+// A command a client runs (of a code lens here).
+struct Command {
+    std::string title;
+    std::string command;
+    std::string tooltip; // omitted when empty
+    json arguments = json::array();
+};
+
+// An item of textDocument/codeLens's result (resolved: it carries its command).
+struct CodeLens {
+    Range range;
+    Command command;
+};
+
+// An item of the result of the command magento-integration-ls.showRoutes: a REST route an
+// integration can call, as a Location (its url in webapi.xml: "uri" and "range", absent for a
+// route of the bundled catalogue) plus its label, module and resources.
+struct RouteItem {
+    std::string label; // "GET /V1/orders/:id"
+    std::optional<Location> location;
+    std::string module;
+    std::vector<std::string> resources;
+    bool anonymous = false; // anyone may call it
+};
+
 // A position read from a client: a line or character clamped to what an offset can hold (a
 // negative one to 0); a JSON number with a fraction or an exponent counts by its integer part
 // (some clients write 5.0). Anything else is invalid params (an RpcError).
@@ -100,5 +125,8 @@ void to_json(json& j, const DiagnosticRelatedInformation& r);
 void to_json(json& j, const Diagnostic& d);
 void to_json(json& j, const PublishDiagnosticsParams& p);
 void to_json(json& j, const FullDocumentDiagnosticReport& r);
+void to_json(json& j, const Command& c);
+void to_json(json& j, const CodeLens& l);
+void to_json(json& j, const RouteItem& r);
 
 } // namespace mil::lsp

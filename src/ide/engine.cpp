@@ -3,6 +3,7 @@
 
 #include "mil/ide/acl_docs.hpp"
 #include "mil/ide/participant.hpp"
+#include "mil/ide/routes_features.hpp"
 
 #include <algorithm>
 
@@ -299,6 +300,12 @@ std::vector<SymbolInfo> Engine::document_symbols(const std::string& path) const 
     Query q{*current_, settings_for(f->path), *f, 0};
     each_participant(*f, [&](const Participant& p) { p.symbols(q, out); });
     return out;
+}
+
+std::vector<CodeLens> Engine::code_lenses(const std::string& path) const {
+    const FileEntry* f = entry(path);
+    if (!f) return {};
+    return route_lenses(*current_, *f);
 }
 
 std::vector<SymbolInfo> Engine::workspace_symbols(std::string_view query) const {

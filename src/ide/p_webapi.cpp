@@ -55,7 +55,8 @@ public:
     bool serves(FileKind kind) const override { return kind == FileKind::Webapi; }
 
     void index(const FileEntry& entry, FileFacts& facts) const override {
-        facts.routes = read_webapi_routes(*entry.text); // for the route index (routes.hpp)
+        if (route_index_enabled()) // for the route index (routes.hpp)
+            facts.routes = read_webapi_routes(*entry.text);
         // A plain document (nearly all) is read in one pass, without the tree.
         static const std::vector<std::string_view> kRefPath = {"routes", "route", "resources",
                                                                "resource"};

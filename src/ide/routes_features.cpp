@@ -87,27 +87,93 @@ std::string routes_thanks_to_markdown(const Snapshot& s, std::string_view name,
                        plural(routes.size(), "of them", "of them"), listing(s, routes));
 }
 
+CallableSplit split_callable(const RouteIndex& index, const Grants& grants) {
+    CallableSplit out;
+    for (const Route* r : callable_routes(index, grants))
+        (r->is_public() ? out.open : out.guarded).push_back(r);
+    return out;
+}
+
+namespace {
+
+// "3 REST routes (and 1 route anyone may call)": the count of hover and of the code lens
+// (the first part in bold when `strong`).
+std::string callable_count(const CallableSplit& c, bool strong) {
+    std::string out = plural(c.guarded.size(), "REST route", "REST routes");
+    if (strong) out = fmt::format("**{}**", out);
+    if (!c.open.empty())
+        out += fmt::format(" (and {} anyone may call)", plural(c.open.size(), "route", "routes"));
+    return out;
+}
+
+constexpr std::string_view kGrantModel =
+    "Magento grants exactly the listed resources (integration.xml adds their ancestors), never "
+    "their children; a route needs every resource it names.";
+constexpr std::string_view kEverything =
+    "api.xml grants exactly `Magento_Backend::all`, which allows everything.";
+
+} // namespace
+
 std::string integration_routes_markdown(const Snapshot& s, std::string_view name) {
     if (!s.routes) return {};
     const Grants g = effective_grants(s, name);
     if (g.source == Grants::Source::None) return {};
-    std::vector<const Route*> guarded;
-    std::size_t open = 0;
-    for (const Route* r : callable_routes(*s.routes, g)) {
-        if (r->is_public())
-            ++open;
-        else
-            guarded.push_back(r);
-    }
-    std::string md = fmt::format("**{}** can call **{}** (and {} anyone may call)", name,
-                                 plural(guarded.size(), "REST route", "REST routes"),
-                                 plural(open, "route", "routes"));
-    md += g.everything ? ": api.xml grants exactly `Magento_Backend::all`, which allows everything."
-                       : ".";
-    if (!g.everything && !guarded.empty()) md += listing(s, guarded);
-    md += "\n\nMagento grants exactly the listed resources (integration.xml adds their "
-          "ancestors), never their children; a route needs every resource it names.";
+    const CallableSplit c = split_callable(*s.routes, g);
+    std::string md = fmt::format("**{}** can call {}", name, callable_count(c, true));
+    md += g.everything ? fmt::format(": {}", kEverything) : std::string(".");
+    if (!g.everything && !c.guarded.empty()) md += listing(s, c.guarded);
+    md += fmt::format("\n\n{}", kGrantModel);
     return md;
+}
+
+std::vector<CodeLens> route_lenses(const Snapshot& s, const FileEntry& file) {
+    std::vector<CodeLens> out;
+    if (!s.routes || s.routes->routes.empty()) return out;
+    if (file.kind != FileKind::Integration && file.kind != FileKind::IntegrationApi) return out;
+    for (const IntegrationDecl& integ : file.facts.integrations) {
+        if (integ.name.value.empty()) continue;
+        const Grants g = effective_grants(s, integ.name.value);
+        if (g.source == Grants::Source::None) continue;
+        const CallableSplit c = split_callable(*s.routes, g);
+        CodeLens lens;
+        lens.range = integ.element_name_range;
+        lens.title = fmt::format("can call {}", callable_count(c, false));
+        // Plugin\Integration::_addAllowedResources: integration.xml's resources win.
+        const bool overridden =
+            file.kind == FileKind::IntegrationApi && g.source == Grants::Source::IntegrationXml;
+        if (overridden) {
+            lens.title += " (per its integration.xml)";
+            lens.tooltip = fmt::format("integration.xml declares '{}' too and wins: its resources "
+                                       "count, not these. ",
+                                       integ.name.value);
+        }
+        lens.tooltip += g.everything ? kEverything : kGrantModel;
+        lens.command = kShowRoutesCommand;
+        lens.arguments.push_back(integ.name.value);
+        out.push_back(std::move(lens));
+    }
+    return out;
+}
+
+std::vector<RouteEntry> integration_route_list(const Snapshot& s, std::string_view name) {
+    std::vector<RouteEntry> out;
+    if (!s.routes) return out;
+    const Grants g = effective_grants(s, name);
+    if (g.source == Grants::Source::None) return out;
+    const CallableSplit c = split_callable(*s.routes, g);
+    out.reserve(c.guarded.size() + c.open.size());
+    for (const auto* list : {&c.guarded, &c.open})
+        for (const Route* r : *list) {
+            RouteEntry& e = out.emplace_back();
+            e.label = r->key();
+            e.resources = r->resources;
+            e.is_public = r->is_public();
+            if (r->sources.empty()) continue;
+            const RouteSource& src = r->sources.front();
+            e.module = src.module;
+            if (!src.path.empty()) e.location = Location{src.path, src.range};
+        }
+    return out;
 }
 
 namespace {

@@ -607,6 +607,10 @@ void merge_integrations(Snapshot& snap, const MergeState& st) {
 // The REST routes of the webapi.xml files in load order, over the bundled ones when the ACL
 // catalogue stands in for the core (see routes.hpp).
 void merge_routes(Snapshot& snap, const MergeState& st) {
+    if (!route_index_enabled()) {
+        snap.routes = build_route_index({}, nullptr, {});
+        return;
+    }
     snap.routes = build_route_index(st.webapi, snap.uses_catalog ? &bundled_routes() : nullptr,
                                     [&](const FileEntry& f) {
                                         const ModuleInfo* m = st.module(f.module_dir);

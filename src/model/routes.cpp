@@ -4,6 +4,7 @@
 #include "mil/syntax/xml.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <charconv>
 
@@ -49,6 +50,18 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
 }
 
 } // namespace
+
+namespace {
+std::atomic<bool> g_route_index_enabled{true};
+} // namespace
+
+void set_route_index_enabled(bool enabled) {
+    g_route_index_enabled = enabled;
+}
+
+bool route_index_enabled() {
+    return g_route_index_enabled;
+}
 
 bool Route::is_public() const {
     return std::all_of(resources.begin(), resources.end(),

@@ -36,6 +36,10 @@ const uriOf = (file) => pathToFileURL(file).href;
 // A copy of data/example in a temp dir, so the test may edit files on disk.
 const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mil-e2e-node-')));
 fs.cpSync(path.join(repo, 'data', 'example'), root, { recursive: true });
+// REST routes in Magento_Sales and Magento_Backend::all before Magento_Backend::admin, for the
+// code lens (tests/fixtures/routes/tree).
+fs.cpSync(path.join(repo, 'tests', 'fixtures', 'routes', 'tree'), root, { recursive: true });
+const webapiFile = path.join(root, 'app/code/Magento/Sales/etc/webapi.xml');
 const integrationFile = path.join(root, 'app/code/Acme/Connector/etc/integration.xml');
 const customerAcl = path.join(root, 'app/code/Magento/Customer/etc/acl.xml');
 const integrationUri = uriOf(integrationFile);
@@ -178,6 +182,37 @@ test('hover on a resource id shows its title', async () => {
     assert.ok(hover, 'no hover on Magento_Sales::sales_order');
     const value = typeof hover.contents === 'string' ? hover.contents : hover.contents.value;
     assert.match(value, /Orders/, `hover does not show the title "Orders": ${value}`);
+});
+
+test('code lens: the integration can call 2 REST routes; its command lists them in webapi.xml', async () => {
+    await session.waitForDiagnostics(doc.uri, (ds) => ds.some(isUnknownLog)); // indexed
+    assert.ok(initResult.capabilities.codeLensProvider, 'no codeLensProvider');
+    const lenses = await session.request('textDocument/codeLens', { textDocument: { uri: doc.uri } });
+    assert.equal(lenses.length, 1, JSON.stringify(lenses));
+    const [lens] = lenses;
+    assert.equal(lens.command.title, 'can call 2 REST routes (and 1 route anyone may call)');
+    assert.equal(lens.range.start.line, rangeOf('<integration name').start.line);
+    assert.deepEqual(lens.command.arguments, ['AcmeConnector']);
+    // The command as VS Code runs a lens: through workspace/executeCommand.
+    const routes = await session.request('workspace/executeCommand', {
+        command: lens.command.command,
+        arguments: lens.command.arguments,
+    });
+    assert.deepEqual(
+        routes.map((r) => r.label),
+        ['GET /V1/orders', 'GET /V1/orders/:id', 'GET /V1/guest-carts/:cartId'],
+    );
+    const webapi = fs.readFileSync(webapiFile, 'utf8');
+    const at = webapi.indexOf('"/V1/orders/:id"') + 1;
+    assert.equal(routes[1].uri, uriOf(webapiFile));
+    assert.deepEqual(routes[1].range, { start: positionAt(webapi, at), end: positionAt(webapi, at + '/V1/orders/:id'.length) });
+    assert.equal(routes[2].anonymous, true);
+    // Told to ask again once the index was ready (debounced like the diagnostics).
+    const deadline = Date.now() + 5000;
+    while (session.lensRefreshes < 1 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.ok(session.lensRefreshes >= 1, 'the client was not told to ask for lenses once the index was ready');
 });
 
 test('code action: a quickfix replaces Magento_Log::online with Magento_Customer::online', async () => {

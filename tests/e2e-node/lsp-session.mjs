@@ -35,10 +35,12 @@ export function vscodeLikeCapabilities() {
             didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true },
             symbol: { dynamicRegistration: true },
             executeCommand: { dynamicRegistration: true },
+            codeLens: { refreshSupport: true },
             fileOperations: { dynamicRegistration: true, didCreate: true, didRename: true, didDelete: true },
         },
         textDocument: {
             synchronization: { dynamicRegistration: true, willSave: true, willSaveWaitUntil: true, didSave: true },
+            codeLens: { dynamicRegistration: true },
             publishDiagnostics: {
                 relatedInformation: true,
                 versionSupport: false,
@@ -99,6 +101,7 @@ export class LspSession {
         this.registrations = [];
         this.diagnostics = new Map(); // uri -> Diagnostic[]
         this.waiters = new Set();
+        this.lensRefreshes = 0; // workspace/codeLens/refresh requests answered
         this.exit = new Promise((resolve) => {
             this.proc = spawn(serverPath, [], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
             this.proc.on('exit', (code, signal) => resolve({ code, signal }));
@@ -125,6 +128,10 @@ export class LspSession {
             params.items.map((item) => (item.section === 'magentoIntegration' ? this.settings : null)),
         );
         c.onRequest('workspace/workspaceFolders', () => this.workspaceFolders ?? null);
+        c.onRequest('workspace/codeLens/refresh', () => {
+            this.lensRefreshes++;
+            return null;
+        });
         c.onRequest((method) => new ResponseError(-32601, `unhandled in test client: ${method}`));
         c.onNotification(PublishDiagnosticsNotification.type, (params) => {
             this.diagnostics.set(params.uri, params.diagnostics);

@@ -55,6 +55,14 @@ if vim.v.shell_error ~= 0 then
   out('cannot copy ' .. repo .. '/data/example')
   vim.cmd('cquit 2')
 end
+-- REST routes in Magento_Sales and Magento_Backend::all before Magento_Backend::admin, for the
+-- code lens.
+vim.fn.system({ 'cp', '-R', repo .. '/tests/fixtures/routes/tree/.', root })
+if vim.v.shell_error ~= 0 then
+  out('cannot copy ' .. repo .. '/tests/fixtures/routes/tree')
+  vim.cmd('cquit 2')
+end
+local webapi = root .. '/app/code/Magento/Sales/etc/webapi.xml'
 local module_dir = root .. '-lone/Vendor/Lone'
 vim.fn.mkdir(module_dir .. '/etc', 'p')
 vim.fn.writefile({
@@ -235,6 +243,49 @@ check('hover on <email> is markdown', function()
   expect(type(result) == 'table' and result.contents, 'no hover: %s', vim.inspect(result))
   expect(result.contents.kind == 'markdown', 'contents: %s', vim.inspect(result.contents))
   expect(result.contents.value:lower():find('mail'), 'hover does not explain <email>: %s', result.contents.value)
+end)
+
+check('code lens: "can call 2 REST routes" over <integration>; running it fills the quickfix list', function()
+  local lnum = line_of(buf, '<integration name')
+  local lens
+  -- No explicit refresh here: the plugin asks when attached and when the server says so.
+  expect(wait(15000, function()
+    for _, l in ipairs(vim.lsp.codelens.get(buf)) do
+      if l.range.start.line == lnum and l.command then
+        lens = l
+        return true
+      end
+    end
+    return false
+  end), 'no code lens on line %d; got %s', lnum, vim.inspect(vim.lsp.codelens.get(buf)))
+  expect(lens.command.title == 'can call 2 REST routes (and 1 route anyone may call)', 'title: %s', lens.command.title)
+  if vim.lsp.codelens.__namespaces then -- 0.7-0.9: the lens is virtual text on its line
+    local marks = vim.api.nvim_buf_get_extmarks(buf, vim.lsp.codelens.__namespaces[client_id], { lnum, 0 }, { lnum, -1 }, { details = true })
+    expect(#marks == 1 and vim.inspect(marks[1]):find('can call 2 REST routes', 1, true), 'virtual text: %s', vim.inspect(marks))
+  end
+  vim.api.nvim_win_set_cursor(0, { lnum + 1, 0 })
+  vim.lsp.codelens.run()
+  expect(wait(10000, function()
+    return vim.fn.getqflist({ title = 1 }).title == 'REST routes AcmeConnector can call'
+  end), 'quickfix list not filled: %s', vim.inspect(vim.fn.getqflist({ title = 1, items = 1 })))
+  local qf = vim.fn.getqflist()
+  expect(#qf == 3, 'want 3 routes, got %s', vim.inspect(qf))
+  expect(qf[2].text:find('GET /V1/orders/:id', 1, true) and qf[2].text:find('Magento_Sales::actions_view', 1, true), 'item 2: %s', qf[2].text)
+  expect(vim.api.nvim_buf_get_name(qf[2].bufnr) == webapi, 'item 2 is in %s', vim.api.nvim_buf_get_name(qf[2].bufnr))
+  local lines = vim.fn.readfile(webapi)
+  local want_lnum, want_col
+  for i, l in ipairs(lines) do
+    local c = l:find('"/V1/orders/:id"', 1, true)
+    if c then
+      want_lnum, want_col = i, c + 1
+      break
+    end
+  end
+  expect(qf[2].lnum == want_lnum and qf[2].col == want_col, 'item 2 at %d:%d, want %d:%d', qf[2].lnum, qf[2].col, want_lnum, want_col)
+  expect(qf[3].text:find('anyone may call', 1, true), 'item 3: %s', qf[3].text)
+  expect(vim.bo.buftype == 'quickfix', 'the quickfix window is not open')
+  vim.cmd('cclose')
+  expect(vim.api.nvim_get_current_buf() == buf, 'back in integration.xml')
 end)
 
 check('code action: the quickfix turns Magento_Log::online into Magento_Customer::online', function()

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { documentSelector, WATCHED_GLOBS } from './fileKinds';
 import { buildArguments, checkModule, SERVER_COMMAND } from './newIntegration';
+import { routePicks, routesTitle, SHOW_ROUTES_COMMAND } from './routes';
 import { describeSource, DOWNLOAD_PAGE, resolveForThisMachine } from './serverPath';
 import { configurationFor, initializationOptions, readSettings, SECTION, ServerSettings } from './settings';
 
@@ -58,6 +59,15 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
             fileEvents: WATCHED_GLOBS.map((glob) => vscode.workspace.createFileSystemWatcher(glob)),
         },
         middleware: {
+            // The routes code lens runs the server's command (the client registered it); its
+            // answer, the routes with their webapi.xml locations, becomes a quick pick.
+            executeCommand: async (command, args, next) => {
+                const result = await next(command, args);
+                if (command === SHOW_ROUTES_COMMAND) {
+                    await showRoutes(args, result);
+                }
+                return result;
+            },
             workspace: {
                 configuration: (params, token, next) => {
                     const settings = currentSettings();
@@ -78,6 +88,24 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     // The id "magentoIntegration" makes the client read `magentoIntegration.trace.server`.
     client = new LanguageClient(SECTION, 'Magento Integration', serverOptions, clientOptions);
     await client.start();
+}
+
+// A quick pick of the routes an integration can call; the chosen one opens at its url in
+// webapi.xml (a route of the bundled catalogue has no file to open).
+async function showRoutes(args: unknown[], result: unknown): Promise<void> {
+    const picks = routePicks(result);
+    const chosen = await vscode.window.showQuickPick(picks, {
+        title: routesTitle(args, picks.length),
+        matchOnDescription: true,
+        matchOnDetail: true,
+    });
+    if (!chosen?.target) {
+        return;
+    }
+    const { start, end } = chosen.target.range;
+    await vscode.window.showTextDocument(vscode.Uri.parse(chosen.target.uri), {
+        selection: new vscode.Range(start.line, start.character, end.line, end.character),
+    });
 }
 
 // Asks for the module, name, email and resources, then lets the server send the files back

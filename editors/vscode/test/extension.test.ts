@@ -28,10 +28,17 @@ const state = {
     configListeners: [] as ((e: any) => any)[],
     clients: [] as FakeClient[],
     logs: [] as string[],
+    picks: [] as { items: any[]; options: any }[],
+    pick: undefined as ((items: any[]) => any) | undefined,
+    shown: [] as { uri: string; options: any }[],
 };
 
 const disposable = { dispose() {} };
 const fakeVscode = {
+    Uri: { parse: (value: string) => ({ value }) },
+    Range: class {
+        constructor(public startLine: number, public startCharacter: number, public endLine: number, public endCharacter: number) {}
+    },
     workspace: {
         getConfiguration: (section: string) => {
             assert.equal(section, 'magentoIntegration');
@@ -62,6 +69,13 @@ const fakeVscode = {
             appendLine() {},
             dispose() {},
         }),
+        showQuickPick: async (items: any[], options: any) => {
+            state.picks.push({ items, options });
+            return state.pick?.(items);
+        },
+        showTextDocument: async (uri: { value: string }, options: any) => {
+            state.shown.push({ uri: uri.value, options });
+        },
         showErrorMessage: async (message: string) => {
             state.errors.push(message);
             return undefined;
@@ -115,7 +129,7 @@ beforeEach(() => {
     bundled = path.join(extDir, 'server', `${process.platform}-${process.arch}`, 'magento-integration-ls');
     fs.mkdirSync(path.dirname(bundled), { recursive: true });
     fs.writeFileSync(bundled, '#!/bin/sh\n', { mode: 0o755 });
-    Object.assign(state, { config: {}, folders: ['/home/dev/shop'], errors: [], watchers: [], configListeners: [], clients: [], logs: [] });
+    Object.assign(state, { config: {}, folders: ['/home/dev/shop'], errors: [], watchers: [], configListeners: [], clients: [], logs: [], picks: [], pick: undefined, shown: [] });
     state.commands.clear();
 });
 
@@ -243,4 +257,36 @@ test('the restart command stops and starts the client', async () => {
     assert.equal(state.clients.length, 2);
     assert.ok(state.clients[0].stopped);
     assert.ok(state.clients[1].started);
+});
+
+test('the routes lens command shows a quick pick that opens the chosen webapi.xml location', async () => {
+    await extension.activate(context());
+    const middleware = state.clients[0].clientOptions.middleware;
+    const webapi = 'file:///home/dev/shop/app/code/Magento/Sales/etc/webapi.xml';
+    const answer = [
+        { label: 'GET /V1/orders', uri: webapi, range: { start: { line: 10, character: 16 }, end: { line: 10, character: 26 } }, module: 'Magento_Sales', resources: ['Magento_Sales::actions_view'], anonymous: false },
+        { label: 'GET /V1/orders/:id', uri: webapi, range: { start: { line: 4, character: 16 }, end: { line: 4, character: 30 } }, module: 'Magento_Sales', resources: ['Magento_Sales::actions_view'], anonymous: false },
+    ];
+    const sent: [string, any[]][] = [];
+    const next = async (command: string, args: any[]) => {
+        sent.push([command, args]);
+        return answer;
+    };
+    state.pick = (items) => items.find((i: any) => i.label === 'GET /V1/orders/:id');
+    const result = await middleware.executeCommand('magento-integration-ls.showRoutes', ['AcmeConnector'], next);
+    assert.deepEqual(sent, [['magento-integration-ls.showRoutes', ['AcmeConnector']]], 'the server runs the command');
+    assert.equal(result, answer);
+    assert.equal(state.picks.length, 1);
+    assert.deepEqual(state.picks[0].items.map((i: any) => i.label), ['GET /V1/orders', 'GET /V1/orders/:id']);
+    assert.equal(state.picks[0].options.title, 'REST routes AcmeConnector can call (2)');
+    assert.equal(state.shown.length, 1);
+    assert.equal(state.shown[0].uri, webapi);
+    assert.deepEqual({ ...state.shown[0].options.selection }, { startLine: 4, startCharacter: 16, endLine: 4, endCharacter: 30 });
+
+    // Dismissed: nothing opens. Another command: no quick pick.
+    state.pick = () => undefined;
+    await middleware.executeCommand('magento-integration-ls.showRoutes', ['AcmeConnector'], next);
+    assert.equal(state.shown.length, 1);
+    await middleware.executeCommand('magento-integration-ls.reindex', [], next);
+    assert.equal(state.picks.length, 2);
 });

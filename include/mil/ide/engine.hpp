@@ -116,6 +116,15 @@ struct CodeAction {
     std::vector<std::string> command_arguments;
 };
 
+// A code lens: a title shown over `range` that runs `command` with `arguments`.
+struct CodeLens {
+    Range range;
+    std::string title;
+    std::string tooltip;
+    std::string command;
+    std::vector<std::string> arguments;
+};
+
 struct SymbolInfo {
     std::string name;
     std::string detail;
@@ -215,6 +224,8 @@ public:
     std::vector<Range> highlights(const std::string& path, Offset offset) const;
     std::vector<CodeAction> actions(const std::string& path, Range range) const;
     std::vector<SymbolInfo> document_symbols(const std::string& path) const;
+    // The code lenses of a file (see routes_features.hpp: the routes of each integration).
+    std::vector<CodeLens> code_lenses(const std::string& path) const;
     std::vector<SymbolInfo> workspace_symbols(std::string_view query) const;
     RenameResult rename(const std::string& path, Offset offset, const std::string& new_name) const;
 

@@ -7,6 +7,7 @@
 #include "mil/model/routes.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -28,6 +29,36 @@ std::string routes_thanks_to_markdown(const Snapshot& s, std::string_view name,
 // For the integration `name`: how many routes it can call (anonymous ones apart), and the
 // first of them.
 std::string integration_routes_markdown(const Snapshot& s, std::string_view name);
+
+// The routes an integration can call, split as hover and the code lens count them.
+struct CallableSplit {
+    std::vector<const Route*> guarded; // those that need resources
+    std::vector<const Route*> open;    // those anyone may call (anonymous, or no ref)
+};
+CallableSplit split_callable(const RouteIndex& index, const Grants& grants);
+
+// The command of the routes code lens; its one argument is the integration's name, and the
+// server answers it with integration_route_list.
+inline constexpr const char* kShowRoutesCommand = "magento-integration-ls.showRoutes";
+
+// One code lens per named <integration> of an integration.xml or api.xml: "can call N REST
+// routes (and M anyone may call)", from effective_grants (for a name that integration.xml
+// declares too, its grants: the title says so in api.xml). None when the snapshot has no
+// routes.
+std::vector<CodeLens> route_lenses(const Snapshot& s, const FileEntry& file);
+
+// A route an integration can call, for a list the editor shows.
+struct RouteEntry {
+    std::string label;                // "GET /V1/orders/:id"
+    std::optional<Location> location; // its url in the first webapi.xml; none when bundled
+    std::string module;               // the module that declares it (first in load order)
+    std::vector<std::string> resources;
+    bool is_public = false; // anyone may call it
+};
+
+// The routes the integration `name` can call: those that need resources, then those anyone
+// may call, each by url then method. Empty when no integration.xml or api.xml declares it.
+std::vector<RouteEntry> integration_route_list(const Snapshot& s, std::string_view name);
 
 // Completion of a REST route typed as a resource name (`/V1/orders/` or `GET /V1/orders/:id`):
 // one item per matching route that needs resources `listed` lacks. Choosing it writes them

@@ -69,6 +69,12 @@ private:
     std::unordered_map<std::string, std::uint32_t> by_key_;
 };
 
+// Whether webapi.xml files give their routes and snapshots get a route index (true). Only
+// `bench_index --routes-ab` turns it off, to measure what the routes add to the ready time
+// with one build; every feature then sees an empty route index.
+void set_route_index_enabled(bool enabled);
+bool route_index_enabled();
+
 // The routes of a webapi.xml text, in document order.
 std::vector<RouteDecl> read_webapi_routes(std::string_view text);
 

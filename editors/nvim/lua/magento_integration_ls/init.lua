@@ -2,6 +2,7 @@
 --
 --   require('magento_integration_ls').setup({
 --     cmd = { '/path/to/magento-integration-ls' },   -- default: on $PATH
+--     codelens = true,   -- show "can call N REST routes" over each <integration> (:lua vim.lsp.codelens.run())
 --     settings = { severity = { ['insecure-url'] = 'off' }, completion = { insertParents = true } },
 --     on_attach = function(client, bufnr) ... end,
 --   })
@@ -35,6 +36,7 @@ local defaults = {
   settings = { severity = {}, completion = { insertParents = true } },
   flags = { debounce_text_changes = 150 },
   autostart = true,
+  codelens = true,
 }
 
 local options = vim.deepcopy(defaults)
@@ -132,9 +134,128 @@ local function language_id(bufnr, filetype)
   return filetype
 end
 
+--- The command of the routes code lens (the server answers it with the routes).
+M.SHOW_ROUTES = 'magento-integration-ls.showRoutes'
+
+--- Quickfix items of the routes the server answers `M.SHOW_ROUTES` with: a Location in
+--- webapi.xml (UTF-16 columns, turned into bytes here) plus a label; a route of the bundled
+--- catalogue has no file and is a text-only item.
+function M.route_items(routes)
+  local items, lines = {}, {}
+  local function line_of(fname, lnum)
+    if lines[fname] == nil then
+      local buf = vim.fn.bufnr(fname)
+      if buf ~= -1 and vim.api.nvim_buf_is_loaded(buf) then
+        lines[fname] = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+      else
+        local ok, read = pcall(vim.fn.readfile, fname)
+        lines[fname] = ok and read or false
+      end
+    end
+    return lines[fname] and lines[fname][lnum]
+  end
+  for _, r in ipairs(type(routes) == 'table' and routes or {}) do
+    local why = r.anonymous and 'anyone may call it' or ('needs ' .. table.concat(r.resources or {}, ', '))
+    local item = { text = string.format('%s  (%s)', r.label, why) }
+    if r.uri and r.range then
+      item.filename = vim.uri_to_fname(r.uri)
+      item.lnum = r.range.start.line + 1
+      local col = r.range.start.character
+      local line = line_of(item.filename, item.lnum)
+      if line then
+        local ok, byte = pcall(vim.str_byteindex, line, col, true)
+        if ok then
+          col = byte
+        end
+      end
+      item.col = col + 1
+    else
+      item.text = item.text .. ' [bundled catalogue]'
+    end
+    table.insert(items, item)
+  end
+  return items
+end
+
+--- Client-side handler of `M.SHOW_ROUTES` (what vim.lsp.codelens.run() calls): asks the
+--- server for the routes and opens them in the quickfix list.
+function M.show_routes(command, ctx)
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  if not client then
+    return
+  end
+  local name = command.arguments and command.arguments[1]
+  if type(name) == 'table' then
+    name = name.integration
+  end
+  client.request('workspace/executeCommand', { command = command.command, arguments = command.arguments }, function(err, result)
+    if err then
+      vim.notify('magento-integration-ls: ' .. tostring(err.message or err), vim.log.levels.ERROR)
+      return
+    end
+    vim.fn.setqflist({}, ' ', {
+      title = string.format('REST routes %s can call', tostring(name)),
+      items = M.route_items(result),
+    })
+    vim.cmd('copen')
+  end, ctx.bufnr)
+end
+
+local function commands()
+  return { [M.SHOW_ROUTES] = M.show_routes }
+end
+
+--- on_attach: keeps the code lenses of the buffer fresh (Neovim asks for them only when told),
+--- then calls the user's on_attach.
+local function on_attach(client, bufnr)
+  local caps = client.server_capabilities or client.resolved_capabilities or {}
+  if options.codelens and caps.codeLensProvider then
+    local group = vim.api.nvim_create_augroup('magento_integration_ls_lens_' .. bufnr, { clear = true })
+    vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave', 'BufWritePost', 'CursorHold' }, {
+      group = group,
+      buffer = bufnr,
+      callback = function()
+        vim.lsp.codelens.refresh()
+      end,
+      desc = 'magento-integration-ls: REST routes code lens',
+    })
+    if vim.api.nvim_get_current_buf() == bufnr then
+      vim.lsp.codelens.refresh()
+    end
+  end
+  if options.on_attach then
+    options.on_attach(client, bufnr)
+  end
+end
+
+--- Capabilities and handlers with workspace/codeLens/refresh where Neovim lacks it (0.7-0.9):
+--- the server says when the route counts changed (the index is ready, an acl.xml, webapi.xml or
+--- integration changed), and the current buffer asks for its lenses again.
+local function with_lens_refresh(capabilities, handlers)
+  if not options.codelens or vim.lsp.handlers['workspace/codeLens/refresh'] then
+    return capabilities, handlers
+  end
+  capabilities = vim.deepcopy(capabilities)
+  capabilities.workspace = capabilities.workspace or {}
+  capabilities.workspace.codeLens = vim.tbl_extend('keep', capabilities.workspace.codeLens or {}, { refreshSupport = true })
+  handlers = vim.tbl_extend('keep', handlers or {}, {
+    ['workspace/codeLens/refresh'] = function(_, _, ctx)
+      vim.schedule(function()
+        local bufnr = vim.api.nvim_get_current_buf()
+        if vim.lsp.buf_is_attached(bufnr, ctx.client_id) then
+          vim.lsp.codelens.refresh()
+        end
+      end)
+      return vim.NIL
+    end,
+  })
+  return capabilities, handlers
+end
+
 local function client_config(root)
   local settings = M.server_settings()
   local user = options
+  local capabilities, handlers = with_lens_refresh(user.capabilities or vim.lsp.protocol.make_client_capabilities(), user.handlers)
   return {
     name = M.name,
     cmd = user.cmd,
@@ -142,11 +263,12 @@ local function client_config(root)
     workspace_folders = { { uri = vim.uri_from_fname(root), name = root } },
     init_options = settings,
     settings = { magentoIntegration = settings },
-    capabilities = user.capabilities or vim.lsp.protocol.make_client_capabilities(),
+    capabilities = capabilities,
     flags = user.flags,
-    handlers = user.handlers,
+    handlers = handlers,
+    commands = commands(),
     get_language_id = language_id,
-    on_attach = user.on_attach,
+    on_attach = on_attach,
     on_init = function(client, result)
       -- Neovim 0.7 does not send the settings by itself.
       client.notify('workspace/didChangeConfiguration', { settings = client.config.settings })
@@ -226,6 +348,8 @@ function M.lsp_config()
     init_options = settings,
     settings = { magentoIntegration = settings },
     get_language_id = language_id,
+    commands = commands(),
+    on_attach = on_attach,
     workspace_required = true,
   }
 end
