@@ -11,7 +11,6 @@ export const MAGENTO_DOCUMENT_GLOBS: readonly string[] = [
     '**/registration.php',
     '**/Setup/**/*.php',
     '**/composer.json',
-    '**/.magento-integration-ls.json', // the settings file: its problems are shown on it
 ];
 
 /** Files whose changes the server must hear about even when they are not open. */
@@ -19,6 +18,7 @@ export const WATCHED_GLOBS: readonly string[] = [
     ...MAGENTO_DOCUMENT_GLOBS,
     '**/vendor/composer/installed.json',
     '**/app/etc/config.php', // which modules are enabled
+    '**/.magento-integration-ls.json', // the settings file (re-read when saved)
 ];
 
 export interface DocumentFilterLike {
