@@ -4,8 +4,9 @@
 # POSIX facility. From a fresh Debian 12: installs the packages it misses (as root), adds a
 # deb-src entry and builds pugixml from Debian's source package into a prefix.
 #   scripts/build-windows.sh                  -> build-windows/magento-integration-ls.exe
-#   MIL_WIN_TARGETS="test_base test_syntax"   the test executables to build (default
-#                                              test_base; "" for the .exe only)
+#   MIL_WIN_TARGETS="test_base"   the test executables to build (default: the core's
+#                                  suites, test_base test_syntax test_model test_ide, which
+#                                  need no POSIX facility; "" for the .exe only)
 # Environment: MIL_MINGW_PREFIX (default build-windows-deps/mingw), MIL_WIN_BUILD (default
 # build-windows), JOBS (default nproc). scripts/test-windows.sh runs the result under wine.
 set -eu
@@ -14,7 +15,7 @@ BUILD=${MIL_WIN_BUILD:-$ROOT/build-windows}
 export MIL_MINGW_PREFIX=${MIL_MINGW_PREFIX:-$ROOT/build-windows-deps/mingw}
 DEPS_SRC=${MIL_MINGW_SRC:-$(dirname "$MIL_MINGW_PREFIX")/src}
 JOBS=${JOBS:-$(nproc)}
-TARGETS=${MIL_WIN_TARGETS-test_base}
+TARGETS=${MIL_WIN_TARGETS-test_base test_syntax test_model test_ide}
 
 # Packages (Debian 12): the compilers, wine, and the header-only libraries reused from the host.
 need=""

@@ -2,8 +2,8 @@
 # Runs the Windows build (scripts/build-windows.sh) under wine: the test executables it
 # built, then real sessions compared with the Linux build's answers on the same tree:
 # `check data/example --format json` (the same findings, paths compared modulo '\' and '/')
-# and an LSP completion in an integration.xml over stdio (tests/windows/lsp_completion.py,
-# with the file:///z%3A/... URIs a Windows editor sends).
+# and an LSP completion in an integration.xml over stdio and over TCP
+# (tests/windows/lsp_completion.py, with the file:///z%3A/... URIs a Windows editor sends).
 #   scripts/test-windows.sh [LINUX_BUILD_DIR]   (default build; its magento-integration-ls)
 # Environment: MIL_WIN_BUILD (default build-windows), WINEPREFIX (default
 # build-windows-deps/wineprefix).
@@ -71,6 +71,14 @@ if [ -s "$tmp/lsp-linux.json" ] && cmp -s "$tmp/lsp-linux.json" "$tmp/lsp-win.js
   echo "wine: LSP completion in integration.xml: the same $(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$tmp/lsp-linux.json") items as Linux"
 else
   echo "wine: LSP completion differs"; echo " linux: $(head -c 600 "$tmp/lsp-linux.json")"; echo " windows: $(head -c 600 "$tmp/lsp-win.json")"
+  status=1
+fi
+# The same session over TCP (--listen: Winsock on Windows).
+python3 tests/windows/lsp_completion.py --tcp --root "$ROOT/data/example" --windows-uris -- "$WINE" "$EXE" >"$tmp/lsp-win-tcp.json" || true
+if [ -s "$tmp/lsp-linux.json" ] && cmp -s "$tmp/lsp-linux.json" "$tmp/lsp-win-tcp.json"; then
+  echo "wine: LSP completion over TCP (--listen): the same items as Linux"
+else
+  echo "wine: LSP completion over TCP differs"; echo " windows: $(head -c 600 "$tmp/lsp-win-tcp.json")"
   status=1
 fi
 exit $status

@@ -55,8 +55,9 @@ if [ "${MIL_SKIP_PORTABLE:-0}" != 1 ]; then
   ctest --test-dir build-portable --output-on-failure -j"$jobs" -R '^(workspace|lsp|cli):'
 fi
 
-# Windows x64: cross-built with mingw-w64 (static .exe), its core tests and a stdio session
-# (check, LSP completion) under wine, compared with the Linux build's answers.
+# Windows x64: cross-built with mingw-w64 (static .exe), the core's suites (base, syntax,
+# model, ide) and real sessions (check; LSP completion over stdio and over TCP) under wine,
+# compared with the Linux build's answers.
 if [ "${MIL_SKIP_WINDOWS:-0}" != 1 ]; then
   stage "Windows cross-build (mingw-w64) and tests under wine"
   scripts/build-windows.sh # without -Werror: GCC 12 gives false -Wrestrict warnings for mingw

@@ -4,12 +4,16 @@ ends, as a Windows editor saves it), ask for completion inside <resource name=".
 print the answer's labels (sorted, one JSON list) on stdout. scripts/test-windows.sh runs it
 against the Linux build and the Windows build under wine and compares the two.
 
-  lsp_completion.py --root DIR [--windows-uris] -- SERVER-COMMAND...
+  lsp_completion.py --root DIR [--windows-uris] [--tcp] -- SERVER-COMMAND...
 
 --windows-uris: the URIs a Windows VS Code sends for the same folder seen through wine's Z:
-drive ("file:///z%3A/work/...")."""
+drive ("file:///z%3A/work/..."). --tcp: the session goes over TCP instead (the server is
+started with `--listen 0` added, and the port it prints on stderr is connected to; on
+Windows that is Winsock)."""
 import argparse
 import json
+import re
+import socket
 import subprocess
 import sys
 import threading
@@ -27,16 +31,35 @@ def main():
     ap.add_argument("--root", required=True)
     ap.add_argument("--windows-uris", action="store_true")
     ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--tcp", action="store_true")
     ap.add_argument("server", nargs="+")
     a = ap.parse_args()
 
-    proc = subprocess.Popen(a.server, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL)
+    if a.tcp:
+        proc = subprocess.Popen(a.server + ["--listen", "0"], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        port = None
+        for line in proc.stderr:
+            m = re.search(rb"listening on port (\d+)", line)
+            if m:
+                port = int(m.group(1))
+                break
+        if port is None:
+            sys.exit("the server printed no port")
+        threading.Thread(target=proc.stderr.read, daemon=True).start()
+        sock = socket.create_connection(("127.0.0.1", port), timeout=a.timeout)
+        sock.settimeout(None)
+        stream_in, stream_out = sock.makefile("rb"), sock.makefile("wb")
+    else:
+        proc = subprocess.Popen(a.server, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL)
+        stream_in, stream_out = proc.stdout, proc.stdin
     replies = {}
+    indexed = []
     done = threading.Condition()
 
     def reader():
-        out = proc.stdout
+        out = stream_in
         while True:
             length = None
             while True:
@@ -54,13 +77,20 @@ def main():
                 with done:
                     replies[body["id"]] = body
                     done.notify_all()
+            elif body.get("method") == "window/workDoneProgress/create":
+                send({"jsonrpc": "2.0", "id": body["id"], "result": None})
+            elif body.get("method") == "$/progress" and \
+                    body["params"]["value"].get("kind") == "end":
+                with done:
+                    indexed.append(True)
+                    done.notify_all()
 
     threading.Thread(target=reader, daemon=True).start()
 
     def send(msg):
         data = json.dumps(msg).encode()
-        proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(data) + data)
-        proc.stdin.flush()
+        stream_out.write(b"Content-Length: %d\r\n\r\n" % len(data) + data)
+        stream_out.flush()
 
     def request(i, method, params):
         send({"jsonrpc": "2.0", "id": i, "method": method, "params": params})
@@ -71,8 +101,12 @@ def main():
 
     root = a.root.rstrip("/")
     request(1, "initialize", {"processId": None, "rootUri": uri_for(root, a.windows_uris),
-                              "capabilities": {}})
+                              "capabilities": {"window": {"workDoneProgress": True}}})
     send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+    # The answer compared is the one on the whole tree: wait for the indexing to end.
+    with done:
+        if not done.wait_for(lambda: indexed, timeout=a.timeout):
+            sys.exit("the indexing did not end")
     path = root + "/app/code/Acme/Connector/etc/integration.xml"
     with open(path, encoding="utf-8") as f:
         lines = f.read().split("\n")

@@ -1,3 +1,4 @@
+// (A CLI test: it runs the binary.)
 // new-integration writes a module that our own `check` finds clean, in a tree and standalone,
 // and never overwrites.
 #include <catch2/catch.hpp>
