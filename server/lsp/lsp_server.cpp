@@ -10,6 +10,7 @@
 #include "mil/version.hpp"
 #include "platform/fileio.hpp"
 #include "platform/log.hpp"
+#include "platform/trace_file.hpp"
 #include "workspace/indexer.hpp"
 #include "workspace/workspace.hpp"
 
@@ -61,15 +62,32 @@ class LspServer : public std::enable_shared_from_this<LspServer> {
 public:
     LspServer(Endpoint& ep, ServerOptions options) : ep_(ep), options_(options) {}
 
-    ~LspServer() { stop_index_thread(); }
+    ~LspServer() {
+        stop_index_thread();
+        if (!options_.trace_path.empty()) stop_trace(); // after the index thread's last span
+    }
 
     void install() {
         auto self = shared_from_this();
+        if (!options_.trace_path.empty()) {
+            const auto now = trace::Clock::now();
+            const auto origin =
+                options_.process_start == trace::Clock::time_point{} ? now : options_.process_start;
+            std::string error;
+            if (!start_trace(options_.trace_path, origin, &error)) {
+                log::error("{}", error);
+                options_.trace_path.clear();
+            } else if (trace::Sink* sink = trace::sink()) {
+                // From main() to here: the heaps, the options, the log.
+                sink->span("process start", {}, origin, now);
+            }
+        }
         ep_.on_request("initialize",
                        [this](const json& p, const CancelToken&) { return initialize(p); });
         ep_.on_notification("initialized", [this](const json&) { initialized(); });
         ep_.on_request("shutdown", [this](const json&, const CancelToken&) {
             shutting_down_ = true;
+            if (!options_.trace_path.empty()) flush_trace(); // a client may kill us after it
             return json(nullptr);
         });
         ep_.on_notification("textDocument/didOpen", [this](const json& p) { did_open(p); });
@@ -324,11 +342,13 @@ private:
     }
 
     void start_indexing() {
+        trace::Span span("start indexing");
         stop_index_thread();
         ready_ = false;
         std::string token = fmt::format("mil-index-{}", ++index_generation_);
         bool progress = progress_;
         if (progress) {
+            trace::Span progress_span("progress begin");
             ep_.request("window/workDoneProgress/create", {{"token", token}},
                         [](const json&, const std::optional<RpcError>&) {});
             ep_.notify("$/progress", {{"token", token},
@@ -353,9 +373,14 @@ private:
         auto done = [this, job, token, progress, generation = index_generation_] {
             poll_index(job, token, progress, generation);
         };
+        const auto spawned = trace::enabled() ? trace::Clock::now() : trace::Clock::time_point{};
         index_thread_ = std::thread([job, folders = folders_, io, build = options_.build_index,
-                                     wake = ep_.post_handle(), done] {
+                                     wake = ep_.post_handle(), done, spawned] {
             auto t0 = std::chrono::steady_clock::now();
+            if (trace::Sink* sink = trace::sink()) {
+                sink->name_thread("index");
+                sink->span("thread start", {}, spawned, t0);
+            }
             try {
                 job->result = build ? build(folders, io) : index_folders(folders, io);
             } catch (const IndexCancelled&) {
@@ -369,6 +394,7 @@ private:
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
                     .count();
             job->finished = true;
+            trace::Span span("wake main loop");
             wake.post(done);
         });
         poll_index(job, token, progress, index_generation_);
@@ -380,6 +406,7 @@ private:
         std::size_t done = job->done, total = job->total;
         auto report = [&] {
             if (!progress || done == job->reported || !total) return;
+            trace::Span span("progress report");
             job->reported = done;
             ep_.notify("$/progress", {{"token", token},
                                       {"value",
@@ -412,15 +439,21 @@ private:
         done = job->done;
         total = job->total;
         report();
-        engine_.set_base(result.snapshot);
+        {
+            trace::Span span("snapshot publish");
+            engine_.set_base(result.snapshot);
+        }
         ready_ = true;
-        if (progress)
+        if (progress) {
+            trace::Span span("progress end");
             ep_.notify("$/progress",
                        {{"token", token},
                         {"value",
                          {{"kind", "end"},
                           {"message", fmt::format("{} files, {} ACL ids", result.files,
                                                   result.snapshot->acl.nodes.size())}}}});
+        }
+        trace::Span span("refresh documents");
         refresh_all();
     }
 

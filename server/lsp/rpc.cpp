@@ -1,6 +1,7 @@
 #include "lsp/rpc.hpp"
 #include "lsp/json_repair.hpp"
 
+#include "mil/base/trace.hpp"
 #include "platform/log.hpp"
 
 #include <algorithm>
@@ -285,7 +286,27 @@ struct Endpoint::Impl {
 
     bool send_text(std::string text) {
         if (log::enabled(log::Level::debug)) log::debug("--> {}", shorten(text));
+        trace::Span span("write");
         return transport->send(std::move(text));
+    }
+
+    // With a trace: the name of a span for `method` (nullptr without one).
+    static const char* traced_name(const std::string& method) {
+        trace::Sink* sink = trace::sink();
+        return sink ? sink->intern(method) : nullptr;
+    }
+    // With a trace, `fn` also records how long it waited in the queue (from now until the main
+    // loop takes it), as "queued METHOD"; without one, it is `fn` itself.
+    static const char* queued_name(trace::Sink* sink, const std::string& method) {
+        return sink ? sink->intern("queued " + method) : nullptr;
+    }
+    static std::function<void()> traced_wait(trace::Sink* sink, const char* name,
+                                             std::function<void()> fn) {
+        if (!sink) return fn;
+        return [sink, name, queued = trace::Clock::now(), fn = std::move(fn)] {
+            sink->wait(name, {}, queued, trace::Clock::now());
+            fn();
+        };
     }
 
     void send_error(const json& id, int code, const std::string& message) {
@@ -296,6 +317,8 @@ struct Endpoint::Impl {
     // ---- reader thread ----------------------------------------------------------
 
     void on_message(std::string body) {
+        if (!t_reader) trace::name_thread("reader");
+        trace::Span span("receive");
         t_reader = true;
         t_reading_bytes = body.size();
         if (log::enabled(log::Level::debug)) log::debug("<-- {}", shorten(body));
@@ -372,9 +395,12 @@ struct Endpoint::Impl {
                 cancel(params);
                 return;
             }
-            enqueue([this, name = std::move(name), params = std::move(params)] {
-                on_notification(name, params);
-            });
+            trace::Sink* sink = trace::sink();
+            const char* queued = queued_name(sink, name);
+            enqueue(traced_wait(sink, queued,
+                                [this, name = std::move(name), params = std::move(params)] {
+                                    on_notification(name, params);
+                                }));
             return;
         }
         if (!usable_id(message["id"])) {
@@ -395,8 +421,12 @@ struct Endpoint::Impl {
             std::lock_guard lock(in_flight_mutex);
             in_flight[to_text(id)] = flag;
         }
-        enqueue([this, id = std::move(id), name = std::move(name), params = std::move(params),
-                 flag] { on_request(id, name, params, flag); });
+        trace::Sink* sink = trace::sink();
+        const char* queued = queued_name(sink, name);
+        enqueue(traced_wait(sink, queued,
+                            [this, id = std::move(id), name = std::move(name),
+                             params = std::move(params),
+                             flag] { on_request(id, name, params, flag); }));
     }
 
     void cancel(const json& params) {
@@ -426,6 +456,7 @@ struct Endpoint::Impl {
 
     void on_request(const json& id, const std::string& method, const json& params,
                     const Flag& flag) {
+        trace::Span span(traced_name(method));
         json response;
         std::optional<std::string> raw; // the result as text, from a raw handler
         raw_result.reset();
@@ -509,6 +540,7 @@ struct Endpoint::Impl {
     }
 
     void on_notification(const std::string& method, const json& params) {
+        trace::Span span(traced_name(method));
         if (method == "exit") {
             log::info("exit received{}", shutdown_seen ? "" : " without shutdown");
             finish(1);
@@ -534,6 +566,7 @@ struct Endpoint::Impl {
     }
 
     void on_response(const json& message) {
+        trace::Span span("response");
         json id = message["id"];
         ResponseCallback callback;
         {
@@ -663,6 +696,7 @@ bool PostHandle::post(std::function<void()> fn) const {
 int Endpoint::run() {
     if (impl_->started.exchange(true)) throw std::logic_error("Endpoint::run() called twice");
     impl_->loop_thread = std::this_thread::get_id();
+    trace::name_thread("main loop");
     impl_->transport->start([this](std::string body) { impl_->on_message(std::move(body)); },
                             [this] { impl_->on_close(); });
     int code = impl_->loop();
