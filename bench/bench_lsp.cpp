@@ -559,12 +559,15 @@ int run(int argc, char** argv) {
     }
     std::printf("bench_lsp %s\n  server %s; %zu completion positions; load %s\n\n", tree.c_str(),
                 server.c_str(), n_cpos, load_average().c_str());
+    // The difference may be negative (fmt_ms prints "-" for a missing figure).
+    char gap[32];
+    std::snprintf(gap, sizeof gap, "%+.2f ms", lsp_ms - engine_ms);
     std::printf("  ready, median of %ld fresh starts of each, alternated (%u threads):\n"
                 "    engine (bench_index child, index_folders)      %s\n"
                 "    server (`initialized` -> end of $/progress)    %s   (floor: echo server %s)\n"
                 "    server - engine                                %s\n\n",
                 n_starts, threads, fmt_ms(engine_ms).c_str(), fmt_ms(lsp_ms).c_str(),
-                fmt_ms(floor_ms).c_str(), fmt_ms(lsp_ms - engine_ms).c_str());
+                fmt_ms(floor_ms).c_str(), gap);
     std::printf("  session: ready %s from `initialized` to the end of $/progress (%s from spawn; "
                 "server CPU until then %s)\n\n",
                 fmt_ms(ready_ms).c_str(), fmt_ms(from_spawn_ms).c_str(),

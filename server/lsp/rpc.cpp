@@ -112,12 +112,18 @@ struct LoopQueue {
     bool stopping = false;
     int code = 1;
 
-    bool push(Task fn) {
-        std::lock_guard lock(mutex);
-        if (stopping) return false;
-        tasks.push_back(std::move(fn));
-        task_bytes.push_back(0);
-        peak = std::max(peak, tasks.size());
+    // The main loop is woken after the lock is released: woken inside it, the loop would wait
+    // for the mutex until this thread ran again, which on a busy machine can be milliseconds
+    // (an index thread posting its result waited 4-10 ms for that at load 7 on 2 cores).
+    bool push(Task fn, const std::function<void()>& before_wake = {}) {
+        {
+            std::lock_guard lock(mutex);
+            if (stopping) return false;
+            tasks.push_back(std::move(fn));
+            task_bytes.push_back(0);
+            peak = std::max(peak, tasks.size());
+        }
+        if (before_wake) before_wake();
         wake.notify_one();
         return true;
     }
@@ -127,16 +133,18 @@ struct LoopQueue {
     // that writes faster than the loop answers is made to wait (the transport stops being
     // read) instead of growing the server's memory without bound.
     bool push_bounded(Task fn, std::size_t bytes) {
-        std::unique_lock lock(mutex);
-        room.wait(lock, [&] {
-            return stopping || tasks.empty() ||
-                   (tasks.size() < kMaxQueuedTasks && queued_bytes + bytes <= kMaxQueuedBytes);
-        });
-        if (stopping) return false;
-        tasks.push_back(std::move(fn));
-        task_bytes.push_back(bytes);
-        queued_bytes += bytes;
-        peak = std::max(peak, tasks.size());
+        {
+            std::unique_lock lock(mutex);
+            room.wait(lock, [&] {
+                return stopping || tasks.empty() ||
+                       (tasks.size() < kMaxQueuedTasks && queued_bytes + bytes <= kMaxQueuedBytes);
+            });
+            if (stopping) return false;
+            tasks.push_back(std::move(fn));
+            task_bytes.push_back(bytes);
+            queued_bytes += bytes;
+            peak = std::max(peak, tasks.size());
+        }
         wake.notify_one();
         return true;
     }
@@ -147,11 +155,13 @@ struct LoopQueue {
                            std::chrono::milliseconds(std::chrono::hours(24 * 365)));
         auto due = std::chrono::steady_clock::now() + delay;
         Task replaced;
-        std::lock_guard lock(mutex);
-        if (stopping) return;
-        Timer& timer = timers[std::move(key)];
-        replaced = std::move(timer.fn);
-        timer = Timer{due, timer_seq++, std::move(fn)};
+        {
+            std::lock_guard lock(mutex);
+            if (stopping) return;
+            Timer& timer = timers[std::move(key)];
+            replaced = std::move(timer.fn);
+            timer = Timer{due, timer_seq++, std::move(fn)};
+        }
         wake.notify_one();
     }
 
@@ -226,6 +236,12 @@ struct LoopQueue {
     }
 };
 
+// Where NotifyHandle sends: the endpoint's transport until the endpoint goes.
+struct Outbox {
+    std::mutex mutex;
+    Transport* transport = nullptr; // guarded by mutex
+};
+
 } // namespace detail
 
 void CancelToken::throw_if_cancelled() const {
@@ -235,13 +251,20 @@ void CancelToken::throw_if_cancelled() const {
 struct Endpoint::Impl {
     enum class State { Uninitialized, Running, ShutDown };
 
-    explicit Impl(std::unique_ptr<Transport> t) : transport(std::move(t)) {}
+    explicit Impl(std::unique_ptr<Transport> t) : transport(std::move(t)) {
+        outbox->transport = transport.get();
+    }
     ~Impl() {
+        {
+            std::lock_guard lock(outbox->mutex);
+            outbox->transport = nullptr;
+        }
         if (transport) transport->close();
         queue->discard(); // what is still queued refers to this endpoint
     }
 
     std::unique_ptr<Transport> transport;
+    std::shared_ptr<detail::Outbox> outbox = std::make_shared<detail::Outbox>();
 
     // Main loop only.
     std::unordered_map<std::string, RequestHandler> requests;
@@ -689,8 +712,23 @@ PostHandle Endpoint::post_handle() const {
     return PostHandle(impl_->queue);
 }
 
-bool PostHandle::post(std::function<void()> fn) const {
-    return queue_ && queue_->push(std::move(fn));
+bool PostHandle::post(std::function<void()> fn, const std::function<void()>& before_wake) const {
+    return queue_ && queue_->push(std::move(fn), before_wake);
+}
+
+NotifyHandle Endpoint::notify_handle() const {
+    return NotifyHandle(impl_->outbox);
+}
+
+bool NotifyHandle::notify(const std::string& method, json params) const {
+    if (!outbox_) return false;
+    json message = {{"jsonrpc", "2.0"}, {"method", method}};
+    if (!params.is_null()) message["params"] = std::move(params);
+    std::string text = to_text(message);
+    if (log::enabled(log::Level::debug)) log::debug("--> {}", shorten(text));
+    trace::Span span("write");
+    std::lock_guard lock(outbox_->mutex);
+    return outbox_->transport && outbox_->transport->send(std::move(text));
 }
 
 int Endpoint::run() {

@@ -131,10 +131,14 @@ void read_module(ModuleWork& w, std::size_t max_file_bytes) {
 // Modules handed out to worker threads as discovery finds them.
 class ModuleQueue {
 public:
+    // Workers are woken after the lock is released, so that a woken worker does not wait for
+    // the mutex until discovery's thread runs again.
     void push(std::string dir) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        work_.push_back({});
-        work_.back().dir = std::move(dir);
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            work_.push_back({});
+            work_.back().dir = std::move(dir);
+        }
         ready_.notify_one();
     }
     void close() {
