@@ -721,14 +721,21 @@ NotifyHandle Endpoint::notify_handle() const {
 }
 
 bool NotifyHandle::notify(const std::string& method, json params) const {
+    return notify_all({{method, std::move(params)}});
+}
+
+bool NotifyHandle::notify_all(std::vector<std::pair<std::string, json>> notes) const {
     if (!outbox_) return false;
-    json message = {{"jsonrpc", "2.0"}, {"method", method}};
-    if (!params.is_null()) message["params"] = std::move(params);
-    std::string text = to_text(message);
-    if (log::enabled(log::Level::debug)) log::debug("--> {}", shorten(text));
+    std::vector<std::string> texts;
+    for (auto& [method, params] : notes) {
+        json message = {{"jsonrpc", "2.0"}, {"method", method}};
+        if (!params.is_null()) message["params"] = std::move(params);
+        texts.push_back(to_text(message));
+        if (log::enabled(log::Level::debug)) log::debug("--> {}", shorten(texts.back()));
+    }
     trace::Span span("write");
     std::lock_guard lock(outbox_->mutex);
-    return outbox_->transport && outbox_->transport->send(std::move(text));
+    return outbox_->transport && outbox_->transport->send_all(std::move(texts));
 }
 
 int Endpoint::run() {

@@ -36,6 +36,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -101,6 +103,8 @@ class NotifyHandle {
 public:
     NotifyHandle() = default; // sends nowhere
     bool notify(const std::string& method, nlohmann::json params) const;
+    // Several notifications (method, params) in one write (Transport::send_all).
+    bool notify_all(std::vector<std::pair<std::string, nlohmann::json>> notes) const;
 
 private:
     friend class Endpoint;
