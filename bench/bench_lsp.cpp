@@ -272,6 +272,8 @@ int run(int argc, char** argv) {
     out["lsp_ready_ms"] = lsp_ms;
     out["ready_gap_ms"] = lsp_ms - engine_ms;
     out["floor_ready_ms"] = floor_ms;
+    out["engine_ready_runs"] = engine_ready;
+    out["lsp_ready_runs"] = lsp_ready;
 
     // ---- session 1: pull diagnostics ----------------------------------------------------
     auto t_spawn = Clock::now();
@@ -565,9 +567,18 @@ int run(int argc, char** argv) {
     std::printf("  ready, median of %ld fresh starts of each, alternated (%u threads):\n"
                 "    engine (bench_index child, index_folders)      %s\n"
                 "    server (`initialized` -> end of $/progress)    %s   (floor: echo server %s)\n"
-                "    server - engine                                %s\n\n",
+                "    server - engine                                %s\n",
                 n_starts, threads, fmt_ms(engine_ms).c_str(), fmt_ms(lsp_ms).c_str(),
                 fmt_ms(floor_ms).c_str(), gap);
+    // Each run, in order: the spread says how much the machine's load moved them.
+    auto runs = [](const std::vector<double>& v) {
+        std::string s;
+        for (double x : v)
+            s += (s.empty() ? "" : " ") + fmt_num(x, "%.1f");
+        return s;
+    };
+    std::printf("    runs (ms): engine %s\n               server %s\n\n", runs(engine_ready).c_str(),
+                runs(lsp_ready).c_str());
     std::printf("  session: ready %s from `initialized` to the end of $/progress (%s from spawn; "
                 "server CPU until then %s)\n\n",
                 fmt_ms(ready_ms).c_str(), fmt_ms(from_spawn_ms).c_str(),
