@@ -16,9 +16,13 @@
 #include <string_view>
 #include <vector>
 
+#include "framing.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <unistd.h>
+
+using mil::bench::next_frame;
 
 namespace {
 
@@ -70,20 +74,10 @@ int main(int argc, char** argv) {
     std::string buf;
     char chunk[1 << 16];
     for (;;) {
-        for (;;) {
-            auto hdr_end = buf.find("\r\n\r\n");
-            if (hdr_end == std::string::npos) break;
-            auto cl = buf.find("Content-Length:");
-            if (cl == std::string::npos || cl > hdr_end) {
-                buf.erase(0, hdr_end + 4);
-                continue;
-            }
-            std::size_t length = std::strtoul(buf.c_str() + cl + 15, nullptr, 10);
-            if (buf.size() < hdr_end + 4 + length) break;
-            auto msg = nlohmann::json::parse(buf.begin() + static_cast<long>(hdr_end + 4),
-                                             buf.begin() + static_cast<long>(hdr_end + 4 + length),
-                                             nullptr, false);
-            buf.erase(0, hdr_end + 4 + length);
+        while (auto f = next_frame(buf)) {
+            const auto at = buf.begin() + static_cast<long>(f->body_at);
+            auto msg = nlohmann::json::parse(at, at + static_cast<long>(f->length), nullptr, false);
+            buf.erase(0, f->body_at + f->length);
             if (!msg.is_object() || !msg.contains("method")) continue; // a response
             const std::string method = msg["method"].get<std::string>();
             if (!msg.contains("id")) {

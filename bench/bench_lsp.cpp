@@ -408,6 +408,15 @@ int run(int argc, char** argv) {
             out["references_locations"] = locs;
         }
 
+        // A row of edits: their times, and how many answers were not current.
+        auto edit_row = [&](const std::string& key, const char* name, const std::vector<double>& t,
+                            std::size_t wrong) {
+            auto s = stats_of(t);
+            out[key] = stats_json(s);
+            out[key]["server_cpu_ms"] =
+                add_row(name, s, wrong ? std::to_string(wrong) + " WRONG answers" : "all current");
+            out[key + "_wrong"] = wrong;
+        };
         // Diagnostics after a didChange of the integration: toggle one resource between a known
         // id and an unknown one (same length, so offsets stay put).
         {
@@ -430,12 +439,7 @@ int run(int argc, char** argv) {
                                                  "unknown-resource", "Magento_Sales::sales_ordex");
                 if ((unknown > 0) != make_bad) ++wrong;
             }
-            auto s = stats_of(t);
-            out["integration_edit"] = stats_json(s);
-            out["integration_edit"]["server_cpu_ms"] =
-                add_row("didChange integration.xml -> diagnostics", s,
-                        wrong ? std::to_string(wrong) + " WRONG answers" : "all current");
-            out["integration_edit_wrong"] = wrong;
+            edit_row("integration_edit", "didChange integration.xml -> diagnostics", t, wrong);
         }
 
         // An acl.xml edit: add or remove the id the integration names, then pull the
@@ -479,12 +483,7 @@ int run(int argc, char** argv) {
                                                  "unknown-resource", new_id);
                 if ((unknown == 0) != add) ++wrong;
             }
-            auto s = stats_of(t);
-            out["acl_edit"] = stats_json(s);
-            out["acl_edit"]["server_cpu_ms"] =
-                add_row("didChange acl.xml -> integration diagnostics", s,
-                        wrong ? std::to_string(wrong) + " WRONG answers" : "all current");
-            out["acl_edit_wrong"] = wrong;
+            edit_row("acl_edit", "didChange acl.xml -> integration diagnostics", t, wrong);
         }
         n_cpos = cpos.size();
         if (!floor) {
@@ -577,8 +576,8 @@ int run(int argc, char** argv) {
             s += (s.empty() ? "" : " ") + fmt_num(x, "%.1f");
         return s;
     };
-    std::printf("    runs (ms): engine %s\n               server %s\n\n", runs(engine_ready).c_str(),
-                runs(lsp_ready).c_str());
+    std::printf("    runs (ms): engine %s\n               server %s\n\n",
+                runs(engine_ready).c_str(), runs(lsp_ready).c_str());
     std::printf("  session: ready %s from `initialized` to the end of $/progress (%s from spawn; "
                 "server CPU until then %s)\n\n",
                 fmt_ms(ready_ms).c_str(), fmt_ms(from_spawn_ms).c_str(),

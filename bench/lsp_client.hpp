@@ -4,6 +4,7 @@
 #pragma once
 
 #include "common.hpp"
+#include "framing.hpp"
 
 #include <atomic>
 #include <condition_variable>
@@ -173,23 +174,13 @@ private:
         char chunk[1 << 16];
         for (;;) {
             // Complete messages already in the buffer.
-            for (;;) {
-                auto hdr_end = buf.find("\r\n\r\n");
-                if (hdr_end == std::string::npos) break;
-                std::size_t length = 0;
-                auto cl = buf.find("Content-Length:");
-                if (cl == std::string::npos || cl > hdr_end) {
-                    buf.erase(0, hdr_end + 4);
-                    continue;
-                }
-                length = std::strtoul(buf.c_str() + cl + 15, nullptr, 10);
-                if (buf.size() < hdr_end + 4 + length) break;
+            while (auto f = next_frame(buf)) {
                 auto at = Clock::now();
-                auto msg = nlohmann::json::parse(
-                    buf.begin() + static_cast<long>(hdr_end + 4),
-                    buf.begin() + static_cast<long>(hdr_end + 4 + length), nullptr, false);
-                if (recording_) record(msg, std::string_view(buf).substr(hdr_end + 4, length));
-                buf.erase(0, hdr_end + 4 + length);
+                const auto body = buf.begin() + static_cast<long>(f->body_at);
+                auto msg = nlohmann::json::parse(body, body + static_cast<long>(f->length), nullptr,
+                                                 false);
+                if (recording_) record(msg, std::string_view(buf).substr(f->body_at, f->length));
+                buf.erase(0, f->body_at + f->length);
                 dispatch(std::move(msg), at);
             }
             ssize_t n = ::read(from_server_, chunk, sizeof chunk);
