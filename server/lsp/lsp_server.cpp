@@ -308,8 +308,18 @@ private:
                     advise_thread_heap();
                     bundled_catalog();
                 });
+                // And the other indexing threads (index_folders' workers).
+                const unsigned threads = options_.index_threads
+                                             ? options_.index_threads
+                                             : std::max(1u, std::thread::hardware_concurrency());
+                for (unsigned t = 1; t < threads; ++t)
+                    warm_workers_.push_back(std::make_unique<WarmThread>([] {
+                        trace::name_thread("index worker");
+                        trace::Span span("warm up");
+                        advise_thread_heap();
+                    }));
             } catch (const std::exception& e) {
-                log::warn("cannot start the index thread ahead: {}", e.what());
+                log::warn("cannot start the index threads ahead: {}", e.what());
             }
         }
         return {{"capabilities", capabilities},
@@ -428,6 +438,16 @@ private:
         IndexOptions io;
         io.max_file_bytes = options_.max_file_bytes;
         io.threads = options_.index_threads;
+        // The workers started at `initialize`, for the first index (then new threads).
+        auto spare =
+            std::make_shared<std::vector<std::unique_ptr<WarmThread>>>(std::move(warm_workers_));
+        warm_workers_.clear();
+        io.start_thread = [spare](std::function<void()> work) {
+            if (spare->empty()) return std::thread(std::move(work));
+            std::unique_ptr<WarmThread> warm = std::move(spare->back());
+            spare->pop_back();
+            return warm->give(std::move(work));
+        };
         io.progress = [job](std::size_t done, std::size_t total) {
             if (job->cancel) throw IndexCancelled{};
             job->total = total;
@@ -1494,6 +1514,7 @@ private:
     std::thread index_thread_;
     // Started at `initialize`: the index thread with its heap set up and the catalogue loaded.
     std::unique_ptr<WarmThread> warm_index_;
+    std::vector<std::unique_ptr<WarmThread>> warm_workers_;
     std::shared_ptr<IndexJob> job_;
 };
 

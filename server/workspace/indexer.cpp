@@ -215,19 +215,22 @@ IndexResult index_folders(const std::vector<std::string>& folders, const IndexOp
     std::vector<std::thread> workers;
     try {
         trace::Span span("start workers");
-        for (unsigned t = 1; t < threads; ++t)
-            workers.emplace_back(
+        for (unsigned t = 1; t < threads; ++t) {
+            std::function<void()> work =
                 [&, spawned = trace::enabled() ? trace::Clock::now() : trace::Clock::time_point{}] {
                     if (trace::Sink* sink = trace::sink()) {
                         sink->name_thread("index worker");
                         sink->span("thread start", {}, spawned, trace::Clock::now());
                     }
                     {
-                        trace::Span span("heap setup");
+                        trace::Span span("heap setup"); // cheap when the thread did it already
                         advise_thread_heap();
                     }
                     queue.work(options.max_file_bytes, options);
-                });
+                };
+            workers.push_back(options.start_thread ? options.start_thread(std::move(work))
+                                                   : std::thread(std::move(work)));
+        }
     } catch (...) {
         // Could not start more threads: the ones we have (and this one) do the work.
     }
