@@ -4,7 +4,9 @@
 #pragma once
 
 #include "common.hpp"
+#include "framing.hpp"
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -66,12 +68,24 @@ public:
 
     int pid() const { return pid_; }
 
+    // From now on, keeps the result of every response as the bytes the server wrote, with the
+    // method of its request, in arrival order (what bench_echo_server replays).
+    void record_answers() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        recording_ = true;
+    }
+    std::vector<std::pair<std::string, std::string>> answers() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return answers_;
+    }
+
     // Sends a request; returns its id.
     long request(const std::string& method, nlohmann::json params) {
         long id;
         {
             std::lock_guard<std::mutex> lock(mutex_);
             id = next_id_++;
+            if (recording_) methods_[id] = method;
         }
         send({{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}});
         return id;
@@ -160,22 +174,13 @@ private:
         char chunk[1 << 16];
         for (;;) {
             // Complete messages already in the buffer.
-            for (;;) {
-                auto hdr_end = buf.find("\r\n\r\n");
-                if (hdr_end == std::string::npos) break;
-                std::size_t length = 0;
-                auto cl = buf.find("Content-Length:");
-                if (cl == std::string::npos || cl > hdr_end) {
-                    buf.erase(0, hdr_end + 4);
-                    continue;
-                }
-                length = std::strtoul(buf.c_str() + cl + 15, nullptr, 10);
-                if (buf.size() < hdr_end + 4 + length) break;
+            while (auto f = next_frame(buf)) {
                 auto at = Clock::now();
-                auto msg = nlohmann::json::parse(
-                    buf.begin() + static_cast<long>(hdr_end + 4),
-                    buf.begin() + static_cast<long>(hdr_end + 4 + length), nullptr, false);
-                buf.erase(0, hdr_end + 4 + length);
+                const auto body = buf.begin() + static_cast<long>(f->body_at);
+                auto msg = nlohmann::json::parse(body, body + static_cast<long>(f->length), nullptr,
+                                                 false);
+                if (recording_) record(msg, std::string_view(buf).substr(f->body_at, f->length));
+                buf.erase(0, f->body_at + f->length);
                 dispatch(std::move(msg), at);
             }
             ssize_t n = ::read(from_server_, chunk, sizeof chunk);
@@ -186,6 +191,22 @@ private:
         std::lock_guard<std::mutex> lock(mutex_);
         closed_ = true;
         cv_.notify_all();
+    }
+
+    // The bytes of `body`'s result: the server writes "jsonrpc" and "id" before it (a raw
+    // answer in that order, nlohmann's in key order), and the result is the last member.
+    void record(const nlohmann::json& msg, std::string_view body) {
+        if (!msg.is_object() || !msg.contains("id") || !msg["id"].is_number_integer() ||
+            !msg.contains("result"))
+            return;
+        auto key = body.find("\"result\":");
+        if (key == std::string_view::npos || body.empty() || body.back() != '}') return;
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = methods_.find(msg["id"].get<long>());
+        if (it == methods_.end()) return;
+        answers_.emplace_back(it->second,
+                              std::string(body.substr(key + 9, body.size() - key - 10)));
+        methods_.erase(it);
     }
 
     void dispatch(nlohmann::json msg, Clock::time_point at) {
@@ -214,6 +235,9 @@ private:
     std::deque<Received> notes_;
     long next_id_ = 1;
     bool closed_ = false;
+    std::atomic<bool> recording_{false};
+    std::map<long, std::string> methods_; // requests whose answers are recorded
+    std::vector<std::pair<std::string, std::string>> answers_;
 };
 
 } // namespace mil::bench

@@ -12,6 +12,7 @@
 #include "platform/log.hpp"
 #include "platform/os.hpp"
 #include "platform/safe_write.hpp"
+#include "platform/trace_file.hpp"
 #include "workspace/indexer.hpp"
 
 #include <fmt/format.h>
@@ -72,6 +73,8 @@ Options:
   --stdin-filename PATH
                     with the PATH `-`: check the text on standard input as the file PATH
                     (an editor's unsaved buffer), in the tree around PATH
+  --trace FILE      write a trace of the run to FILE (Chrome trace event format, for
+                    ui.perfetto.dev): discovery, each module's read and parse, the merge
   --list-rules      print every rule (code, default severity, title) and exit
   --help            print this help and exit
 
@@ -102,6 +105,7 @@ struct CheckOptions {
     std::optional<std::string> generate_baseline; // --generate-baseline[=FILE]; "" default
     enum class Color { Auto, Always, Never } color = Color::Auto;
     std::size_t max_file_bytes = kDefaultMaxFileBytes;
+    std::string trace; // --trace FILE
 };
 
 // Thrown for usage and I/O errors: the message goes to stderr, the exit code is 2.
@@ -231,6 +235,9 @@ CheckOptions parse_options(const std::vector<std::string>& args) {
                                         v),
                             true};
             o.max_file_bytes = n;
+        } else if (name == "--trace") {
+            o.trace = value();
+            if (o.trace.empty()) throw Fatal{"--trace needs a file name", true};
         } else {
             throw Fatal{fmt::format("unknown option '{}'", a), true};
         }
@@ -851,7 +858,16 @@ int run_check(const std::vector<std::string>& args) {
             print_rule_list();
             return 0;
         }
-        return Checker(std::move(options)).run();
+        if (options.trace.empty()) return Checker(std::move(options)).run();
+        std::string error;
+        if (!start_trace(options.trace, trace::Clock::now(), &error)) throw Fatal{error};
+        int code;
+        {
+            trace::Span span("check");
+            code = Checker(std::move(options)).run();
+        }
+        stop_trace();
+        return code;
     } catch (const Fatal& f) {
         std::fprintf(stderr, "%s check: %s\n", kProg, f.message.c_str());
         if (f.show_usage) std::fprintf(stderr, "Run '%s check --help' for the options.\n", kProg);

@@ -7,8 +7,10 @@
 #include "mil/version.hpp"
 #include "platform/heap.hpp"
 #include "platform/log.hpp"
+#include "platform/os.hpp"
 
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -37,6 +39,8 @@ Server options:
   --log-level LEVEL     error, warn, info (default) or debug
   --max-file-size BYTES files larger than this are not read; a file-too-large warning says
                         so (default 8388608)
+  --trace FILE          write a trace of the session to FILE (Chrome trace event format, for
+                        ui.perfetto.dev): indexing, requests, queue waits (bench/README.md)
   --version             print the version and exit
   --help                print this help and exit
 )";
@@ -54,7 +58,8 @@ bool parse_int(const std::string& s, long long& out) {
 } // namespace
 
 int main(int argc, char** argv) {
-    mil::use_huge_page_heaps(); // before any thread: see heap.hpp
+    const auto process_start = std::chrono::steady_clock::now(); // time 0 of a --trace
+    mil::use_huge_page_heaps();                                  // before any thread: see heap.hpp
     // A participant that fails on a file is skipped; the log says which one, on which file.
     mil::set_participant_failure_sink(
         [](std::string_view participant, std::string_view path, std::string_view what) {
@@ -136,6 +141,16 @@ int main(int argc, char** argv) {
                 return 2;
             }
             options.max_file_bytes = static_cast<std::size_t>(n);
+        } else if (a == "--trace") {
+            options.trace_path = value("--trace");
+            options.process_start = process_start;
+            if (std::FILE* f = mil::open_file(options.trace_path, "wb")) {
+                std::fclose(f);
+            } else {
+                std::fprintf(stderr, "magento-integration-ls: cannot create trace file '%s'\n",
+                             options.trace_path.c_str());
+                return 2;
+            }
         } else if (a == "--clientProcessId" || a == "--node-ipc" ||
                    a.rfind("--clientProcessId=", 0) == 0) {
             // Passed by some clients; nothing to do.

@@ -5,6 +5,7 @@
 
 #include "workspace/indexer.hpp"
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -20,6 +21,11 @@ struct ServerOptions {
     // Tests and the fuzz harness reuse an index built once per process through it.
     std::function<IndexResult(const std::vector<std::string>& folders, const IndexOptions&)>
         build_index;
+    // `--trace FILE`: the session's trace is written there (platform/trace_file.hpp) on
+    // `shutdown` and when the server is destroyed; "" for none. `process_start` is its time 0
+    // (default: when the server is installed).
+    std::string trace_path;
+    std::chrono::steady_clock::time_point process_start{};
 };
 
 // The JSON-RPC endpoint (lsp/rpc.hpp): declared only, so that the users of this header do not

@@ -36,6 +36,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -75,7 +77,8 @@ inline constexpr std::size_t kMaxQueuedBytes = std::size_t{64} << 20;
 
 namespace detail {
 struct LoopQueue;
-}
+struct Outbox;
+} // namespace detail
 
 // Posts to an endpoint's main loop from threads that may outlive it (a background indexer,
 // say). Unlike Endpoint::post, it stays safe to call after the loop stopped or the Endpoint
@@ -83,12 +86,30 @@ struct LoopQueue;
 class PostHandle {
 public:
     PostHandle() = default; // posts nowhere
-    bool post(std::function<void()> fn) const;
+    // `before_wake`, when given, runs after `fn` is queued and before the loop is woken: what
+    // the thread still has to do at once (the end of a progress) is not delayed by the switch
+    // to the woken loop, while the loop still runs `fn` before any message that comes after.
+    bool post(std::function<void()> fn, const std::function<void()>& before_wake = {}) const;
 
 private:
     friend class Endpoint;
     explicit PostHandle(std::shared_ptr<detail::LoopQueue> queue) : queue_(std::move(queue)) {}
     std::shared_ptr<detail::LoopQueue> queue_;
+};
+
+// Sends notifications from threads that may outlive the endpoint, as PostHandle posts: once
+// the endpoint is gone, notify() sends nothing and returns false. Copyable.
+class NotifyHandle {
+public:
+    NotifyHandle() = default; // sends nowhere
+    bool notify(const std::string& method, nlohmann::json params) const;
+    // Several notifications (method, params) in one write (Transport::send_all).
+    bool notify_all(std::vector<std::pair<std::string, nlohmann::json>> notes) const;
+
+private:
+    friend class Endpoint;
+    explicit NotifyHandle(std::shared_ptr<detail::Outbox> outbox) : outbox_(std::move(outbox)) {}
+    std::shared_ptr<detail::Outbox> outbox_;
 };
 
 class Endpoint {
@@ -135,6 +156,7 @@ public:
     // For worker threads that might still run when the endpoint is gone (see PostHandle).
     // Queued tasks are dropped, never run, once run() has returned.
     PostHandle post_handle() const;
+    NotifyHandle notify_handle() const;
 
     // Starts the transport and runs the main loop on the calling thread until `exit`, the
     // end of input or stop(). Returns the exit code (0 if `shutdown` was received, else 1).

@@ -35,6 +35,16 @@ public:
         return !broken_;
     }
 
+    bool send_all(std::vector<std::string> bodies) override {
+        std::string framed;
+        for (const auto& body : bodies)
+            framed += frame(body);
+        std::lock_guard lock(write_mutex_);
+        if (broken_) return false;
+        if (!write_all(framed)) broken_ = true;
+        return !broken_;
+    }
+
     void close() override {
         interrupt();
         std::lock_guard lock(join_mutex_);

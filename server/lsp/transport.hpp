@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mil {
 
@@ -28,6 +29,13 @@ public:
     // Frames `body` with a Content-Length header and writes it. Thread-safe. Returns
     // false when the peer is gone (the message is dropped).
     virtual bool send(std::string body) = 0;
+    // Several messages at once, in order; where the transport can, in one write (a thread
+    // that writes twice may be switched out at the first write, the second then waits).
+    virtual bool send_all(std::vector<std::string> bodies) {
+        for (auto& body : bodies)
+            if (!send(std::move(body))) return false;
+        return true;
+    }
     // Stops reading and joins the reader thread (on_close has run when this returns,
     // unless called from the reader thread itself). Idempotent.
     virtual void close() = 0;

@@ -1,6 +1,7 @@
 #include "workspace/indexer.hpp"
 #include "mil/ide/entry.hpp"
 
+#include "mil/base/trace.hpp"
 #include "platform/fileio.hpp"
 #include "platform/heap.hpp"
 #include "platform/log.hpp"
@@ -86,13 +87,18 @@ void read_module(ModuleWork& w, std::size_t max_file_bytes) {
             }
             std::uint64_t oversize = 0;
             bool absent = false;
-            auto text =
-                read_file_at(dir, rel.data(), path, max_file_bytes, &error, &oversize, &absent);
+            std::optional<std::string> text;
+            {
+                trace::Span span("read", path);
+                text =
+                    read_file_at(dir, rel.data(), path, max_file_bytes, &error, &oversize, &absent);
+            }
             if (absent) return;
             std::shared_ptr<const FileEntry> entry;
-            if (text)
+            if (text) {
+                trace::Span span("parse", path);
                 entry = make_disk_entry(path, std::move(*text));
-            else if (oversize)
+            } else if (oversize)
                 entry = make_oversized_entry(path, {oversize, max_file_bytes});
             add(std::move(path), std::move(entry), std::move(error));
         };
@@ -126,10 +132,14 @@ void read_module(ModuleWork& w, std::size_t max_file_bytes) {
 // Modules handed out to worker threads as discovery finds them.
 class ModuleQueue {
 public:
+    // Workers are woken after the lock is released, so that a woken worker does not wait for
+    // the mutex until discovery's thread runs again.
     void push(std::string dir) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        work_.push_back({});
-        work_.back().dir = std::move(dir);
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            work_.push_back({});
+            work_.back().dir = std::move(dir);
+        }
         ready_.notify_one();
     }
     void close() {
@@ -153,6 +163,7 @@ public:
                 w = &work_[next_++]; // a deque: elements stay where they are on push_back
             }
             try {
+                trace::Span span("module", w->dir);
                 read_module(*w, max_file_bytes);
                 // Where the module's texts went: a heap glibc added when one filled, maybe.
                 for (const auto& entry : w->entries)
@@ -191,6 +202,7 @@ private:
 } // namespace
 
 IndexResult index_folders(const std::vector<std::string>& folders, const IndexOptions& options) {
+    trace::Span index_span("index");
     advise_thread_heap(); // this thread discovers, then reads modules too
     IndexResult result;
     auto t0 = std::chrono::steady_clock::now();
@@ -203,11 +215,23 @@ IndexResult index_folders(const std::vector<std::string>& folders, const IndexOp
     ModuleQueue queue;
     std::vector<std::thread> workers;
     try {
-        for (unsigned t = 1; t < threads; ++t)
-            workers.emplace_back([&] {
-                advise_thread_heap();
-                queue.work(options.max_file_bytes, options);
-            });
+        trace::Span span("start workers");
+        for (unsigned t = 1; t < threads; ++t) {
+            std::function<void()> work =
+                [&, spawned = trace::enabled() ? trace::Clock::now() : trace::Clock::time_point{}] {
+                    if (trace::Sink* sink = trace::sink()) {
+                        sink->name_thread("index worker");
+                        sink->span("thread start", {}, spawned, trace::Clock::now());
+                    }
+                    {
+                        trace::Span span("heap setup"); // cheap when the thread did it already
+                        advise_thread_heap();
+                    }
+                    queue.work(options.max_file_bytes, options);
+                };
+            workers.push_back(options.start_thread ? options.start_thread(std::move(work))
+                                                   : std::thread(std::move(work)));
+        }
     } catch (...) {
         // Could not start more threads: the ones we have (and this one) do the work.
     }
@@ -219,6 +243,7 @@ IndexResult index_folders(const std::vector<std::string>& folders, const IndexOp
         advise_thread_heap(dir.data()); // discovery's own allocations grow this thread's heap
     };
     try {
+        trace::Span span("discovery");
         for (const auto& folder : folders) {
             Discovery d = discover(
                 folder,
@@ -240,8 +265,12 @@ IndexResult index_folders(const std::vector<std::string>& folders, const IndexOp
 
     auto t1 = std::chrono::steady_clock::now();
     queue.work(options.max_file_bytes, options);
-    for (auto& w : workers)
-        w.join();
+    {
+        trace::Span span("join workers");
+        for (auto& w : workers)
+            w.join();
+    }
+    trace::Span collect_span("collect");
     std::deque<ModuleWork>& work = queue.results();
     if (options.progress && !work.empty()) options.progress(work.size(), work.size());
     // In path order when no module lies inside another: modules by their folder followed by
@@ -287,10 +316,17 @@ IndexResult index_folders(const std::vector<std::string>& folders, const IndexOp
     }
     result.files = input.files.size();
     result.timings.read_parse_ms = ms_since(t1);
+    collect_span.end();
 
     auto t2 = std::chrono::steady_clock::now();
-    input.catalog = &bundled_catalog();
-    result.snapshot = build_snapshot(std::move(input));
+    {
+        trace::Span span("catalogue");
+        input.catalog = &bundled_catalog();
+    }
+    {
+        trace::Span span("merge");
+        result.snapshot = build_snapshot(std::move(input));
+    }
     result.timings.merge_ms = ms_since(t2);
     return result;
 }

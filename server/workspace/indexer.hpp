@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace mil {
@@ -22,6 +23,9 @@ struct IndexOptions {
     // parsed once discovery is over, and once at the end: modules done so far and their
     // total. May throw to cancel; index_folders then rethrows it.
     std::function<void(std::size_t done, std::size_t total)> progress;
+    // Runs a worker's work on a thread and gives the thread to join; empty: a new std::thread.
+    // The server gives threads it started ahead (their heaps set up) this way.
+    std::function<std::thread(std::function<void()>)> start_thread;
 };
 
 struct IndexTimings {

@@ -5,6 +5,8 @@
 
 #include "mil/version.hpp"
 
+#include <set>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -121,6 +123,36 @@ TEST_CASE("e2e: a session over stdio ends with exit code 0") {
     CHECK(server.exit_code(kWait) == 0);
     // Logs go to stderr, never to stdout (which carries only the protocol).
     CHECK(server.read_all(server.out(), 2s).empty());
+}
+
+TEST_CASE("e2e: --trace FILE writes the session's trace from the process start on") {
+    TempCopy tree(example_dir());
+    TempCopy out;
+    const std::string path = out.path("session.json");
+    {
+        ChildProcess server(MIL_BINARY, {"--stdio", "--trace", path});
+        Client c(FramedConnection(server.out(), server.in()));
+        run_session(c, tree);
+        CHECK(server.exit_code(kWait) == 0);
+    }
+    json t = json::parse(out.read("session.json"), nullptr, false);
+    REQUIRE(t.is_object());
+    std::set<std::string> names;
+    double process_start = -1;
+    for (const auto& e : t["traceEvents"]) {
+        names.insert(e.value("name", ""));
+        if (e["name"] == "process start") process_start = e["dur"].get<double>();
+    }
+    // From main() on: the heaps and the options take some time, however little.
+    CHECK(process_start > 0);
+    for (const char* name : {"initialize", "index", "merge", "textDocument/completion", "exit"}) {
+        INFO(name);
+        CHECK(names.count(name));
+    }
+    // A file that cannot be created is refused before the server starts.
+    ChildProcess bad(MIL_BINARY, {"--trace", out.path("no/such/folder/t.json")});
+    CHECK(bad.read_all(bad.err(), kWait).find("trace") != std::string::npos);
+    CHECK(bad.exit_code(kWait) == 2);
 }
 
 TEST_CASE("e2e: a session over --listen 0 ends with exit code 0") {
