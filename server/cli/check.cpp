@@ -43,11 +43,13 @@ Options:
   --output FILE     write the report to FILE instead of stdout
   --fail-on LEVEL   exit 1 when a finding is at or above LEVEL: error (default), warning,
                     info, hint, or never
-  --root DIR        the root, where the settings file and the baseline are looked for and
-                    that JSON and SARIF paths are relative to (default: the checked PATH, or
-                    the current directory when several are given); the other formats show
-                    paths relative to the current directory
-  --config FILE     settings file (default: .magento-integration-ls.json in the root)
+  --root DIR        the root, that JSON and SARIF paths are relative to and where the
+                    baseline is looked for (default: the checked PATH, or the current
+                    directory when several are given); the other formats show paths
+                    relative to the current directory
+  --config FILE     settings file for every checked file, its excludes relative to the root
+                    (default: for each file the nearest .magento-integration-ls.json in its
+                    folder or above, as the editor finds it)
   --max-file-size BYTES
                     files larger than this are not read and get a file-too-large
                     warning (default: 8388608, 8 MiB)
@@ -301,8 +303,10 @@ public:
         log::set_output(nullptr);  // the indexer's log lines would repeat our warnings
         resolve_targets();
         choose_root();
-        load_config();
-        add_command_line_excludes();
+        settings_.emplace(
+            o_.config, root_, [this](const std::string& path) { return shown_path(path); },
+            [this](const std::string& w) { warn(w); });
+        stop_on_bad_settings();
         CheckReport report;
         ProgressLine progress(!o_.quiet && is_terminal(stderr));
         for (auto& [key, group] : groups_)
@@ -440,24 +444,26 @@ private:
         root_ = absolute_path(".");
     }
 
-    void load_config() {
-        std::string path;
-        if (o_.config) {
-            path = *o_.config;
-        } else {
-            path = join_path(root_, kCheckConfigName);
-            if (!path_exists_no_follow(path)) return;
-        }
-        std::string error;
-        auto config = load_check_config(path, &error);
-        if (!config) throw Fatal{"bad settings file: " + error};
-        config_ = std::move(*config);
-        for (const auto& w : config_.warnings)
-            warn(w);
+    // A settings file with a mistake stops the check (exit 2) before anything is reported,
+    // with every problem of it, as the editor shows them on the file.
+    void stop_on_bad_settings() const {
+        const auto& bad = settings_->bad_files();
+        if (bad.empty()) return;
+        for (const auto& file : bad)
+            for (const auto& problem : file.problems)
+                std::fprintf(stderr, "%s\n", problem.c_str());
+        std::string names;
+        for (const auto& file : bad)
+            names += (names.empty() ? "" : ", ") + file.name;
+        throw Fatal{fmt::format("bad settings file{}: {} (the problems are listed above); nothing "
+                                "was checked",
+                                bad.size() == 1 ? "" : "s", names)};
     }
 
-    void add_command_line_excludes() {
-        config_.exclude.insert(config_.exclude.end(), o_.exclude.begin(), o_.exclude.end());
+    // Whether a file is left out: by the excludes of its settings file (relative to that
+    // file's folder) or by --exclude (relative to the root).
+    bool excluded(const std::string& path) const {
+        return settings_->excluded(path) || is_excluded(o_.exclude, relative(path));
     }
 
     std::string relative(const std::string& path) const { return relative_path(path, root_); }
@@ -507,11 +513,9 @@ private:
             if (covered(group, path)) unreadable_.insert(relative(path));
 
         Engine engine(result.snapshot);
-        engine.settings().severity = config_.severity;
-        engine.settings().known_resources.insert(config_.known_resources.begin(),
-                                                 config_.known_resources.end());
-        engine.settings().known_modules.insert(config_.known_modules.begin(),
-                                               config_.known_modules.end());
+        // Each file with the settings of its own settings file, as the language server does.
+        engine.set_settings_lookup(
+            [this](const std::string& path) { return &settings_->of(path).settings; });
 
         // Single files the index does not read (another PHP file, a file of a module it did
         // not find) are read on their own.
@@ -546,13 +550,19 @@ private:
                         "Composer package)",
                         relative(t.path) == "." ? t.path : relative(t.path)));
 
+        // The settings files of every checked file are read before anything is fixed or
+        // reported.
+        for (const auto& [key, entry] : engine.snapshot().files)
+            if (covered(group, entry->path)) settings_->of(entry->path);
+        stop_on_bad_settings();
+
         if (o_.fix != CheckOptions::Fix::None) apply_fixes(group, engine);
 
         for (const auto& [key, entry] : engine.snapshot().files) {
             const std::string& path = entry->path;
             if (!covered(group, path)) continue;
             std::string rel = relative(path);
-            if (is_excluded(config_.exclude, rel)) {
+            if (excluded(path)) {
                 ++excluded_;
                 continue;
             }
@@ -579,7 +589,7 @@ private:
 
     // Whether `check --fix` may edit this file: one of the checked files, not excluded.
     bool fixable(const Group& group, const std::string& path) const {
-        return covered(group, path) && !is_excluded(config_.exclude, relative(path));
+        return covered(group, path) && !excluded(path);
     }
 
     // The first fix of the file's diagnostics that --fix may apply, in diagnostic order.
@@ -833,7 +843,8 @@ private:
     std::map<std::string, Group> groups_;
     std::string root_;
     std::string cwd_; // the current folder, absolute (shown_path)
-    CheckConfig config_;
+    // mutable: the settings files are read when a file first asks for them.
+    mutable std::optional<CheckSettings> settings_;
     std::set<std::string> warnings_;
     std::set<std::string> checked_;
     std::size_t read_failures_ = 0;

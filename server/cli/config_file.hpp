@@ -1,11 +1,15 @@
-// The settings file of the check command: `.magento-integration-ls.json` at the checked root
-// (or the file given with --config). The model and its parser are the core's
-// (mil/model/settings_file.hpp, shared with the language server); the file is read by
-// workspace/settings_files.hpp.
+// The settings files of the check command: for each checked file the nearest
+// `.magento-integration-ls.json` walking up from its folder, found by the lookup the language
+// server uses (workspace/settings_files.hpp), or the one file given with --config. The model
+// and its parser are the core's (mil/model/settings_file.hpp, shared with the language
+// server).
 #pragma once
 
+#include "mil/ide/engine.hpp"
 #include "mil/model/settings_file.hpp"
 
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,8 +31,49 @@ struct CheckConfig : SettingsFile {
 std::optional<CheckConfig> parse_check_config(std::string_view text, std::string_view name,
                                               std::string* error);
 
-// Reads and parses a settings file; a file that cannot be read is an error too, and so is a
-// symbolic link (not followed) or anything but a regular file.
-std::optional<CheckConfig> load_check_config(const std::string& path, std::string* error);
+// The settings of each file `check` reports, as the language server gives them to a
+// document of the same tree (without an editor's settings): the nearest settings file above
+// the file, its excludes relative to its own folder. With --config, that one file for every
+// file, its excludes relative to the root.
+class CheckSettings {
+public:
+    struct Entry {
+        std::string file; // the settings file; "" when there is none
+        Settings settings;
+        std::vector<std::string> exclude;
+        std::string base; // the folder `exclude` is relative to
+    };
+    // A settings file with mistakes: every problem as "NAME:LINE:COL: error|warning: message"
+    // in document order (or the one line saying why it cannot be read).
+    struct BadFile {
+        std::string name;
+        std::vector<std::string> problems;
+    };
+    // How a settings file is named in messages.
+    using ShowPath = std::function<std::string(const std::string& path)>;
+
+    // `forced`: the --config file, read at once; its excludes are relative to `root`.
+    // `warn` gets the warnings of a usable file as "NAME:LINE:COL: message", once per file.
+    CheckSettings(std::optional<std::string> forced, std::string root, ShowPath show,
+                  std::function<void(const std::string&)> warn);
+
+    // The settings of the file at `path` (absolute, normalised). The entry stays valid.
+    const Entry& of(const std::string& path);
+    // Whether the settings of `path` exclude it.
+    bool excluded(const std::string& path);
+    // The files read so far that cannot be used (a mistake, or unreadable).
+    const std::vector<BadFile>& bad_files() const { return bad_; }
+
+private:
+    const Entry& load(const std::string& file, const std::string& name, const std::string& base);
+
+    std::optional<std::string> forced_;
+    std::string root_;
+    ShowPath show_;
+    std::function<void(const std::string&)> warn_;
+    std::map<std::string, std::string> nearest_; // folder -> its nearest settings file
+    std::map<std::string, Entry> entries_;       // settings file -> its settings
+    std::vector<BadFile> bad_;
+};
 
 } // namespace mil

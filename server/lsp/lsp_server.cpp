@@ -385,14 +385,6 @@ private:
         effective_.clear();
     }
 
-    // What the engine takes of a settings model (the client's capabilities stay).
-    static void to_engine_settings(const SettingsFile& from, Settings& to) {
-        to.severity = from.severity;
-        to.known_resources = {from.known_resources.begin(), from.known_resources.end()};
-        to.known_modules = {from.known_modules.begin(), from.known_modules.end()};
-        to.insert_parents = from.insert_parents.value_or(true);
-    }
-
     // ---- the settings file -------------------------------------------------------------
     // `.magento-integration-ls.json`, found by walking up from each workspace folder and
     // from each open document's folder (the nearest wins for a document under it), parsed

@@ -22,4 +22,11 @@ std::string find_settings_file(const std::string& dir) {
     }
 }
 
+void to_engine_settings(const SettingsFile& from, Settings& to) {
+    to.severity = from.severity;
+    to.known_resources = {from.known_resources.begin(), from.known_resources.end()};
+    to.known_modules = {from.known_modules.begin(), from.known_modules.end()};
+    to.insert_parents = from.insert_parents.value_or(true);
+}
+
 } // namespace mil

@@ -2,6 +2,7 @@
 // core: mil/model/settings_file.hpp). Used by `check` and by the language server.
 #pragma once
 
+#include "mil/ide/engine.hpp"
 #include "mil/model/settings_file.hpp"
 
 #include <optional>
@@ -19,5 +20,10 @@ std::optional<std::string> read_settings_text(const std::string& path, std::stri
 // is not a regular file (a symbolic link) counts as found: reading it then says why it is
 // refused, rather than a file further up standing in for it.
 std::string find_settings_file(const std::string& dir);
+
+// What the engine takes of a settings model (the rest of `to`, a client's capabilities,
+// stays). The language server and `check` both turn a settings file into the engine's
+// settings with it.
+void to_engine_settings(const SettingsFile& from, Settings& to);
 
 } // namespace mil

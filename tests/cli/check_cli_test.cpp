@@ -7,6 +7,7 @@
 #include <pugixml.hpp>
 
 #include <algorithm>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -414,8 +415,9 @@ TEST_CASE("the settings file overrides severities, turns codes off and excludes 
         write_all(cfg, R"({"severity": {"insecure-url": "error"}})");
         int code = 0;
         json fs = run_json({root + "/app/code/Acme/Warn"}, &code);
-        // The root is the checked folder: its settings file is not at the tree's root.
-        CHECK(with_code(fs, "insecure-url").at(0)["severity"] == "warning");
+        // A module folder of the tree: the tree's file, found walking up, applies (as in the
+        // editor), although the root of the paths is the module folder.
+        CHECK(with_code(fs, "insecure-url").at(0)["severity"] == "error");
         fs = run_json({root}, &code);
         auto urls = with_code(fs, "insecure-url");
         REQUIRE(!urls.empty());
@@ -463,6 +465,124 @@ TEST_CASE("the settings file overrides severities, turns codes off and excludes 
         RunResult r = run_check({root});
         CHECK(r.code == 1);
         CHECK(r.err.find("no-such-rule") != std::string::npos);
+    }
+}
+
+TEST_CASE("check: each file gets the settings file nearest to it, walking up") {
+    TempDir tmp;
+    copy_tree(tree(), tmp.path("tree"));
+    const std::string root = tmp.path("tree");
+    const std::string warn = "app/code/Acme/Warn", broken = "app/code/Acme/Broken";
+    auto severity_of = [](const json& fs, const std::string& code) {
+        auto found = with_code(fs, code);
+        return found.empty() ? std::string("none") : found.at(0)["severity"].get<std::string>();
+    };
+    write_all(root + "/.magento-integration-ls.json",
+              R"({"severity": {"insecure-url": "error", "missing-parent": "off"}})");
+
+    SECTION("a module folder inside the tree uses the tree root's file") {
+        json fs = run_json({warn}, nullptr, root);
+        CHECK(severity_of(fs, "insecure-url") == "error");
+        fs = run_json({broken + "/etc/integration.xml"}, nullptr, root);
+        CHECK(severity_of(fs, "insecure-url") == "error");
+        CHECK(with_code(fs, "missing-parent").empty());
+        // --root only moves the base of the paths, not the settings.
+        fs = run_json({"--root", root + "/" + warn, warn}, nullptr, root);
+        CHECK(severity_of(fs, "insecure-url") == "error");
+    }
+    SECTION("a file in the module wins over the root's") {
+        write_all(root + "/" + warn + "/.magento-integration-ls.json",
+                  R"({"severity": {"insecure-url": "hint"}})");
+        json fs = run_json({warn}, nullptr, root);
+        CHECK(severity_of(fs, "insecure-url") == "hint");
+        // The whole tree: each module its own file; the nearer file replaces the root's
+        // entirely (its severities are not merged with the root's).
+        fs = run_json({"."}, nullptr, root);
+        std::map<std::string, std::string> by_path;
+        for (const auto& f : with_code(fs, "insecure-url"))
+            by_path[f["path"]] = f["severity"];
+        CHECK(by_path[warn + "/etc/integration.xml"] == "hint");
+        CHECK(by_path[broken + "/etc/integration.xml"] == "error");
+        CHECK(with_code(fs, "missing-parent").empty());
+        // --config forces one file for every file.
+        const std::string forced = tmp.path("ci.json");
+        write_all(forced, R"({"severity": {"insecure-url": "info"}})");
+        fs = run_json({"--config", forced, "."}, nullptr, root);
+        for (const auto& f : with_code(fs, "insecure-url"))
+            CHECK(f["severity"] == "info");
+        CHECK(!with_code(fs, "missing-parent").empty());
+    }
+    SECTION("two modules with different files: each its own settings") {
+        write_all(root + "/" + broken + "/.magento-integration-ls.json",
+                  R"({"severity": {"insecure-url": "off"}, "exclude": ["etc/webapi.xml"],
+                      "knownResources": ["Acme_Nowhere::missing"]})");
+        write_all(root + "/" + warn + "/.magento-integration-ls.json",
+                  R"({"severity": {"insecure-url": "info"}, "exclude": ["app/**"]})");
+        json fs = run_json({broken, warn}, nullptr, root);
+        std::set<std::string> broken_codes;
+        for (const auto& f : fs)
+            if (f["path"].get<std::string>().rfind(broken, 0) == 0) broken_codes.insert(f["code"]);
+        CHECK(broken_codes.count("insecure-url") == 0);
+        CHECK(broken_codes.count("unknown-resource") == 0); // its knownResources
+        CHECK(broken_codes.count("duplicate-resource") == 1);
+        // Excludes are relative to the folder of their file: Broken's etc/webapi.xml is out,
+        // and Warn's "app/**" matches nothing under Warn.
+        CHECK(!any_path_contains(fs, "webapi.xml"));
+        auto warn_urls = with_code(fs, "insecure-url");
+        REQUIRE(warn_urls.size() == 1);
+        CHECK(warn_urls[0]["path"] == warn + "/etc/integration.xml");
+        CHECK(warn_urls[0]["severity"] == "info");
+        // Without its file the excluded webapi.xml is reported again (the exclude did it).
+        fs::remove(root + "/" + broken + "/.magento-integration-ls.json");
+        fs = run_json({broken, warn}, nullptr, root);
+        CHECK(any_path_contains(fs, "webapi.xml"));
+        CHECK(!with_code(fs, "unknown-resource").empty());
+    }
+    SECTION("a bad file of a module that is not checked does not matter") {
+        write_all(root + "/" + broken + "/.magento-integration-ls.json", "{");
+        json fs = run_json({warn}, nullptr, root);
+        CHECK(severity_of(fs, "insecure-url") == "error");
+        CHECK(run_check({"."}, root).code == 2);
+    }
+}
+
+TEST_CASE("check: a bad settings file prints every problem of it, then exits 2") {
+    TempDir tmp;
+    copy_tree(tree(), tmp.path("tree"));
+    const std::string root = tmp.path("tree");
+    const std::string text =
+        "{\n"
+        "  \"severity\": {\"insecure-url\": \"fatal\", \"no-such\": \"off\"},\n"
+        "  \"exclude\": \"vendor/**\",\n"
+        "  \"colour\": true\n"
+        "}\n";
+    write_all(root + "/.magento-integration-ls.json", text);
+    // Checked from a module folder: the file is the tree's, found walking up.
+    for (bool quiet : {false, true}) {
+        std::vector<std::string> args = {"app/code/Acme/Warn"};
+        if (quiet) args.insert(args.begin(), "--quiet");
+        RunResult r = run_check(args, root);
+        INFO(r.err);
+        CHECK(r.code == 2);
+        CHECK(r.out.empty());
+        // Each problem with its position (1-based, as the editor's diagnostics on the file),
+        // the errors and the warnings, in the order of the file; the path as the other
+        // paths are shown (relative to the current folder).
+        const std::string name = ".magento-integration-ls.json";
+        const std::vector<std::string> lines = {
+            name + ":2:32: error: unknown severity 'fatal' for 'insecure-url'",
+            name + ":2:41: warning: ",
+            name + ":3:14: error: ",
+            name + ":4:3: warning: unknown setting 'colour' is ignored",
+        };
+        const std::string err = "\n" + r.err; // each problem starts a line
+        std::size_t at = 0;
+        for (const auto& line : lines) {
+            std::size_t found = err.find("\n" + line, at);
+            CHECK(found != std::string::npos);
+            if (found != std::string::npos) at = found + 1;
+        }
+        CHECK(r.err.find("bad settings file") != std::string::npos);
     }
 }
 

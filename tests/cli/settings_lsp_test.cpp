@@ -17,13 +17,15 @@ using Finding = std::tuple<std::string, std::string, int, std::string>; // path 
 
 const char* kSettingsName = ".magento-integration-ls.json";
 
-std::set<Finding> check_findings(const std::string& root) {
-    RunResult r = run_check({"--format", "json", "."}, root);
+// `check PATH` run in `root`; its JSON paths are relative to PATH, made relative to `root`.
+std::set<Finding> check_findings(const std::string& root, const std::string& path = ".") {
+    RunResult r = run_check({"--format", "json", path}, root);
     INFO(r.err);
     REQUIRE((r.code == 0 || r.code == 1));
+    const std::string prefix = path == "." ? "" : path + "/";
     std::set<Finding> out;
     for (const auto& f : json::parse(r.out))
-        out.emplace(f["path"].get<std::string>(), f["code"].get<std::string>(),
+        out.emplace(prefix + f["path"].get<std::string>(), f["code"].get<std::string>(),
                     f["line"].get<int>(), f["severity"].get<std::string>());
     return out;
 }
@@ -100,6 +102,37 @@ TEST_CASE("settings file: the same findings in an LSP session and in check") {
     CHECK(served == checked);
 }
 
+TEST_CASE("settings file: check of a module folder gives the editor's findings for it") {
+    TempDir t;
+    copy_tree(tree(), t.root());
+    // The tree's file (its exclude relative to the tree root) and, in one module, a nearer
+    // file that replaces it there.
+    write_all(t.path(kSettingsName), R"({
+  "severity": {"missing-parent": "off", "insecure-url": "error"},
+  "exclude": ["app/code/Acme/Broken/etc/webapi.xml"],
+  "knownResources": ["Acme_Nowhere::missing"]
+})");
+    const std::string warn = "app/code/Acme/Warn", broken = "app/code/Acme/Broken";
+    write_all(t.path(warn + "/" + kSettingsName), R"({"severity": {"insecure-url": "hint"}})");
+    const std::set<Finding> served = lsp_findings(t.root());
+    for (const std::string& module : {broken, warn}) {
+        INFO(module);
+        const std::set<Finding> checked = check_findings(t.root(), module);
+        std::set<Finding> in_module;
+        for (const auto& f : served)
+            if (std::get<0>(f).rfind(module + "/", 0) == 0) in_module.insert(f);
+        REQUIRE(!checked.empty());
+        CHECK(checked == in_module);
+    }
+    // The settings made the difference: the root's for Broken, the module's own for Warn.
+    const std::set<Finding> broken_checked = check_findings(t.root(), broken);
+    CHECK(codes_of(broken_checked, broken + "/etc/webapi.xml").empty());
+    CHECK(codes_of(broken_checked, broken + "/etc/integration.xml").count("unknown-resource") == 0);
+    CHECK(broken_checked.count({broken + "/etc/integration.xml", "insecure-url", 5, "error"}));
+    CHECK(check_findings(t.root(), warn) ==
+          std::set<Finding>{{warn + "/etc/integration.xml", "insecure-url", 5, "hint"}});
+}
+
 TEST_CASE("settings file: the nearest file wins for a document under it, re-read on change") {
     TempCopy tree(example_dir());
     tree.write(kSettingsName, R"({"severity": {"insecure-url": "off"}})");
@@ -172,7 +205,7 @@ TEST_CASE("settings file: a bad value is a diagnostic on the file, with check's 
 
     RunResult checked = run_check({"--format", "json", "."}, tree.root());
     CHECK(checked.code == 2);
-    CHECK(checked.err.find(":2:34: unknown severity 'loud' for 'missing-parent'") !=
+    CHECK(checked.err.find(":2:34: error: unknown severity 'loud' for 'missing-parent'") !=
           std::string::npos);
 
     LspClient c;
@@ -186,6 +219,9 @@ TEST_CASE("settings file: a bad value is a diagnostic on the file, with check's 
     CHECK(message == "unknown severity 'loud' for 'missing-parent' (use error, warning, info, "
                      "hint or off)");
     CHECK(checked.err.find(message) != std::string::npos); // the words check prints
+    // check prints every problem of the file, as the editor shows each.
+    CHECK(checked.err.find(":3:3: warning: unknown setting 'colour' is ignored") !=
+          std::string::npos);
     const json& unknown = p["diagnostics"][1];
     CHECK(unknown["severity"] == 2);
     CHECK(unknown["range"] == lsp_range(text, "\"colour\""));

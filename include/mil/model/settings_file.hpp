@@ -9,9 +9,9 @@
 //   }
 //
 // "severity" maps a rule code to error, warning, info, hint or off. "exclude" lists globs
-// relative to the folder of the settings file (for `check`, the checked root): `*` and `?` stay
-// within one path segment, a `**` segment spans any number of segments (none included); a
-// pattern that matches a folder excludes everything below it.
+// relative to the folder of the settings file (with `check --config FILE`, the root): `*`, `?`
+// stay within one path segment, a `**` segment spans any number of segments (none included);
+// a pattern that matches a folder excludes everything below it.
 //
 // The reading of the file stays in the server (it must not follow a symbolic link); the core
 // only sees its text.
