@@ -16,7 +16,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <climits>
 #include <map>
 #include <optional>
 #include <set>
@@ -27,18 +26,6 @@ namespace mil {
 using json = nlohmann::json;
 
 namespace {
-
-// An optional integer member (a document version, a file change type): its value when it is
-// a JSON integer within int, else `fallback`.
-int int_member(const json& obj, const char* name, int fallback) {
-    auto it = obj.find(name);
-    if (it == obj.end() || !it->is_number_integer()) return fallback;
-    if (it->is_number_unsigned())
-        return it->get<std::uint64_t>() <= static_cast<std::uint64_t>(INT_MAX) ? it->get<int>()
-                                                                               : fallback;
-    const auto v = it->get<std::int64_t>();
-    return v >= INT_MIN && v <= INT_MAX ? static_cast<int>(v) : fallback;
-}
 
 int completion_kind(CompletionKind k) {
     switch (k) {
@@ -121,89 +108,35 @@ private:
     // ---- lifecycle ---------------------------------------------------------------------
 
     json initialize(const json& p) {
-        const json caps = p.value("capabilities", json::object());
-        auto flag = [&](std::initializer_list<const char*> path) {
-            const json* cur = &caps;
-            for (const char* k : path) {
-                if (!cur->is_object() || !cur->contains(k)) return false;
-                cur = &(*cur)[k];
-            }
-            return cur->is_boolean() && cur->get<bool>();
-        };
-        encoding_ = Encoding::Utf16;
-        if (caps.contains("general") && caps["general"].is_object() &&
-            caps["general"].contains("positionEncodings") &&
-            caps["general"]["positionEncodings"].is_array())
-            for (const auto& e : caps["general"]["positionEncodings"])
-                if (e == "utf-8") encoding_ = Encoding::Utf8;
-        progress_ = flag({"window", "workDoneProgress"});
-        dynamic_watch_ = flag({"workspace", "didChangeWatchedFiles", "dynamicRegistration"});
-        pull_diagnostics_ = caps.contains("textDocument") && caps["textDocument"].is_object() &&
-                            caps["textDocument"].contains("diagnostic");
-        configuration_ = flag({"workspace", "configuration"});
-        related_info_ = flag({"textDocument", "publishDiagnostics", "relatedInformation"});
-        lens_refresh_ = flag({"workspace", "codeLens", "refreshSupport"});
-        hierarchical_symbols_ =
-            flag({"textDocument", "documentSymbol", "hierarchicalDocumentSymbolSupport"});
-        engine_.settings().snippets =
-            flag({"textDocument", "completion", "completionItem", "snippetSupport"});
+        const auto params = p.get<lsp::InitializeParams>();
+        const lsp::ClientCapabilities& caps = params.capabilities;
+        encoding_ = caps.utf8_positions ? Encoding::Utf8 : Encoding::Utf16;
+        progress_ = caps.work_done_progress;
+        dynamic_watch_ = caps.watch_files;
+        pull_diagnostics_ = caps.pull_diagnostics;
+        configuration_ = caps.configuration;
+        related_info_ = caps.related_information;
+        lens_refresh_ = caps.code_lens_refresh;
+        hierarchical_symbols_ = caps.hierarchical_symbols;
+        engine_.settings().snippets = caps.snippets;
         // Documentation on demand (completionItem/resolve) when the client asks for it that way:
         // a list of every ACL id then stays small.
-        resolve_docs_ = false;
-        resolve_edits_ = false;
-        if (const json* props = [&]() -> const json* {
-                const json* cur = &caps;
-                for (const char* k : {"textDocument", "completion", "completionItem",
-                                      "resolveSupport", "properties"}) {
-                    if (!cur->is_object() || !cur->contains(k)) return nullptr;
-                    cur = &(*cur)[k];
-                }
-                return cur;
-            }();
-            props && props->is_array())
-            for (const auto& prop : *props) {
-                if (prop == "documentation") resolve_docs_ = true;
-                if (prop == "additionalTextEdits") resolve_edits_ = true;
-            }
+        resolve_docs_ = caps.resolve_documentation;
+        resolve_edits_ = caps.resolve_additional_edits;
         // The engine then leaves the documentation to be made for the item resolved.
         engine_.settings().lazy_documentation = resolve_docs_;
         // One edit range for the whole list (LSP 3.17) when the client takes it.
-        item_defaults_range_ = false;
-        if (const json* defaults = [&]() -> const json* {
-                const json* cur = &caps;
-                for (const char* k :
-                     {"textDocument", "completion", "completionList", "itemDefaults"}) {
-                    if (!cur->is_object() || !cur->contains(k)) return nullptr;
-                    cur = &(*cur)[k];
-                }
-                return cur;
-            }();
-            defaults && defaults->is_array())
-            for (const auto& d : *defaults)
-                if (d == "editRange") item_defaults_range_ = true;
+        item_defaults_range_ = caps.item_defaults_edit_range;
         // Files are created through the client (workspace/applyEdit with CreateFile), never here.
-        create_files_ =
-            flag({"workspace", "applyEdit"}) &&
-            flag({"workspace", "workspaceEdit", "documentChanges"}) && [&] {
-                const json* ops = &caps;
-                for (const char* k : {"workspace", "workspaceEdit", "resourceOperations"}) {
-                    if (!ops->is_object() || !ops->contains(k)) return false;
-                    ops = &(*ops)[k];
-                }
-                return ops->is_array() &&
-                       std::find(ops->begin(), ops->end(), "create") != ops->end();
-            }();
+        create_files_ = caps.create_files;
 
-        if (p.contains("initializationOptions")) apply_settings(p["initializationOptions"]);
+        if (params.initialization_options) apply_settings(*params.initialization_options);
 
-        if (p.contains("workspaceFolders") && p["workspaceFolders"].is_array())
-            for (const auto& f : p["workspaceFolders"])
-                if (auto path = uri_to_path(f.at("uri").get<std::string>()))
-                    folders_.push_back(*path);
-        if (folders_.empty() && p.contains("rootUri") && p["rootUri"].is_string())
-            if (auto path = uri_to_path(p["rootUri"].get<std::string>())) folders_.push_back(*path);
-        if (folders_.empty() && p.contains("rootPath") && p["rootPath"].is_string())
-            folders_.push_back(p["rootPath"].get<std::string>());
+        for (const auto& uri : params.workspace_folders)
+            if (auto path = uri_to_path(uri)) folders_.push_back(*path);
+        if (folders_.empty() && params.root_uri)
+            if (auto path = uri_to_path(*params.root_uri)) folders_.push_back(*path);
+        if (folders_.empty() && params.root_path) folders_.push_back(*params.root_path);
         for (auto& f : folders_)
             f = normalize_path(absolute_path(f));
 
@@ -588,8 +521,6 @@ private:
 
     // ---- documents ---------------------------------------------------------------------
 
-    std::string path_of(const json& td) { return path_of(td.at("uri").get<std::string>()); }
-
     std::string path_of(const std::string& uri) {
         auto path = uri_to_path(uri);
         if (!path)
@@ -741,25 +672,24 @@ private:
     }
 
     void watched_files(const json& p) {
-        for (const auto& change : p.at("changes"))
-            if (auto path = uri_to_path(change.at("uri").get<std::string>());
-                path && is_settings_file(*path)) {
+        const auto params = p.get<lsp::DidChangeWatchedFilesParams>();
+        for (const auto& change : params.changes)
+            if (auto path = uri_to_path(change.uri); path && is_settings_file(*path)) {
                 reload_settings(!ready_); // once ready, the documents are diagnosed below
                 break;
             }
         if (!ready_) return;
         bool reindex = false;
         std::vector<std::pair<std::string, std::shared_ptr<const FileEntry>>> changed;
-        for (const auto& change : p.at("changes")) {
-            auto path = uri_to_path(change.at("uri").get<std::string>());
+        for (const auto& change : params.changes) {
+            auto path = uri_to_path(change.uri);
             if (!path) continue;
             if (file_name(*path) == "installed.json") {
                 reindex = true;
                 continue;
             }
-            int type = int_member(change, "type", 2);
             std::shared_ptr<const FileEntry> entry;
-            if (type != 3) entry = load_entry(*path, options_.max_file_bytes);
+            if (change.type != 3) entry = load_entry(*path, options_.max_file_bytes);
             if (classify_path(*path) == FileKind::Unknown) continue;
             changed.emplace_back(*path, std::move(entry));
         }
@@ -772,14 +702,13 @@ private:
     }
 
     void changed_folders(const json& p) {
-        const json& ev = p.at("event");
-        for (const auto& f : ev.value("removed", json::array()))
-            if (auto path = uri_to_path(f.at("uri").get<std::string>()))
+        const auto params = p.get<lsp::DidChangeWorkspaceFoldersParams>();
+        for (const auto& uri : params.removed)
+            if (auto path = uri_to_path(uri))
                 folders_.erase(std::remove(folders_.begin(), folders_.end(), normalize_path(*path)),
                                folders_.end());
-        for (const auto& f : ev.value("added", json::array()))
-            if (auto path = uri_to_path(f.at("uri").get<std::string>()))
-                folders_.push_back(normalize_path(*path));
+        for (const auto& uri : params.added)
+            if (auto path = uri_to_path(uri)) folders_.push_back(normalize_path(*path));
         reload_settings();
         start_indexing();
     }

@@ -34,6 +34,16 @@ std::uint32_t position_field(const json& pos, const char* name) {
 
 } // namespace
 
+int int_member(const json& obj, const char* name, int fallback) {
+    auto it = obj.find(name);
+    if (it == obj.end() || !it->is_number_integer()) return fallback;
+    if (it->is_number_unsigned())
+        return it->get<std::uint64_t>() <= static_cast<std::uint64_t>(INT_MAX) ? it->get<int>()
+                                                                               : fallback;
+    const auto v = it->get<std::int64_t>();
+    return v >= INT_MIN && v <= INT_MAX ? static_cast<int>(v) : fallback;
+}
+
 void from_json(const json& j, Position& p) {
     p.line = position_field(j, "line");
     p.character = position_field(j, "character");
@@ -148,15 +158,85 @@ void from_json(const json& j, DidOpenTextDocumentParams& p) {
     const json& td = j.at("textDocument");
     p.uri = td.at("uri").get<std::string>();
     p.text = td.at("text").get<std::string>();
-    p.version = 0;
-    if (auto it = td.find("version"); it != td.end() && it->is_number_integer()) {
-        if (it->is_number_unsigned()) {
-            if (it->get<std::uint64_t>() <= static_cast<std::uint64_t>(INT_MAX))
-                p.version = it->get<int>();
-        } else if (const auto v = it->get<std::int64_t>(); v >= INT_MIN && v <= INT_MAX) {
-            p.version = static_cast<int>(v);
-        }
+    p.version = int_member(td, "version", 0);
+}
+
+namespace {
+
+// The member at `path` below `j`, or nullptr when some object on the way lacks it.
+const json* member_at(const json& j, std::initializer_list<const char*> path) {
+    const json* cur = &j;
+    for (const char* k : path) {
+        if (!cur->is_object() || !cur->contains(k)) return nullptr;
+        cur = &(*cur)[k];
     }
+    return cur;
+}
+
+bool flag_at(const json& j, std::initializer_list<const char*> path) {
+    const json* v = member_at(j, path);
+    return v && v->is_boolean() && v->get<bool>();
+}
+
+// Whether the array at `path` holds the string `value`.
+bool listed_at(const json& j, std::initializer_list<const char*> path, const char* value) {
+    const json* v = member_at(j, path);
+    return v && v->is_array() && std::find(v->begin(), v->end(), value) != v->end();
+}
+
+} // namespace
+
+void from_json(const json& caps, ClientCapabilities& c) {
+    c.utf8_positions = listed_at(caps, {"general", "positionEncodings"}, "utf-8");
+    c.work_done_progress = flag_at(caps, {"window", "workDoneProgress"});
+    c.watch_files = flag_at(caps, {"workspace", "didChangeWatchedFiles", "dynamicRegistration"});
+    c.pull_diagnostics = member_at(caps, {"textDocument", "diagnostic"}) != nullptr;
+    c.configuration = flag_at(caps, {"workspace", "configuration"});
+    c.related_information =
+        flag_at(caps, {"textDocument", "publishDiagnostics", "relatedInformation"});
+    c.code_lens_refresh = flag_at(caps, {"workspace", "codeLens", "refreshSupport"});
+    c.hierarchical_symbols =
+        flag_at(caps, {"textDocument", "documentSymbol", "hierarchicalDocumentSymbolSupport"});
+    c.snippets = flag_at(caps, {"textDocument", "completion", "completionItem", "snippetSupport"});
+    const std::initializer_list<const char*> resolve = {
+        "textDocument", "completion", "completionItem", "resolveSupport", "properties"};
+    c.resolve_documentation = listed_at(caps, resolve, "documentation");
+    c.resolve_additional_edits = listed_at(caps, resolve, "additionalTextEdits");
+    c.item_defaults_edit_range = listed_at(
+        caps, {"textDocument", "completion", "completionList", "itemDefaults"}, "editRange");
+    c.create_files =
+        flag_at(caps, {"workspace", "applyEdit"}) &&
+        flag_at(caps, {"workspace", "workspaceEdit", "documentChanges"}) &&
+        listed_at(caps, {"workspace", "workspaceEdit", "resourceOperations"}, "create");
+}
+
+void from_json(const json& j, InitializeParams& p) {
+    p.capabilities = j.value("capabilities", json::object()).get<ClientCapabilities>();
+    if (j.contains("initializationOptions")) p.initialization_options = j["initializationOptions"];
+    if (j.contains("workspaceFolders") && j["workspaceFolders"].is_array())
+        for (const auto& f : j["workspaceFolders"])
+            p.workspace_folders.push_back(f.at("uri").get<std::string>());
+    if (j.contains("rootUri") && j["rootUri"].is_string())
+        p.root_uri = j["rootUri"].get<std::string>();
+    if (j.contains("rootPath") && j["rootPath"].is_string())
+        p.root_path = j["rootPath"].get<std::string>();
+}
+
+void from_json(const json& j, FileEvent& e) {
+    e.uri = j.at("uri").get<std::string>();
+    e.type = int_member(j, "type", 2);
+}
+
+void from_json(const json& j, DidChangeWatchedFilesParams& p) {
+    p.changes = j.at("changes").get<std::vector<FileEvent>>();
+}
+
+void from_json(const json& j, DidChangeWorkspaceFoldersParams& p) {
+    const json& ev = j.at("event");
+    for (const auto& f : ev.value("removed", json::array()))
+        p.removed.push_back(f.at("uri").get<std::string>());
+    for (const auto& f : ev.value("added", json::array()))
+        p.added.push_back(f.at("uri").get<std::string>());
 }
 
 void from_json(const json& j, TextDocumentContentChangeEvent& e) {

@@ -258,6 +258,53 @@ struct DidChangeTextDocumentParams {
     std::vector<TextDocumentContentChangeEvent> content_changes;
 };
 
+// An item of workspace/didChangeWatchedFiles' changes.
+struct FileEvent {
+    std::string uri;
+    int type = 2; // 1 created, 2 changed, 3 deleted; 2 when absent or not an int
+};
+
+struct DidChangeWatchedFilesParams {
+    std::vector<FileEvent> changes;
+};
+
+// workspace/didChangeWorkspaceFolders: the URIs of the folders added and removed.
+struct DidChangeWorkspaceFoldersParams {
+    std::vector<std::string> added;
+    std::vector<std::string> removed;
+};
+
+// What the server uses of a client's capabilities (initialize).
+struct ClientCapabilities {
+    bool utf8_positions = false;      // general.positionEncodings has "utf-8"
+    bool work_done_progress = false;  // window.workDoneProgress
+    bool watch_files = false;         // workspace.didChangeWatchedFiles.dynamicRegistration
+    bool pull_diagnostics = false;    // textDocument.diagnostic is present
+    bool configuration = false;       // workspace.configuration
+    bool related_information = false; // textDocument.publishDiagnostics.relatedInformation
+    bool code_lens_refresh = false;   // workspace.codeLens.refreshSupport
+    bool hierarchical_symbols = false;
+    bool snippets = false;                 // completionItem.snippetSupport
+    bool resolve_documentation = false;    // completionItem.resolveSupport has "documentation"
+    bool resolve_additional_edits = false; // ... has "additionalTextEdits"
+    bool item_defaults_edit_range = false; // completionList.itemDefaults has "editRange"
+    // workspace.applyEdit, workspaceEdit.documentChanges and resourceOperations "create"
+    bool create_files = false;
+};
+
+// initialize
+struct InitializeParams {
+    ClientCapabilities capabilities;
+    std::optional<json> initialization_options;
+    std::vector<std::string> workspace_folders; // URIs
+    std::optional<std::string> root_uri;
+    std::optional<std::string> root_path;
+};
+
+// An optional integer member (a document version, a file change type): its value when it is
+// a JSON integer within int, else `fallback`.
+int int_member(const json& obj, const char* name, int fallback);
+
 // A position read from a client: a line or character clamped to what an offset can hold (a
 // negative one to 0); a JSON number with a fraction or an exponent counts by its integer part
 // (some clients write 5.0). Anything else is invalid params (an RpcError).
@@ -269,6 +316,11 @@ void from_json(const json& j, TextEdit& e);
 void from_json(const json& j, DidOpenTextDocumentParams& p);
 void from_json(const json& j, TextDocumentContentChangeEvent& e);
 void from_json(const json& j, DidChangeTextDocumentParams& p);
+void from_json(const json& j, FileEvent& e);
+void from_json(const json& j, ClientCapabilities& c);
+void from_json(const json& j, InitializeParams& p);
+void from_json(const json& j, DidChangeWatchedFilesParams& p);
+void from_json(const json& j, DidChangeWorkspaceFoldersParams& p);
 void from_json(const json& j, WorkspaceSymbolParams& p);
 void from_json(const json& j, TextDocumentParams& p);
 void from_json(const json& j, CompletionItemData& d);

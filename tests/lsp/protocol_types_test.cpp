@@ -218,3 +218,43 @@ TEST_CASE("protocol types: symbols") {
     flat.container_name = "";
     CHECK(json(flat)["containerName"] == ""); // workspace/symbol always names it
 }
+
+TEST_CASE("protocol types: initialize reads the capabilities the server uses") {
+    const auto p = json::parse(R"({
+        "capabilities": {
+            "general": {"positionEncodings": ["utf-16", "utf-8"]},
+            "window": {"workDoneProgress": true},
+            "workspace": {"applyEdit": true, "configuration": "yes",
+                          "workspaceEdit": {"documentChanges": true,
+                                            "resourceOperations": ["create", "rename"]}},
+            "textDocument": {"diagnostic": {},
+                             "completion": {"completionItem": {"snippetSupport": true,
+                                 "resolveSupport": {"properties": ["documentation"]}},
+                                 "completionList": {"itemDefaults": ["editRange"]}}}},
+        "initializationOptions": {"insertParents": false},
+        "workspaceFolders": [{"uri": "file:///a", "name": "a"}],
+        "rootUri": 5,
+        "rootPath": "/b"})")
+                       .get<InitializeParams>();
+    const ClientCapabilities& c = p.capabilities;
+    CHECK(c.utf8_positions);
+    CHECK(c.work_done_progress);
+    CHECK_FALSE(c.configuration); // not a boolean
+    CHECK(c.pull_diagnostics);
+    CHECK(c.snippets);
+    CHECK(c.resolve_documentation);
+    CHECK_FALSE(c.resolve_additional_edits);
+    CHECK(c.item_defaults_edit_range);
+    CHECK(c.create_files);
+    CHECK_FALSE(c.watch_files);
+    REQUIRE(p.initialization_options);
+    CHECK((*p.initialization_options)["insertParents"] == false);
+    CHECK(p.workspace_folders == std::vector<std::string>{"file:///a"});
+    CHECK_FALSE(p.root_uri);
+    CHECK(p.root_path == "/b");
+    // No capabilities at all: none.
+    const auto none = json::object().get<InitializeParams>().capabilities;
+    CHECK_FALSE(none.utf8_positions);
+    CHECK_FALSE(none.create_files);
+    CHECK_FALSE(none.pull_diagnostics);
+}
