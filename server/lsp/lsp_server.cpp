@@ -1,6 +1,5 @@
 #include "lsp/lsp_server.hpp"
 
-#include "lsp/json_text.hpp"
 #include "lsp/protocol.hpp"
 #include "lsp/rpc.hpp"
 #include "mil/ide/engine.hpp"
@@ -32,18 +31,6 @@ namespace mil {
 using json = nlohmann::json;
 
 namespace {
-
-// An optional integer member (a document version, a file change type): its value when it is
-// a JSON integer within int, else `fallback`.
-int int_member(const json& obj, const char* name, int fallback) {
-    auto it = obj.find(name);
-    if (it == obj.end() || !it->is_number_integer()) return fallback;
-    if (it->is_number_unsigned())
-        return it->get<std::uint64_t>() <= static_cast<std::uint64_t>(INT_MAX) ? it->get<int>()
-                                                                               : fallback;
-    const auto v = it->get<std::int64_t>();
-    return v >= INT_MIN && v <= INT_MAX ? static_cast<int>(v) : fallback;
-}
 
 int completion_kind(CompletionKind k) {
     switch (k) {
@@ -195,89 +182,35 @@ private:
     // ---- lifecycle ---------------------------------------------------------------------
 
     json initialize(const json& p) {
-        const json caps = p.value("capabilities", json::object());
-        auto flag = [&](std::initializer_list<const char*> path) {
-            const json* cur = &caps;
-            for (const char* k : path) {
-                if (!cur->is_object() || !cur->contains(k)) return false;
-                cur = &(*cur)[k];
-            }
-            return cur->is_boolean() && cur->get<bool>();
-        };
-        encoding_ = Encoding::Utf16;
-        if (caps.contains("general") && caps["general"].is_object() &&
-            caps["general"].contains("positionEncodings") &&
-            caps["general"]["positionEncodings"].is_array())
-            for (const auto& e : caps["general"]["positionEncodings"])
-                if (e == "utf-8") encoding_ = Encoding::Utf8;
-        progress_ = flag({"window", "workDoneProgress"});
-        dynamic_watch_ = flag({"workspace", "didChangeWatchedFiles", "dynamicRegistration"});
-        pull_diagnostics_ = caps.contains("textDocument") && caps["textDocument"].is_object() &&
-                            caps["textDocument"].contains("diagnostic");
-        configuration_ = flag({"workspace", "configuration"});
-        related_info_ = flag({"textDocument", "publishDiagnostics", "relatedInformation"});
-        lens_refresh_ = flag({"workspace", "codeLens", "refreshSupport"});
-        hierarchical_symbols_ =
-            flag({"textDocument", "documentSymbol", "hierarchicalDocumentSymbolSupport"});
-        engine_.settings().snippets =
-            flag({"textDocument", "completion", "completionItem", "snippetSupport"});
+        const auto params = p.get<lsp::InitializeParams>();
+        const lsp::ClientCapabilities& caps = params.capabilities;
+        encoding_ = caps.utf8_positions ? Encoding::Utf8 : Encoding::Utf16;
+        progress_ = caps.work_done_progress;
+        dynamic_watch_ = caps.watch_files;
+        pull_diagnostics_ = caps.pull_diagnostics;
+        configuration_ = caps.configuration;
+        related_info_ = caps.related_information;
+        lens_refresh_ = caps.code_lens_refresh;
+        hierarchical_symbols_ = caps.hierarchical_symbols;
+        engine_.settings().snippets = caps.snippets;
         // Documentation on demand (completionItem/resolve) when the client asks for it that way:
         // a list of every ACL id then stays small.
-        resolve_docs_ = false;
-        resolve_edits_ = false;
-        if (const json* props = [&]() -> const json* {
-                const json* cur = &caps;
-                for (const char* k : {"textDocument", "completion", "completionItem",
-                                      "resolveSupport", "properties"}) {
-                    if (!cur->is_object() || !cur->contains(k)) return nullptr;
-                    cur = &(*cur)[k];
-                }
-                return cur;
-            }();
-            props && props->is_array())
-            for (const auto& prop : *props) {
-                if (prop == "documentation") resolve_docs_ = true;
-                if (prop == "additionalTextEdits") resolve_edits_ = true;
-            }
+        resolve_docs_ = caps.resolve_documentation;
+        resolve_edits_ = caps.resolve_additional_edits;
         // The engine then leaves the documentation to be made for the item resolved.
         engine_.settings().lazy_documentation = resolve_docs_;
         // One edit range for the whole list (LSP 3.17) when the client takes it.
-        item_defaults_range_ = false;
-        if (const json* defaults = [&]() -> const json* {
-                const json* cur = &caps;
-                for (const char* k :
-                     {"textDocument", "completion", "completionList", "itemDefaults"}) {
-                    if (!cur->is_object() || !cur->contains(k)) return nullptr;
-                    cur = &(*cur)[k];
-                }
-                return cur;
-            }();
-            defaults && defaults->is_array())
-            for (const auto& d : *defaults)
-                if (d == "editRange") item_defaults_range_ = true;
+        item_defaults_range_ = caps.item_defaults_edit_range;
         // Files are created through the client (workspace/applyEdit with CreateFile), never here.
-        create_files_ =
-            flag({"workspace", "applyEdit"}) &&
-            flag({"workspace", "workspaceEdit", "documentChanges"}) && [&] {
-                const json* ops = &caps;
-                for (const char* k : {"workspace", "workspaceEdit", "resourceOperations"}) {
-                    if (!ops->is_object() || !ops->contains(k)) return false;
-                    ops = &(*ops)[k];
-                }
-                return ops->is_array() &&
-                       std::find(ops->begin(), ops->end(), "create") != ops->end();
-            }();
+        create_files_ = caps.create_files;
 
-        if (p.contains("initializationOptions")) apply_settings(p["initializationOptions"]);
+        if (params.initialization_options) apply_settings(*params.initialization_options);
 
-        if (p.contains("workspaceFolders") && p["workspaceFolders"].is_array())
-            for (const auto& f : p["workspaceFolders"])
-                if (auto path = uri_to_path(f.at("uri").get<std::string>()))
-                    folders_.push_back(*path);
-        if (folders_.empty() && p.contains("rootUri") && p["rootUri"].is_string())
-            if (auto path = uri_to_path(p["rootUri"].get<std::string>())) folders_.push_back(*path);
-        if (folders_.empty() && p.contains("rootPath") && p["rootPath"].is_string())
-            folders_.push_back(p["rootPath"].get<std::string>());
+        for (const auto& uri : params.workspace_folders)
+            if (auto path = uri_to_path(uri)) folders_.push_back(*path);
+        if (folders_.empty() && params.root_uri)
+            if (auto path = uri_to_path(*params.root_uri)) folders_.push_back(*path);
+        if (folders_.empty() && params.root_path) folders_.push_back(*params.root_path);
         for (auto& f : folders_)
             f = normalize_path(absolute_path(f));
 
@@ -420,13 +353,13 @@ private:
         auto it = settings_files_.find(path);
         if (it != settings_files_.end()) return it->second;
         LoadedSettings loaded;
-        auto doc = docs_.find(path);
+        const Draft* doc = engine_.draft(path);
         std::string error;
         // Read from disk even when open: a symbolic link is refused there (an open document
         // not saved yet has no file).
         auto disk = read_settings_text(path, &error);
-        if (doc != docs_.end() && !oversized_.count(path) && (disk || !path_exists_no_follow(path)))
-            loaded.text = doc->second.text();
+        if (doc && !doc->oversize() && (disk || !path_exists_no_follow(path)))
+            loaded.text = doc->text();
         else if (disk)
             loaded.text = std::move(*disk);
         else
@@ -478,7 +411,7 @@ private:
         nearest_settings_.clear();
         effective_.clear();
         load_folder_settings();
-        for (const auto& [path, d] : docs_)
+        for (const auto& [path, d] : engine_.drafts())
             settings_of(path);
         // The ones no longer in use (gone, or no folder or document under them): no problems.
         for (const auto& path : before)
@@ -520,7 +453,7 @@ private:
     }
 
     void publish_settings_problems(const std::string& path) {
-        if (pull_diagnostics_ && docs_.count(path)) return; // the client asks for them
+        if (pull_diagnostics_ && engine_.is_open(path)) return; // the client asks for them
         auto d = settings_diagnostics(path);
         // A file without problems gets an empty list only when it may have had some.
         if (d.empty() && !settings_published_.count(path)) return;
@@ -750,8 +683,6 @@ private:
 
     // ---- documents ---------------------------------------------------------------------
 
-    std::string path_of(const json& td) { return path_of(td.at("uri").get<std::string>()); }
-
     std::string path_of(const std::string& uri) {
         auto path = uri_to_path(uri);
         if (!path)
@@ -762,23 +693,17 @@ private:
     }
 
     void did_open(const json& p) {
-        const json& td = p.at("textDocument");
-        std::string uri = td.at("uri").get<std::string>();
-        auto path = uri_to_path(uri);
+        const auto params = p.get<lsp::DidOpenTextDocumentParams>();
+        auto path = uri_to_path(params.uri);
         if (!path) return;
-        const json& text = td.at("text");
-        const std::size_t size = text.get_ref<const std::string&>().size();
-        if (size > options_.max_file_bytes) {
+        if (const std::size_t size = params.text.size(); size > options_.max_file_bytes) {
             // Over the limit: its text is not kept, and its diagnostic says why.
-            open_oversized(*path, TextDocument(uri, std::string(), int_member(td, "version", 0)),
-                           size);
+            warn_oversized(*path, size);
+            engine_.open_oversized(*path, {size, options_.max_file_bytes}, params.version);
         } else {
-            TextDocument doc(uri, text.get<std::string>(), int_member(td, "version", 0));
-            oversized_.erase(*path);
-            engine_.open(*path, doc.text());
-            docs_[*path] = std::move(doc);
+            engine_.open(*path, params.text, params.version);
         }
-        uris_[*path] = uri;
+        uris_[*path] = params.uri;
         if (is_settings_file(*path))
             reload_settings(); // its text is the editor's now
         else
@@ -788,17 +713,14 @@ private:
         // The editor's text may differ from the disk (an unsaved buffer): other documents
         // that depend on this file are checked again.
         if (affects_others(classify_path(*path)))
-            for (const auto& [other, d] : docs_)
+            for (const auto& [other, d] : engine_.drafts())
                 if (other != *path) schedule(other);
         if (affects_lenses(classify_path(*path))) refresh_lenses();
     }
 
-    void open_oversized(const std::string& path, TextDocument empty, std::size_t size) {
+    void warn_oversized(const std::string& path, std::size_t size) {
         log::warn("{}: {} bytes, over the limit of {} bytes; its text is not kept", path, size,
                   options_.max_file_bytes);
-        oversized_.insert(path);
-        engine_.open_oversized(path, {size, options_.max_file_bytes});
-        docs_[path] = std::move(empty);
     }
 
     static bool affects_others(FileKind kind) {
@@ -808,66 +730,81 @@ private:
     }
 
     void did_change(const json& p) {
-        const json& td = p.at("textDocument");
-        auto path = uri_to_path(td.at("uri").get<std::string>());
+        const auto params = p.get<lsp::DidChangeTextDocumentParams>();
+        auto path = uri_to_path(params.uri);
         if (!path) return;
-        auto it = docs_.find(*path);
-        if (it == docs_.end()) {
+        std::vector<DraftChange> changes;
+        changes.reserve(params.content_changes.size());
+        for (const auto& c : params.content_changes) {
+            DraftChange& change = changes.emplace_back();
+            if (c.range)
+                change.range =
+                    std::make_pair(LineCol{c.range->start.line, c.range->start.character},
+                                   LineCol{c.range->end.line, c.range->end.character});
+            change.text = c.text;
+        }
+        const DraftEditResult r =
+            engine_.edit(*path, changes, encoding_, params.version, options_.max_file_bytes);
+        if (!r.open) {
             log::warn("didChange for a document that is not open: {}", *path);
             return;
         }
-        for (const auto& change : p.at("contentChanges")) {
-            std::optional<std::pair<LineCol, LineCol>> range;
-            if (change.contains("range")) {
-                const json& r = change["range"];
-                range = std::make_pair(to_linecol(r.at("start")), to_linecol(r.at("end")));
-            }
-            // A document over the limit has no text to edit: only a whole new text counts.
-            if (oversized_.count(*path) && range) continue;
-            if (!range) oversized_.erase(*path);
-            it->second.apply_change(range, change.at("text").get<std::string>(), encoding_);
-        }
-        if (td.contains("version") && td["version"].is_number_integer())
-            it->second.set_version(td["version"].get<std::int64_t>());
-        if (const std::size_t size = it->second.text().size(); size > options_.max_file_bytes)
-            open_oversized(
-                *path, TextDocument(it->second.uri(), std::string(), it->second.version()), size);
-        else if (!oversized_.count(*path))
-            engine_.change(*path, it->second.text());
+        if (r.oversize) warn_oversized(*path, r.oversize->bytes);
+        if (r.became_stale) tell_stale(*path, r.stale_reason);
         schedule(*path);
         if (is_settings_file(*path))
             ep_.post_after("settings-reload",
                            std::chrono::milliseconds(options_.diagnostics_delay_ms),
                            [this] { reload_settings(); });
         if (affects_others(classify_path(*path)))
-            for (const auto& [other, d] : docs_)
+            for (const auto& [other, d] : engine_.drafts())
                 if (other != *path) schedule(other);
         if (affects_lenses(classify_path(*path))) refresh_lenses();
     }
 
+    // A document whose text may no longer be the editor's (see Draft::stale): the user is
+    // told, and no edit is offered on it until the editor sends the whole text again.
+    void tell_stale(const std::string& path, const std::string& reason) {
+        const std::string message = fmt::format(
+            "{}: an edit could not be applied ({}); no fixes, completions or renames are "
+            "offered on it until its whole text is sent again: close and reopen it",
+            file_name(path), reason);
+        log::warn("{} ({})", message, path);
+        ep_.notify("window/showMessage", {{"type", 2}, {"message", message}});
+    }
+
+    // Whether edits may be offered on `path`: not when its text may not be the editor's.
+    bool in_step(const std::string& path) const {
+        const Draft* d = engine_.draft(path);
+        return !d || !d->stale;
+    }
+
+    bool all_in_step(const std::vector<FileEdit>& changes) const {
+        return std::all_of(changes.begin(), changes.end(),
+                           [&](const FileEdit& fe) { return in_step(fe.path); });
+    }
+
     void did_close(const json& p) {
-        auto path = uri_to_path(p.at("textDocument").at("uri").get<std::string>());
+        auto path = uri_to_path(p.get<lsp::TextDocumentParams>().uri);
         if (!path) return;
         ep_.cancel_posted("diag:" + *path);
         std::string uri = uri_for(*path);
-        docs_.erase(*path);
-        oversized_.erase(*path);
         engine_.close(*path);
         if (!dynamic_watch_) reload_module_from_disk(*path); // the disk may have changed meanwhile
         if (!pull_diagnostics_)
             ep_.notify("textDocument/publishDiagnostics",
-                       {{"uri", uri}, {"diagnostics", json::array()}});
+                       lsp::PublishDiagnosticsParams{uri, std::nullopt, {}});
         uris_.erase(*path);
         if (is_settings_file(*path)) reload_settings(); // the file on disk counts again
         // Unsaved edits are dropped with the document: the others see the disk again.
         if (affects_others(classify_path(*path)))
-            for (const auto& [other, d] : docs_)
+            for (const auto& [other, d] : engine_.drafts())
                 schedule(other);
         if (affects_lenses(classify_path(*path))) refresh_lenses();
     }
 
     void did_save(const json& p) {
-        auto path = uri_to_path(p.at("textDocument").at("uri").get<std::string>());
+        auto path = uri_to_path(p.get<lsp::TextDocumentParams>().uri);
         if (path && is_settings_file(*path)) {
             reload_settings();
             return;
@@ -897,25 +834,24 @@ private:
     }
 
     void watched_files(const json& p) {
-        for (const auto& change : p.at("changes"))
-            if (auto path = uri_to_path(change.at("uri").get<std::string>());
-                path && is_settings_file(*path)) {
+        const auto params = p.get<lsp::DidChangeWatchedFilesParams>();
+        for (const auto& change : params.changes)
+            if (auto path = uri_to_path(change.uri); path && is_settings_file(*path)) {
                 reload_settings(!ready_); // once ready, the documents are diagnosed below
                 break;
             }
         if (!ready_) return;
         bool reindex = false;
         std::vector<std::pair<std::string, std::shared_ptr<const FileEntry>>> changed;
-        for (const auto& change : p.at("changes")) {
-            auto path = uri_to_path(change.at("uri").get<std::string>());
+        for (const auto& change : params.changes) {
+            auto path = uri_to_path(change.uri);
             if (!path) continue;
             if (file_name(*path) == "installed.json") {
                 reindex = true;
                 continue;
             }
-            int type = int_member(change, "type", 2);
             std::shared_ptr<const FileEntry> entry;
-            if (type != 3) entry = load_entry(*path, options_.max_file_bytes);
+            if (change.type != 3) entry = load_entry(*path, options_.max_file_bytes);
             if (classify_path(*path) == FileKind::Unknown) continue;
             changed.emplace_back(*path, std::move(entry));
         }
@@ -928,14 +864,13 @@ private:
     }
 
     void changed_folders(const json& p) {
-        const json& ev = p.at("event");
-        for (const auto& f : ev.value("removed", json::array()))
-            if (auto path = uri_to_path(f.at("uri").get<std::string>()))
+        const auto params = p.get<lsp::DidChangeWorkspaceFoldersParams>();
+        for (const auto& uri : params.removed)
+            if (auto path = uri_to_path(uri))
                 folders_.erase(std::remove(folders_.begin(), folders_.end(), normalize_path(*path)),
                                folders_.end());
-        for (const auto& f : ev.value("added", json::array()))
-            if (auto path = uri_to_path(f.at("uri").get<std::string>()))
-                folders_.push_back(normalize_path(*path));
+        for (const auto& uri : params.added)
+            if (auto path = uri_to_path(uri)) folders_.push_back(normalize_path(*path));
         reload_settings();
         start_indexing();
     }
@@ -955,7 +890,7 @@ private:
                         [](const json&, const std::optional<RpcError>&) {});
             return;
         }
-        for (const auto& [path, d] : docs_)
+        for (const auto& [path, d] : engine_.drafts())
             publish(path);
     }
 
@@ -1022,80 +957,75 @@ private:
     // The edit that writes `plan` into `module_dir`: the open documents among its files are
     // replaced whole, the others created (CreateFile without overwrite). Empty if the client
     // cannot create files and some file is not open, or if a file that is not open exists.
-    json scaffold_edit(const std::string& module_dir, const ScaffoldPlan& plan,
-                       std::vector<std::string>& existing) {
-        json changes = json::array();
+    lsp::WorkspaceEdit scaffold_edit(const std::string& module_dir, const ScaffoldPlan& plan,
+                                     std::vector<std::string>& existing) {
+        std::vector<lsp::DocumentChange> changes;
         for (const auto& f : plan.files) {
             const std::string path = module_dir + "/" + f.relative_path;
             const std::string uri = uri_for(path);
-            if (auto it = docs_.find(path); it != docs_.end()) {
-                if (it->second.text().find_first_not_of(" \t\r\n") != std::string::npos ||
-                    oversized_.count(path)) {
+            if (const Draft* d = engine_.draft(path)) {
+                if (d->text().find_first_not_of(" \t\r\n") != std::string::npos || d->oversize()) {
                     existing.push_back(path);
                     continue;
                 }
-                json whole = {
-                    {"start", {{"line", 0}, {"character", 0}}},
-                    {"end", position_json(path, static_cast<Offset>(it->second.text().size()))}};
+                const Range whole{0, static_cast<Offset>(d->text().size())};
                 changes.push_back(
-                    {{"textDocument", {{"uri", uri}, {"version", it->second.version()}}},
-                     {"edits", {{{"range", whole}, {"newText", f.text}}}}});
+                    lsp::TextDocumentEdit{uri, d->version, {{lsp_range(path, whole), f.text}}});
                 continue;
             }
             if (path_exists_no_follow(path)) {
                 existing.push_back(path);
                 continue;
             }
-            changes.push_back({{"kind", "create"},
-                               {"uri", uri},
-                               {"options", {{"overwrite", false}, {"ignoreIfExists", false}}}});
-            changes.push_back({{"textDocument", {{"uri", uri}, {"version", nullptr}}},
-                               {"edits",
-                                {{{"range",
-                                   {{"start", {{"line", 0}, {"character", 0}}},
-                                    {"end", {{"line", 0}, {"character", 0}}}}},
-                                  {"newText", f.text}}}}});
+            changes.push_back(lsp::CreateFile{uri});
+            changes.push_back(lsp::TextDocumentEdit{uri, std::nullopt, {{{}, f.text}}});
         }
-        return {{"documentChanges", changes}};
+        lsp::WorkspaceEdit out;
+        out.document_changes = std::move(changes);
+        return out;
     }
 
     // In an empty etc/integration.xml: write the integration, and the module files that are
     // missing when the client can create files.
-    json scaffold_action(const std::string& path) {
-        if (classify_path(path) != FileKind::Integration) return nullptr;
-        auto doc = docs_.find(path);
+    std::optional<lsp::CodeAction> scaffold_action(const std::string& path) {
+        if (classify_path(path) != FileKind::Integration) return std::nullopt;
+        const Draft* doc = engine_.draft(path);
         // (A document over the size limit has an empty text here, but is not empty.)
-        if (doc == docs_.end() || oversized_.count(path) ||
-            doc->second.text().find_first_not_of(" \t\r\n") != std::string::npos)
-            return nullptr;
+        if (!doc || doc->oversize() ||
+            doc->text().find_first_not_of(" \t\r\n") != std::string::npos)
+            return std::nullopt;
         const std::string dir = module_dir_of(path, FileKind::Integration);
         const std::string module = module_name_for(dir);
-        if (module.empty()) return nullptr;
+        if (module.empty()) return std::nullopt;
         ScaffoldSpec spec;
         spec.module = module;
         spec.name = module.substr(module.find('_') + 1);
         ScaffoldPlan plan = create_files_ ? plan_integration_module(spec, engine_.snapshot().acl)
                                           : plan_integration_xml(spec, engine_.snapshot().acl);
-        if (!plan.error.empty()) return nullptr;
+        if (!plan.error.empty()) return std::nullopt;
         // Files that exist already stay as they are: only the missing ones are written.
         std::erase_if(plan.files, [&](const ScaffoldFile& f) {
             const std::string p = dir + "/" + f.relative_path;
-            return p != path && (docs_.count(p) || path_exists_no_follow(p));
+            return p != path && (engine_.is_open(p) || path_exists_no_follow(p));
         });
-        json edit;
+        lsp::WorkspaceEdit edit;
         if (create_files_) {
             std::vector<std::string> existing;
             edit = scaffold_edit(dir, plan, existing);
         } else {
             const std::string& text = plan.files.front().text;
-            FileEdit fe{path, {{Range{0, static_cast<Offset>(doc->second.text().size())}, text}}};
+            FileEdit fe{path, {{Range{0, static_cast<Offset>(doc->text().size())}, text}}};
             edit = workspace_edit({fe});
         }
         std::string title = plan.files.size() > 1
                                 ? fmt::format("Write the integration '{}' and the files {} needs",
                                               spec.name, module)
                                 : fmt::format("Write the integration '{}'", spec.name);
-        return {{"title", title}, {"kind", "refactor.rewrite"}, {"edit", edit}};
+        lsp::CodeAction action;
+        action.title = std::move(title);
+        action.kind = "refactor.rewrite";
+        action.edit = std::move(edit);
+        return action;
     }
 
     // workspace/executeCommand magento-integration-ls.newIntegration, with one object:
@@ -1167,25 +1097,26 @@ private:
                                        "module's folder");
         }
         std::vector<std::string> existing;
-        json edit = scaffold_edit(module_dir, plan, existing);
+        lsp::WorkspaceEdit edit = scaffold_edit(module_dir, plan, existing);
         if (!existing.empty())
             throw RpcError(-32803,
                            fmt::format("Refusing to overwrite existing file{}: {}",
                                        existing.size() == 1 ? "" : "s", fmt::join(existing, ", ")));
-        json files = json::array();
+        lsp::NewIntegrationResult result;
         for (const auto& f : plan.files)
-            files.push_back(uri_for(module_dir + "/" + f.relative_path));
-        ep_.request("workspace/applyEdit",
-                    {{"label", fmt::format("New integration {} in {}", spec.name, spec.module)},
-                     {"edit", edit}},
-                    [](const json& r, const std::optional<RpcError>& err) {
-                        if (err)
-                            log::warn("the editor refused the new integration: {}", err->message);
-                        else if (r.is_object() && r.value("applied", true) == false)
-                            log::warn("the editor did not apply the new integration: {}",
-                                      r.value("failureReason", std::string("no reason given")));
-                    });
-        return {{"files", files}};
+            result.files.push_back(uri_for(module_dir + "/" + f.relative_path));
+        ep_.request(
+            "workspace/applyEdit",
+            lsp::ApplyWorkspaceEditParams{
+                fmt::format("New integration {} in {}", spec.name, spec.module), std::move(edit)},
+            [](const json& r, const std::optional<RpcError>& err) {
+                if (err)
+                    log::warn("the editor refused the new integration: {}", err->message);
+                else if (r.is_object() && r.value("applied", true) == false)
+                    log::warn("the editor did not apply the new integration: {}",
+                              r.value("failureReason", std::string("no reason given")));
+            });
+        return result;
     }
 
     // Whether `path` is one of the workspace folders or lies inside one (lexically: ".."
@@ -1199,35 +1130,41 @@ private:
 
     void publish(const std::string& path) {
         if (pull_diagnostics_) return;
-        auto it = docs_.find(path);
-        if (it == docs_.end()) return;
+        const Draft* doc = engine_.draft(path);
+        if (!doc) return;
         if (!ready_) return; // published when the index is ready, against the whole tree
-        ep_.notify("textDocument/publishDiagnostics",
-                   lsp::PublishDiagnosticsParams{uri_for(path), it->second.version(),
-                                                 lsp_diagnostics(path)});
+        ep_.notify(
+            "textDocument/publishDiagnostics",
+            lsp::PublishDiagnosticsParams{uri_for(path), doc->version, lsp_diagnostics(path)});
     }
 
     json pull_diagnostics(const json& p) {
-        std::string path = path_of(p.at("textDocument"));
+        const std::string path = path_of(p.get<lsp::TextDocumentParams>().uri);
         return lsp::FullDocumentDiagnosticReport{ready_ ? lsp_diagnostics(path)
                                                         : std::vector<lsp::Diagnostic>{}};
     }
 
     // ---- features ----------------------------------------------------------------------
 
-    // The completion list, written as JSON text directly (a list of every ACL id is large).
+    // The completion list (written as JSON text by lsp::to_json_text: a list of every ACL id
+    // is large).
+    std::string completion(const json& p, const CancelToken& token) {
+        token.throw_if_cancelled();
+        const auto params = p.get<lsp::TextDocumentPositionParams>();
+        const std::string path = path_of(params.uri);
+        if (!in_step(path)) return lsp::to_json_text(lsp::CompletionList{}); // see tell_stale
+        CompletionResult r = engine_.complete(path, offset_of(path, params.position));
+        return lsp::to_json_text(lsp_completion_list(path, r));
+    }
+
     // Per item only what the client needs: label, kind, detail; the edit (or, for clients
     // with `completionList.itemDefaults` "editRange", one shared range and the item's text
     // when it is not its label); sortText and filterText when they are not the label; the
     // documentation and the edits that insert missing parents inline, or through
     // completionItem/resolve for clients that resolve those properties.
-    std::string completion(const json& p, const CancelToken& token) {
-        using namespace json_text;
-        token.throw_if_cancelled();
-        std::string path = path_of(p.at("textDocument"));
-        Offset off = offset_of(path, p.at("position"));
-        CompletionResult r = engine_.complete(path, off);
-        if (resolve_docs_ || resolve_edits_) {
+    lsp::CompletionList lsp_completion_list(const std::string& path, CompletionResult& r) {
+        const bool resolving = resolve_docs_ || resolve_edits_;
+        if (resolving) {
             completion_resolve_.clear();
             completion_shared_.shared.clear();
             completion_at_.clear();
@@ -1235,45 +1172,38 @@ private:
         }
         // Ranges converted once each: the items usually share the one they replace, and the
         // place where parents are inserted.
-        std::vector<std::pair<Range, std::string>> ranges;
-        auto range_text = [&](Range range) -> const std::string& {
-            for (const auto& [r0, text] : ranges)
-                if (r0 == range) return text;
-            std::string text;
-            append_range(text, path, range);
-            ranges.emplace_back(range, std::move(text));
-            return ranges.back().second;
+        std::vector<std::pair<Range, lsp::Range>> ranges;
+        auto range_of = [&](Range range) -> lsp::Range {
+            for (const auto& [r0, converted] : ranges)
+                if (r0 == range) return converted;
+            return ranges.emplace_back(range, lsp_range(path, range)).second;
         };
-        auto append_edit = [&](std::string& out, const TextEdit& e) {
-            out += R"({"range":)";
-            out += range_text(e.range);
-            out += R"(,"newText":)";
-            append_string(out, e.new_text);
-            out += '}';
+        auto edits_of = [&](const std::vector<TextEdit>& edits) {
+            std::vector<lsp::TextEdit> out;
+            out.reserve(edits.size());
+            for (const TextEdit& e : edits)
+                out.push_back({range_of(e.range), e.new_text});
+            return out;
         };
+        lsp::CompletionList list;
+        list.is_incomplete = r.incomplete;
         const bool defaults = item_defaults_range_ && !r.items.empty();
         const Range default_range = defaults ? r.items.front().edit.range : Range{};
+        if (defaults) list.default_edit_range = range_of(default_range);
 
-        // The additional edits as JSON text, written once for all the items that share them
-        // (the items under one parent share the edit that inserts its ancestors).
-        std::vector<std::string> edit_texts;
-        std::vector<std::uint32_t> text_of_shared(r.shared.size() + 1, kNoText);
-        auto edits_text = [&](const CompletionItem& it) -> std::uint32_t {
-            const bool own = !it.additional_edits.empty();
-            if (!own && !r.shared_of(it)) return kNoText;
-            if (!own && text_of_shared[it.shared] != kNoText) return text_of_shared[it.shared];
-            std::string& text = edit_texts.emplace_back();
-            text += '[';
-            bool first = true;
-            for (const TextEdit& e : r.additional_edits(it)) {
-                if (!first) text += ',';
-                first = false;
-                append_edit(text, e);
-            }
-            text += ']';
-            const auto index = static_cast<std::uint32_t>(edit_texts.size() - 1);
-            if (!own) text_of_shared[it.shared] = index;
-            return index;
+        // The additional edits, converted once for all the items that share them (the items
+        // under one parent share the edit that inserts its ancestors).
+        using Edits = std::shared_ptr<const std::vector<lsp::TextEdit>>;
+        std::vector<Edits> shared_edits(r.shared.size() + 1);
+        auto additional_edits = [&](const CompletionItem& it) -> Edits {
+            if (!it.additional_edits.empty())
+                return std::make_shared<const std::vector<lsp::TextEdit>>(
+                    edits_of(r.additional_edits(it)));
+            Edits& edits = shared_edits[it.shared];
+            if (!edits)
+                edits = std::make_shared<const std::vector<lsp::TextEdit>>(
+                    edits_of(r.additional_edits(it)));
+            return edits;
         };
         // Inline documentation and edits (for a client that does not resolve them) stop at a
         // byte budget: past it an item is sent without them (the missing-parent diagnostic
@@ -1286,61 +1216,24 @@ private:
             return true;
         };
 
-        // Room for the whole answer, so that it is not copied as it grows.
-        std::size_t size = 256;
-        for (const CompletionItem& it : r.items) {
-            size += 160 + 2 * it.label.size() + 2 * it.detail.size() + it.filter_text.size() +
-                    it.sort_text.size();
-            if (!resolve_docs_) size += it.documentation.size();
-        }
-        if (resolve_docs_ || resolve_edits_) completion_resolve_.reserve(r.items.size());
-
-        std::string out;
-        out.reserve(size);
-        out += R"({"isIncomplete":)";
-        out += r.incomplete ? "true" : "false";
-        if (defaults) {
-            out += R"(,"itemDefaults":{"editRange":)";
-            out += range_text(default_range);
-            out += '}';
-        }
-        out += R"(,"items":[)";
-        for (std::size_t n = 0; n < r.items.size(); ++n) {
-            CompletionItem& it = r.items[n];
-            if (n) out += ',';
-            out += R"({"label":)";
-            append_string(out, it.label);
-            out += R"(,"kind":)";
-            append_int(out, completion_kind(it.kind));
+        list.items.reserve(r.items.size());
+        if (resolving) completion_resolve_.reserve(r.items.size());
+        for (CompletionItem& it : r.items) {
+            lsp::CompletionItem& item = list.items.emplace_back();
+            item.label = it.label;
+            item.kind = completion_kind(it.kind);
             if (defaults && it.edit.range == default_range) {
-                if (it.edit.new_text != it.label) {
-                    out += R"(,"textEditText":)";
-                    append_string(out, it.edit.new_text);
-                }
+                if (it.edit.new_text != it.label) item.text_edit_text = it.edit.new_text;
             } else {
-                out += R"(,"textEdit":)";
-                append_edit(out, it.edit);
+                item.text_edit = lsp::TextEdit{range_of(it.edit.range), it.edit.new_text};
             }
-            if (!it.detail.empty()) {
-                out += R"(,"detail":)";
-                append_string(out, it.detail);
-            }
-            if (it.filter_by_detail) {
-                // The label, a space and the detail, as one JSON string.
-                out += R"(,"filterText":")";
-                append_escaped(out, it.label);
-                out += ' ';
-                append_escaped(out, it.detail);
-                out += '"';
-            } else if (!it.filter_text.empty() && it.filter_text != it.label) {
-                out += R"(,"filterText":)";
-                append_string(out, it.filter_text);
-            }
-            if (!it.sort_text.empty() && it.sort_text != it.label) {
-                out += R"(,"sortText":)";
-                append_string(out, it.sort_text);
-            }
-            if (it.is_snippet) out += R"(,"insertTextFormat":2)";
+            item.detail = it.detail;
+            if (it.filter_by_detail)
+                item.filter_text = it.label + ' ' + it.detail;
+            else if (it.filter_text != it.label)
+                item.filter_text = it.filter_text;
+            if (it.sort_text != it.label) item.sort_text = it.sort_text;
+            item.snippet = it.is_snippet;
             const CompletionShared* shared = r.shared_of(it);
             const bool has_edits = shared || !it.additional_edits.empty();
             const bool made_later = it.documentation_source != DocumentationSource::Text;
@@ -1349,103 +1242,73 @@ private:
             const bool lazy_edits = resolve_edits_ && has_edits;
             if (!lazy_doc) {
                 // The engine may have left the first part, though the client does not resolve.
-                const std::string made =
+                std::string doc =
                     made_later ? engine_.completion_documentation(it.documentation_source, it.label)
                                : std::string();
-                const std::string note = r.note(it.shared);
-                if ((!made.empty() || !it.documentation.empty() || !note.empty()) &&
-                    spend(made.size() + it.documentation.size() + note.size())) {
-                    out += R"(,"documentation":{"kind":"markdown","value":")";
-                    append_escaped(out, made);
-                    append_escaped(out, it.documentation);
-                    append_escaped(out, note);
-                    out += "\"}";
-                }
+                doc += it.documentation;
+                doc += r.note(it.shared);
+                if (!doc.empty() && spend(doc.size())) item.documentation = std::move(doc);
             }
-            if (has_edits && !lazy_edits && spend(r.additional_bytes(it))) {
-                out += R"(,"additionalTextEdits":)";
-                out += edit_texts[edits_text(it)];
-            }
+            if (has_edits && !lazy_edits && spend(r.additional_bytes(it)))
+                item.additional_edits = additional_edits(it);
             if (lazy_doc || lazy_edits) {
-                out += R"(,"data":[)";
-                append_int(out, completion_generation_);
-                out += ',';
-                append_int(out, completion_resolve_.size());
-                out += ']';
+                item.data =
+                    lsp::CompletionItemData{completion_generation_, completion_resolve_.size()};
                 Resolvable& res = completion_resolve_.emplace_back();
                 if (lazy_doc) {
                     res.documentation = std::move(it.documentation);
                     res.source = it.documentation_source;
-                    if (made_later) res.label = std::move(it.label); // written above already
+                    if (made_later) res.label = std::move(it.label); // copied to item already
                     res.note = it.shared;
                 }
                 if (lazy_edits) {
-                    for (const TextEdit& e : it.additional_edits) {
-                        if (!res.own_edits.empty()) res.own_edits += ',';
-                        append_edit(res.own_edits, e);
-                    }
+                    res.own_edits = edits_of(it.additional_edits);
                     res.shared = it.shared;
                     res.has_edits = true;
                 }
             }
-            out += '}';
         }
-        out += "]}";
-        if (resolve_docs_ || resolve_edits_) {
+        if (resolving) {
             // What resolve needs of the chains: the links, and each insert point's range as
             // it is now.
             for (const CompletionShared& sh : r.shared)
                 if (std::none_of(completion_at_.begin(), completion_at_.end(),
                                  [&](const auto& a) { return a.first == sh.at; }))
-                    completion_at_.emplace_back(sh.at, range_text(Range{sh.at, sh.at}));
+                    completion_at_.emplace_back(sh.at, range_of(Range{sh.at, sh.at}));
             completion_shared_.shared = std::move(r.shared);
         }
-        return out;
+        return list;
     }
 
     // What the last completion list left to completionItem/resolve (see completion()).
     json resolve_item(const json& item) {
-        json out = item;
-        const json* data = item.is_object() && item.contains("data") ? &item["data"] : nullptr;
-        if (data && data->is_array() && data->size() == 2 && (*data)[0].is_number_unsigned() &&
-            (*data)[1].is_number_unsigned() &&
-            (*data)[0].get<std::uint64_t>() == completion_generation_) {
-            auto i = (*data)[1].get<std::size_t>();
-            if (i < completion_resolve_.size()) {
-                const Resolvable& res = completion_resolve_[i];
-                std::string doc = res.source == DocumentationSource::Text
-                                      ? res.documentation
-                                      : engine_.completion_documentation(res.source, res.label) +
-                                            res.documentation;
-                doc += completion_shared_.note(res.note);
-                if (!doc.empty())
-                    out["documentation"] = {{"kind", "markdown"}, {"value", std::move(doc)}};
-                if (res.has_edits)
-                    out["additionalTextEdits"] =
-                        json::parse(resolved_edits(res.own_edits, res.shared));
-            }
-        }
-        return out;
+        const auto data = lsp::completion_item_data(item);
+        if (!data || data->generation != completion_generation_ ||
+            data->index >= completion_resolve_.size())
+            return item;
+        const Resolvable& res = completion_resolve_[data->index];
+        lsp::CompletionItemResolution out;
+        out.documentation =
+            res.source == DocumentationSource::Text
+                ? res.documentation
+                : engine_.completion_documentation(res.source, res.label) + res.documentation;
+        out.documentation += completion_shared_.note(res.note);
+        if (res.has_edits) out.additional_edits = resolved_edits(res.own_edits, res.shared);
+        return lsp::resolved_item(item, out);
     }
 
-    // The additional edits of a resolved item as JSON text: its own, then its chain joined.
-    std::string resolved_edits(const std::string& own_edits, std::uint32_t shared) const {
-        using namespace json_text;
-        std::string text = "[" + own_edits;
+    // The additional edits of a resolved item: its own, then its chain joined.
+    std::vector<lsp::TextEdit> resolved_edits(const std::vector<lsp::TextEdit>& own,
+                                              std::uint32_t shared) const {
+        std::vector<lsp::TextEdit> out = own;
         CompletionItem item;
         item.shared = shared;
         for (const TextEdit& e : completion_shared_.additional_edits(item)) {
             auto at = std::find_if(completion_at_.begin(), completion_at_.end(),
                                    [&](const auto& a) { return a.first == e.range.begin; });
-            if (at == completion_at_.end()) continue;
-            if (text.size() > 1) text += ',';
-            text += R"({"range":)";
-            text += at->second;
-            text += R"(,"newText":)";
-            append_string(text, e.new_text);
-            text += '}';
+            if (at != completion_at_.end()) out.push_back({at->second, e.new_text});
         }
-        return text + "]";
+        return out;
     }
 
     json hover(const json& p, const CancelToken& token) {
@@ -1487,108 +1350,114 @@ private:
         return out;
     }
 
-    json symbol_json(const SymbolInfo& s, bool hierarchical) {
-        if (!hierarchical)
-            return {{"name", s.name}, {"kind", s.kind}, {"location", location_json(s.location)}};
-        json j = {{"name", s.name},
-                  {"kind", s.kind},
-                  {"range", range_json(s.location.path, s.location.range)},
-                  {"selectionRange", range_json(s.location.path, s.selection)}};
-        if (!s.detail.empty()) j["detail"] = s.detail;
-        json kids = json::array();
+    lsp::DocumentSymbol lsp_symbol(const SymbolInfo& s) {
+        lsp::DocumentSymbol out{s.name,
+                                s.kind,
+                                s.detail,
+                                lsp_range(s.location.path, s.location.range),
+                                lsp_range(s.location.path, s.selection),
+                                {}};
+        out.children.reserve(s.children.size());
         for (const auto& c : s.children)
-            kids.push_back(symbol_json(c, true));
-        if (!kids.empty()) j["children"] = std::move(kids); // a copy would be O(n) per level
-        return j;
+            out.children.push_back(lsp_symbol(c));
+        return out;
     }
 
     json doc_symbols(const json& p) {
-        std::string path = path_of(p.at("textDocument"));
-        json out = json::array();
+        const std::string path = path_of(p.get<lsp::TextDocumentParams>().uri);
+        std::vector<SymbolInfo> symbols = engine_.document_symbols(path);
+        if (hierarchical_symbols_) {
+            std::vector<lsp::DocumentSymbol> out;
+            for (const auto& s : symbols)
+                out.push_back(lsp_symbol(s));
+            return out;
+        }
+        std::vector<lsp::SymbolInformation> out;
         auto flatten = [&](auto&& self, const SymbolInfo& s) -> void {
-            out.push_back(symbol_json(s, false));
+            out.push_back({s.name, s.kind, std::nullopt, lsp_location(s.location)});
             for (const auto& c : s.children)
                 self(self, c);
         };
-        for (const auto& s : engine_.document_symbols(path)) {
-            if (hierarchical_symbols_)
-                out.push_back(symbol_json(s, true));
-            else
-                flatten(flatten, s);
-        }
+        for (const auto& s : symbols)
+            flatten(flatten, s);
         return out;
     }
 
     json ws_symbols(const json& p) {
-        json out = json::array();
-        for (const auto& s : engine_.workspace_symbols(p.value("query", std::string())))
-            out.push_back({{"name", s.name},
-                           {"kind", s.kind},
-                           {"containerName", s.detail},
-                           {"location", location_json(s.location)}});
+        std::vector<lsp::SymbolInformation> out;
+        for (const auto& s : engine_.workspace_symbols(p.get<lsp::WorkspaceSymbolParams>().query))
+            out.push_back({s.name, s.kind, s.detail, lsp_location(s.location)});
         return out;
     }
 
-    json workspace_edit(const std::vector<FileEdit>& changes) {
-        json c = json::object();
+    lsp::WorkspaceEdit workspace_edit(const std::vector<FileEdit>& changes) {
+        lsp::WorkspaceEdit out;
         for (const auto& fe : changes) {
-            json& arr = c[uri_for(fe.path)];
-            if (arr.is_null()) arr = json::array();
+            std::vector<lsp::TextEdit>& edits = out.changes[uri_for(fe.path)];
             for (const auto& e : fe.edits)
-                arr.push_back(edit_json(fe.path, e));
+                edits.push_back(lsp_edit(fe.path, e));
         }
-        return {{"changes", c}};
+        return out;
     }
 
     json code_action(const json& p) {
-        std::string path = path_of(p.at("textDocument"));
-        const json& r = p.at("range");
-        Range range{offset_of(path, r.at("start")), offset_of(path, r.at("end"))};
+        const auto params = p.get<lsp::CodeActionParams>();
+        const std::string path = path_of(params.uri);
+        std::vector<lsp::CodeAction> out;
+        if (!in_step(path)) return out; // see tell_stale
+        Range range{offset_of(path, params.range.start), offset_of(path, params.range.end)};
         if (range.end < range.begin) std::swap(range.begin, range.end);
-        json context_diags = p.contains("context")
-                                 ? p["context"].value("diagnostics", json::array())
-                                 : json::array();
-        json out = json::array();
-        for (const auto& a : engine_.actions(path, range)) {
-            json j = {{"title", a.title}, {"kind", a.kind}};
-            if (!a.changes.empty()) j["edit"] = workspace_edit(a.changes);
-            if (a.preferred) j["isPreferred"] = true;
-            json diags = json::array();
-            for (const auto& d : context_diags)
-                if (d.contains("code") &&
-                    std::find(a.diagnostic_codes.begin(), a.diagnostic_codes.end(),
-                              d["code"].is_string() ? d["code"].get<std::string>() : "") !=
-                        a.diagnostic_codes.end())
-                    diags.push_back(d);
-            if (!diags.empty()) j["diagnostics"] = diags;
-            if (!a.command.empty())
-                j["command"] = {
-                    {"title", a.title}, {"command", a.command}, {"arguments", a.command_arguments}};
-            out.push_back(std::move(j));
-        }
-        if (json a = scaffold_action(path); !a.is_null()) out.push_back(std::move(a));
+        for (const auto& a : engine_.actions(path, range))
+            if (all_in_step(a.changes)) out.push_back(lsp_code_action(a, params.diagnostics));
+        if (auto a = scaffold_action(path)) out.push_back(std::move(*a));
+        return out;
+    }
+
+    // An action of the engine, with the diagnostics of the request's context it fixes.
+    lsp::CodeAction lsp_code_action(const CodeAction& a, const std::vector<json>& context) {
+        lsp::CodeAction out;
+        out.title = a.title;
+        out.kind = a.kind;
+        if (!a.changes.empty()) out.edit = workspace_edit(a.changes);
+        out.preferred = a.preferred;
+        for (const auto& d : context)
+            if (d.contains("code") &&
+                std::find(a.diagnostic_codes.begin(), a.diagnostic_codes.end(),
+                          d["code"].is_string() ? d["code"].get<std::string>() : "") !=
+                    a.diagnostic_codes.end())
+                out.diagnostics.push_back(d);
+        if (!a.command.empty())
+            out.command = lsp::Command{a.title, a.command, {}, a.command_arguments};
         return out;
     }
 
     json rename(const json& p) {
-        std::string path = path_of(p.at("textDocument"));
-        auto r = engine_.rename(path, offset_of(path, p.at("position")),
-                                p.at("newName").get<std::string>());
+        const auto params = p.get<lsp::RenameParams>();
+        const std::string path = path_of(params.uri);
+        if (!in_step(path))
+            throw RpcError(-32803, fmt::format("{} is out of step with the editor: close and "
+                                               "reopen it, then rename again",
+                                               file_name(path)));
+        auto r = engine_.rename(path, offset_of(path, params.position), params.new_name);
         if (!r.error.empty()) throw RpcError(-32803, r.error);
+        if (!all_in_step(r.changes))
+            throw RpcError(-32803, "A file the rename changes is out of step with the editor: "
+                                   "close and reopen it, then rename again");
         return workspace_edit(r.changes);
     }
 
     json prepare_rename(const json& p) {
-        std::string path = path_of(p.at("textDocument"));
-        Offset off = offset_of(path, p.at("position"));
-        auto refs = engine_.references(path, off, true);
-        for (const auto& l : refs)
-            if (l.path == path && l.range.touches(off)) return range_json(path, l.range);
+        const auto params = p.get<lsp::TextDocumentPositionParams>();
+        const std::string path = path_of(params.uri);
+        if (!in_step(path)) return nullptr; // see tell_stale
+        const Offset off = offset_of(path, params.position);
+        for (const auto& l : engine_.references(path, off, true))
+            if (l.path == path && l.range.touches(off)) return lsp_range(path, l.range);
         return nullptr;
     }
 
     json code_lens(const json& p) {
-        const std::string path = path_of(p.at("textDocument"));
+        const std::string path = path_of(p.get<lsp::TextDocumentParams>().uri);
         std::vector<lsp::CodeLens> out;
         // Before the index, the counts would come from the open documents alone (and the
         // bundled routes): none until it is ready, then workspace/codeLens/refresh.
@@ -1619,31 +1488,22 @@ private:
     }
 
     json execute_command(const json& p) {
-        std::string cmd = p.at("command").get<std::string>();
-        if (cmd == "magento-integration-ls.reindex") {
+        const auto params = p.get<lsp::ExecuteCommandParams>();
+        if (params.command == "magento-integration-ls.reindex") {
             start_indexing();
             return nullptr;
         }
-        if (cmd == kNewIntegration) return new_integration(p.value("arguments", json::array()));
-        if (cmd == kShowRoutesCommand) return show_routes(p.value("arguments", json::array()));
-        throw RpcError(-32602, fmt::format("Unknown command '{}'", cmd));
+        if (params.command == kNewIntegration) return new_integration(params.arguments);
+        if (params.command == kShowRoutesCommand) return show_routes(params.arguments);
+        throw RpcError(-32602, fmt::format("Unknown command '{}'", params.command));
     }
 
     // ---- conversion at the protocol edge -----------------------------------------------
 
-    LineCol to_linecol(const json& pos) {
-        const auto p = pos.get<lsp::Position>();
-        return {p.line, p.character};
-    }
-
-    Offset offset_of(const std::string& path, const json& pos) {
-        return offset_of(path, pos.get<lsp::Position>());
-    }
-
     Offset offset_of(const std::string& path, const lsp::Position& pos) {
         const LineCol lc{pos.line, pos.character};
-        auto it = docs_.find(path);
-        if (it != docs_.end()) return it->second.offset(lc, encoding_);
+        if (const Draft* d = engine_.draft(path))
+            return d->lines().to_offset(d->text(), lc, encoding_);
         const FileEntry* f = engine_.entry(path);
         if (!f)
             throw RpcError(-32602, fmt::format("Document '{}' is not open and not indexed", path));
@@ -1663,36 +1523,16 @@ private:
         return {uri_for(l.path), lsp_range(l.path, l.range)};
     }
 
-    json position_json(const std::string& path, Offset o) { return lsp_position(path, o); }
-
     LineCol line_col(const std::string& path, Offset o) {
-        auto it = docs_.find(path);
-        if (it != docs_.end()) return it->second.position(o, encoding_);
+        if (const Draft* d = engine_.draft(path))
+            return d->lines().to_line_col(d->text(), o, encoding_);
         if (const FileEntry* f = engine_.entry(path))
             return f->lines().to_line_col(*f->text, o, encoding_);
         return {};
     }
 
-    void append_range(std::string& out, const std::string& path, Range r) {
-        using namespace json_text;
-        LineCol b = line_col(path, r.begin), e = line_col(path, r.end);
-        out += R"({"start":{"line":)";
-        append_int(out, b.line);
-        out += R"(,"character":)";
-        append_int(out, b.col);
-        out += R"(},"end":{"line":)";
-        append_int(out, e.line);
-        out += R"(,"character":)";
-        append_int(out, e.col);
-        out += "}}";
-    }
-
-    json range_json(const std::string& path, Range r) { return lsp_range(path, r); }
-
-    json location_json(const Location& l) { return lsp_location(l); }
-
-    json edit_json(const std::string& path, const TextEdit& e) {
-        return {{"range", range_json(path, e.range)}, {"newText", e.new_text}};
+    lsp::TextEdit lsp_edit(const std::string& path, const TextEdit& e) {
+        return {lsp_range(path, e.range), e.new_text};
     }
 
     std::string uri_for(const std::string& path) {
@@ -1703,8 +1543,6 @@ private:
     Endpoint& ep_;
     ServerOptions options_;
     Engine engine_;
-    std::map<std::string, TextDocument> docs_;
-    std::set<std::string> oversized_; // open documents over max_file_bytes (their text dropped)
     std::map<std::string, std::string> uris_; // path -> the URI the client used
     std::vector<std::string> folders_;
     SettingsFile editor_settings_;
@@ -1720,16 +1558,15 @@ private:
     bool resolve_docs_ = false;  // completion documentation through completionItem/resolve
     bool resolve_edits_ = false; // completion additionalTextEdits through completionItem/resolve
     bool item_defaults_range_ = false; // completionList.itemDefaults has "editRange"
-    static constexpr std::uint32_t kNoText = 0xffffffffu;
     struct Resolvable {
         // Markdown; empty when sent in the list. With a source other than Text, what follows
         // the part the engine makes then from `label`.
         std::string documentation;
         DocumentationSource source = DocumentationSource::Text;
         std::string label; // with a source other than Text
-        // The item's own additional edits as JSON text (without brackets), and its chain
-        // (1 + index in completion_shared_.shared; 0: none), when left to resolve.
-        std::string own_edits;
+        // The item's own additional edits, and its chain (1 + index in
+        // completion_shared_.shared; 0: none), when left to resolve.
+        std::vector<lsp::TextEdit> own_edits;
         std::uint32_t shared = 0;
         bool has_edits = false;
         // The chain whose note follows the documentation (as CompletionItem::shared).
@@ -1737,9 +1574,9 @@ private:
     };
     std::vector<Resolvable> completion_resolve_;
     // The shared chains of the last list (only `shared` is kept) and the insert points'
-    // ranges as JSON text, for resolve.
+    // ranges, for resolve.
     CompletionResult completion_shared_;
-    std::vector<std::pair<Offset, std::string>> completion_at_;
+    std::vector<std::pair<Offset, lsp::Range>> completion_at_;
     static constexpr std::size_t kMaxDiagnosticsPerDocument = 1000;
     // Bytes of documentation and additional edits sent inline in one completion list.
     static constexpr std::size_t kCompletionInlineBudget = 2u << 20;

@@ -36,7 +36,7 @@ void Engine::update_base(
 }
 
 void Engine::rebuild() {
-    if (open_.empty()) {
+    if (drafts_.empty()) {
         current_ = base_;
         return;
     }
@@ -45,38 +45,61 @@ void Engine::rebuild() {
     for (const auto& m : base_->modules)
         if (m.origin != "open") in.modules.push_back({m.dir, {}, m.origin, {}, 0});
     for (const auto& [path, f] : base_->files)
-        if (!open_.count(path)) in.files.push_back(f);
-    for (const auto& [path, f] : open_)
-        in.files.push_back(f);
+        if (!drafts_.contains(path)) in.files.push_back(f);
+    for (const auto& [path, d] : drafts_)
+        in.files.push_back(d.entry);
     in.catalog = &bundled_catalog();
     current_ = build_snapshot(std::move(in));
 }
 
-void Engine::open(const std::string& path, std::string text) {
+void Engine::open(const std::string& path, std::string text, std::int64_t version) {
     auto entry = make_entry(path, std::move(text));
-    open_[path] = entry;
+    drafts_.put(path, entry, version);
     current_ = with_file(*current_, path, entry, &bundled_catalog());
 }
 
-void Engine::open_oversized(const std::string& path, Oversize size) {
+void Engine::open_oversized(const std::string& path, Oversize size, std::int64_t version) {
     auto entry = make_oversized_entry(path, size);
-    open_[path] = entry;
+    drafts_.put(path, entry, version);
     current_ = with_file(*current_, path, entry, &bundled_catalog());
 }
 
 void Engine::change(const std::string& path, std::string text) {
-    open(path, std::move(text));
+    const Draft* d = drafts_.find(path);
+    open(path, std::move(text), d ? d->version : 0);
+}
+
+DraftEditResult Engine::edit(const std::string& path, const std::vector<DraftChange>& changes,
+                             Encoding enc, std::optional<std::int64_t> version,
+                             std::size_t max_bytes) {
+    DraftEditResult out;
+    Draft* d = drafts_.find(path);
+    if (!d) return out;
+    out.open = true;
+    const bool was_stale = d->stale;
+    std::optional<std::string> text =
+        apply_draft_changes(*d, changes, enc, version, &out.stale_reason);
+    out.became_stale = d->stale && !was_stale;
+    const std::int64_t v = d->version;
+    if (!text) return out; // (a whole text brings a stale draft back in step: not stale here)
+    if (text->size() > max_bytes) {
+        out.oversize = Oversize{text->size(), max_bytes};
+        open_oversized(path, *out.oversize, v);
+    } else {
+        open(path, std::move(*text), v);
+    }
+    return out;
 }
 
 void Engine::close(const std::string& path) {
-    if (!open_.erase(path)) return;
+    if (!drafts_.erase(path)) return;
     auto it = base_->files.find(path);
     current_ = with_file(*current_, path, it == base_->files.end() ? nullptr : it->second,
                          &bundled_catalog());
 }
 
 bool Engine::is_open(const std::string& path) const {
-    return open_.count(path) != 0;
+    return drafts_.contains(path);
 }
 
 const FileEntry* Engine::entry(const std::string& path) const {

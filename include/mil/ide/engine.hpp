@@ -2,6 +2,7 @@
 // participant that serves the file's kind (see participant.hpp).
 #pragma once
 
+#include "mil/ide/drafts.hpp"
 #include "mil/model/index.hpp"
 #include "mil/syntax/xml.hpp"
 
@@ -187,12 +188,20 @@ public:
     // The index as on disk, without the open documents.
     const Snapshot& base() const { return *base_; }
     // An open document's text overrides the file on disk.
-    void open(const std::string& path, std::string text);
+    void open(const std::string& path, std::string text, std::int64_t version = 0);
     // An open document too large to be read (its text is not kept): see make_oversized_entry.
-    void open_oversized(const std::string& path, Oversize size);
+    void open_oversized(const std::string& path, Oversize size, std::int64_t version = 0);
+    // A whole new text of an open document (its version stays).
     void change(const std::string& path, std::string text);
+    // An editor's changes to an open document (see apply_draft_changes); a text over
+    // `max_bytes` is not kept (as open_oversized).
+    DraftEditResult edit(const std::string& path, const std::vector<DraftChange>& changes,
+                         Encoding enc, std::optional<std::int64_t> version, std::size_t max_bytes);
     void close(const std::string& path);
     bool is_open(const std::string& path) const;
+    // The open documents.
+    const DraftStore& drafts() const { return drafts_; }
+    const Draft* draft(std::string_view path) const { return drafts_.find(path); }
 
     const Snapshot& snapshot() const { return *current_; }
     std::shared_ptr<const Snapshot> snapshot_ptr() const { return current_; }
@@ -236,7 +245,7 @@ private:
 
     std::shared_ptr<const Snapshot> base_;
     std::shared_ptr<const Snapshot> current_;
-    std::map<std::string, std::shared_ptr<const FileEntry>, std::less<>> open_;
+    DraftStore drafts_;
     Settings settings_;
     SettingsLookup settings_lookup_;
 };
