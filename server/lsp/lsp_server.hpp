@@ -20,6 +20,9 @@ struct ServerOptions {
     // Tests and the fuzz harness reuse an index built once per process through it.
     std::function<IndexResult(const std::vector<std::string>& folders, const IndexOptions&)>
         build_index;
+    // Tests: runs on the worker before each completion or diagnostics job (a test holds a
+    // job there to send other requests while it is in progress).
+    std::function<void()> before_heavy_work;
 };
 
 // The JSON-RPC endpoint (lsp/rpc.hpp): declared only, so that the users of this header do not
