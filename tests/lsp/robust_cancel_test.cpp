@@ -17,18 +17,7 @@ namespace {
 constexpr int kDepth = 16000;
 
 std::string deep_id(int i) {
-    return "Acme_Demo::r" + std::to_string(i);
-}
-
-void write_deep_acl(const TempDir& t) {
-    std::string acl = "<?xml version=\"1.0\"?>\n<config><acl><resources>"
-                      "<resource id=\"Magento_Backend::admin\">";
-    for (int i = 0; i < kDepth; ++i)
-        acl += "<resource id=\"" + deep_id(i) + "\" title=\"R" + std::to_string(i) + "\">";
-    for (int i = 0; i < kDepth; ++i)
-        acl += "</resource>";
-    acl += "</resource></resources></acl></config>\n";
-    t.write(kDemoAcl, acl);
+    return deep_demo_id(i);
 }
 
 // Holds the next heavy job on the worker once armed, until opened.
@@ -56,13 +45,28 @@ struct Gate {
     }
 };
 
+// Sends a completion at the end of "Acme_Demo::" in `text` and waits until its job is held
+// on the worker; returns the request's id.
+int held_completion(Server& s, Gate& gate, const std::string& uri, const std::string& text) {
+    {
+        std::lock_guard lock(gate.mutex);
+        gate.armed = true;
+    }
+    const int id =
+        s.send_request("textDocument/completion",
+                       {{"textDocument", {{"uri", uri}}},
+                        {"position", lsp_position(text, text.find("Acme_Demo::\"") + 11)}});
+    REQUIRE(gate.wait_held());
+    return id;
+}
+
 } // namespace
 
 TEST_CASE("cancel: a completion over a 16,000-deep tree runs off the main loop and answers "
           "-32800 when cancelled") {
     TempDir t;
     write_small_tree(t);
-    write_deep_acl(t);
+    write_deep_acl(t, kDepth);
     QuietLog quiet;
     auto gate = std::make_shared<Gate>();
     mil::ServerOptions options = Server::fast_options();
@@ -86,15 +90,7 @@ TEST_CASE("cancel: a completion over a 16,000-deep tree runs off the main loop a
         missing_parent = missing_parent || diag.value("code", "") == "missing-parent";
     CHECK(missing_parent); // on the deepest id, its 15,999 ancestors not listed
 
-    {
-        std::lock_guard lock(gate->mutex);
-        gate->armed = true;
-    }
-    const int completion =
-        s.send_request("textDocument/completion",
-                       {{"textDocument", {{"uri", uri}}},
-                        {"position", lsp_position(text, text.find("Acme_Demo::\"") + 11)}});
-    REQUIRE(gate->wait_held());
+    const int completion = held_completion(s, *gate, uri, text);
     // The completion is in progress on the worker: the main loop answers a hover meanwhile.
     json hover = s.result("textDocument/hover",
                           {{"textDocument", {{"uri", uri}}},
@@ -137,15 +133,7 @@ TEST_CASE("cancel: a completion asked about a text changed meanwhile answers Con
                              "        </resources>\n    </integration>\n</config>\n";
     const std::string uri = t.uri(kDemoIntegration);
     s.open(uri, text);
-    {
-        std::lock_guard lock(gate->mutex);
-        gate->armed = true;
-    }
-    const int completion =
-        s.send_request("textDocument/completion",
-                       {{"textDocument", {{"uri", uri}}},
-                        {"position", lsp_position(text, text.find("Acme_Demo::\"") + 11)}});
-    REQUIRE(gate->wait_held());
+    const int completion = held_completion(s, *gate, uri, text);
     s.notify("textDocument/didChange", {{"textDocument", {{"uri", uri}, {"version", 2}}},
                                         {"contentChanges", {{{"text", "<config/>\n"}}}}});
     s.result("textDocument/hover",
