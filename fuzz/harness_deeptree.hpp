@@ -2,7 +2,7 @@
 // short: a node's parent is the one before it unless the input says otherwise). The engine's
 // missing-parent and duplicate-resource diagnostics, their fixes and the completion's parent
 // insertion are compared with a naive walk up the generated tree, and every message and note
-// must stay bounded whatever the depth.
+// must stay bounded whatever the depth; a cancelled diagnose or completion stops.
 //
 // Input: [flags][u16 size][seed][parent choices...]
 #pragma once
@@ -174,6 +174,22 @@ inline void run_deeptree(const std::uint8_t* data, std::size_t size) {
         MIL_FUZZ_CHECK(inserted_names(inserted) == want, "completion inserts what is missing");
         MIL_FUZZ_CHECK(c.note(item.shared).size() < 1000, "a bounded note");
         MIL_FUZZ_CHECK(c.additional_bytes(item) == inserted.size(), "additional_bytes is exact");
+    }
+
+    // A cancelled request stops at its first check (Cancelled, never a participant failure).
+    CancelSource cancel;
+    cancel.cancel();
+    for (int k = 0; k < 2; ++k) {
+        bool stopped = false;
+        try {
+            if (k == 0)
+                (void)engine.diagnose(kIntegration, cancel.token());
+            else
+                (void)engine.complete(kIntegration, cursor, cancel.token());
+        } catch (const Cancelled&) {
+            stopped = true;
+        }
+        MIL_FUZZ_CHECK(stopped, "a cancelled request stops");
     }
 }
 

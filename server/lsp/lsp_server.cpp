@@ -2,6 +2,7 @@
 
 #include "lsp/protocol.hpp"
 #include "lsp/rpc.hpp"
+#include "lsp/worker.hpp"
 #include "mil/ide/engine.hpp"
 #include "mil/ide/routes_features.hpp"
 #include "mil/ide/scaffold.hpp"
@@ -147,9 +148,8 @@ public:
                             [this](const json& p) { changed_configuration(p); });
         ep_.on_notification("workspace/didChangeWorkspaceFolders",
                             [this](const json& p) { changed_folders(p); });
-        ep_.on_request_raw("textDocument/completion", [this](const json& p, const CancelToken& t) {
-            return completion(p, t);
-        });
+        ep_.on_request_deferred("textDocument/completion",
+                                [this](const json& p, Reply reply) { completion(p, reply); });
         ep_.on_request("completionItem/resolve",
                        [this](const json& p, const CancelToken&) { return resolve_item(p); });
         ep_.on_request("textDocument/hover",
@@ -788,7 +788,13 @@ private:
         auto path = uri_to_path(p.get<lsp::TextDocumentParams>().uri);
         if (!path) return;
         ep_.cancel_posted("diag:" + *path);
+        if (auto d = diagnosing_.find(*path); d != diagnosing_.end()) {
+            d->second->store(true);
+            diagnosing_.erase(d);
+        }
         std::string uri = uri_for(*path);
+        const Draft* doc = engine_.drafts().find(*path);
+        const bool large = doc && (doc->oversize() || doc->text().size() >= kTrimAfterBytes);
         engine_.close(*path);
         if (!dynamic_watch_) reload_module_from_disk(*path); // the disk may have changed meanwhile
         if (!pull_diagnostics_)
@@ -801,6 +807,10 @@ private:
             for (const auto& [other, d] : engine_.drafts())
                 schedule(other);
         if (affects_lenses(classify_path(*path))) refresh_lenses();
+        // The memory of a large document (its text, tree, index entry and diagnostics) is
+        // given back to the system, not kept by the allocator: on the worker, after the jobs
+        // that still hold a snapshot with it.
+        if (large) worker_.post([] { trim_heap(); });
     }
 
     void did_save(const json& p) {
@@ -915,7 +925,12 @@ private:
         if (is_settings_file(path)) return settings_diagnostics(path);
         std::vector<lsp::Diagnostic> out;
         if (excluded(path)) return out; // as `check` leaves it out
-        std::vector<Diagnostic> ds = engine_.diagnose(path);
+        return lsp_diagnostics(path, engine_.diagnose(path));
+    }
+
+    std::vector<lsp::Diagnostic> lsp_diagnostics(const std::string& path,
+                                                 std::vector<Diagnostic> ds) {
+        std::vector<lsp::Diagnostic> out;
         // A pathological file (hundreds of thousands of findings) gets the first ones and a
         // summary, not a response of hundreds of megabytes.
         cap_diagnostics(ds, kMaxDiagnosticsPerDocument);
@@ -1133,9 +1148,89 @@ private:
         const Draft* doc = engine_.draft(path);
         if (!doc) return;
         if (!ready_) return; // published when the index is ready, against the whole tree
-        ep_.notify(
-            "textDocument/publishDiagnostics",
-            lsp::PublishDiagnosticsParams{uri_for(path), doc->version, lsp_diagnostics(path)});
+        if (is_settings_file(path) || excluded(path)) {
+            ep_.notify(
+                "textDocument/publishDiagnostics",
+                lsp::PublishDiagnosticsParams{uri_for(path), doc->version, lsp_diagnostics(path)});
+            return;
+        }
+        // The engine's work runs on the worker; a newer publish of the document (or its
+        // closing) cancels the one still running.
+        auto flag = std::make_shared<std::atomic<bool>>(false);
+        if (auto& running = diagnosing_[path]) running->store(true);
+        diagnosing_[path] = flag;
+        const FileEntry* entry = engine_.entry(path);
+        off_loop<std::vector<Diagnostic>>(
+            path, CancelToken(flag),
+            [path](const Engine& e, const CancelToken& t) { return e.diagnose(path, t); },
+            [this, path, entry, flag, snapshot = engine_.snapshot_ptr()](
+                std::shared_ptr<std::vector<Diagnostic>> ds, std::exception_ptr error) {
+                if (auto d = diagnosing_.find(path); d != diagnosing_.end() && d->second == flag)
+                    diagnosing_.erase(d);
+                if (!ds) return log_failure("diagnostics of " + path, error);
+                // Positions are converted with the text diagnosed; a changed document has a
+                // newer publish on its way.
+                const Draft* now = engine_.draft(path);
+                if (flag->load() || !now || engine_.entry(path) != entry) return;
+                ep_.notify("textDocument/publishDiagnostics",
+                           lsp::PublishDiagnosticsParams{uri_for(path), now->version,
+                                                         lsp_diagnostics(path, std::move(*ds))});
+            });
+    }
+
+    // Runs `work` on the worker over a copy of the engine (its snapshots are shared, not
+    // copied) with the settings of `path`, then `done` on the main loop with the result, or
+    // with null and the exception (Cancelled when `token` was cancelled). The main loop
+    // meanwhile reads `$/cancelRequest` and answers other requests.
+    template <typename R>
+    void off_loop(const std::string& path, CancelToken token,
+                  std::function<R(const Engine&, const CancelToken&)> work,
+                  std::function<void(std::shared_ptr<R>, std::exception_ptr)> done) {
+        Engine engine = engine_;
+        engine.settings() = settings_of(path).settings; // the lookup reads the main loop's caches
+        engine.set_settings_lookup({});
+        worker_.post([engine = std::move(engine), token = std::move(token), work = std::move(work),
+                      done = std::move(done), wake = ep_.post_handle(),
+                      hook = options_.before_heavy_work] {
+            std::shared_ptr<R> result;
+            std::exception_ptr error;
+            try {
+                if (hook) hook();
+                token.throw_if_cancelled();
+                result = std::make_shared<R>(work(engine, token));
+            } catch (...) {
+                error = std::current_exception();
+            }
+            wake.post([done, result, error] { done(result, error); });
+        });
+    }
+
+    static void log_failure(const std::string& what, std::exception_ptr error) {
+        try {
+            if (error) std::rethrow_exception(error);
+        } catch (const Cancelled&) {
+        } catch (const std::exception& e) {
+            log::error("{} failed: {}", what, e.what());
+        } catch (...) {
+            log::error("{} failed", what);
+        }
+    }
+
+    // Answers a request whose work failed: -32800 when cancelled, its RpcError, else -32603.
+    static void reply_failure(const Reply& reply, std::exception_ptr error) {
+        try {
+            if (error) std::rethrow_exception(error);
+            reply.error(RpcError(error_code::InternalError, "no result"));
+        } catch (const Cancelled&) {
+            reply.error(RpcError(error_code::RequestCancelled, "request cancelled"));
+        } catch (const RpcError& e) {
+            reply.error(e);
+        } catch (const std::exception& e) {
+            log::error("request failed: {}", e.what());
+            reply.error(RpcError(error_code::InternalError, e.what()));
+        } catch (...) {
+            reply.error(RpcError(error_code::InternalError, "internal error"));
+        }
     }
 
     json pull_diagnostics(const json& p) {
@@ -1146,15 +1241,32 @@ private:
 
     // ---- features ----------------------------------------------------------------------
 
-    // The completion list (written as JSON text by lsp::to_json_text: a list of every ACL id
-    // is large).
-    std::string completion(const json& p, const CancelToken& token) {
-        token.throw_if_cancelled();
+    // The items are made on the worker (a deep tree takes a while, and the request can be
+    // cancelled meanwhile); the list is written on the main loop (by lsp::to_json_text: a list
+    // of every ACL id is large), against the text asked about (ContentModified if the document
+    // changed meanwhile).
+    void completion(const json& p, const Reply& reply) {
         const auto params = p.get<lsp::TextDocumentPositionParams>();
         const std::string path = path_of(params.uri);
-        if (!in_step(path)) return lsp::to_json_text(lsp::CompletionList{}); // see tell_stale
-        CompletionResult r = engine_.complete(path, offset_of(path, params.position));
-        return lsp::to_json_text(lsp_completion_list(path, r));
+        if (!in_step(path))
+            return reply.raw(lsp::to_json_text(lsp::CompletionList{})); // see tell_stale
+        const Offset off = offset_of(path, params.position);
+        const FileEntry* entry = engine_.entry(path);
+        off_loop<CompletionResult>(
+            path, reply.token(),
+            [path, off](const Engine& e, const CancelToken& t) { return e.complete(path, off, t); },
+            [this, path, entry, reply, snapshot = engine_.snapshot_ptr()](
+                std::shared_ptr<CompletionResult> r, std::exception_ptr error) {
+                try {
+                    if (!r) std::rethrow_exception(error);
+                    if (engine_.entry(path) != entry)
+                        throw RpcError(error_code::ContentModified,
+                                       "the document changed while its completion was made");
+                    reply.raw(lsp::to_json_text(lsp_completion_list(path, *r)));
+                } catch (...) {
+                    reply_failure(reply, std::current_exception());
+                }
+            });
     }
 
     // Per item only what the client needs: label, kind, detail; the edit (or, for clients
@@ -1578,6 +1690,8 @@ private:
     CompletionResult completion_shared_;
     std::vector<std::pair<Offset, lsp::Range>> completion_at_;
     static constexpr std::size_t kMaxDiagnosticsPerDocument = 1000;
+    // Closing a document at least this large gives the heap's free memory back (trim_heap).
+    static constexpr std::size_t kTrimAfterBytes = 1u << 20;
     // Bytes of documentation and additional edits sent inline in one completion list.
     static constexpr std::size_t kCompletionInlineBudget = 2u << 20;
     std::uint64_t completion_generation_ = 0;
@@ -1590,6 +1704,9 @@ private:
     std::unique_ptr<WarmThread> warm_index_;
     std::vector<std::unique_ptr<WarmThread>> warm_workers_;
     std::shared_ptr<IndexJob> job_;
+    // The cancel flag of each document's diagnostics being made on the worker.
+    std::map<std::string, std::shared_ptr<std::atomic<bool>>> diagnosing_;
+    Worker worker_; // last: joined first, before what its work posts back to goes away
 };
 
 std::shared_ptr<LspServer> install_lsp_server(Endpoint& endpoint, ServerOptions options) {

@@ -244,8 +244,35 @@ struct Outbox {
 
 } // namespace detail
 
-void CancelToken::throw_if_cancelled() const {
-    if (cancelled()) throw RpcError(error_code::RequestCancelled, "request cancelled");
+struct Reply::State {
+    CancelToken token;
+    // Sends the answer: a whole response, or (when `raw` is set) a result as JSON text.
+    std::function<void(json response, std::optional<std::string> raw)> send;
+    json id;
+    bool answered = false;
+};
+
+const CancelToken& Reply::token() const {
+    return state_->token;
+}
+
+void Reply::result(json result) const {
+    if (state_->answered) return;
+    state_->answered = true;
+    state_->send({{"jsonrpc", "2.0"}, {"id", state_->id}, {"result", std::move(result)}},
+                 std::nullopt);
+}
+
+void Reply::raw(std::string text) const {
+    if (state_->answered) return;
+    state_->answered = true;
+    state_->send(nullptr, std::move(text));
+}
+
+void Reply::error(const RpcError& e) const {
+    if (state_->answered) return;
+    state_->answered = true;
+    state_->send(error_response(state_->id, e.code, e.message, e.data), std::nullopt);
 }
 
 struct Endpoint::Impl {
@@ -271,6 +298,11 @@ struct Endpoint::Impl {
     // Set by a raw handler (on_request_raw), whose registered wrapper then returns a
     // discarded json to on_request.
     std::optional<std::string> raw_result;
+    // The request being dispatched (for on_request_deferred), and whether its handler kept
+    // the answer for later.
+    const json* current_id = nullptr;
+    Flag current_flag;
+    bool deferred = false;
     std::unordered_map<std::string, NotificationHandler> notifications;
     State state = State::Uninitialized;
     std::atomic<bool> shutdown_seen{false};
@@ -483,14 +515,24 @@ struct Endpoint::Impl {
         json response;
         std::optional<std::string> raw; // the result as text, from a raw handler
         raw_result.reset();
+        deferred = false;
+        current_id = &id;
+        current_flag = flag;
         try {
             json result = dispatch(method, params, flag);
+            if (result.is_discarded() && deferred) {
+                current_id = nullptr;
+                current_flag.reset();
+                return; // answered later, through its Reply
+            }
             if (result.is_discarded() && raw_result)
                 raw = std::move(*raw_result);
             else
                 response = {{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
         } catch (const RpcError& e) {
             response = error_response(id, e.code, e.message, e.data);
+        } catch (const Cancelled&) {
+            response = error_response(id, error_code::RequestCancelled, "request cancelled");
         } catch (const json::type_error& e) {
             response = error_response(id, error_code::InvalidParams,
                                       fmt::format("invalid params for {}: {}", method, e.what()));
@@ -506,12 +548,20 @@ struct Endpoint::Impl {
             response = error_response(id, error_code::InternalError,
                                       fmt::format("internal error in {}", method));
         }
+        current_id = nullptr;
+        current_flag.reset();
+        raw_result.reset();
+        answer(id, flag, std::move(response), std::move(raw));
+    }
+
+    // Sends the answer to a request (a whole response, or its result as JSON text) and
+    // forgets it as in flight.
+    void answer(const json& id, const Flag& flag, json response, std::optional<std::string> raw) {
         {
             std::lock_guard lock(in_flight_mutex);
             auto it = in_flight.find(to_text(id));
             if (it != in_flight.end() && it->second == flag) in_flight.erase(it);
         }
-        raw_result.reset();
         if (raw) {
             const std::string id_text = to_text(id);
             std::string text;
@@ -655,6 +705,23 @@ void Endpoint::on_request_raw(std::string method, RawRequestHandler handler) {
             impl->raw_result = std::move(text);
             return json(json::value_t::discarded);
         };
+}
+
+void Endpoint::on_request_deferred(std::string method, DeferredRequestHandler handler) {
+    Impl* impl = impl_.get();
+    impl_->requests[std::move(method)] = [impl, handler = std::move(handler)](
+                                             const json& params, const CancelToken& token) {
+        auto state = std::make_shared<Reply::State>();
+        state->token = token;
+        state->id = impl->current_id ? *impl->current_id : json(nullptr);
+        state->send = [impl, id = state->id,
+                       flag = impl->current_flag](json response, std::optional<std::string> raw) {
+            impl->answer(id, flag, std::move(response), std::move(raw));
+        };
+        handler(params, Reply(state));
+        impl->deferred = true;
+        return json(json::value_t::discarded);
+    };
 }
 
 void Endpoint::on_notification(std::string method, NotificationHandler handler) {

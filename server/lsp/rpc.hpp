@@ -28,6 +28,7 @@
 
 #include "lsp/jsonrpc.hpp"
 #include "lsp/transport.hpp"
+#include "mil/base/cancel.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -55,20 +56,9 @@ struct RpcError : std::exception {
     nlohmann::json data; // null when absent
 };
 
-// Tells a running handler that the client cancelled its request (or the server is
-// stopping). Cheap to copy; may be polled from any thread.
-class CancelToken {
-public:
-    CancelToken() = default; // never cancelled
-    explicit CancelToken(std::shared_ptr<const std::atomic<bool>> flag) : flag_(std::move(flag)) {}
-
-    bool cancelled() const { return flag_ && flag_->load(std::memory_order_relaxed); }
-    // Throws RpcError{RequestCancelled} when cancelled.
-    void throw_if_cancelled() const;
-
-private:
-    std::shared_ptr<const std::atomic<bool>> flag_;
-};
+// A running handler is told that the client cancelled its request (or that the server is
+// stopping) through a CancelToken (mil/base/cancel.hpp): throw_if_cancelled() throws
+// Cancelled, which the endpoint answers with RequestCancelled (-32800), as RpcError{-32800}.
 
 // Back-pressure: the reader stops reading while the main loop's queue holds this many tasks,
 // or messages of this many bytes (a flood of requests costs bounded memory).
@@ -112,6 +102,25 @@ private:
     std::shared_ptr<detail::Outbox> outbox_;
 };
 
+// The answer to a request that is answered later (Endpoint::on_request_deferred): kept by
+// the handler and called once, from the main loop (work done on another thread posts back
+// first, through a PostHandle). Until it is called the request stays in flight, so that
+// `$/cancelRequest` still sets its token. Copyable; the copies share one answer.
+class Reply {
+public:
+    const CancelToken& token() const;
+    void result(nlohmann::json result) const;
+    // The result already written as JSON text (one valid JSON value).
+    void raw(std::string text) const;
+    void error(const RpcError& error) const;
+
+    struct State;
+    explicit Reply(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+private:
+    std::shared_ptr<State> state_;
+};
+
 class Endpoint {
 public:
     using RequestHandler =
@@ -137,6 +146,11 @@ public:
     using RawRequestHandler =
         std::function<std::string(const nlohmann::json& params, const CancelToken& token)>;
     void on_request_raw(std::string method, RawRequestHandler handler);
+    // A request answered later through `reply` (see Reply), so that long work runs off the
+    // main loop while it reads and answers other messages. An exception thrown by the
+    // handler itself is answered as with on_request (the reply must then not be used).
+    using DeferredRequestHandler = std::function<void(const nlohmann::json& params, Reply reply)>;
+    void on_request_deferred(std::string method, DeferredRequestHandler handler);
 
     // Server -> client messages. Thread-safe. `params` null means no "params" member.
     void notify(const std::string& method, nlohmann::json params = nullptr);

@@ -34,4 +34,11 @@ void advise_thread_heap(const void* recent = nullptr);
 // (over 32 MiB), or in a heap that may not be marked.
 void advise_large_block(void* block, std::size_t bytes);
 
+// Gives the free memory at the top of the heaps back to the system (glibc's malloc_trim:
+// after a large document is closed, its text, tree and diagnostics freed, the resident size
+// falls again). Nothing on the portable platform. Thread-safe; costs a few milliseconds.
+void trim_heap();
+// How many times trim_heap() was called (for tests: that closing a large document asks).
+std::size_t heap_trims();
+
 } // namespace mil

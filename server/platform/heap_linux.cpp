@@ -207,4 +207,19 @@ void advise_large_block(void*, std::size_t) {}
 
 #endif
 
+namespace {
+std::atomic<std::size_t> g_trims{0};
+}
+
+void trim_heap() {
+    ++g_trims;
+#if defined(__GLIBC__)
+    ::malloc_trim(0); // every arena: the top of each heap, and whole free pages inside
+#endif
+}
+
+std::size_t heap_trims() {
+    return g_trims;
+}
+
 } // namespace mil

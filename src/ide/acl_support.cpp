@@ -267,7 +267,9 @@ void complete_acl_ids(const Query& q, Range token, std::string_view prefix, Comp
     };
     std::vector<Hit> hits;
     std::uint32_t order = 0;
+    CancelCheck cancel(q.cancel);
     for (std::uint32_t n : tree.preorder()) {
+        cancel.tick();
         const AclNode& node = tree.nodes[n];
         ++order;
         int rank;
@@ -294,6 +296,7 @@ void complete_acl_ids(const Query& q, Range token, std::string_view prefix, Comp
     if (nodes) nodes->reserve(nodes->size() + hits.size());
     std::uint32_t i = 0;
     for (const Hit& h : hits) {
+        cancel.tick();
         if (nodes) nodes->push_back(h.node);
         const AclNode& node = tree.nodes[h.node];
         CompletionItem& item = out.items.emplace_back(); // made in place: no move per item

@@ -109,11 +109,14 @@ const FileEntry* Engine::entry(const std::string& path) const {
 namespace {
 
 template <typename F>
-void each_participant(const FileEntry& f, F&& fn) {
+void each_participant(const FileEntry& f, F&& fn, const CancelToken& cancel = {}) {
     for (const Participant* p : participants()) {
         if (!p->serves(f.kind)) continue;
+        cancel.throw_if_cancelled();
         try {
             fn(*p);
+        } catch (const Cancelled&) {
+            throw; // the request is no longer wanted: no participant failed
         } catch (...) {
             // One participant failing never takes the others (or the server) down.
             report_participant_failure(*p, f.path);
@@ -127,20 +130,21 @@ bool overlaps(Range a, Range b) {
 
 } // namespace
 
-std::vector<Diagnostic> Engine::diagnose(const std::string& path) const {
-    return diagnose_in(path, std::nullopt);
+std::vector<Diagnostic> Engine::diagnose(const std::string& path, const CancelToken& cancel) const {
+    return diagnose_in(path, std::nullopt, cancel);
 }
 
-std::vector<Diagnostic> Engine::diagnose_in(const std::string& path,
-                                            std::optional<Range> fixes_in) const {
+std::vector<Diagnostic> Engine::diagnose_in(const std::string& path, std::optional<Range> fixes_in,
+                                            const CancelToken& cancel) const {
     std::vector<Diagnostic> out;
     const FileEntry* f = entry(path);
     if (!f) return out;
-    Query q{*current_, settings_for(f->path), *f, 0, fixes_in};
+    Query q{*current_, settings_for(f->path), *f, 0, fixes_in, cancel};
     if (f->oversize)
         out.push_back(file_too_large(*f->oversize)); // nothing else: the file was not read
     else
-        each_participant(*f, [&](const Participant& p) { p.diagnose(q, out); });
+        each_participant(
+            *f, [&](const Participant& p) { p.diagnose(q, out); }, cancel);
     // A module app/etc/config.php disables: Magento reads none of its configuration, so only
     // what is wrong with the file itself is reported (see the disabled-module rule).
     if (current_->in_disabled_module(*f))
@@ -232,12 +236,14 @@ std::string CompletionResult::filter_text(const CompletionItem& item) const {
     return item.filter_text.empty() ? item.label : item.filter_text;
 }
 
-CompletionResult Engine::complete(const std::string& path, Offset offset) const {
+CompletionResult Engine::complete(const std::string& path, Offset offset,
+                                  const CancelToken& cancel) const {
     CompletionResult out;
     const FileEntry* f = entry(path);
     if (!f) return out;
-    Query q{*current_, settings_for(f->path), *f, offset};
-    each_participant(*f, [&](const Participant& p) { p.complete(q, out); });
+    Query q{*current_, settings_for(f->path), *f, offset, std::nullopt, cancel};
+    each_participant(
+        *f, [&](const Participant& p) { p.complete(q, out); }, cancel);
     return out;
 }
 

@@ -259,8 +259,11 @@ public:
             }
             return link ? shared_of_link[link - 1] : 0;
         };
-        for (std::size_t i = first; i < out.items.size(); ++i)
+        CancelCheck cancel(q.cancel);
+        for (std::size_t i = first; i < out.items.size(); ++i) {
+            cancel.tick();
             out.items[i].shared = share(missing.above(nodes[i - first]));
+        }
     }
 
     std::optional<HoverResult> hover(const Query& q) const override {
@@ -560,7 +563,9 @@ private:
         std::unordered_map<std::string_view, const IdRef*> first_of;
         MissingAncestors missing(q.snapshot.acl, listed);
         constexpr std::size_t kShownParents = 10;
+        CancelCheck cancel(q.cancel);
         for (const auto& r : integ.resources) {
+            cancel.tick();
             if (r.id.empty()) continue;
             auto [first, added] = first_of.try_emplace(r.id, &r);
             if (!added) {

@@ -2,6 +2,7 @@
 // (counts and sizes pinned here; the times are bench_deep's, bench/README.md).
 #include "cursor.hpp"
 #include "magento_fixture.hpp"
+#include "mil/ide/entry.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -147,4 +148,38 @@ TEST_CASE("diagnostics capped with a summary of how many more") {
     std::vector<Diagnostic> few(3);
     CHECK_FALSE(cap_diagnostics(few, 1000));
     CHECK(few.size() == 3);
+}
+
+TEST_CASE("deep tree: diagnose and complete poll their cancel token inside their loops and stop "
+          "at the first check once it is cancelled") {
+    const int depth = 16000;
+    std::vector<std::string> ids;
+    for (int i = 0; i < depth; i += 2)
+        ids.push_back(deep_id(i));
+    Engine engine = deep_engine(depth);
+    auto c = cursor(integration_of(ids, "            <resource name=\"Acme_Connector::|\"/>\n"));
+    engine.open(kAcmeIntegration, c.text);
+
+    // Not cancelled: the whole answer, and the token looked at in proportion to the work (once
+    // per CancelCheck::kEvery resources or ids), not only on entry.
+    CancelSource live;
+    const auto ds = engine.diagnose(kAcmeIntegration, live.token());
+    CHECK(with_code(ds, "missing-parent").size() == ids.size() - 1);
+    CHECK(live.polls() >= ids.size() / CancelCheck::kEvery);
+    CancelSource live_completion;
+    const CompletionResult r = engine.complete(kAcmeIntegration, c.offset, live_completion.token());
+    CHECK(r.items.size() == 5000); // the best ranked; the list is incomplete
+    CHECK(r.incomplete);
+    CHECK(live_completion.polls() >= static_cast<std::size_t>(depth) / CancelCheck::kEvery);
+
+    // Cancelled: Cancelled is thrown at the first look, nothing more is done (a participant
+    // failure is not reported for it either).
+    const std::size_t failures = participant_failures();
+    CancelSource cancelled;
+    cancelled.cancel();
+    CHECK_THROWS_AS(engine.diagnose(kAcmeIntegration, cancelled.token()), Cancelled);
+    CHECK(cancelled.polls() == 1);
+    CHECK_THROWS_AS(engine.complete(kAcmeIntegration, c.offset, cancelled.token()), Cancelled);
+    CHECK(cancelled.polls() == 2);
+    CHECK(participant_failures() == failures);
 }

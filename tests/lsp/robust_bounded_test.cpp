@@ -10,19 +10,11 @@ namespace {
 constexpr int kDepth = 4000;
 
 std::string deep_id(int i) {
-    return "Acme_Demo::r" + std::to_string(i);
+    return deep_demo_id(i);
 }
 
-// Acme_Demo's acl.xml as one chain of kDepth ids under Magento_Backend::admin.
 void write_deep_acl(const TempDir& t) {
-    std::string acl = "<?xml version=\"1.0\"?>\n<config><acl><resources>"
-                      "<resource id=\"Magento_Backend::admin\">";
-    for (int i = 0; i < kDepth; ++i)
-        acl += "<resource id=\"" + deep_id(i) + "\" title=\"R" + std::to_string(i) + "\">";
-    for (int i = 0; i < kDepth; ++i)
-        acl += "</resource>";
-    acl += "</resource></resources></acl></config>\n";
-    t.write(kDemoAcl, acl);
+    mil::robust::write_deep_acl(t, kDepth);
 }
 
 const std::string kIntegration =

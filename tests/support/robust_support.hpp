@@ -135,6 +135,23 @@ inline void write_small_tree(const TempDir& t) {
 inline const char* kDemoIntegration = "app/code/Acme/Demo/etc/integration.xml";
 inline const char* kDemoAcl = "app/code/Acme/Demo/etc/acl.xml";
 
+inline std::string deep_demo_id(int i) {
+    return "Acme_Demo::r" + std::to_string(i);
+}
+
+// Acme_Demo's acl.xml as one chain of `depth` ids under Magento_Backend::admin, each the
+// child of the one before (deep_demo_id(0) at the top).
+inline void write_deep_acl(const TempDir& t, int depth) {
+    std::string acl = "<?xml version=\"1.0\"?>\n<config><acl><resources>"
+                      "<resource id=\"Magento_Backend::admin\">";
+    for (int i = 0; i < depth; ++i)
+        acl += "<resource id=\"" + deep_demo_id(i) + "\" title=\"R" + std::to_string(i) + "\">";
+    for (int i = 0; i < depth; ++i)
+        acl += "</resource>";
+    acl += "</resource></resources></acl></config>\n";
+    t.write(kDemoAcl, acl);
+}
+
 // ---- the server in-process ----------------------------------------------------------------
 
 // The language server on an Endpoint running on its own thread, behind the in-memory

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "mil/ide/drafts.hpp"
+#include "mil/base/cancel.hpp"
 #include "mil/model/index.hpp"
 #include "mil/syntax/xml.hpp"
 
@@ -150,6 +151,9 @@ struct Query {
     // otherwise a participant may leave out a fix whose edits would be large (a missing-parent
     // fix of a deep tree), so that diagnosing stays linear in the size of the documents.
     std::optional<Range> fixes_in{};
+    // Long loops (over the resources of a file, the ids of the tree) check it: see
+    // CancelCheck. Cancelled work throws Cancelled out of the engine's entry point.
+    CancelToken cancel{};
     bool wants_fix(Range r, std::size_t size) const {
         constexpr std::size_t kInlineFixSize = 64;
         return fixes_in ? fixes_in->begin <= r.end && r.begin <= fixes_in->end
@@ -220,8 +224,11 @@ public:
     // Entry of a file: the open document, the indexed file, or nullptr.
     const FileEntry* entry(const std::string& path) const;
 
-    std::vector<Diagnostic> diagnose(const std::string& path) const;
-    CompletionResult complete(const std::string& path, Offset offset) const;
+    // Both throw Cancelled when `cancel` is cancelled while they run (checked inside their
+    // loops over resources and ids, so a deep tree stops within a few hundred of them).
+    std::vector<Diagnostic> diagnose(const std::string& path, const CancelToken& cancel = {}) const;
+    CompletionResult complete(const std::string& path, Offset offset,
+                              const CancelToken& cancel = {}) const;
     // The documentation an item with `source` (not Text) and `label` leaves to be made (see
     // Settings::lazy_documentation), from the current snapshot, without the text that
     // follows it (CompletionItem::documentation). Empty when the label is unknown now.
@@ -240,8 +247,8 @@ public:
 
 private:
     void rebuild();
-    std::vector<Diagnostic> diagnose_in(const std::string& path,
-                                        std::optional<Range> fixes_in) const;
+    std::vector<Diagnostic> diagnose_in(const std::string& path, std::optional<Range> fixes_in,
+                                        const CancelToken& cancel = {}) const;
 
     std::shared_ptr<const Snapshot> base_;
     std::shared_ptr<const Snapshot> current_;
