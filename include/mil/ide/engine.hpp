@@ -2,8 +2,8 @@
 // participant that serves the file's kind (see participant.hpp).
 #pragma once
 
-#include "mil/ide/drafts.hpp"
 #include "mil/base/cancel.hpp"
+#include "mil/ide/drafts.hpp"
 #include "mil/model/index.hpp"
 #include "mil/syntax/xml.hpp"
 
