@@ -107,6 +107,8 @@ void read_module(ModuleWork& w, std::size_t max_file_bytes) {
             if (candidates[i]) read_at(kModuleFixedFiles[i]);
         for (const std::string& rel : module_setup_files_at(dir))
             read_at(rel);
+        for (const std::string& rel : module_misplaced_setup_files_at(dir))
+            read_at(rel);
     } else {
         for (auto& path : module_files(w.dir)) {
             std::string error;

@@ -1,5 +1,6 @@
 #include "workspace/workspace.hpp"
 #include "mil/base/strings.hpp"
+#include "mil/model/model.hpp"
 
 #include "platform/fileio.hpp"
 #include "workspace/installed_json.hpp"
@@ -478,6 +479,19 @@ std::vector<std::string> module_files(const std::string& module_dir) {
     }
     for (const auto& rel : module_setup_files_at(dir))
         out.push_back(join_path(module_dir, rel));
+    for (const auto& rel : module_misplaced_setup_files_at(dir))
+        out.push_back(join_path(module_dir, rel));
+    return out;
+}
+
+std::vector<std::string> module_misplaced_setup_files_at(const Dir& module) {
+    std::vector<std::string> out;
+    each_name(module, [&](std::string_view name) {
+        if (name.size() > 4 && name.ends_with(".php") &&
+            misnamed_setup_script(std::string("Module/").append(name)))
+            out.emplace_back(name);
+    });
+    std::sort(out.begin(), out.end());
     return out;
 }
 

@@ -65,7 +65,8 @@ Discovery discover(const std::string& folder,
 // registration.php, composer.json, etc/acl.xml, etc/integration.xml,
 // etc/integration/config.xml, etc/integration/api.xml, etc/webapi.xml,
 // etc/adminhtml/menu.xml, etc/adminhtml/system.xml, then the *.php files under Setup/
-// (recursive, depth <= 6, at most 500, shallower first, sorted by path).
+// (recursive, depth <= 6, at most 500, shallower first, sorted by path), then the setup
+// scripts misplaced at the module's top (module_misplaced_setup_files_at).
 std::vector<std::string> module_files(const std::string& module_dir);
 
 // The first part of that list: the places, relative to the module folder, where a module
@@ -87,5 +88,9 @@ std::bitset<kModuleFixedFiles.size()> module_fixed_candidates(const Dir& module)
 // The second part: the *.php files under the Setup/ folder of the module open as
 // `module_fd`, as paths relative to it ("Setup/Patch/Data/AddIntegration.php").
 std::vector<std::string> module_setup_files_at(const Dir& module);
+// The third part: PHP files at the top of the module named like a legacy setup class
+// (InstallData.php, Upgradedata.php...): Magento never runs them there, and they are read
+// so that the checker can say so (misnamed_setup_script). One listing of the module folder.
+std::vector<std::string> module_misplaced_setup_files_at(const Dir& module);
 
 } // namespace mil

@@ -858,13 +858,34 @@ TEST_CASE("paths are shown relative to the current folder, absolute outside it; 
     RunResult inside = run_check({"."}, module);
     REQUIRE(inside.code == 1);
     CHECK(inside.out.rfind("etc/", 0) == 0);
-    // From elsewhere: absolute, so still clickable.
-    RunResult elsewhere = run_check({t.path("shop")}, "/");
+    // From elsewhere (a folder the tree is not under): absolute, so still clickable.
+    TempDir other;
+    RunResult elsewhere = run_check({t.path("shop")}, other.root());
     CHECK(elsewhere.out.rfind(t.path("shop/app/code/"), 0) == 0);
     // The root-relative formats do not depend on the folder the command ran in.
     RunResult sarif_above = run_check({"--format", "sarif", "shop"}, t.root());
-    RunResult sarif_elsewhere = run_check({"--format", "sarif", t.path("shop")}, "/");
+    RunResult sarif_elsewhere = run_check({"--format", "sarif", t.path("shop")}, other.root());
     CHECK(sarif_above.out == sarif_elsewhere.out);
     RunResult json_above = run_check({"--format", "json", "shop"}, t.root());
     CHECK(json_above.out.find("\"app/code/") != std::string::npos);
+}
+
+// Magento\Setup\Model\Installer runs <Vendor>\<Module>\Setup\InstallData, autoloaded from
+// Setup/InstallData.php: a file of that name at the module's top is never run. check of the
+// whole tree reads it (one listing of each module folder) and says so.
+TEST_CASE("check of a tree finds a setup script at the module's top that Magento never runs") {
+    TempDir t;
+    copy_tree(std::string(MIL_SOURCE_DIR) + "/data/example", t.root());
+    const std::string module = "app/code/Acme/Connector";
+    write_all(t.path(module + "/InstallData.php"),
+              "<?php\nnamespace Acme\\Connector\\Setup;\nclass InstallData {\n"
+              "    public function install() {\n"
+              "        $this->integrationManager->processIntegrationConfig(['AcmeConnector']);\n"
+              "    }\n}\n");
+    write_all(t.path(module + "/Helper.php"), "<?php\nclass Helper {}\n");
+    RunResult r = run_check({"--format", "json", t.root()});
+    std::vector<std::string> at;
+    for (const auto& f : json::parse(r.out))
+        if (f["code"] == "setup-script-not-run") at.push_back(f["path"].get<std::string>());
+    CHECK(at == std::vector<std::string>{module + "/InstallData.php"});
 }
