@@ -553,7 +553,7 @@ private:
             auto t0 = std::chrono::steady_clock::now();
             if (trace::Sink* sink = trace::sink()) {
                 sink->name_thread("index");
-                sink->span("thread start", {}, spawned, t0);
+                sink->span("thread start", {}, std::max(spawned, trace::last_span_end()), t0);
             }
             try {
                 job->result = build ? build(folders, io) : index_folders(folders, io);

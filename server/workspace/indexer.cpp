@@ -223,7 +223,8 @@ IndexResult index_folders(const std::vector<std::string>& folders, const IndexOp
                 [&, spawned = trace::enabled() ? trace::Clock::now() : trace::Clock::time_point{}] {
                     if (trace::Sink* sink = trace::sink()) {
                         sink->name_thread("index worker");
-                        sink->span("thread start", {}, spawned, trace::Clock::now());
+                        sink->span("thread start", {}, std::max(spawned, trace::last_span_end()),
+                                   trace::Clock::now());
                     }
                     {
                         trace::Span span("heap setup"); // cheap when the thread did it already

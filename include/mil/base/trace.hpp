@@ -34,7 +34,14 @@ public:
 
 namespace detail {
 inline std::atomic<Sink*> g_sink{nullptr};
+inline thread_local Clock::time_point t_last_end{}; // when this thread's last Span ended
 } // namespace detail
+
+// When the calling thread's last Span ended (the epoch if none has): work handed to a thread
+// that was still busy (warming up) starts there at the earliest, so that its spans nest.
+inline Clock::time_point last_span_end() noexcept {
+    return detail::t_last_end;
+}
 
 // The installed sink, or nullptr when tracing is off.
 inline Sink* sink() noexcept {
@@ -66,7 +73,11 @@ public:
     ~Span() { end(); }
     // Ends the span now (before the end of its scope); later calls do nothing.
     void end() noexcept {
-        if (sink_) sink_->span(name_, detail_, begin_, Clock::now());
+        if (sink_) {
+            const Clock::time_point now = Clock::now();
+            sink_->span(name_, detail_, begin_, now);
+            detail::t_last_end = now;
+        }
         sink_ = nullptr;
     }
     Span(const Span&) = delete;
