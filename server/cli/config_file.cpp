@@ -32,9 +32,7 @@ const CheckSettings::Entry& CheckSettings::of(const std::string& path) {
     // The lookup of the language server (LspServer::settings_of): the nearest file above
     // the file's folder.
     const std::string dir = parent_path(path);
-    auto it = nearest_.find(dir);
-    if (it == nearest_.end()) it = nearest_.emplace(dir, find_settings_file(dir)).first;
-    const std::string& file = it->second;
+    const std::string& file = nearest_.nearest(dir);
     return load(file, file.empty() ? file : show_(file), parent_path(file));
 }
 

@@ -7,6 +7,7 @@
 
 #include "mil/ide/engine.hpp"
 #include "mil/model/settings_file.hpp"
+#include "workspace/settings_files.hpp"
 
 #include <functional>
 #include <map>
@@ -71,8 +72,8 @@ private:
     std::string root_;
     ShowPath show_;
     std::function<void(const std::string&)> warn_;
-    std::map<std::string, std::string> nearest_; // folder -> its nearest settings file
-    std::map<std::string, Entry> entries_;       // settings file -> its settings
+    SettingsFileFinder nearest_;           // folder -> its nearest settings file
+    std::map<std::string, Entry> entries_; // settings file -> its settings
     std::vector<BadFile> bad_;
 };
 

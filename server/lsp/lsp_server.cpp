@@ -342,10 +342,7 @@ private:
 
     // The nearest settings file of the files in `dir` ("" when none), remembered.
     const std::string& nearest_settings(const std::string& dir) {
-        auto it = nearest_settings_.find(dir);
-        if (it == nearest_settings_.end())
-            it = nearest_settings_.emplace(dir, find_settings_file(dir)).first;
-        return it->second;
+        return nearest_settings_.nearest(dir);
     }
 
     // A settings file as it is now: the open document's text, else the file on disk.
@@ -1659,7 +1656,7 @@ private:
     std::vector<std::string> folders_;
     SettingsFile editor_settings_;
     std::map<std::string, LoadedSettings> settings_files_; // path -> as read
-    std::map<std::string, std::string> nearest_settings_;  // folder -> its settings file or ""
+    SettingsFileFinder nearest_settings_;                  // folder -> its settings file or ""
     std::map<std::string, EffectiveSettings> effective_;   // settings file or "" -> settings
     std::set<std::string> settings_published_; // settings files whose problems were sent
     Encoding encoding_ = Encoding::Utf16;

@@ -2,6 +2,8 @@
 
 #include "platform/fileio.hpp"
 
+#include <vector>
+
 namespace mil {
 
 std::optional<std::string> read_settings_text(const std::string& path, std::string* error) {
@@ -11,15 +13,31 @@ std::optional<std::string> read_settings_text(const std::string& path, std::stri
     return text;
 }
 
-std::string find_settings_file(const std::string& dir) {
-    std::string cur = normalize_path(dir);
+const std::string& SettingsFileFinder::nearest(const std::string& dir) {
+    const std::string start = normalize_path(dir);
+    if (auto it = nearest_.find(start); it != nearest_.end()) return it->second;
+    // The folders from `start` up to the first one answered (remembered, or holding the
+    // file, or the top): all of them get that answer.
+    std::vector<std::string> chain;
+    std::string found, cur = start;
     for (;;) {
-        std::string candidate = join_path(cur, kSettingsFileName);
-        if (path_exists_no_follow(candidate)) return candidate;
+        if (auto it = nearest_.find(cur); it != nearest_.end()) {
+            found = it->second;
+            break;
+        }
+        chain.push_back(cur);
+        if (std::string candidate = join_path(cur, kSettingsFileName);
+            path_exists_no_follow(candidate)) {
+            found = std::move(candidate);
+            break;
+        }
         std::string up = parent_path(cur);
-        if (up == cur) return {};
+        if (up == cur) break;
         cur = std::move(up);
     }
+    for (std::string& folder : chain)
+        nearest_.emplace(std::move(folder), found);
+    return nearest_.at(start);
 }
 
 void to_engine_settings(const SettingsFile& from, Settings& to) {

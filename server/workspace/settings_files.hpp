@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 namespace mil {
 
@@ -15,11 +16,21 @@ namespace mil {
 // regular file. nullopt with *error set when it cannot be read.
 std::optional<std::string> read_settings_text(const std::string& path, std::string* error);
 
-// The settings file nearest to `dir`: `dir`/.magento-integration-ls.json or the one of its
+// The settings file nearest to a folder: `dir`/.magento-integration-ls.json or the one of its
 // nearest ancestor (lexical parents) that has one; "" when none. Something at that name that
 // is not a regular file (a symbolic link) counts as found: reading it then says why it is
 // refused, rather than a file further up standing in for it.
-std::string find_settings_file(const std::string& dir);
+// Remembered: a folder's answer is its own file or its parent's answer, so the folders of a
+// tree share their ancestors' lookups and each folder costs at most one look at the disk (a
+// whole-tree `check` asks for some 1,800 folders).
+class SettingsFileFinder {
+public:
+    const std::string& nearest(const std::string& dir);
+    void clear() { nearest_.clear(); }
+
+private:
+    std::unordered_map<std::string, std::string> nearest_; // folder -> its file or ""
+};
 
 // What the engine takes of a settings model (the rest of `to`, a client's capabilities,
 // stays). The language server and `check` both turn a settings file into the engine's
