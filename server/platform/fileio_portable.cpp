@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <fstream>
+#include <memory>
 #include <system_error>
 
 namespace fs = std::filesystem;
@@ -83,17 +84,6 @@ std::optional<std::string> read_path(const std::string& file, const std::string&
                       path + (fs::is_directory(st) ? ": is a directory" : ": not a regular file"));
         return std::nullopt;
     }
-    const std::uintmax_t size = fs::file_size(p, ec);
-    if (ec) {
-        set_error(error, path + ": cannot stat: " + ec.message());
-        return std::nullopt;
-    }
-    if (size > max_bytes) {
-        set_error(error, path + ": file is " + std::to_string(size) + " bytes, over the limit of " +
-                             std::to_string(max_bytes) + " bytes; not read");
-        if (oversize && size > 0) *oversize = size;
-        return std::nullopt;
-    }
     errno = 0;
     std::ifstream in(p, std::ios::binary);
     if (!in) {
@@ -101,25 +91,39 @@ std::optional<std::string> read_path(const std::string& file, const std::string&
                              (errno ? ": " + std::generic_category().message(errno) : ""));
         return std::nullopt;
     }
-    // One byte more than the size asked for, to see a file that grew meanwhile.
-    std::string out(static_cast<std::size_t>(size) + 1, '\0');
-    std::size_t got = 0;
+    // Read to the end, without asking for the size first (a second look-up of the path, or
+    // two seeks): most files fit the first chunk and are copied once, at their size. Past
+    // the limit, the size is asked for the message.
+    constexpr std::size_t kChunk = 64 * 1024;
+    std::unique_ptr<char[]> chunk(new char[kChunk]);
+    std::string out;
     for (;;) {
-        in.read(out.data() + got, static_cast<std::streamsize>(out.size() - got));
-        got += static_cast<std::size_t>(in.gcount());
-        if (!in) break;
-        if (got > max_bytes) {
-            set_error(error, path + ": file grew over the limit of " + std::to_string(max_bytes) +
-                                 " bytes while reading");
+        in.read(chunk.get(), static_cast<std::streamsize>(kChunk));
+        const auto got = static_cast<std::size_t>(in.gcount());
+        if (out.size() + got > max_bytes) {
+            std::error_code sec;
+            const std::uintmax_t size = fs::file_size(p, sec);
+            if (!sec && size > max_bytes) {
+                set_error(error, path + ": file is " + std::to_string(size) +
+                                     " bytes, over the limit of " + std::to_string(max_bytes) +
+                                     " bytes; not read");
+                if (oversize) *oversize = size;
+            } else {
+                set_error(error, path + ": file grew over the limit of " +
+                                     std::to_string(max_bytes) + " bytes while reading");
+            }
             return std::nullopt;
         }
-        out.resize(std::min(max_bytes + 1, std::max<std::size_t>(out.size() * 2, 4096)));
+        if (out.empty() && !in)
+            out.assign(chunk.get(), got); // the whole file in one chunk
+        else
+            out.append(chunk.get(), got);
+        if (!in) break;
     }
     if (in.bad()) {
         set_error(error, path + ": cannot read");
         return std::nullopt;
     }
-    out.resize(got);
     return out;
 }
 
@@ -215,6 +219,22 @@ std::optional<std::vector<DirEntry>> list_directory(const std::string& dir, std:
         return std::nullopt;
     }
     std::vector<DirEntry> out;
+    // A folder that is no link is known by the listed folder's canonical path and its name:
+    // one canonical() per listing (when it holds a folder), not one per folder in it.
+    std::optional<fs::path> listed;
+    bool listed_tried = false;
+    auto identity_in_listed = [&](const fs::path& name) -> std::optional<FileIdentity> {
+        if (!listed_tried) {
+            listed_tried = true;
+            std::error_code cec;
+            auto c = fs::canonical(utf8_path(dir), cec);
+            if (!cec) listed = std::move(c);
+        }
+        if (!listed) return std::nullopt;
+        FileIdentity id;
+        id.key = utf8_string(*listed / name);
+        return id;
+    };
     for (const fs::directory_entry& e : it) {
         DirEntry entry;
         entry.name = utf8_string(e.path().filename());
@@ -226,13 +246,17 @@ std::optional<std::vector<DirEntry>> list_directory(const std::string& dir, std:
         entry.is_symlink = e.is_symlink(ec);
         if (ec) continue;
         ec.clear();
-        const auto st = e.status(ec);
+        // A link is followed (a stat); the kind of anything else is the listing's (libstdc++
+        // and libc++ keep the type the listing gave: no stat where the system gives it).
+        const auto st = entry.is_symlink ? e.status(ec) : e.symlink_status(ec);
         if (ec || !fs::exists(st)) {
             entry.kind = entry.is_symlink ? EntryKind::Broken : EntryKind::Other;
         } else {
             entry.kind = kind_of(st);
             if (entry.kind == EntryKind::Directory)
-                if (auto id = canonical_identity(e.path())) entry.identity = std::move(*id);
+                if (auto id = entry.is_symlink ? canonical_identity(e.path())
+                                               : identity_in_listed(e.path().filename()))
+                    entry.identity = std::move(*id);
         }
         out.push_back(std::move(entry));
     }
