@@ -6,6 +6,10 @@
 
 namespace mil {
 
+// "magento-integration-ls COMMAND: MESSAGE" on stderr; returns 2, the exit code of a usage or
+// I/O error.
+int command_error(const char* command, const std::string& message);
+
 // `magento-integration-ls check [options] [PATH...]`; returns the process exit code
 // (0 clean, 1 findings at or above --fail-on, 2 usage or I/O error).
 int run_check(const std::vector<std::string>& args);

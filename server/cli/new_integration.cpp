@@ -21,7 +21,7 @@ namespace mil {
 
 namespace {
 
-const char* kUsage =
+const char* kNewIntegrationUsage =
     R"(Usage: magento-integration-ls new-integration Vendor_Module --name NAME [options] [DIR]
 
 Writes a module that declares the integration NAME:
@@ -42,11 +42,6 @@ Options:
   --help                     print this help
 )";
 
-int fail(const std::string& message) {
-    std::fprintf(stderr, "magento-integration-ls new-integration: %s\n", message.c_str());
-    return 2;
-}
-
 } // namespace
 
 int run_new_integration(const std::vector<std::string>& args) {
@@ -62,39 +57,46 @@ int run_new_integration(const std::vector<std::string>& args) {
         };
         std::string v;
         if (a == "--help" || a == "-h") {
-            std::printf("%s", kUsage);
+            std::printf("%s", kNewIntegrationUsage);
             return 0;
         } else if (a == "--name") {
-            if (!value(name)) return fail("--name needs a value");
+            if (!value(name)) return command_error("new-integration", "--name needs a value");
         } else if (a == "--email") {
-            if (!value(email)) return fail("--email needs a value");
+            if (!value(email)) return command_error("new-integration", "--email needs a value");
         } else if (a == "--endpoint-url") {
-            if (!value(endpoint)) return fail("--endpoint-url needs a value");
+            if (!value(endpoint))
+                return command_error("new-integration", "--endpoint-url needs a value");
         } else if (a == "--identity-link-url") {
-            if (!value(identity)) return fail("--identity-link-url needs a value");
+            if (!value(identity))
+                return command_error("new-integration", "--identity-link-url needs a value");
         } else if (a == "--resource") {
-            if (!value(v)) return fail("--resource needs a value");
+            if (!value(v)) return command_error("new-integration", "--resource needs a value");
             resources.push_back(v);
         } else if (a == "--route") {
-            if (!value(v)) return fail("--route needs a value");
+            if (!value(v)) return command_error("new-integration", "--route needs a value");
             routes.push_back(v);
         } else if (a == "--acl") {
             own_acl = true;
         } else if (!a.empty() && a[0] == '-') {
-            return fail(fmt::format("unknown option '{}'\n{}", a, kUsage));
+            return command_error("new-integration",
+                                 fmt::format("unknown option '{}'\n{}", a, kNewIntegrationUsage));
         } else if (module.empty()) {
             module = a;
         } else if (dir.empty()) {
             dir = a;
         } else {
-            return fail(fmt::format("unexpected argument '{}'", a));
+            return command_error("new-integration", fmt::format("unexpected argument '{}'", a));
         }
     }
     if (module.empty())
-        return fail(fmt::format("the module name (Vendor_Module) is missing\n{}", kUsage));
+        return command_error(
+            "new-integration",
+            fmt::format("the module name (Vendor_Module) is missing\n{}", kNewIntegrationUsage));
     ScaffoldSpec spec{module, name, email, endpoint, identity, resources, own_acl};
     if (!is_module_name(module))
-        return fail(fmt::format("'{}' is not a Magento module name like Vendor_Module", module));
+        return command_error(
+            "new-integration",
+            fmt::format("'{}' is not a Magento module name like Vendor_Module", module));
     const std::string vendor = module.substr(0, module.find('_'));
     const std::string mod = module.substr(module.find('_') + 1);
 
@@ -124,20 +126,22 @@ int run_new_integration(const std::vector<std::string>& args) {
     // Each route's resources (mil/model/routes.hpp: a route needs every one it names).
     for (const auto& key : routes) {
         const Route* r = snap->routes ? snap->routes->find(key) : nullptr;
-        if (!r) return fail(fmt::format("no REST route '{}'", key));
+        if (!r) return command_error("new-integration", fmt::format("no REST route '{}'", key));
         for (const auto& ref : r->resources) {
             if (ref == "anonymous") continue;
             if (ref == "self")
-                return fail(fmt::format("'{}' is for customer tokens (self): an integration "
-                                        "cannot call it",
-                                        key));
+                return command_error(
+                    "new-integration",
+                    fmt::format("'{}' is for customer tokens (self): an integration "
+                                "cannot call it",
+                                key));
             if (std::find(spec.resources.begin(), spec.resources.end(), ref) ==
                 spec.resources.end())
                 spec.resources.push_back(ref);
         }
     }
     ScaffoldPlan plan = plan_integration_module(spec, snap->acl);
-    if (!plan.error.empty()) return fail(plan.error);
+    if (!plan.error.empty()) return command_error("new-integration", plan.error);
 
     // Write nothing if anything is there already.
     struct Out {
@@ -150,14 +154,16 @@ int run_new_integration(const std::vector<std::string>& args) {
     for (const auto& f : files)
         if (path_exists_no_follow(f.path)) existing.push_back(f.path);
     if (!existing.empty())
-        return fail(fmt::format("refusing to overwrite existing file{}: {}",
-                                existing.size() == 1 ? "" : "s", fmt::join(existing, ", ")));
+        return command_error("new-integration",
+                             fmt::format("refusing to overwrite existing file{}: {}",
+                                         existing.size() == 1 ? "" : "s",
+                                         fmt::join(existing, ", ")));
     for (const auto& f : files) {
         std::error_code ec;
         std::filesystem::create_directories(std::filesystem::path(f.path).parent_path(), ec);
         std::ofstream out(f.path, std::ios::binary);
         out << f.text;
-        if (!out) return fail(fmt::format("cannot write {}", f.path));
+        if (!out) return command_error("new-integration", fmt::format("cannot write {}", f.path));
         std::printf("wrote %s\n", f.path.c_str());
     }
     return 0;

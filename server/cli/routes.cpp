@@ -15,7 +15,7 @@ namespace mil {
 
 namespace {
 
-const char* kUsage =
+const char* kRoutesUsage =
     R"(Usage: magento-integration-ls routes [PATH] [--integration NAME] [--route 'METHOD URL'] [--format FORMAT]
 
 Lists the REST routes each integration of PATH (a Magento tree or a module; default: the
@@ -30,11 +30,6 @@ Options:
   --format FORMAT      text (default), json or markdown
   --help               print this help
 )";
-
-int fail(const std::string& message) {
-    std::fprintf(stderr, "magento-integration-ls routes: %s\n", message.c_str());
-    return 2;
-}
 
 struct Where {
     std::string file;
@@ -89,26 +84,28 @@ int run_routes(const std::vector<std::string>& args) {
             return true;
         };
         if (a == "--help" || a == "-h") {
-            std::printf("%s", kUsage);
+            std::printf("%s", kRoutesUsage);
             return 0;
         } else if (a == "--integration") {
-            if (!value(integration)) return fail("--integration needs a value");
+            if (!value(integration)) return command_error("routes", "--integration needs a value");
         } else if (a == "--route") {
-            if (!value(route_key)) return fail("--route needs a value");
+            if (!value(route_key)) return command_error("routes", "--route needs a value");
         } else if (a == "--format") {
-            if (!value(format)) return fail("--format needs a value");
+            if (!value(format)) return command_error("routes", "--format needs a value");
             if (format != "text" && format != "json" && format != "markdown")
-                return fail(fmt::format("unknown format '{}' (text, json or markdown)", format));
+                return command_error(
+                    "routes", fmt::format("unknown format '{}' (text, json or markdown)", format));
         } else if (!a.empty() && a[0] == '-') {
-            return fail(fmt::format("unknown option '{}'\n{}", a, kUsage));
+            return command_error("routes", fmt::format("unknown option '{}'\n{}", a, kRoutesUsage));
         } else if (!have_path) {
             path = a;
             have_path = true;
         } else {
-            return fail(fmt::format("one PATH only ('{}' and '{}')", path, a));
+            return command_error("routes", fmt::format("one PATH only ('{}' and '{}')", path, a));
         }
     }
-    if (!is_directory(path)) return fail(fmt::format("'{}' is not a folder", path));
+    if (!is_directory(path))
+        return command_error("routes", fmt::format("'{}' is not a folder", path));
 
     IndexResult result = index_folders({absolute_path(path)});
     const Snapshot& snap = *result.snapshot;
@@ -123,12 +120,15 @@ int run_routes(const std::vector<std::string>& args) {
         if (g.source != Grants::Source::None) integrations.emplace_back(name, std::move(g));
     }
     if (!integration.empty() && integrations.empty())
-        return fail(fmt::format("no integration '{}' in integration.xml or api.xml of {}",
-                                integration, path));
+        return command_error("routes",
+                             fmt::format("no integration '{}' in integration.xml or api.xml of {}",
+                                         integration, path));
 
     if (!route_key.empty()) {
         const Route* r = routes.find(route_key);
-        if (!r) return fail(fmt::format("no REST route '{}' in {}", route_key, path));
+        if (!r)
+            return command_error("routes",
+                                 fmt::format("no REST route '{}' in {}", route_key, path));
         std::vector<std::string> callers;
         for (const auto& [name, g] : integrations)
             if (can_call(g, *r)) callers.push_back(name);

@@ -29,14 +29,6 @@ bool is_token_char(char c) {
     return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 std::string printable(std::string_view s, std::size_t max = 60) {
     std::string out;
     for (char c : s.substr(0, max)) {
@@ -73,7 +65,7 @@ HeaderResult parse_headers(std::string_view block, std::size_t max_length) {
             return result;
         }
         if (!iequals(name, kContentLength)) continue; // Content-Type and others: ignored
-        std::string_view value = trim(line.substr(colon + 1));
+        std::string_view value = trim_ws(line.substr(colon + 1));
         if (value.empty() ||
             !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
             result.error = fmt::format("invalid Content-Length '{}'", printable(value));

@@ -9,6 +9,29 @@
 
 namespace mil {
 
+std::string shown(std::string_view s, std::size_t max_chars) {
+    std::string out;
+    std::size_t chars = 0;
+    for (std::size_t i = 0; i < s.size();) {
+        if (chars == max_chars) {
+            out += "\xE2\x80\xA6"; // ellipsis
+            break;
+        }
+        bool valid = true;
+        const std::size_t len = utf8_step(s, i, valid);
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (!valid)
+            out += "\xEF\xBF\xBD"; // replacement character
+        else if (c < 0x20u || c == 0x7Fu)
+            out += ' ';
+        else
+            out.append(s.substr(i, len));
+        i += len;
+        ++chars;
+    }
+    return out;
+}
+
 std::string fold_ascii(std::string_view s) {
     std::string out(s);
     for (char& c : out)

@@ -1,4 +1,5 @@
 #include "mil/model/routes.hpp"
+#include "mil/base/strings.hpp"
 
 #include "mil/base/embedded.hpp"
 #include "mil/syntax/xml.hpp"
@@ -24,18 +25,10 @@ std::string upper(std::string_view s) {
     return out;
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-        s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-        s.remove_suffix(1);
-    return s;
-}
-
 // The (url, method) key of the merge. Magento\Framework\Config\Dom keys /routes/route by both
 // attributes as written; the REST router matches the method upper-cased.
 std::string merge_key(std::string_view method, std::string_view url) {
-    return upper(trim(method)) + " " + std::string(trim(url));
+    return upper(trim_ws(method)) + " " + std::string(trim_ws(url));
 }
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
@@ -69,7 +62,7 @@ bool Route::is_public() const {
 }
 
 const Route* RouteIndex::find(std::string_view key) const {
-    key = trim(key);
+    key = trim_ws(key);
     auto space = key.find_first_of(" \t");
     if (space == std::string_view::npos) return nullptr;
     auto it = by_key_.find(merge_key(key.substr(0, space), key.substr(space + 1)));
@@ -95,7 +88,7 @@ std::vector<RouteDecl> read_webapi_routes(std::string_view text) {
         if (const XmlAttribute* m = route.attribute("method")) d.method = m->value;
         if (const XmlAttribute* u = route.attribute("url")) {
             std::string_view v = u->value;
-            std::string_view t = trim(v);
+            std::string_view t = trim_ws(v);
             d.url.value = std::string(t);
             // The raw range, narrowed by the trimmed whitespace when the value is written plain.
             d.url.range = u->value_range;

@@ -21,25 +21,11 @@ namespace {
 bool is_upper(char c) {
     return c >= 'A' && c <= 'Z';
 }
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
 bool is_alnum(char c) {
-    return is_upper(c) || (c >= 'a' && c <= 'z') || is_digit(c);
-}
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    return is_upper(c) || (c >= 'a' && c <= 'z') || is_ascii_digit(c);
 }
 bool is_line_break(char c) {
     return c == '\n' || c == '\r';
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back()))
-        s.remove_suffix(1);
-    return s;
 }
 
 // Number of characters (code points; an invalid byte counts as one).
@@ -50,31 +36,6 @@ std::size_t char_count(std::string_view s) {
         i += utf8_step(s, i, valid);
     }
     return n;
-}
-
-// A value as it may appear inside a message: valid UTF-8, no control characters, bounded.
-std::string shown(std::string_view s) {
-    constexpr std::size_t kMaxChars = 60;
-    std::string out;
-    std::size_t chars = 0;
-    for (std::size_t i = 0; i < s.size();) {
-        if (chars == kMaxChars) {
-            out += "\xE2\x80\xA6"; // ellipsis
-            break;
-        }
-        bool valid = true;
-        const std::size_t len = utf8_step(s, i, valid);
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (!valid)
-            out += "\xEF\xBF\xBD"; // replacement character
-        else if (c < 0x20u || c == 0x7Fu)
-            out += ' ';
-        else
-            out.append(s.substr(i, len));
-        i += len;
-        ++chars;
-    }
-    return out;
 }
 
 std::string shown_char(std::string_view s, std::size_t i) {
@@ -160,20 +121,20 @@ std::string explain_email(std::string_view s) {
 std::string explain_setup_version(std::string_view s) {
     if (s.empty()) return "it is empty";
     for (std::size_t i = 0; i < s.size(); ++i)
-        if (!is_digit(s[i]) && s[i] != '.')
+        if (!is_ascii_digit(s[i]) && s[i] != '.')
             return "only digits and '.' are allowed (found '" + shown_char(s, i) + "')";
     return {};
 }
 
 std::string explain_boolean(std::string_view s) {
-    s = trim(s);
+    s = trim_ws(s);
     if (s == "true" || s == "false" || s == "1" || s == "0") return {};
     return "a boolean is one of true, false, 1, 0";
 }
 
 // Checks an optionally signed decimal integer; `min`/`max` bound it.
 std::string explain_integer(std::string_view s, bool allow_negative, long long min, long long max) {
-    s = trim(s);
+    s = trim_ws(s);
     bool negative = false;
     if (!s.empty() && (s.front() == '+' || (allow_negative && s.front() == '-'))) {
         negative = s.front() == '-';
@@ -182,7 +143,7 @@ std::string explain_integer(std::string_view s, bool allow_negative, long long m
     if (s.empty()) return allow_negative ? "it is not a whole number" : "it is not a number >= 0";
     long long v = 0;
     for (char c : s) {
-        if (!is_digit(c))
+        if (!is_ascii_digit(c))
             return allow_negative ? "it is not a whole number" : "it is not a whole number >= 0";
         if (v <= (1LL << 40)) v = v * 10 + (c - '0');
     }
@@ -713,8 +674,8 @@ std::string explain(const ValueRule& rule, std::string_view value) {
     case VType::Uri: {
         // xs:anyURI collapses whitespace before the length is measured.
         std::string collapsed;
-        for (char c : trim(value)) {
-            if (is_space(c)) {
+        for (char c : trim_ws(value)) {
+            if (is_ws(c)) {
                 if (collapsed.empty() || collapsed.back() != ' ') collapsed += ' ';
             } else {
                 collapsed += c;
@@ -773,7 +734,7 @@ DocMap parse_docs(std::string_view md) {
     std::string body;
     bool in_section = false;
     auto flush = [&] {
-        if (in_section && !key.empty()) out[key] = std::string(trim(body));
+        if (in_section && !key.empty()) out[key] = std::string(trim_ws(body));
         body.clear();
     };
     std::size_t pos = 0;
@@ -785,7 +746,7 @@ DocMap parse_docs(std::string_view md) {
         pos = nl + 1;
         if (line.substr(0, 3) == "## ") {
             flush();
-            key = std::string(trim(line.substr(3)));
+            key = std::string(trim_ws(line.substr(3)));
             in_section = true;
         } else if (line.substr(0, 2) == "# ") {
             flush();
@@ -821,7 +782,7 @@ std::string doc_section(SchemaKind kind, std::string_view key) {
 std::string one_line(SchemaKind kind, std::string_view key) {
     const std::string body = doc_section(kind, key);
     const auto end = body.find("\n\n");
-    std::string out(trim(std::string_view(body).substr(0, end)));
+    std::string out(trim_ws(std::string_view(body).substr(0, end)));
     std::replace(out.begin(), out.end(), '\n', ' ');
     return out;
 }
@@ -1078,8 +1039,7 @@ private:
                     const Offset body_end =
                         close == std::string_view::npos ? end : i + static_cast<Offset>(close);
                     for (Offset k = i + 9; k < body_end; ++k)
-                        if (!is_space(text_[k]))
-                            return Range{i, std::min<Offset>(body_end + 3, end)};
+                        if (!is_ws(text_[k])) return Range{i, std::min<Offset>(body_end + 3, end)};
                     i = close == std::string_view::npos ? end : body_end + 3;
                 } else if (rest.substr(0, 2) == "<?") {
                     const auto close = rest.find("?>", 2);
@@ -1091,13 +1051,13 @@ private:
                         ++i;
                     if (i < end && text_[i] == '>') ++i;
                 }
-            } else if (is_space(c)) {
+            } else if (is_ws(c)) {
                 ++i;
             } else {
                 Offset j = i;
                 while (j < end && text_[j] != '<')
                     ++j;
-                while (j > i && is_space(text_[j - 1]))
+                while (j > i && is_ws(text_[j - 1]))
                     --j;
                 return Range{i, j};
             }

@@ -1,4 +1,5 @@
 #include "mil/model/settings_file.hpp"
+#include "mil/base/strings.hpp"
 
 #include "mil/model/rules.hpp"
 #include "mil/syntax/jsonlite.hpp"
@@ -9,22 +10,9 @@ namespace mil {
 
 namespace {
 
-// A token of the file as a message shows it: at most 40 bytes (cut at a character's start)
-// and nothing a terminal would act on (control characters become '?'). The file may come from
-// a checkout that someone else wrote; a message shows the offending token, never more of it.
-std::string shown(std::string_view token) {
-    constexpr std::size_t kMax = 40;
-    std::string out;
-    std::size_t n = token.size() <= kMax ? token.size() : kMax;
-    while (n < token.size() && n > 0 && (static_cast<unsigned char>(token[n]) & 0xC0) == 0x80)
-        --n;
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto c = static_cast<unsigned char>(token[i]);
-        out += c < 0x20 || c == 0x7f ? '?' : static_cast<char>(c);
-    }
-    if (n < token.size()) out += "\u2026";
-    return out;
-}
+// A token of the file as a message quotes it: the file may come from a checkout that someone
+// else wrote; a message shows the offending token, never more of it.
+constexpr std::size_t kShownChars = 40;
 
 // Segment-wise glob match of one segment: '*' any run, '?' one character (byte).
 bool segment_match(std::string_view pat, std::string_view s) {
@@ -152,17 +140,18 @@ SettingsFile parse_settings_file(std::string_view text) {
                 } else if (level.type != JsonType::String) {
                     error(level.range, fmt::format("the severity of '{}' must be a string: "
                                                    "error, warning, info, hint or off",
-                                                   shown(code)));
+                                                   shown(code, kShownChars)));
                     continue;
                 } else if (!parse_severity_setting(level.string, &sev)) {
-                    error(level.range, fmt::format("unknown severity '{}' for '{}' (use error, "
-                                                   "warning, info, hint or off)",
-                                                   shown(level.string), shown(code)));
+                    error(level.range,
+                          fmt::format("unknown severity '{}' for '{}' (use error, "
+                                      "warning, info, hint or off)",
+                                      shown(level.string, kShownChars), shown(code, kShownChars)));
                     continue;
                 }
                 if (!find_rule(code))
                     warning(key_range(code_member),
-                            fmt::format("no rule has the code '{}'", shown(code)));
+                            fmt::format("no rule has the code '{}'", shown(code, kShownChars)));
                 out.severity[code] = sev;
             }
         } else if (k == "exclude") {
@@ -193,14 +182,15 @@ SettingsFile parse_settings_file(std::string_view text) {
                 const JsonValue& v = *doc.get(m.value);
                 if (m.key != "insertParents")
                     warning(key_range(m), fmt::format("unknown setting 'completion.{}' is ignored",
-                                                      shown(m.key)));
+                                                      shown(m.key, kShownChars)));
                 else if (v.type != JsonType::Bool)
                     error(v.range, "\"completion.insertParents\" must be true or false");
                 else
                     out.insert_parents = v.boolean;
             }
         } else {
-            warning(key_range(member), fmt::format("unknown setting '{}' is ignored", shown(k)));
+            warning(key_range(member),
+                    fmt::format("unknown setting '{}' is ignored", shown(k, kShownChars)));
         }
     }
     return out;

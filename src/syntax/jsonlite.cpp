@@ -62,13 +62,6 @@ const char* json_error_kind_name(JsonErrorKind k) {
 
 namespace {
 
-bool is_ws(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-
 int hex_digit(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -83,9 +76,9 @@ std::string describe(char c) {
     return std::string("byte 0x") + hex[u >> 4] + hex[u & 15];
 }
 
-class Parser {
+class JsonParser {
 public:
-    explicit Parser(std::string_view text) : s_(text), n_(text.size()) {}
+    explicit JsonParser(std::string_view text) : s_(text), n_(text.size()) {}
 
     JsonDocument run() {
         std::size_t p = 0;
@@ -274,11 +267,11 @@ private:
             v.string = std::move(value);
             return q;
         }
-        if (c == '-' || is_digit(c)) return number(p);
+        if (c == '-' || is_ascii_digit(c)) return number(p);
         if (c >= 'a' && c <= 'z') {
             std::size_t q = p;
             while (q < n_ && ((s_[q] >= 'a' && s_[q] <= 'z') || (s_[q] >= 'A' && s_[q] <= 'Z') ||
-                              is_digit(s_[q]) || s_[q] == '_'))
+                              is_ascii_digit(s_[q]) || s_[q] == '_'))
                 ++q;
             std::string_view word = s_.substr(p, q - p);
             JsonType type = JsonType::Null;
@@ -310,25 +303,26 @@ private:
             return at;
         };
         if (s_[q] == '-') ++q;
-        if (q >= n_ || !is_digit(s_[q])) return bad(q, "expected a digit");
+        if (q >= n_ || !is_ascii_digit(s_[q])) return bad(q, "expected a digit");
         if (s_[q] == '0') {
             ++q;
-            if (q < n_ && is_digit(s_[q])) return bad(q, "leading zeros are not allowed");
+            if (q < n_ && is_ascii_digit(s_[q])) return bad(q, "leading zeros are not allowed");
         } else {
-            while (q < n_ && is_digit(s_[q]))
+            while (q < n_ && is_ascii_digit(s_[q]))
                 ++q;
         }
         if (q < n_ && s_[q] == '.') {
             ++q;
-            if (q >= n_ || !is_digit(s_[q])) return bad(q, "expected a digit after '.'");
-            while (q < n_ && is_digit(s_[q]))
+            if (q >= n_ || !is_ascii_digit(s_[q])) return bad(q, "expected a digit after '.'");
+            while (q < n_ && is_ascii_digit(s_[q]))
                 ++q;
         }
         if (q < n_ && (s_[q] == 'e' || s_[q] == 'E')) {
             ++q;
             if (q < n_ && (s_[q] == '+' || s_[q] == '-')) ++q;
-            if (q >= n_ || !is_digit(s_[q])) return bad(q, "expected a digit in the exponent");
-            while (q < n_ && is_digit(s_[q]))
+            if (q >= n_ || !is_ascii_digit(s_[q]))
+                return bad(q, "expected a digit in the exponent");
+            while (q < n_ && is_ascii_digit(s_[q]))
                 ++q;
         }
         const double value = json_number_value(s_.substr(p, q - p));
@@ -472,7 +466,7 @@ private:
 JsonDocument parse_json(std::string_view text) {
     if (text.size() > std::numeric_limits<Offset>::max())
         text = text.substr(0, std::numeric_limits<Offset>::max());
-    return Parser(text).run();
+    return JsonParser(text).run();
 }
 
 const JsonMember* JsonDocument::find_member(const JsonValue& obj, std::string_view key) const {

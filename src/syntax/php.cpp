@@ -77,11 +77,8 @@ bool is_name_start(unsigned char c) {
 bool is_name_char(unsigned char c) {
     return is_name_start(c) || (c >= '0' && c <= '9');
 }
-bool is_digit(unsigned char c) {
-    return c >= '0' && c <= '9';
-}
 bool is_hex(unsigned char c) {
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    return is_ascii_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 bool is_php_space(unsigned char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -267,7 +264,7 @@ private:
             if (q != 0) return q;
         }
         if (is_name_start(c) || (c == '\\' && is_name_start(at(p + 1)))) return name(p);
-        if (is_digit(c) || (c == '.' && is_digit(at(p + 1)))) return number(p);
+        if (is_ascii_digit(c) || (c == '.' && is_ascii_digit(at(p + 1)))) return number(p);
         if (c == '\'') return single_quoted(p, p);
         if (c == '"') return double_quoted(p, p, '"');
         if (c == '`') return double_quoted(p, p, '`');
@@ -329,20 +326,20 @@ private:
                    (at(p + 2) == '0' || at(p + 2) == '1')) {
             q = p + 2;
             digits([](unsigned char c) { return c == '0' || c == '1'; });
-        } else if (at(p) == '0' && (c1 == 'o' || c1 == 'O') && is_digit(at(p + 2))) {
+        } else if (at(p) == '0' && (c1 == 'o' || c1 == 'O') && is_ascii_digit(at(p + 2))) {
             q = p + 2;
             digits([](unsigned char c) { return c >= '0' && c <= '7'; });
         } else {
-            digits(is_digit);
+            digits(is_ascii_digit);
             if (at(q) == '.' && at(q + 1) != '.') {
                 ++q;
-                digits(is_digit);
+                digits(is_ascii_digit);
             }
             if ((at(q) == 'e' || at(q) == 'E') &&
-                (is_digit(at(q + 1)) ||
-                 ((at(q + 1) == '+' || at(q + 1) == '-') && is_digit(at(q + 2))))) {
-                q += is_digit(at(q + 1)) ? 1 : 2;
-                digits(is_digit);
+                (is_ascii_digit(at(q + 1)) ||
+                 ((at(q + 1) == '+' || at(q + 1) == '-') && is_ascii_digit(at(q + 2))))) {
+                q += is_ascii_digit(at(q + 1)) ? 1 : 2;
+                digits(is_ascii_digit);
             }
         }
         emit(PhpTokenKind::Number, p, q);
@@ -498,7 +495,7 @@ private:
 };
 
 int hex_value(unsigned char c) {
-    if (is_digit(c)) return c - '0';
+    if (is_ascii_digit(c)) return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;

@@ -18,10 +18,6 @@ namespace {
 
 constexpr std::size_t npos = std::string_view::npos;
 
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 // Name characters: ASCII letters, '_', ':', and every non-ASCII byte (so UTF-8 names of any
 // script pass); digits, '-' and '.' after the first character.
 struct NameTable {
@@ -181,9 +177,9 @@ struct Frame {
     }
 };
 
-class Parser {
+class XmlParser {
 public:
-    explicit Parser(std::string_view text)
+    explicit XmlParser(std::string_view text)
         : text_(text), lt_(text, "<"), gt_(text, ">"), dq_(text, "\""), sq_(text, "'"),
           pi_end_(text, "?>") {}
 
@@ -245,7 +241,7 @@ private:
         if (Frame* f = text_frame()) {
             const std::size_t d = f->buf.size();
             f->buf += text_[i];
-            if (!is_space(text_[i])) f->significant(i, i + 1, d, d + 1);
+            if (!is_ws(text_[i])) f->significant(i, i + 1, d, d + 1);
         }
     }
 
@@ -276,11 +272,11 @@ private:
                 amp ? static_cast<std::size_t>(static_cast<const char*>(amp) - text_.data()) : end;
             f->buf.append(text_, i, stop - i);
             std::size_t first = i;
-            while (first < stop && is_space(text_[first]))
+            while (first < stop && is_ws(text_[first]))
                 ++first;
             if (first < stop) {
                 std::size_t last = stop;
-                while (is_space(text_[last - 1]))
+                while (is_ws(text_[last - 1]))
                     --last;
                 f->significant(first, last, d + (first - i), d + (last - i));
             }
@@ -311,7 +307,7 @@ private:
             f->buf.append(content);
             std::size_t first = npos, last = npos;
             for (std::size_t k = 0; k < content.size(); ++k) {
-                if (!is_space(content[k])) {
+                if (!is_ws(content[k])) {
                     if (first == npos) first = k;
                     last = k;
                 }
@@ -375,7 +371,7 @@ private:
     }
 
     std::size_t skip_space(std::size_t p) const {
-        while (p < text_.size() && is_space(text_[p]))
+        while (p < text_.size() && is_ws(text_[p]))
             ++p;
         return p;
     }
@@ -454,7 +450,7 @@ private:
             // followed by something other than ' ', '>' or '/' was probably never closed:
             // the quote found belongs to the next attribute.
             const bool multiline = line_end < q;
-            const bool plausible = q + 1 >= text_.size() || is_space(text_[q + 1]) ||
+            const bool plausible = q + 1 >= text_.size() || is_ws(text_[q + 1]) ||
                                    text_[q + 1] == '>' || text_[q + 1] == '/';
             if (!multiline || plausible) {
                 a.value_range = {off(vb), off(q)};
@@ -529,10 +525,10 @@ private:
                 if (p < n && (text_[p] == '"' || text_[p] == '\'')) {
                     p = attr_value(a, p);
                 } else if (p == after + 1 && p < n && text_[p] != '>' && text_[p] != '<' &&
-                           text_[p] != '/' && !is_space(text_[p])) {
+                           text_[p] != '/' && !is_ws(text_[p])) {
                     // Unquoted value: keep it, marked as not terminated.
                     std::size_t ve = p;
-                    while (ve < n && !is_space(text_[ve]) && text_[ve] != '>' && text_[ve] != '<' &&
+                    while (ve < n && !is_ws(text_[ve]) && text_[ve] != '>' && text_[ve] != '<' &&
                            !(text_[ve] == '/' && ve + 1 < n && text_[ve + 1] == '>'))
                         ++ve;
                     a.has_value = true;
@@ -607,7 +603,7 @@ std::uint32_t XmlDocument::element_at(Offset offset) const {
 
 XmlDocument parse_xml(std::string_view text) {
     if (text.size() >= 0xffffffffu) text = text.substr(0, 0xfffffffeu);
-    return Parser(text).run();
+    return XmlParser(text).run();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -681,8 +677,7 @@ std::optional<XmlSyntaxError> check_strict(std::string_view t) {
         const char c = t[i];
         if (c != '<') {
             if (depth == 0) {
-                if (!is_space(c))
-                    return XmlSyntaxError{off(i), "Text outside the document element"};
+                if (!is_ws(c)) return XmlSyntaxError{off(i), "Text outside the document element"};
                 ++i;
                 continue;
             }
@@ -911,7 +906,7 @@ CursorContext in_start_tag(const XmlDocument& doc, std::string_view text, std::u
         // Between a name and its value (around '='): nothing to complete.
         if (a.name_range.end < o && a.has_value && o < a.value_range.begin) return c;
     }
-    if (o > 0 && is_space(text[o - 1])) {
+    if (o > 0 && is_ws(text[o - 1])) {
         c.kind = CursorKind::AttributeName;
         set_token(c, text, {o, o}, o);
         all_names(e.attributes.size());
@@ -983,9 +978,9 @@ CursorContext locate(const XmlDocument& doc, std::string_view text, Offset offse
         --b;
     while (f < e.content.end && text[f] != '<' && text[f] != '>')
         ++f;
-    while (b < f && is_space(text[b]))
+    while (b < f && is_ws(text[b]))
         ++b;
-    while (f > b && is_space(text[f - 1]))
+    while (f > b && is_ws(text[f - 1]))
         --f;
     if (b < f && b <= o && o <= f) {
         c.kind = CursorKind::Text;
@@ -1038,10 +1033,10 @@ bool walk_plain(std::string_view text, const std::function<bool(const PlainStart
             ++q;
         const std::string_view name = text.substr(name_begin, q - name_begin);
         if (name.empty() || q == text.size() ||
-            !(is_space(text[q]) || text[q] == '>' || text[q] == '/'))
+            !(is_ws(text[q]) || text[q] == '>' || text[q] == '/'))
             return false;
         if (closing) {
-            while (q < text.size() && is_space(text[q]))
+            while (q < text.size() && is_ws(text[q]))
                 ++q;
             if (q == text.size() || text[q] != '>' || open.empty() || open.back() != name)
                 return false;
@@ -1058,7 +1053,7 @@ bool walk_plain(std::string_view text, const std::function<bool(const PlainStart
         bool self_closing = false;
         for (;;) {
             const std::size_t before = q;
-            while (q < text.size() && is_space(text[q]))
+            while (q < text.size() && is_ws(text[q]))
                 ++q;
             if (q == text.size()) return false;
             if (text[q] == '>') break;
@@ -1074,11 +1069,11 @@ bool walk_plain(std::string_view text, const std::function<bool(const PlainStart
                 ++q;
             if (q == attr) return false;
             const std::size_t attr_end = q;
-            while (q < text.size() && is_space(text[q]))
+            while (q < text.size() && is_ws(text[q]))
                 ++q;
             if (q == text.size() || text[q] != '=') return false;
             ++q;
-            while (q < text.size() && is_space(text[q]))
+            while (q < text.size() && is_ws(text[q]))
                 ++q;
             if (q == text.size() || (text[q] != '"' && text[q] != '\'')) return false;
             const std::size_t close = text.find(text[q], q + 1);
@@ -1141,9 +1136,9 @@ std::optional<std::vector<XmlPlainText>> scan_plain(std::string_view text,
         std::string_view content = text.substr(tag.end, end - tag.end);
         if (content.find('&') != std::string_view::npos) return false;
         std::size_t b = 0, e = content.size();
-        while (b < e && is_space(content[b]))
+        while (b < e && is_ws(content[b]))
             ++b;
-        while (e > b && is_space(content[e - 1]))
+        while (e > b && is_ws(content[e - 1]))
             --e;
         if (b < e)
             out.push_back({std::string(content.substr(b, e - b)),

@@ -15,6 +15,30 @@ constexpr char ascii_lower(char c) {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
+// '0'-'9'.
+constexpr bool is_ascii_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+// Space, tab, line feed, carriage return: white space in XML (the S production) and JSON.
+constexpr bool is_ws(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+// `s` without the white space (is_ws) at either end.
+constexpr std::string_view trim_ws(std::string_view s) {
+    while (!s.empty() && is_ws(s.front()))
+        s.remove_prefix(1);
+    while (!s.empty() && is_ws(s.back()))
+        s.remove_suffix(1);
+    return s;
+}
+
+// `s` as a message may quote it, whoever wrote the file: valid UTF-8 (an invalid byte becomes
+// U+FFFD), no control characters (each becomes a space), at most `max_chars` characters (then
+// an ellipsis).
+std::string shown(std::string_view s, std::size_t max_chars = 60);
+
 // `s` with ASCII letters in lower case.
 std::string fold_ascii(std::string_view s);
 
