@@ -45,12 +45,17 @@ struct Gate {
     }
 };
 
-// The server with a Gate on its worker, indexed. `capabilities`: the client's.
+// The small tree (with `depth` > 0, Acme_Demo's ACL a chain that deep) served with a Gate on
+// the worker, indexed. `capabilities`: the client's.
 struct Gated {
+    TempDir t;
+    QuietLog quiet;
     std::shared_ptr<Gate> gate = std::make_shared<Gate>();
     Server s{options(gate)};
 
-    Gated(const TempDir& t, json capabilities = json::object()) {
+    explicit Gated(int depth, json capabilities = json::object()) {
+        write_small_tree(t);
+        if (depth > 0) write_deep_acl(t, depth);
         s.initialize(t.root(), std::move(capabilities));
         s.wait_indexed();
     }
@@ -60,6 +65,12 @@ struct Gated {
         return o;
     }
 
+    // Opens the file `rel` with `text`; its URI.
+    std::string open(const std::string& rel, const std::string& text) {
+        const std::string uri = t.uri(rel);
+        s.open(uri, text);
+        return uri;
+    }
     // Sends request `method` and waits until its job is held on the worker; returns its id.
     int held(const std::string& method, const json& params) {
         {
@@ -74,6 +85,12 @@ struct Gated {
     // the reader has applied every message sent before it (a cancel, a change).
     void answered_meanwhile(const std::string& uri) {
         s.result("textDocument/hover", {{"textDocument", {{"uri", uri}}}, {"position", pos(0, 0)}});
+    }
+    // Replaces the text of `uri` while a job is held.
+    void change(const std::string& uri, const std::string& text) {
+        s.notify("textDocument/didChange", {{"textDocument", {{"uri", uri}, {"version", 2}}},
+                                            {"contentChanges", {{{"text", text}}}}});
+        answered_meanwhile(uri);
     }
     // Cancels request `id` while its job is held.
     void cancel(int id, const std::string& uri) {
@@ -109,16 +126,19 @@ json action_params(const std::string& uri, const std::string& text, std::size_t 
             {"context", {{"diagnostics", json::array()}}}};
 }
 
+// An integration that lists `ids` (from line 5 on).
+std::string integration_of(const std::vector<std::string>& ids) {
+    std::string text = "<?xml version=\"1.0\"?>\n<config>\n    <integration name=\"Demo\">\n"
+                       "        <email>demo@example.com</email>\n        <resources>\n";
+    for (const auto& id : ids)
+        text += "            <resource name=\"" + id + "\"/>\n";
+    return text + "        </resources>\n    </integration>\n</config>\n";
+}
+
 // An integration that lists the deepest id of the kDepth-deep tree (its ancestors are not
 // listed: one missing-parent diagnostic, with a quick fix) and "Acme_Demo::".
 std::string deep_integration() {
-    return "<?xml version=\"1.0\"?>\n<config>\n    <integration name=\"Demo\">\n"
-           "        <email>demo@example.com</email>\n        <resources>\n"
-           "            <resource name=\"" +
-           deep_id(kDepth - 1) +
-           "\"/>\n"
-           "            <resource name=\"Acme_Demo::\"/>\n"
-           "        </resources>\n    </integration>\n</config>\n";
+    return integration_of({deep_id(kDepth - 1), "Acme_Demo::"});
 }
 
 bool has_code(const json& diagnostics, const std::string& code) {
@@ -137,29 +157,34 @@ void check_hover_on_deep_id(Server& s, const std::string& uri, const std::string
           std::string::npos);
 }
 
+// Sends request `method` about the integration `uri` (with `text`, over the deep tree) and holds
+// it on the worker: the main loop answers a hover meanwhile, then reads the cancel. The error
+// code the request is answered with once its job is let go.
+int cancelled_while_held(Gated& g, const std::string& method, const json& params,
+                         const std::string& uri, const std::string& text) {
+    const int id = g.held(method, params);
+    check_hover_on_deep_id(g.s, uri, text);
+    CHECK_FALSE(g.s.answered(id));
+    // The reader applies the cancel before it reads the next request, so once that one is
+    // answered the flag is set.
+    g.cancel(id, uri);
+    CHECK_FALSE(g.s.answered(id));
+    return g.error_after_release(id);
+}
+
 } // namespace
 
 TEST_CASE("cancel: a completion over a 16,000-deep tree runs off the main loop and answers "
           "-32800 when cancelled") {
-    TempDir t;
-    write_small_tree(t);
-    write_deep_acl(t, kDepth);
-    QuietLog quiet;
-    Gated g(t);
+    Gated g(kDepth);
     const std::string text = deep_integration();
-    const std::string uri = t.uri(kDemoIntegration);
-    g.s.open(uri, text);
+    const std::string uri = g.open(kDemoIntegration, text);
     // Its diagnostics, made on the worker too, over the whole chain.
     json d = g.s.wait_notification("textDocument/publishDiagnostics");
     CHECK(has_code(d.at("diagnostics"), "missing-parent")); // its 15,999 ancestors not listed
 
-    const int completion = g.held("textDocument/completion", completion_params(uri, text));
-    // The completion is in progress on the worker: the main loop answers a hover meanwhile.
-    check_hover_on_deep_id(g.s, uri, text);
-    // Cancelled while it runs; the reader applies the cancel before it reads the next request,
-    // so once that one is answered the flag is set.
-    g.cancel(completion, uri);
-    CHECK(g.error_after_release(completion) == mil::error_code::RequestCancelled);
+    CHECK(cancelled_while_held(g, "textDocument/completion", completion_params(uri, text), uri,
+                               text) == mil::error_code::RequestCancelled);
 
     // The next completion (not cancelled) is answered in full, off the loop as well.
     json list = g.s.result("textDocument/completion", completion_params(uri, text));
@@ -168,20 +193,11 @@ TEST_CASE("cancel: a completion over a 16,000-deep tree runs off the main loop a
 }
 
 TEST_CASE("cancel: a completion asked about a text changed meanwhile answers ContentModified") {
-    TempDir t;
-    write_small_tree(t);
-    QuietLog quiet;
-    Gated g(t, kPullDiagnostics);
-    const std::string text = "<?xml version=\"1.0\"?>\n<config>\n    <integration name=\"Demo\">\n"
-                             "        <resources>\n"
-                             "            <resource name=\"Acme_Demo::\"/>\n"
-                             "        </resources>\n    </integration>\n</config>\n";
-    const std::string uri = t.uri(kDemoIntegration);
-    g.s.open(uri, text);
+    Gated g(0, kPullDiagnostics);
+    const std::string text = integration_of({"Acme_Demo::"});
+    const std::string uri = g.open(kDemoIntegration, text);
     const int completion = g.held("textDocument/completion", completion_params(uri, text));
-    g.s.notify("textDocument/didChange", {{"textDocument", {{"uri", uri}, {"version", 2}}},
-                                          {"contentChanges", {{{"text", "<config/>\n"}}}}});
-    g.answered_meanwhile(uri);
+    g.change(uri, "<config/>\n");
     CHECK(g.error_after_release(completion) == mil::error_code::ContentModified);
 }
 
@@ -189,22 +205,12 @@ TEST_CASE("cancel: a completion asked about a text changed meanwhile answers Con
 // completion does: the main loop answers meanwhile, and $/cancelRequest stops them.
 TEST_CASE("cancel: a pull diagnostic over a 16,000-deep tree runs off the main loop and answers "
           "-32800 when cancelled") {
-    TempDir t;
-    write_small_tree(t);
-    write_deep_acl(t, kDepth);
-    QuietLog quiet;
-    Gated g(t, kPullDiagnostics);
+    Gated g(kDepth, kPullDiagnostics);
     const std::string text = deep_integration();
-    const std::string uri = t.uri(kDemoIntegration);
-    g.s.open(uri, text);
+    const std::string uri = g.open(kDemoIntegration, text);
 
-    const int pull = g.held("textDocument/diagnostic", at_uri(uri));
-    // In progress on the worker: a hover is answered before it.
-    check_hover_on_deep_id(g.s, uri, text);
-    CHECK_FALSE(g.s.answered(pull));
-    g.cancel(pull, uri);
-    CHECK_FALSE(g.s.answered(pull));
-    CHECK(g.error_after_release(pull) == mil::error_code::RequestCancelled);
+    CHECK(cancelled_while_held(g, "textDocument/diagnostic", at_uri(uri), uri, text) ==
+          mil::error_code::RequestCancelled);
 
     // The server goes on: the next one (not cancelled) is answered in full, over the whole
     // chain (the deepest id's 15,999 ancestors are not listed).
@@ -214,16 +220,9 @@ TEST_CASE("cancel: a pull diagnostic over a 16,000-deep tree runs off the main l
 }
 
 TEST_CASE("cancel: a pull diagnostic of a text changed meanwhile answers ContentModified") {
-    TempDir t;
-    write_small_tree(t);
-    QuietLog quiet;
-    Gated g(t, kPullDiagnostics);
-    const std::string text = "<?xml version=\"1.0\"?>\n<config>\n    <integration name=\"Demo\">\n"
-                             "        <email>demo@example.com</email>\n        <resources>\n"
-                             "            <resource name=\"Acme_Demo::nowhere\"/>\n"
-                             "        </resources>\n    </integration>\n</config>\n";
-    const std::string uri = t.uri(kDemoIntegration);
-    g.s.open(uri, text);
+    Gated g(0, kPullDiagnostics);
+    const std::string text = integration_of({"Acme_Demo::nowhere"});
+    const std::string uri = g.open(kDemoIntegration, text);
     // The unknown id is reported (on line 5) ...
     json before = g.s.result("textDocument/diagnostic", at_uri(uri));
     REQUIRE(before.at("items").size() >= 1);
@@ -234,9 +233,7 @@ TEST_CASE("cancel: a pull diagnostic of a text changed meanwhile answers Content
     // the positions in the text diagnosed would point at the wrong line of the new one.
     std::string moved = text;
     moved.insert(moved.find("<config>") + 9, "\n");
-    g.s.notify("textDocument/didChange", {{"textDocument", {{"uri", uri}, {"version", 2}}},
-                                          {"contentChanges", {{{"text", moved}}}}});
-    g.answered_meanwhile(uri);
+    g.change(uri, moved);
     CHECK(g.error_after_release(pull) == mil::error_code::ContentModified);
 
     json after = g.s.result("textDocument/diagnostic", at_uri(uri));
@@ -247,21 +244,13 @@ TEST_CASE("cancel: a pull diagnostic of a text changed meanwhile answers Content
 // Quick fixes come from the diagnostics: made on the worker as well.
 TEST_CASE("cancel: the code actions of an integration over a 16,000-deep tree run off the main "
           "loop and answer -32800 when cancelled") {
-    TempDir t;
-    write_small_tree(t);
-    write_deep_acl(t, kDepth);
-    QuietLog quiet;
-    Gated g(t, kPullDiagnostics);
+    Gated g(kDepth, kPullDiagnostics);
     const std::string text = deep_integration();
-    const std::string uri = t.uri(kDemoIntegration);
-    g.s.open(uri, text);
+    const std::string uri = g.open(kDemoIntegration, text);
     const json params = action_params(uri, text, text.find(deep_id(kDepth - 1)) + 3);
 
-    const int actions = g.held("textDocument/codeAction", params);
-    check_hover_on_deep_id(g.s, uri, text);
-    CHECK_FALSE(g.s.answered(actions));
-    g.cancel(actions, uri);
-    CHECK(g.error_after_release(actions) == mil::error_code::RequestCancelled);
+    CHECK(cancelled_while_held(g, "textDocument/codeAction", params, uri, text) ==
+          mil::error_code::RequestCancelled);
 
     // Not cancelled: the fix that adds the missing parents.
     bool add_parents = false;
@@ -272,17 +261,14 @@ TEST_CASE("cancel: the code actions of an integration over a 16,000-deep tree ru
 
 TEST_CASE("cancel: a fix that edits another file changed while the fixes were made answers "
           "ContentModified") {
-    TempDir t;
-    write_small_tree(t);
-    QuietLog quiet;
-    Gated g(t, kPullDiagnostics);
+    Gated g(0, kPullDiagnostics);
     // module.xml names a module that registration.php does not register: one fix rewrites the
     // name in registration.php.
-    const std::string xml_uri = t.uri("app/code/Acme/Demo/etc/module.xml");
+    const std::string xml_uri = g.t.uri("app/code/Acme/Demo/etc/module.xml");
     const std::string xml = module_xml("Acme_Demo2");
     g.s.open(xml_uri, xml);
     const json params = action_params(xml_uri, xml, xml.find("Acme_Demo2") + 2);
-    const std::string reg_uri = t.uri("app/code/Acme/Demo/registration.php");
+    const std::string reg_uri = g.t.uri("app/code/Acme/Demo/registration.php");
     auto registration_edit_line = [&](const json& list) -> int {
         for (const auto& a : list)
             if (a.contains("edit") && a["edit"].at("changes").contains(reg_uri))
