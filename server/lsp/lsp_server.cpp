@@ -164,14 +164,14 @@ public:
                        [this](const json& p, const CancelToken&) { return doc_symbols(p); });
         ep_.on_request("workspace/symbol",
                        [this](const json& p, const CancelToken&) { return ws_symbols(p); });
-        ep_.on_request("textDocument/codeAction",
-                       [this](const json& p, const CancelToken&) { return code_action(p); });
+        ep_.on_request_deferred("textDocument/codeAction",
+                                [this](const json& p, Reply reply) { code_action(p, reply); });
         ep_.on_request("textDocument/rename",
                        [this](const json& p, const CancelToken&) { return rename(p); });
         ep_.on_request("textDocument/prepareRename",
                        [this](const json& p, const CancelToken&) { return prepare_rename(p); });
-        ep_.on_request("textDocument/diagnostic",
-                       [this](const json& p, const CancelToken&) { return pull_diagnostics(p); });
+        ep_.on_request_deferred("textDocument/diagnostic",
+                                [this](const json& p, Reply reply) { pull_diagnostics(p, reply); });
         ep_.on_request("textDocument/codeLens",
                        [this](const json& p, const CancelToken&) { return code_lens(p); });
         ep_.on_request("workspace/executeCommand",
@@ -1230,10 +1230,46 @@ private:
         }
     }
 
-    json pull_diagnostics(const json& p) {
+    // A request about the document `path` answered from `work` run off the loop (off_loop,
+    // with the request's token): -32800 when cancelled, ContentModified when the document
+    // changed meanwhile (positions are converted with its text now), else `answer` on the
+    // main loop, which replies (or throws).
+    template <typename R>
+    void reply_off_loop(const std::string& path, const Reply& reply,
+                        std::function<R(const Engine&, const CancelToken&)> work,
+                        std::function<void(R&)> answer) {
+        const FileEntry* entry = engine_.entry(path);
+        off_loop<R>(
+            path, reply.token(), std::move(work),
+            [this, path, entry, reply, answer = std::move(answer),
+             snapshot = engine_.snapshot_ptr()](std::shared_ptr<R> r, std::exception_ptr error) {
+                try {
+                    if (!r) std::rethrow_exception(error);
+                    if (engine_.entry(path) != entry)
+                        throw RpcError(error_code::ContentModified,
+                                       "the document changed while the answer was made");
+                    answer(*r);
+                } catch (...) {
+                    reply_failure(reply, std::current_exception());
+                }
+            });
+    }
+
+    // Made on the worker, as completion is: an integration over a deep ACL tree takes a while,
+    // and the request can be cancelled meanwhile. The settings file and excluded files are
+    // answered at once (their problems are in the main loop's caches).
+    void pull_diagnostics(const json& p, const Reply& reply) {
         const std::string path = path_of(p.get<lsp::TextDocumentParams>().uri);
-        return lsp::FullDocumentDiagnosticReport{ready_ ? lsp_diagnostics(path)
-                                                        : std::vector<lsp::Diagnostic>{}};
+        if (!ready_) return reply.result(lsp::FullDocumentDiagnosticReport{});
+        if (is_settings_file(path) || excluded(path))
+            return reply.result(lsp::FullDocumentDiagnosticReport{lsp_diagnostics(path)});
+        reply_off_loop<std::vector<Diagnostic>>(
+            path, reply,
+            [path](const Engine& e, const CancelToken& t) { return e.diagnose(path, t); },
+            [this, path, reply](std::vector<Diagnostic>& ds) {
+                reply.result(
+                    lsp::FullDocumentDiagnosticReport{lsp_diagnostics(path, std::move(ds))});
+            });
     }
 
     // ---- features ----------------------------------------------------------------------
@@ -1248,21 +1284,11 @@ private:
         if (!in_step(path))
             return reply.raw(lsp::to_json_text(lsp::CompletionList{})); // see tell_stale
         const Offset off = offset_of(path, params.position);
-        const FileEntry* entry = engine_.entry(path);
-        off_loop<CompletionResult>(
-            path, reply.token(),
+        reply_off_loop<CompletionResult>(
+            path, reply,
             [path, off](const Engine& e, const CancelToken& t) { return e.complete(path, off, t); },
-            [this, path, entry, reply, snapshot = engine_.snapshot_ptr()](
-                std::shared_ptr<CompletionResult> r, std::exception_ptr error) {
-                try {
-                    if (!r) std::rethrow_exception(error);
-                    if (engine_.entry(path) != entry)
-                        throw RpcError(error_code::ContentModified,
-                                       "the document changed while its completion was made");
-                    reply.raw(lsp::to_json_text(lsp_completion_list(path, *r)));
-                } catch (...) {
-                    reply_failure(reply, std::current_exception());
-                }
+            [this, path, reply](CompletionResult& r) {
+                reply.raw(lsp::to_json_text(lsp_completion_list(path, r)));
             });
     }
 
@@ -1509,17 +1535,34 @@ private:
         return out;
     }
 
-    json code_action(const json& p) {
-        const auto params = p.get<lsp::CodeActionParams>();
+    // The quick fixes come from the diagnostics of the document: made on the worker (see
+    // pull_diagnostics). A fix that edits another file changed meanwhile answers
+    // ContentModified, as a change of the document does.
+    void code_action(const json& p, const Reply& reply) {
+        auto params = p.get<lsp::CodeActionParams>();
         const std::string path = path_of(params.uri);
-        std::vector<lsp::CodeAction> out;
-        if (!in_step(path)) return out; // see tell_stale
+        if (!in_step(path)) return reply.result(json::array()); // see tell_stale
         Range range{offset_of(path, params.range.start), offset_of(path, params.range.end)};
         if (range.end < range.begin) std::swap(range.begin, range.end);
-        for (const auto& a : engine_.actions(path, range))
-            if (all_in_step(a.changes)) out.push_back(lsp_code_action(a, params.diagnostics));
-        if (auto a = scaffold_action(path)) out.push_back(std::move(*a));
-        return out;
+        reply_off_loop<std::vector<CodeAction>>(
+            path, reply,
+            [path, range](const Engine& e, const CancelToken& t) {
+                return e.actions(path, range, t);
+            },
+            [this, path, reply, context = std::move(params.diagnostics),
+             snapshot = engine_.snapshot_ptr()](std::vector<CodeAction>& actions) {
+                std::vector<lsp::CodeAction> out;
+                for (const auto& a : actions) {
+                    for (const FileEdit& fe : a.changes)
+                        if (engine_.entry(fe.path) != snapshot->file(fe.path))
+                            throw RpcError(error_code::ContentModified,
+                                           fmt::format("{} changed while the fixes were made",
+                                                       file_name(fe.path)));
+                    if (all_in_step(a.changes)) out.push_back(lsp_code_action(a, context));
+                }
+                if (auto a = scaffold_action(path)) out.push_back(std::move(*a));
+                reply.result(out);
+            });
     }
 
     // An action of the engine, with the diagnostics of the request's context it fixes.

@@ -26,8 +26,8 @@ struct ServerOptions {
     // (default: when the server is installed).
     std::string trace_path;
     std::chrono::steady_clock::time_point process_start{};
-    // Tests: runs on the worker before each completion or diagnostics job (a test holds a
-    // job there to send other requests while it is in progress).
+    // Tests: runs on the worker before each completion, diagnostics or code action job (a test
+    // holds a job there to send other requests while it is in progress).
     std::function<void()> before_heavy_work;
 };
 

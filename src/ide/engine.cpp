@@ -301,11 +301,12 @@ std::vector<Range> Engine::highlights(const std::string& path, Offset offset) co
     return out;
 }
 
-std::vector<CodeAction> Engine::actions(const std::string& path, Range range) const {
+std::vector<CodeAction> Engine::actions(const std::string& path, Range range,
+                                        const CancelToken& cancel) const {
     std::vector<CodeAction> out;
     const FileEntry* f = entry(path);
     if (!f) return out;
-    for (const auto& d : diagnose_in(path, range)) {
+    for (const auto& d : diagnose_in(path, range, cancel)) {
         if (!overlaps(d.range, range)) continue;
         for (const auto& fix : d.fixes) {
             CodeAction a;
@@ -317,8 +318,9 @@ std::vector<CodeAction> Engine::actions(const std::string& path, Range range) co
             out.push_back(std::move(a));
         }
     }
-    Query q{*current_, settings_for(f->path), *f, range.begin};
-    each_participant(*f, [&](const Participant& p) { p.actions(q, range, out); });
+    Query q{*current_, settings_for(f->path), *f, range.begin, std::nullopt, cancel};
+    each_participant(
+        *f, [&](const Participant& p) { p.actions(q, range, out); }, cancel);
     return out;
 }
 

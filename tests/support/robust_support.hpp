@@ -208,6 +208,12 @@ public:
             pump();
         }
     }
+    // Whether the response to request `id` has arrived already (read, not yet taken), without
+    // reading more: the responses before the last one taken are all read.
+    bool answered(const json& id) const {
+        return std::any_of(responses_.begin(), responses_.end(),
+                           [&](const json& r) { return r["id"] == id; });
+    }
     json request(const std::string& method, const json& params = nullptr) {
         return response(send_request(method, params));
     }

@@ -238,7 +238,9 @@ public:
     std::vector<Location> references(const std::string& path, Offset offset,
                                      bool include_declaration) const;
     std::vector<Range> highlights(const std::string& path, Offset offset) const;
-    std::vector<CodeAction> actions(const std::string& path, Range range) const;
+    // Throws Cancelled as diagnose does (the quick fixes come from the diagnostics in `range`).
+    std::vector<CodeAction> actions(const std::string& path, Range range,
+                                    const CancelToken& cancel = {}) const;
     std::vector<SymbolInfo> document_symbols(const std::string& path) const;
     // The code lenses of a file (see routes_features.hpp: the routes of each integration).
     std::vector<CodeLens> code_lenses(const std::string& path) const;
