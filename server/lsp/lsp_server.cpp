@@ -1234,19 +1234,23 @@ private:
     // with the request's token): -32800 when cancelled, ContentModified when the document
     // changed meanwhile (positions are converted with its text now), else `answer` on the
     // main loop, which replies (or throws).
+    // `overtaken` is the error for a changed document (ContentModified unless given).
     template <typename R>
     void reply_off_loop(const std::string& path, const Reply& reply,
                         std::function<R(const Engine&, const CancelToken&)> work,
-                        std::function<void(R&)> answer) {
+                        std::function<void(R&)> answer,
+                        std::optional<RpcError> overtaken = std::nullopt) {
         const FileEntry* entry = engine_.entry(path);
         off_loop<R>(
             path, reply.token(), std::move(work),
-            [this, path, entry, reply, answer = std::move(answer),
+            [this, path, entry, reply, answer = std::move(answer), overtaken,
              snapshot = engine_.snapshot_ptr()](std::shared_ptr<R> r, std::exception_ptr error) {
                 try {
                     if (!r) std::rethrow_exception(error);
                     if (engine_.entry(path) != entry)
-                        throw RpcError(error_code::ContentModified,
+                        throw overtaken
+                            ? *overtaken
+                            : RpcError(error_code::ContentModified,
                                        "the document changed while the answer was made");
                     answer(*r);
                 } catch (...) {
@@ -1269,7 +1273,13 @@ private:
             [this, path, reply](std::vector<Diagnostic>& ds) {
                 reply.result(
                     lsp::FullDocumentDiagnosticReport{lsp_diagnostics(path, std::move(ds))});
-            });
+            },
+            // LSP 3.17: a diagnostic request the server gives up answers ServerCancelled with
+            // DiagnosticServerCancellationData; retriggerRequest asks the client to pull again
+            // (rather than an empty list, or the error, shown meanwhile).
+            RpcError(error_code::ServerCancelled,
+                     "the document changed while its diagnostics were made",
+                     nlohmann::json{{"retriggerRequest", true}}));
     }
 
     // ---- features ----------------------------------------------------------------------
