@@ -8,9 +8,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <fstream>
 #include <memory>
 #include <system_error>
+#include <unordered_map>
 
 namespace fs = std::filesystem;
 
@@ -127,12 +129,55 @@ std::optional<std::string> read_path(const std::string& file, const std::string&
     return out;
 }
 
-std::optional<FileIdentity> canonical_identity(const fs::path& p) {
+// fs::canonical, cheaper for many paths side by side: a path whose last name is no link is
+// its folder's canonical path and that name (one lstat), and the folders' canonical paths are
+// remembered by each thread for a second (a discovery or an index asks for hundreds of
+// folders of a few parents, and a full canonical() costs a system call per component). Past
+// the second, or when the memory holds 4,096 folders, it starts again: a link changed
+// meanwhile is seen at the next look-up after that.
+std::optional<fs::path> canonical_path(const fs::path& p) {
+    struct Memory {
+        std::unordered_map<std::string, fs::path> folders;
+        std::chrono::steady_clock::time_point since;
+    };
+    thread_local Memory memory;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - memory.since > std::chrono::seconds(1) || memory.folders.size() >= 4096) {
+        memory.folders.clear();
+        memory.since = now;
+    }
+    auto full = [](const fs::path& q) -> std::optional<fs::path> {
+        std::error_code ec;
+        auto c = fs::canonical(q, ec);
+        if (ec) return std::nullopt;
+        return c;
+    };
+    const fs::path normal = p.lexically_normal();
+    const fs::path name = normal.filename();
+    const fs::path parent = normal.parent_path();
+    if (!normal.is_absolute() || name.empty() || name == "." || name == ".." || parent == normal)
+        return full(p);
     std::error_code ec;
-    auto c = fs::canonical(p, ec);
-    if (ec) return std::nullopt;
+    const auto st = fs::symlink_status(normal, ec);
+    if (ec || !fs::exists(st)) return std::nullopt;
+    if (fs::is_symlink(st)) return full(normal);
+    const std::string key = utf8_string(parent);
+    auto it = memory.folders.find(key);
+    if (it == memory.folders.end()) {
+        auto c = full(parent);
+        if (!c) return std::nullopt;
+        it = memory.folders.emplace(key, std::move(*c)).first;
+    }
+    fs::path out = it->second / name;
+    if (fs::is_directory(st)) memory.folders.emplace(utf8_string(normal), out);
+    return out;
+}
+
+std::optional<FileIdentity> canonical_identity(const fs::path& p) {
+    auto c = canonical_path(p);
+    if (!c) return std::nullopt;
     FileIdentity id;
-    id.key = utf8_string(c);
+    id.key = utf8_string(*c);
     return id;
 }
 
@@ -226,9 +271,7 @@ std::optional<std::vector<DirEntry>> list_directory(const std::string& dir, std:
     auto identity_in_listed = [&](const fs::path& name) -> std::optional<FileIdentity> {
         if (!listed_tried) {
             listed_tried = true;
-            std::error_code cec;
-            auto c = fs::canonical(utf8_path(dir), cec);
-            if (!cec) listed = std::move(c);
+            listed = canonical_path(utf8_path(dir));
         }
         if (!listed) return std::nullopt;
         FileIdentity id;
