@@ -55,6 +55,8 @@ public:
     static Dir open(const std::string& path);
     // The folder `relative` inside this one. *missing (when not null) is set when nothing is
     // there or it is not a folder, and left alone on other errors (no permission, ...).
+    // Without `missing`, the portable platform does not look first: the result may be valid()
+    // and fail when it is listed or read from (as a folder removed meanwhile would).
     Dir open_sub(const char* relative, bool* missing = nullptr) const;
     bool valid() const { return fd_ >= 0 || !path_.empty(); }
 

@@ -10,7 +10,6 @@
 #include <cerrno>
 #include <chrono>
 #include <fstream>
-#include <memory>
 #include <system_error>
 #include <unordered_map>
 
@@ -51,6 +50,9 @@ Dir Dir::open_sub(const char* relative, bool* missing) const {
         return Dir();
     }
     std::string sub = path_ + "/" + relative;
+    // A caller that does not ask whether it is missing lists it next: that listing fails when
+    // it is no folder, so the look-up is spared (one stat per folder of a Setup walk).
+    if (!missing) return DirAccess::adopt(std::move(sub));
     std::error_code ec;
     const auto st = fs::status(utf8_path(sub), ec);
     if (ec && st.type() != fs::file_type::not_found) return Dir(); // another error
@@ -73,17 +75,26 @@ std::optional<std::string> read_path(const std::string& file, const std::string&
                                      std::uint64_t* oversize, bool* absent) {
     const fs::path p = utf8_path(file);
     std::error_code ec;
-    const auto st = fs::status(p, ec);
-    if (ec || !fs::is_regular_file(st)) {
+    // One look-up gives the size, and an error for anything but a regular file (a folder, a
+    // FIFO or a device is never opened: opening a FIFO would wait for a writer).
+    const std::uintmax_t size = fs::file_size(p, ec);
+    if (ec) {
         if (absent) {
             *absent = true;
             return std::nullopt;
         }
-        if (ec)
-            set_error(error, path + ": cannot open: " + ec.message());
+        if (ec == std::errc::is_a_directory)
+            set_error(error, path + ": is a directory");
+        else if (ec == std::errc::not_supported)
+            set_error(error, path + ": not a regular file");
         else
-            set_error(error,
-                      path + (fs::is_directory(st) ? ": is a directory" : ": not a regular file"));
+            set_error(error, path + ": cannot open: " + ec.message());
+        return std::nullopt;
+    }
+    if (size > max_bytes) {
+        set_error(error, path + ": file is " + std::to_string(size) + " bytes, over the limit of " +
+                             std::to_string(max_bytes) + " bytes; not read");
+        if (oversize) *oversize = size;
         return std::nullopt;
     }
     errno = 0;
@@ -93,35 +104,12 @@ std::optional<std::string> read_path(const std::string& file, const std::string&
                              (errno ? ": " + std::generic_category().message(errno) : ""));
         return std::nullopt;
     }
-    // Read to the end, without asking for the size first (a second look-up of the path, or
-    // two seeks): most files fit the first chunk and are copied once, at their size. Past
-    // the limit, the size is asked for the message.
-    constexpr std::size_t kChunk = 64 * 1024;
-    std::unique_ptr<char[]> chunk(new char[kChunk]);
-    std::string out;
-    for (;;) {
-        in.read(chunk.get(), static_cast<std::streamsize>(kChunk));
-        const auto got = static_cast<std::size_t>(in.gcount());
-        if (out.size() + got > max_bytes) {
-            std::error_code sec;
-            const std::uintmax_t size = fs::file_size(p, sec);
-            if (!sec && size > max_bytes) {
-                set_error(error, path + ": file is " + std::to_string(size) +
-                                     " bytes, over the limit of " + std::to_string(max_bytes) +
-                                     " bytes; not read");
-                if (oversize) *oversize = size;
-            } else {
-                set_error(error, path + ": file grew over the limit of " +
-                                     std::to_string(max_bytes) + " bytes while reading");
-            }
-            return std::nullopt;
-        }
-        if (out.empty() && !in)
-            out.assign(chunk.get(), got); // the whole file in one chunk
-        else
-            out.append(chunk.get(), got);
-        if (!in) break;
-    }
+    // The size read: one read() for most files (asking for one byte more would cost a second
+    // one, at the end of the file). A file that changes meanwhile is read as far as it was,
+    // and read again when the change is reported.
+    std::string out(static_cast<std::size_t>(size), '\0');
+    in.read(out.data(), static_cast<std::streamsize>(out.size()));
+    out.resize(static_cast<std::size_t>(in.gcount()));
     if (in.bad()) {
         set_error(error, path + ": cannot read");
         return std::nullopt;

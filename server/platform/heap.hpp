@@ -19,7 +19,8 @@ namespace mil {
 
 // Once, from main() before any thread starts: large blocks from the heap instead of their
 // own mappings, the main heap grown ahead and marked for huge pages. A no-op (returns
-// false) when the kernel has transparent huge pages off, or the allocator is not glibc's.
+// false) when the kernel has transparent huge pages off, the allocator is not glibc's, or
+// the environment has MIL_PLAIN_HEAP=1 (for measurements).
 bool use_huge_page_heaps();
 
 // From a thread that allocates a lot (an indexing worker), after use_huge_page_heaps(): at

@@ -128,6 +128,10 @@ bool is_thread_heap(std::uintptr_t base) {
 
 bool use_huge_page_heaps() {
     if (g_enabled.load()) return true;
+    // MIL_PLAIN_HEAP=1 leaves glibc's defaults (bench/platforms.py: the two platforms' file
+    // layers compared on the same heap).
+    if (const char* plain = std::getenv("MIL_PLAIN_HEAP"); plain && *plain && *plain != '0')
+        return false;
     if (!kernel_has_thp()) return false;
     if (mallopt(M_MMAP_THRESHOLD, kMmapThreshold) != 1) return false;
     // Grow the main heap once by kMainReserve, as one mapping, and mark it.
