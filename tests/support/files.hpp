@@ -10,7 +10,8 @@
 namespace mil::test {
 
 // The shared Magento corpus beside the repository (tests that read it SKIP when it is absent).
-inline const std::filesystem::path kCorpus = std::filesystem::path(MIL_SOURCE_DIR "/../shared/corpus");
+inline const std::filesystem::path kCorpus =
+    std::filesystem::path(MIL_SOURCE_DIR "/../shared/corpus");
 
 // The whole file's bytes ("" when it cannot be read).
 inline std::string read_file(const std::filesystem::path& p) {
