@@ -35,7 +35,7 @@ PREFIX=$MIL_MINGW_PREFIX SRCDIR=$DEPS_SRC TOOLCHAIN=$ROOT/cmake/mingw-toolchain.
 
 nice -n 10 cmake -S "$ROOT" -B "$BUILD" -G Ninja \
   -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/mingw-toolchain.cmake" -DMIL_MINGW_PREFIX="$MIL_MINGW_PREFIX" \
-  -DCMAKE_BUILD_TYPE=Release >/dev/null
+  -DCMAKE_BUILD_TYPE=Release -DMIL_UNITY=ON >/dev/null
 # shellcheck disable=SC2086
 nice -n 10 cmake --build "$BUILD" -j "$JOBS" --target magento-integration-ls $TARGETS
 

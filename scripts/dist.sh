@@ -41,7 +41,7 @@ skipped=()
 if [ "$do_build" = 1 ]; then
   generator=()
   if command -v ninja >/dev/null 2>&1 && [ ! -f "$build/Makefile" ]; then generator=(-G Ninja); fi
-  cmake -S . -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMIL_STATIC=ON ${MIL_CMAKE_ARGS:-} >/dev/null
+  cmake -S . -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMIL_STATIC=ON -DMIL_UNITY=ON ${MIL_CMAKE_ARGS:-} >/dev/null
   cmake --build "$build" --target magento-integration-ls -j"$(nproc)"
   ctest --test-dir "$build" -R '^release:' --output-on-failure
 fi

@@ -37,7 +37,8 @@ fi
 
 if [ "${MIL_SKIP_SANITIZERS:-0}" != 1 ]; then
   stage "build and tests under AddressSanitizer + UndefinedBehaviorSanitizer"
-  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMIL_SANITIZE=ON "${werror[@]}"
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMIL_SANITIZE=ON -DMIL_UNITY=ON \
+    "${werror[@]}"
   cmake --build build-asan -j"$jobs"
   ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j"$jobs" -E "clients: vscode"
@@ -50,7 +51,7 @@ fi
 if [ "${MIL_SKIP_PORTABLE:-0}" != 1 ]; then
   stage "build and platform-dependent C++ tests with the portable platform layer"
   cmake -S . -B build-portable -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMIL_PLATFORM=portable \
-    "${werror[@]}"
+    -DMIL_UNITY=ON "${werror[@]}"
   cmake --build build-portable -j"$jobs" --target magento-integration-ls test_workspace test_lsp test_cli
   ctest --test-dir build-portable --output-on-failure -j"$jobs" -R '^(workspace|lsp|cli):'
 fi

@@ -7,7 +7,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-using namespace mil::robust;
+// Inside the namespace rather than a using-directive, which would reach the files compiled after
+// this one in a unity build (MIL_UNITY): lookups here find its helpers (TempDir, RunResult, kWait)
+// over mil::test's.
+namespace mil::robust {
 
 namespace {
 
@@ -333,3 +336,5 @@ TEST_CASE("robust binary: check output is byte-identical across runs") {
         CHECK(without(first.out, a.root()) == without(other.out, b.root()));
     }
 }
+
+} // namespace mil::robust

@@ -11,7 +11,7 @@ using namespace mil::test;
 namespace {
 
 // An integration.xml whose <resources> holds `body` (lines indented by 12 spaces).
-std::string integration_xml(std::string_view body) {
+std::string completion_integration_xml(std::string_view body) {
     return "<?xml version=\"1.0\"?>\n<config>\n    <integration name=\"AcmeConnector\">\n"
            "        <email>dev@acme.example</email>\n        <resources>\n" +
            std::string(body) + "        </resources>\n    </integration>\n</config>\n";
@@ -40,8 +40,9 @@ bool all_start_with(const CompletionResult& r, std::string_view prefix) {
 } // namespace
 
 TEST_CASE("resource completion: what is typed filters by id") {
-    auto r = complete_at(kAcmeIntegration,
-                         integration_xml("            <resource name=\"Magento_Sa|\"/>\n"));
+    auto r =
+        complete_at(kAcmeIntegration,
+                    completion_integration_xml("            <resource name=\"Magento_Sa|\"/>\n"));
     REQUIRE_FALSE(r.result.items.empty());
     CHECK(all_start_with(r.result, "Magento_Sales::"));
     CHECK(find_item(r.result, "Magento_Sales::sales_order"));
@@ -50,24 +51,25 @@ TEST_CASE("resource completion: what is typed filters by id") {
     CHECK_FALSE(find_item(r.result, "Magento_Backend::admin"));
 
     // Any part of the id, case-insensitively.
-    auto mid = complete_at(kAcmeIntegration,
-                           integration_xml("            <resource name=\"INVENT|\"/>\n"));
+    auto mid = complete_at(
+        kAcmeIntegration, completion_integration_xml("            <resource name=\"INVENT|\"/>\n"));
     CHECK(labels(mid.result) == std::vector<std::string>{"Magento_Catalog::catalog_inventory"});
 }
 
 TEST_CASE("resource completion: what is typed filters by title") {
     auto r = complete_at(kAcmeIntegration,
-                         integration_xml("            <resource name=\"now onl|\"/>\n"));
+                         completion_integration_xml("            <resource name=\"now onl|\"/>\n"));
     CHECK(labels(r.result) == std::vector<std::string>{"Magento_Customer::online"});
 
-    auto orders = complete_at(kAcmeIntegration,
-                              integration_xml("            <resource name=\"Orders|\"/>\n"));
+    auto orders = complete_at(
+        kAcmeIntegration, completion_integration_xml("            <resource name=\"Orders|\"/>\n"));
     CHECK(labels(orders.result) == std::vector<std::string>{"Magento_Sales::sales_order"});
 }
 
 TEST_CASE("resource completion: items come in tree order, and sort texts keep it") {
-    auto r = complete_at(kAcmeIntegration,
-                         integration_xml("            <resource name=\"Magento_Customer|\"/>\n"));
+    auto r = complete_at(
+        kAcmeIntegration,
+        completion_integration_xml("            <resource name=\"Magento_Customer|\"/>\n"));
     REQUIRE(r.result.items.size() == 3);
     CHECK(r.result.items[0].label == "Magento_Customer::customer");
     CHECK(r.result.items[1].label == "Magento_Customer::manage");
@@ -77,7 +79,8 @@ TEST_CASE("resource completion: items come in tree order, and sort texts keep it
 }
 
 TEST_CASE("resource completion: an empty value offers the whole tree") {
-    auto r = complete_at(kAcmeIntegration, integration_xml("            <resource name=\"|\"/>\n"));
+    auto r = complete_at(kAcmeIntegration,
+                         completion_integration_xml("            <resource name=\"|\"/>\n"));
     // 2 Backend + 6 Sales + 3 Customer + 4 Catalog ids.
     CHECK(r.result.items.size() == 15);
     CHECK(r.result.items.front().label == "Magento_Backend::admin");
@@ -86,7 +89,7 @@ TEST_CASE("resource completion: an empty value offers the whole tree") {
 TEST_CASE("resource completion: the edit replaces the whole value, text after the cursor too") {
     auto r = complete_at(
         kAcmeIntegration,
-        integration_xml("            <resource name=\"Magento_Sa|les::sale_ordr\"/>\n"));
+        completion_integration_xml("            <resource name=\"Magento_Sa|les::sale_ordr\"/>\n"));
     const CompletionItem* item = find_item(r.result, "Magento_Sales::sales_order");
     REQUIRE(item);
     CHECK(slice(r.text, item->edit.range) == "Magento_Sales::sale_ordr");
@@ -119,7 +122,7 @@ TEST_CASE("resource completion works in a half-typed file ending inside the valu
 TEST_CASE("resource completion items carry title, breadcrumb and module") {
     auto r = complete_at(
         kAcmeIntegration,
-        integration_xml("            <resource name=\"Magento_Sales::sales_ord|\"/>\n"));
+        completion_integration_xml("            <resource name=\"Magento_Sales::sales_ord|\"/>\n"));
     const CompletionItem* item = find_item(r.result, "Magento_Sales::sales_order");
     REQUIRE(item);
     CHECK(item->detail == "Orders");
@@ -135,27 +138,30 @@ TEST_CASE(
     "resource completion inserts the missing parents, in tree order, with the file's indent") {
     auto r = complete_at(
         kAcmeIntegration,
-        integration_xml("            <resource name=\"Magento_Sales::actions_v|\"/>\n"));
+        completion_integration_xml("            <resource name=\"Magento_Sales::actions_v|\"/>\n"));
     const CompletionItem* item = find_item(r.result, "Magento_Sales::actions_view");
     REQUIRE(item);
     CHECK(accept(r.text, r.result, *item) ==
-          integration_xml("            <resource name=\"Magento_Sales::sales\"/>\n"
-                          "            <resource name=\"Magento_Sales::sales_operation\"/>\n"
-                          "            <resource name=\"Magento_Sales::sales_order\"/>\n"
-                          "            <resource name=\"Magento_Sales::actions\"/>\n"
-                          "            <resource name=\"Magento_Sales::actions_view\"/>\n"));
+          completion_integration_xml(
+              "            <resource name=\"Magento_Sales::sales\"/>\n"
+              "            <resource name=\"Magento_Sales::sales_operation\"/>\n"
+              "            <resource name=\"Magento_Sales::sales_order\"/>\n"
+              "            <resource name=\"Magento_Sales::actions\"/>\n"
+              "            <resource name=\"Magento_Sales::actions_view\"/>\n"));
     CHECK(contains(r.result.documentation(*item), "Magento_Sales::sales_operation"));
     // A top-level resource needs nothing (Magento_Backend::admin is never inserted).
     auto top_level = complete_at(
-        kAcmeIntegration, integration_xml("            <resource name=\"Magento_Sales::sa|\"/>\n"));
+        kAcmeIntegration,
+        completion_integration_xml("            <resource name=\"Magento_Sales::sa|\"/>\n"));
     const CompletionItem* top = find_item(top_level.result, "Magento_Sales::sales");
     REQUIRE(top);
     CHECK(top_level.result.additional_edits(*top).empty());
 }
 
 TEST_CASE("items under one parent share one parent insertion, made once") {
-    auto r = complete_at(kAcmeIntegration,
-                         integration_xml("            <resource name=\"Magento_Sales::|\"/>\n"));
+    auto r = complete_at(
+        kAcmeIntegration,
+        completion_integration_xml("            <resource name=\"Magento_Sales::|\"/>\n"));
     const CompletionItem* view = find_item(r.result, "Magento_Sales::actions_view");
     const CompletionItem* edit = find_item(r.result, "Magento_Sales::create");
     const CompletionItem* order = find_item(r.result, "Magento_Sales::sales_order");
@@ -190,8 +196,8 @@ TEST_CASE("items under one parent share one parent insertion, made once") {
 }
 
 TEST_CASE("with lazy documentation, items leave it to Engine::completion_documentation") {
-    const auto c =
-        cursor(integration_xml("            <resource name=\"Magento_Sales::actions_v|\"/>\n"));
+    const auto c = cursor(
+        completion_integration_xml("            <resource name=\"Magento_Sales::actions_v|\"/>\n"));
     Engine engine(core_snapshot());
     engine.open(kAcmeIntegration, c.text);
     const CompletionResult eager = engine.complete(kAcmeIntegration, c.offset);
@@ -221,44 +227,45 @@ TEST_CASE("with lazy documentation, items leave it to Engine::completion_documen
 }
 
 TEST_CASE("parent insertion skips the parents already listed") {
-    auto r =
-        complete_at(kAcmeIntegration,
-                    integration_xml("            <resource name=\"Magento_Sales::sales\"/>\n"
-                                    "            <resource name=\"Magento_Sales::sales_order\"/>\n"
-                                    "            <resource name=\"Magento_Sales::cre|\"/>\n"));
+    auto r = complete_at(
+        kAcmeIntegration,
+        completion_integration_xml("            <resource name=\"Magento_Sales::sales\"/>\n"
+                                   "            <resource name=\"Magento_Sales::sales_order\"/>\n"
+                                   "            <resource name=\"Magento_Sales::cre|\"/>\n"));
     const CompletionItem* item = find_item(r.result, "Magento_Sales::create");
     REQUIRE(item);
     CHECK(accept(r.text, r.result, *item) ==
-          integration_xml("            <resource name=\"Magento_Sales::sales\"/>\n"
-                          "            <resource name=\"Magento_Sales::sales_order\"/>\n"
-                          "            <resource name=\"Magento_Sales::sales_operation\"/>\n"
-                          "            <resource name=\"Magento_Sales::actions\"/>\n"
-                          "            <resource name=\"Magento_Sales::create\"/>\n"));
+          completion_integration_xml(
+              "            <resource name=\"Magento_Sales::sales\"/>\n"
+              "            <resource name=\"Magento_Sales::sales_order\"/>\n"
+              "            <resource name=\"Magento_Sales::sales_operation\"/>\n"
+              "            <resource name=\"Magento_Sales::actions\"/>\n"
+              "            <resource name=\"Magento_Sales::create\"/>\n"));
 }
 
 TEST_CASE("no parent insertion when every parent is listed") {
-    auto r =
-        complete_at(kAcmeIntegration,
-                    integration_xml("            <resource name=\"Magento_Customer::customer\"/>\n"
-                                    "            <resource name=\"Magento_Customer::onl|\"/>\n"));
+    auto r = complete_at(
+        kAcmeIntegration,
+        completion_integration_xml("            <resource name=\"Magento_Customer::customer\"/>\n"
+                                   "            <resource name=\"Magento_Customer::onl|\"/>\n"));
     const CompletionItem* item = find_item(r.result, "Magento_Customer::online");
     REQUIRE(item);
     CHECK(r.result.additional_edits(*item).empty());
     // Parents listed after the cursor count as well.
-    auto after = complete_at(
-        kAcmeIntegration,
-        integration_xml("            <resource name=\"Magento_Customer::onl|\"/>\n"
-                        "            <resource name=\"Magento_Customer::customer\"/>\n"));
+    auto after = complete_at(kAcmeIntegration,
+                             completion_integration_xml(
+                                 "            <resource name=\"Magento_Customer::onl|\"/>\n"
+                                 "            <resource name=\"Magento_Customer::customer\"/>\n"));
     item = find_item(after.result, "Magento_Customer::online");
     REQUIRE(item);
     CHECK(after.result.additional_edits(*item).empty());
 }
 
 TEST_CASE("no parent insertion when the setting is off") {
-    auto r =
-        complete_at(kAcmeIntegration,
-                    integration_xml("            <resource name=\"Magento_Sales::actions_v|\"/>\n"),
-                    /*insert_parents=*/false);
+    auto r = complete_at(
+        kAcmeIntegration,
+        completion_integration_xml("            <resource name=\"Magento_Sales::actions_v|\"/>\n"),
+        /*insert_parents=*/false);
     const CompletionItem* item = find_item(r.result, "Magento_Sales::actions_view");
     REQUIRE(item);
     CHECK(r.result.additional_edits(*item).empty());

@@ -35,11 +35,6 @@ std::vector<Diagnostic> diagnose(const std::string& path, const std::string& tex
 }
 
 // The single diagnostic with `code`; fails the test when there is not exactly one.
-Diagnostic only(const std::vector<Diagnostic>& ds, std::string_view code) {
-    auto found = with_code(ds, code);
-    REQUIRE(found.size() == 1);
-    return *found.front();
-}
 
 } // namespace
 

@@ -7,7 +7,9 @@
 #include <catch2/catch.hpp>
 
 using namespace mil;
-using namespace nav;
+// Inside the namespace rather than a using-directive, which would reach the files compiled after
+// this one in a unity build (MIL_UNITY).
+namespace nav {
 
 namespace {
 
@@ -23,19 +25,6 @@ CompletionResult complete_acl(std::string_view marked) {
     Engine engine(workspace());
     engine.open(kExtraAcl, c.text);
     return engine.complete(kExtraAcl, c.offset);
-}
-
-std::vector<std::string> labels(const CompletionResult& r) {
-    std::vector<std::string> out;
-    for (const auto& i : r.items)
-        out.push_back(i.label);
-    return out;
-}
-
-bool has(const CompletionResult& r, std::string_view label) {
-    for (const auto& i : r.items)
-        if (i.label == label) return true;
-    return false;
 }
 
 } // namespace
@@ -101,3 +90,5 @@ TEST_CASE("acl completion: the value being typed is no candidate, nor is any oth
     auto outside = complete_acl("<config><resource id=\"|\"/></config>");
     CHECK(outside.items.empty());
 }
+
+} // namespace nav

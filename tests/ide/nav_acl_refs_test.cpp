@@ -7,7 +7,9 @@
 #include <catch2/catch.hpp>
 
 using namespace mil;
-using namespace nav;
+// Inside the namespace rather than a using-directive, which would reach the files compiled after
+// this one in a unity build (MIL_UNITY).
+namespace nav {
 
 namespace {
 
@@ -24,30 +26,10 @@ Done complete_in(const std::string& path, std::string_view marked) {
     return {c.text, engine.complete(path, c.offset)};
 }
 
-std::vector<std::string> labels(const CompletionResult& r) {
-    std::vector<std::string> out;
-    for (const auto& i : r.items)
-        out.push_back(i.label);
-    return out;
-}
-
-bool has(const CompletionResult& r, std::string_view label) {
-    for (const auto& i : r.items)
-        if (i.label == label) return true;
-    return false;
-}
-
 bool has_acl_ids(const CompletionResult& r) {
     for (const auto& i : r.items)
         if (i.label.find("::") != std::string::npos) return true;
     return false;
-}
-
-std::vector<Diagnostic> unknown_in(const Engine& e, const std::string& path) {
-    std::vector<Diagnostic> out;
-    for (auto& d : e.diagnose(path))
-        if (d.code == "unknown-resource") out.push_back(std::move(d));
-    return out;
 }
 
 std::string webapi_with(std::string_view ref) {
@@ -309,3 +291,5 @@ TEST_CASE("Magento's own modules are not told about ids its ACL lacks on purpose
     engine.open(kMenu, menu);
     CHECK(unknown_in(engine, kMenu).size() == 1);
 }
+
+} // namespace nav

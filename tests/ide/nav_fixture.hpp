@@ -322,4 +322,25 @@ inline std::vector<std::string> describe(const mil::Snapshot& s,
     return out;
 }
 
+// The labels of a completion list, and whether it holds one.
+inline std::vector<std::string> labels(const mil::CompletionResult& r) {
+    std::vector<std::string> out;
+    for (const auto& i : r.items)
+        out.push_back(i.label);
+    return out;
+}
+inline bool has(const mil::CompletionResult& r, std::string_view label) {
+    for (const auto& i : r.items)
+        if (i.label == label) return true;
+    return false;
+}
+
+// The unknown-resource diagnostics of a file.
+inline std::vector<mil::Diagnostic> unknown_in(const mil::Engine& e, const std::string& path) {
+    std::vector<mil::Diagnostic> out;
+    for (auto& d : e.diagnose(path))
+        if (d.code == "unknown-resource") out.push_back(std::move(d));
+    return out;
+}
+
 } // namespace nav

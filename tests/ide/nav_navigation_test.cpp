@@ -7,7 +7,9 @@
 #include <catch2/catch.hpp>
 
 using namespace mil;
-using namespace nav;
+// Inside the namespace rather than a using-directive, which would reach the files compiled after
+// this one in a unity build (MIL_UNITY).
+namespace nav {
 
 using Strings = std::vector<std::string>;
 
@@ -222,3 +224,5 @@ TEST_CASE("integration names: processIntegrationConfig() to config.xml and back"
     Engine none(snapshot_of(files, {setup_entry(setup_path, setup_text, name, "AcmeMissing")}));
     CHECK(none.definition(setup_path, name.begin).empty());
 }
+
+} // namespace nav

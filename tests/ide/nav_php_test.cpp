@@ -6,16 +6,11 @@
 #include <catch2/catch.hpp>
 
 using namespace mil;
-using namespace nav;
+// Inside the namespace rather than a using-directive, which would reach the files compiled after
+// this one in a unity build (MIL_UNITY).
+namespace nav {
 
 namespace {
-
-std::vector<Diagnostic> unknown_in(const Engine& e, const std::string& path) {
-    std::vector<Diagnostic> out;
-    for (auto& d : e.diagnose(path))
-        if (d.code == "unknown-resource") out.push_back(std::move(d));
-    return out;
-}
 
 std::string controller(std::string_view admin_resource, std::string_view allowed) {
     return "<?php\nnamespace Acme\\Connector\\Controller\\Adminhtml\\Log;\n\nclass View extends "
@@ -134,3 +129,5 @@ class ActivateLegacy implements \Magento\Framework\Setup\Patch\DataPatchInterfac
     // Highlight in the setup script: both names of the call.
     CHECK(engine.highlights(setup, at(text, "'AcmeLegacy']", 0, 2)).size() == 2);
 }
+
+} // namespace nav

@@ -9,7 +9,9 @@
 #include <map>
 
 using namespace mil;
-using namespace nav;
+// Inside the namespace rather than a using-directive, which would reach the files compiled after
+// this one in a unity build (MIL_UNITY).
+namespace nav {
 
 namespace {
 
@@ -249,3 +251,5 @@ TEST_CASE("document symbols: module.xml is the module with its sequence") {
     // Files with no outline of their own.
     CHECK(engine.document_symbols(kWebapi).empty());
 }
+
+} // namespace nav

@@ -7,7 +7,9 @@
 
 #include <set>
 
-using namespace rules_test;
+// Inside the namespace rather than a using-directive, which would reach the files compiled after
+// this one in a unity build (MIL_UNITY).
+namespace rules_test {
 
 namespace {
 
@@ -81,7 +83,6 @@ const char* kWebapi = R"(<?xml version="1.0"?>
 )";
 
 const std::string kBackend = module_dir("Magento", "Backend");
-const std::string kAcme = module_dir("Acme", "Connector");
 
 std::string resources_xml(const std::vector<std::string>& ids) {
     std::string out = "        <resources>\n";
@@ -476,3 +477,5 @@ TEST_CASE("routes: completion by route writes the resources the route needs",
     CHECK(labels == std::set<std::string>{"GET /V1/orders", "GET /V1/r2", "POST /V1/r3",
                                           "GET /V1/r6", "GET /V1/r7"});
 }
+
+} // namespace rules_test

@@ -56,11 +56,11 @@ std::string integration_file(std::string_view root, std::string_view name,
     return out + "        </resources>\n    </integration>\n</" + std::string(root) + ">\n";
 }
 
-std::string integration_xml(std::string_view name, const std::vector<std::string>& ids) {
+std::string lens_integration_xml(std::string_view name, const std::vector<std::string>& ids) {
     return integration_file("config", name, ids);
 }
 
-std::string api_xml(std::string_view name, const std::vector<std::string>& ids) {
+std::string lens_api_xml(std::string_view name, const std::vector<std::string>& ids) {
     return integration_file("integrations", name, ids);
 }
 
@@ -75,7 +75,7 @@ std::vector<std::string> labels(const std::vector<RouteEntry>& routes) {
 
 TEST_CASE("lens: an integration listing actions_view can call the GET order routes",
           "[routes][lens]") {
-    const std::string xml = integration_xml("Acme", {"Magento_Sales::actions_view"});
+    const std::string xml = lens_integration_xml("Acme", {"Magento_Sales::actions_view"});
     Engine engine(lens_snapshot({{kSalesWebapi, fixture_webapi()}, {kAcmeIntegration, xml}}));
 
     const auto lenses = engine.code_lenses(kAcmeIntegration);
@@ -116,7 +116,7 @@ TEST_CASE("lens: an integration listing actions_view can call the GET order rout
 }
 
 TEST_CASE("lens: a parent alone calls none of its children's routes", "[routes][lens]") {
-    const std::string xml = integration_xml("Acme", {"Magento_Sales::sales_order"});
+    const std::string xml = lens_integration_xml("Acme", {"Magento_Sales::sales_order"});
     Engine engine(lens_snapshot({{kSalesWebapi, fixture_webapi()}, {kAcmeIntegration, xml}}));
     const auto lenses = engine.code_lenses(kAcmeIntegration);
     REQUIRE(lenses.size() == 1);
@@ -128,7 +128,7 @@ TEST_CASE("lens: a parent alone calls none of its children's routes", "[routes][
 TEST_CASE("lens: legacy api.xml, Magento_Backend::all, and integration.xml winning",
           "[routes][lens]") {
     SECTION("api.xml grants the listed ids only") {
-        const std::string api = api_xml("Legacy", {"Magento_Sales::create"});
+        const std::string api = lens_api_xml("Legacy", {"Magento_Sales::create"});
         Engine engine(lens_snapshot({{kSalesWebapi, fixture_webapi()}, {kAcmeApi, api}}));
         const auto lenses = engine.code_lenses(kAcmeApi);
         REQUIRE(lenses.size() == 1);
@@ -137,7 +137,7 @@ TEST_CASE("lens: legacy api.xml, Magento_Backend::all, and integration.xml winni
               "PUT /V1/orders/create");
     }
     SECTION("exactly Magento_Backend::all calls every route, ids the ACL lacks included") {
-        const std::string api = api_xml("Legacy", {"Magento_Backend::all"});
+        const std::string api = lens_api_xml("Legacy", {"Magento_Backend::all"});
         Engine engine(lens_snapshot({{kSalesWebapi, fixture_webapi()}, {kAcmeApi, api}}));
         const auto lenses = engine.code_lenses(kAcmeApi);
         REQUIRE(lenses.size() == 1);
@@ -145,8 +145,8 @@ TEST_CASE("lens: legacy api.xml, Magento_Backend::all, and integration.xml winni
         CHECK(lenses.front().tooltip.find("allows everything") != std::string::npos);
     }
     SECTION("in api.xml, a name integration.xml declares too counts integration.xml's grants") {
-        const std::string api = api_xml("Acme", {"Magento_Backend::all"});
-        const std::string xml = integration_xml("Acme", {"Magento_Sales::create"});
+        const std::string api = lens_api_xml("Acme", {"Magento_Backend::all"});
+        const std::string xml = lens_integration_xml("Acme", {"Magento_Sales::create"});
         Engine engine(lens_snapshot(
             {{kSalesWebapi, fixture_webapi()}, {kAcmeApi, api}, {kAcmeIntegration, xml}}));
         const auto in_api = engine.code_lenses(kAcmeApi);
@@ -163,7 +163,7 @@ TEST_CASE("lens: legacy api.xml, Magento_Backend::all, and integration.xml winni
 
 TEST_CASE("lens: none without routes, in other files, or for an unnamed integration",
           "[routes][lens]") {
-    const std::string xml = integration_xml("Acme", {"Magento_Sales::actions_view"});
+    const std::string xml = lens_integration_xml("Acme", {"Magento_Sales::actions_view"});
     // A core tree without any webapi.xml: no route to count, so no lens.
     Engine no_routes(lens_snapshot({{kAcmeIntegration, xml}}));
     CHECK((!no_routes.snapshot().routes || no_routes.snapshot().routes->routes.empty()));
@@ -171,7 +171,7 @@ TEST_CASE("lens: none without routes, in other files, or for an unnamed integrat
 
     Engine engine(
         lens_snapshot({{kSalesWebapi, fixture_webapi()},
-                       {kAcmeIntegration, integration_xml("", {"Magento_Sales::create"})}}));
+                       {kAcmeIntegration, lens_integration_xml("", {"Magento_Sales::create"})}}));
     CHECK(engine.code_lenses(kAcmeIntegration).empty());
     CHECK(engine.code_lenses(kSalesWebapi).empty());
     CHECK(engine.code_lenses(core_dir("Sales") + "/etc/acl.xml").empty());
@@ -179,10 +179,10 @@ TEST_CASE("lens: none without routes, in other files, or for an unnamed integrat
 }
 
 TEST_CASE("lens: an edit of the integration or of webapi.xml changes the count", "[routes][lens]") {
-    const std::string xml = integration_xml("Acme", {"Magento_Sales::actions_view"});
+    const std::string xml = lens_integration_xml("Acme", {"Magento_Sales::actions_view"});
     Engine engine(lens_snapshot({{kSalesWebapi, fixture_webapi()}, {kAcmeIntegration, xml}}));
-    engine.change(kAcmeIntegration, integration_xml("Acme", {"Magento_Sales::actions_view",
-                                                             "Magento_Sales::create"}));
+    engine.change(kAcmeIntegration, lens_integration_xml("Acme", {"Magento_Sales::actions_view",
+                                                                  "Magento_Sales::create"}));
     REQUIRE(engine.code_lenses(kAcmeIntegration).size() == 1);
     CHECK(engine.code_lenses(kAcmeIntegration).front().title ==
           "can call 3 REST routes (and 1 route anyone may call)");

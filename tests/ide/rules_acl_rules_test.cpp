@@ -4,11 +4,12 @@
 
 #include "mil/ide/acl_support.hpp"
 
-using namespace rules_test;
+// Inside the namespace rather than a using-directive, which would reach the files compiled after
+// this one in a unity build (MIL_UNITY).
+namespace rules_test {
 
 namespace {
 
-const std::string kAcme = module_dir("Acme", "Connector");
 const std::string kAcmeAcl = kAcme + "/etc/acl.xml";
 
 // An acl.xml whose <resources> holds `body` (indented by the caller).
@@ -466,3 +467,5 @@ TEST_CASE("acl.xml rules survive broken and huge input") {
     CHECK(ds.size() == static_cast<std::size_t>(depth));
     CHECK_THAT(ds.front().message, Catch::Contains("3000 resources"));
 }
+
+} // namespace rules_test

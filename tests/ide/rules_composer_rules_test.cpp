@@ -8,13 +8,14 @@
 #include <fstream>
 #include <sstream>
 
-using namespace rules_test;
+// Inside the namespace rather than a using-directive, which would reach the files compiled after
+// this one in a unity build (MIL_UNITY).
+namespace rules_test {
 using mil::test::cursor;
 namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kAcme = module_dir("Acme", "Connector");
 const std::string kComposer = kAcme + "/composer.json";
 constexpr std::string_view kCode = "composer-module";
 
@@ -60,13 +61,6 @@ std::string fixed(const std::string& text) {
     std::string out = apply_fix(ds[0].fixes[0], kComposer, text);
     CHECK(findings(out).empty());
     return out;
-}
-
-std::string read(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 } // namespace
@@ -302,3 +296,5 @@ TEST_CASE("corpus: composer-module on the third-party modules and Magento's own"
         UNSCOPED_INFO(f);
     CHECK(core_findings.empty());
 }
+
+} // namespace rules_test

@@ -4,11 +4,12 @@
 #include <fstream>
 #include <sstream>
 
-using namespace rules_test;
+// Inside the namespace rather than a using-directive, which would reach the files compiled after
+// this one in a unity build (MIL_UNITY).
+namespace rules_test {
 
 namespace {
 
-const std::string kAcme = module_dir("Acme", "Connector");
 const std::string kAcmeXml = kAcme + "/etc/module.xml";
 const std::string kAcmeReg = kAcme + "/registration.php";
 const std::string kAcmeIntegration = kAcme + "/etc/integration.xml";
@@ -368,3 +369,5 @@ TEST_CASE("module.xml rules survive broken input") {
         CHECK_NOTHROW(engine.diagnose(kAcmeXml));
     }
 }
+
+} // namespace rules_test

@@ -10,20 +10,15 @@
 #include <set>
 #include <sstream>
 
-using namespace rules_test;
+// Inside the namespace rather than a using-directive, which would reach the files compiled after
+// this one in a unity build (MIL_UNITY).
+namespace rules_test {
 namespace fs = std::filesystem;
 
 namespace {
 
 std::string corpus() {
     return corpus_dir();
-}
-
-std::string read(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 const std::set<std::string> kRuleCodes = {"acl-duplicate-id",  "acl-missing-title",
@@ -131,3 +126,5 @@ TEST_CASE("corpus: a typo planted in a real acl.xml and module.xml is found") {
     CHECK(apply_fix(orphans[0].fixes[0], customer + "/etc/acl.xml", acl) ==
           read(core / "Customer/etc/acl.xml"));
 }
+
+} // namespace rules_test

@@ -5,11 +5,12 @@
 
 #include "mil/syntax/php.hpp"
 
-using namespace rules_test;
+// Inside the namespace rather than a using-directive, which would reach the files compiled after
+// this one in a unity build (MIL_UNITY).
+namespace rules_test {
 
 namespace {
 
-const std::string kAcme = module_dir("Acme", "Connector");
 const std::string kPatch = kAcme + "/Setup/Patch/Data/InstallIntegration.php";
 const std::string kHelper = kAcme + "/Helper/Config.php";
 
@@ -112,3 +113,5 @@ TEST_CASE("constant_class_files: the module's namespace and its composer.json PS
     CHECK(constant_class_files(kAcme, entries) ==
           std::vector<std::string>{kAcme + "/src/Helper/Config.php"});
 }
+
+} // namespace rules_test

@@ -12,8 +12,11 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -159,6 +162,17 @@ inline Tree& Tree::core() {
     module_xml(module_dir("Magento", "Store"), "Magento_Store");
     module_xml(module_dir("Magento", "Integration"), "Magento_Integration");
     return *this;
+}
+
+// The Acme_Connector module's folder.
+inline const std::string kAcme = module_dir("Acme", "Connector");
+
+// The whole file's bytes.
+inline std::string read(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
 }
 
 } // namespace rules_test

@@ -2,6 +2,7 @@
 // item 6): severities and wording of integration-missing-email, missing-parent,
 // missing-integration-sequence, insecure-url / invalid-url, acl-missing-title, the
 // processIntegrationConfig() hint and unknown ids in a legacy api.xml.
+#include "cursor.hpp"
 #include "magento_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -11,26 +12,16 @@ using namespace mil::test;
 
 namespace {
 
-std::vector<Diagnostic> diagnose(const std::string& path, const std::string& text,
-                                 std::vector<SourceFile> extra = {}) {
+std::vector<Diagnostic> claims_diagnose(const std::string& path, const std::string& text,
+                                        std::vector<SourceFile> extra = {}) {
     Engine engine(core_snapshot(std::move(extra)));
     engine.open(path, text);
     return engine.diagnose(path);
 }
 
-Diagnostic only(const std::vector<Diagnostic>& ds, std::string_view code) {
-    auto found = with_code(ds, code);
-    REQUIRE(found.size() == 1);
-    return *found.front();
-}
-
 std::string integration(std::string_view name, std::string_view children) {
     return "<?xml version=\"1.0\"?>\n<config>\n    <integration name=\"" + std::string(name) +
            "\">\n" + std::string(children) + "    </integration>\n</config>\n";
-}
-
-std::string slice(const std::string& text, Range r) {
-    return text.substr(r.begin, r.end - r.begin);
 }
 
 } // namespace
@@ -41,7 +32,7 @@ TEST_CASE("integration-missing-email is an error: setup:upgrade fails on the nul
     const std::string text =
         integration("NoMail", "        <resources>\n            <resource "
                               "name=\"Magento_Sales::sales\"/>\n        </resources>\n");
-    const Diagnostic d = only(diagnose(kAcmeIntegration, text), "integration-missing-email");
+    const Diagnostic d = only(claims_diagnose(kAcmeIntegration, text), "integration-missing-email");
     CHECK(d.severity == Severity::Error);
     CHECK(slice(text, d.range) == "NoMail");
     CHECK(contains(d.message, "setup:upgrade fails"));
@@ -53,14 +44,14 @@ TEST_CASE("integration-missing-email: an email from another module's file, or an
     const std::string text = integration("Shared", "");
     // The merged integration has the other module's email: nothing fails.
     const std::string other = std::string(kRoot) + "/app/code/Other/Mod/etc/integration.xml";
-    auto ds = diagnose(
+    auto ds = claims_diagnose(
         kAcmeIntegration, text,
         {{other, integration("Shared", "        <email>a@b.cd</email>\n")},
          {std::string(kRoot) + "/app/code/Other/Mod/etc/module.xml", module_xml("Other_Mod")}});
     CHECK(with_code(ds, "integration-missing-email").empty());
     // <email></email> is read as "" (item(0) is not null): not this rule's finding.
     const std::string empty = integration("Empty", "        <email></email>\n");
-    CHECK(with_code(diagnose(kAcmeIntegration, empty), "integration-missing-email").empty());
+    CHECK(with_code(claims_diagnose(kAcmeIntegration, empty), "integration-missing-email").empty());
 }
 
 // Consolidated\Converter::addParentsToResource adds and grants every ancestor: a hint.
@@ -68,7 +59,7 @@ TEST_CASE("missing-parent in integration.xml is a hint saying Magento adds the p
     const std::string text = integration(
         "X", "        <email>a@b.cd</email>\n        <resources>\n"
              "            <resource name=\"Magento_Customer::online\"/>\n        </resources>\n");
-    const Diagnostic d = only(diagnose(kAcmeIntegration, text), "missing-parent");
+    const Diagnostic d = only(claims_diagnose(kAcmeIntegration, text), "missing-parent");
     CHECK(d.severity == Severity::Hint);
     CHECK(contains(d.message, "Magento adds the ancestors itself and grants them"));
     CHECK(contains(d.message, "guide"));
@@ -82,7 +73,7 @@ TEST_CASE("missing-parent in api.xml is a warning: the parents are denied") {
                             "name=\"X\">\n        <resources>\n            <resource "
                             "name=\"Magento_Customer::online\"/>\n        </resources>\n    "
                             "</integration>\n</integrations>\n";
-    const Diagnostic d = only(diagnose(kAcmeApi, api), "missing-parent");
+    const Diagnostic d = only(claims_diagnose(kAcmeApi, api), "missing-parent");
     CHECK(d.severity == Severity::Warning);
     CHECK(contains(d.message, "Magento_Customer::customer"));
     CHECK(contains(d.message, "the parent is denied"));
@@ -95,7 +86,7 @@ TEST_CASE("unknown-resource in api.xml: only ids of the ACL get permission rows"
                             "name=\"X\">\n        <resources>\n            <resource "
                             "name=\"Magento_Sales::nope\"/>\n        </resources>\n    "
                             "</integration>\n</integrations>\n";
-    const Diagnostic d = only(diagnose(kAcmeApi, api), "unknown-resource");
+    const Diagnostic d = only(claims_diagnose(kAcmeApi, api), "unknown-resource");
     CHECK(contains(d.message, "only for ids of the ACL"));
     CHECK(contains(d.message, "grants nothing"));
     CHECK_FALSE(contains(d.message, "as listed"));
@@ -120,7 +111,7 @@ TEST_CASE("insecure-url: http:// in either case, with the grid note only for low
         integration("X", "        <email>a@b.cd</email>\n"
                          "        <endpoint_url>http://acme.example/e</endpoint_url>\n"
                          "        <identity_link_url>HTTP://acme.example/i</identity_link_url>\n");
-    auto ds = diagnose(kAcmeIntegration, text);
+    auto ds = claims_diagnose(kAcmeIntegration, text);
     auto urls = with_code(ds, "insecure-url");
     REQUIRE(urls.size() == 2);
     CHECK(with_code(ds, "invalid-url").empty());
@@ -140,7 +131,7 @@ TEST_CASE("insecure-url alone: Magento posts only once identity_link_url is set 
     const std::string text =
         integration("X", "        <email>a@b.cd</email>\n"
                          "        <endpoint_url>http://a.example/e</endpoint_url>\n");
-    const Diagnostic d = only(diagnose(kAcmeIntegration, text), "insecure-url");
+    const Diagnostic d = only(claims_diagnose(kAcmeIntegration, text), "insecure-url");
     CHECK(contains(d.message, "once the integration also has an identity_link_url"));
 }
 
@@ -149,7 +140,7 @@ TEST_CASE("invalid-url: not an absolute URL; an error only when activation posts
         integration("X", "        <email>a@b.cd</email>\n"
                          "        <endpoint_url>localhost:9001/init</endpoint_url>\n"
                          "        <identity_link_url>https://acme.example/i</identity_link_url>\n");
-    auto ds = diagnose(kAcmeIntegration, both);
+    auto ds = claims_diagnose(kAcmeIntegration, both);
     CHECK(with_code(ds, "insecure-url").empty());
     const Diagnostic d = only(ds, "invalid-url");
     CHECK(d.severity == Severity::Error);
@@ -163,7 +154,7 @@ TEST_CASE("invalid-url: not an absolute URL; an error only when activation posts
             integration("X", "        <email>a@b.cd</email>\n        <endpoint_url>" +
                                  std::string(v) + "</endpoint_url>\n");
         INFO(v);
-        const Diagnostic w = only(diagnose(kAcmeIntegration, alone), "invalid-url");
+        const Diagnostic w = only(claims_diagnose(kAcmeIntegration, alone), "invalid-url");
         CHECK(w.severity == Severity::Warning);
         CHECK(contains(w.message, "only when the integration also has an identity_link_url"));
     }
@@ -171,7 +162,7 @@ TEST_CASE("invalid-url: not an absolute URL; an error only when activation posts
     const std::string upper =
         integration("X", "        <email>a@b.cd</email>\n        "
                          "<endpoint_url>HTTPS://a.example/e</endpoint_url>\n");
-    auto up = diagnose(kAcmeIntegration, upper);
+    auto up = claims_diagnose(kAcmeIntegration, upper);
     CHECK(with_code(up, "invalid-url").empty());
     CHECK(with_code(up, "insecure-url").empty());
 }

@@ -13,7 +13,7 @@ namespace {
 
 const std::string kSetup = kAcmeDir + "/Setup/InstallData.php";
 
-std::string setup_php(std::string_view name) {
+std::string legacy_setup_php(std::string_view name) {
     return "<?php\nnamespace Acme\\Connector\\Setup;\nclass InstallData {\n"
            "    public function install() {\n"
            "        $this->integrationManager->processIntegrationConfig(['" +
@@ -26,13 +26,13 @@ std::string config_xml(std::string_view name) {
            "</integrations>\n";
 }
 
-std::string api_xml(std::string_view name) {
+std::string legacy_api_xml(std::string_view name) {
     return "<?xml version=\"1.0\"?>\n<integrations>\n    <integration name=\"" + std::string(name) +
            "\">\n        <resources>\n            <resource name=\"Magento_Sales::sales\"/>\n"
            "        </resources>\n    </integration>\n</integrations>\n";
 }
 
-std::string integration_xml(std::string_view name) {
+std::string legacy_integration_xml(std::string_view name) {
     return "<?xml version=\"1.0\"?>\n<config>\n    <integration name=\"" + std::string(name) +
            "\">\n        <email>a@b.cd</email>\n    </integration>\n</config>\n";
 }
@@ -40,7 +40,8 @@ std::string integration_xml(std::string_view name) {
 } // namespace
 
 TEST_CASE("a processed config.xml integration without an api.xml entry fails setup:upgrade") {
-    Engine engine(core_snapshot({{kSetup, setup_php("Foo")}, {kAcmeConfig, config_xml("Foo")}}));
+    Engine engine(
+        core_snapshot({{kSetup, legacy_setup_php("Foo")}, {kAcmeConfig, config_xml("Foo")}}));
     auto ds = engine.diagnose(kAcmeConfig);
     auto d = copies_with_code(ds, "missing-integration-resources");
     REQUIRE(d.size() == 1);
@@ -49,53 +50,54 @@ TEST_CASE("a processed config.xml integration without an api.xml entry fails set
     CHECK(copies_with_code(ds, "unprocessed-integration").empty());
 
     // The same name in api.xml (exact case) is what Magento needs.
-    Engine fixed(core_snapshot({{kSetup, setup_php("Foo")},
+    Engine fixed(core_snapshot({{kSetup, legacy_setup_php("Foo")},
                                 {kAcmeConfig, config_xml("Foo")},
-                                {kAcmeApi, api_xml("Foo")}}));
+                                {kAcmeApi, legacy_api_xml("Foo")}}));
     CHECK(copies_with_code(fixed.diagnose(kAcmeConfig), "missing-integration-resources").empty());
     // A name that differs in case does not count.
-    Engine cased(core_snapshot({{kSetup, setup_php("Foo")},
+    Engine cased(core_snapshot({{kSetup, legacy_setup_php("Foo")},
                                 {kAcmeConfig, config_xml("Foo")},
-                                {kAcmeApi, api_xml("foo")}}));
+                                {kAcmeApi, legacy_api_xml("foo")}}));
     CHECK(copies_with_code(cased.diagnose(kAcmeConfig), "missing-integration-resources").size() ==
           1);
     // integration.xml of the same name gives the resources too.
-    Engine modern(core_snapshot({{kSetup, setup_php("Foo")},
+    Engine modern(core_snapshot({{kSetup, legacy_setup_php("Foo")},
                                  {kAcmeConfig, config_xml("Foo")},
-                                 {kAcmeIntegration, integration_xml("Foo")}}));
+                                 {kAcmeIntegration, legacy_integration_xml("Foo")}}));
     CHECK(copies_with_code(modern.diagnose(kAcmeConfig), "missing-integration-resources").empty());
 }
 
 TEST_CASE("a config.xml integration that no setup script processes is never created") {
-    Engine engine(core_snapshot({{kAcmeConfig, config_xml("Foo")}, {kAcmeApi, api_xml("Foo")}}));
+    Engine engine(
+        core_snapshot({{kAcmeConfig, config_xml("Foo")}, {kAcmeApi, legacy_api_xml("Foo")}}));
     auto d = copies_with_code(engine.diagnose(kAcmeConfig), "unprocessed-integration");
     REQUIRE(d.size() == 1);
     // Info: code outside Setup/, which the checker does not read, might call it.
     CHECK(d[0].severity == Severity::Info);
     CHECK(contains(d[0].message, "never creates"));
     // A setup class outside Setup/ is not a setup script: still reported.
-    Engine outside(core_snapshot({{kAcmeDir + "/InstallData.php", setup_php("Foo")},
+    Engine outside(core_snapshot({{kAcmeDir + "/InstallData.php", legacy_setup_php("Foo")},
                                   {kAcmeConfig, config_xml("Foo")},
-                                  {kAcmeApi, api_xml("Foo")}}));
+                                  {kAcmeApi, legacy_api_xml("Foo")}}));
     CHECK(copies_with_code(outside.diagnose(kAcmeConfig), "unprocessed-integration").size() == 1);
     // Processed: nothing.
-    Engine processed(core_snapshot({{kSetup, setup_php("Foo")},
+    Engine processed(core_snapshot({{kSetup, legacy_setup_php("Foo")},
                                     {kAcmeConfig, config_xml("Foo")},
-                                    {kAcmeApi, api_xml("Foo")}}));
+                                    {kAcmeApi, legacy_api_xml("Foo")}}));
     auto ds = processed.diagnose(kAcmeConfig);
     CHECK(copies_with_code(ds, "unprocessed-integration").empty());
     CHECK(copies_with_code(ds, "missing-integration-resources").empty());
 }
 
 TEST_CASE("an api.xml integration that integration.xml also declares is overridden") {
-    Engine engine(
-        core_snapshot({{kAcmeApi, api_xml("Foo")}, {kAcmeIntegration, integration_xml("Foo")}}));
+    Engine engine(core_snapshot(
+        {{kAcmeApi, legacy_api_xml("Foo")}, {kAcmeIntegration, legacy_integration_xml("Foo")}}));
     auto d = copies_with_code(engine.diagnose(kAcmeApi), "overridden-integration");
     REQUIRE(d.size() == 1);
     CHECK(contains(d[0].message, "ignores this file's resources"));
     REQUIRE(d[0].related.size() == 1);
     CHECK(d[0].related[0].location.path == kAcmeIntegration);
-    Engine alone(core_snapshot({{kAcmeApi, api_xml("Foo")}}));
+    Engine alone(core_snapshot({{kAcmeApi, legacy_api_xml("Foo")}}));
     CHECK(copies_with_code(alone.diagnose(kAcmeApi), "overridden-integration").empty());
 }
 

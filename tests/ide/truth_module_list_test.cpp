@@ -2,6 +2,7 @@
 // (Framework\Module\ModuleList::has) and Magento reads none of its configuration files
 // (Module\Dir\Reader::getFiles walks ModuleList::getNames). An id only it declares is
 // reported as disabled, naming config.php, and fixed only by removing it.
+#include "cursor.hpp"
 #include "magento_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -44,7 +45,7 @@ std::string config_php(std::string_view off_value, std::string_view extra = "") 
            std::string(off_value) + ",\n" + std::string(extra) + "    ],\n];\n";
 }
 
-std::string integration_xml(std::string_view id) {
+std::string module_list_integration_xml(std::string_view id) {
     return "<?xml version=\"1.0\"?>\n<config>\n    <integration name=\"Acme\">\n"
            "        <email>a@b.cd</email>\n        <resources>\n"
            "            <resource name=\"Magento_Sales::sales\"/>\n"
@@ -53,16 +54,13 @@ std::string integration_xml(std::string_view id) {
 }
 
 std::vector<SourceFile> off_module(std::string_view config_value) {
-    std::vector<SourceFile> out = {{kOffDir + "/etc/module.xml", module_xml("Vendor_Off")},
-                                   {kOffDir + "/etc/acl.xml", kOffAcl},
-                                   {kOffDir + "/etc/integration.xml", kOffIntegration},
-                                   {kAcmeIntegration, integration_xml("Vendor_Off::thing")}};
+    std::vector<SourceFile> out = {
+        {kOffDir + "/etc/module.xml", module_xml("Vendor_Off")},
+        {kOffDir + "/etc/acl.xml", kOffAcl},
+        {kOffDir + "/etc/integration.xml", kOffIntegration},
+        {kAcmeIntegration, module_list_integration_xml("Vendor_Off::thing")}};
     if (!config_value.empty()) out.push_back({kConfig, config_php(config_value)});
     return out;
-}
-
-std::string slice(const std::string& text, Range r) {
-    return text.substr(r.begin, r.end - r.begin);
 }
 
 } // namespace
@@ -73,7 +71,7 @@ TEST_CASE("config.php: an id only a disabled module declares is reported as disa
     CHECK(snap->module_disabled("Vendor_Off"));
     CHECK_FALSE(snap->acl.find("Vendor_Off::thing"));
     Engine engine(snap);
-    const std::string text = integration_xml("Vendor_Off::thing");
+    const std::string text = module_list_integration_xml("Vendor_Off::thing");
     auto ds = copies_with_code(engine.diagnose(kAcmeIntegration), "unknown-resource");
     REQUIRE(ds.size() == 1);
     const Diagnostic& d = ds[0];
@@ -176,7 +174,7 @@ TEST_CASE("config.php: without a Magento core, the catalogue's ids of a disabled
     // A project checkout without vendor/: the bundled catalogue stands in for the core.
     std::vector<SourceFile> files = {
         {kAcmeDir + "/etc/module.xml", module_xml("Acme_Connector")},
-        {kAcmeIntegration, integration_xml("Magento_Analytics::analytics")},
+        {kAcmeIntegration, module_list_integration_xml("Magento_Analytics::analytics")},
         {kConfig, "<?php\nreturn ['modules' => ['Magento_Analytics' => 0]];\n"}};
     Engine engine(snapshot_of(files, &bundled_catalog()));
     REQUIRE(engine.snapshot().uses_catalog);

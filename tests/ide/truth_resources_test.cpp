@@ -1,6 +1,7 @@
 // Integration resources as Magento 2.4.8-p1's PHP treats them (issue 21, items 4, 5, 7):
 // Magento_Backend::all and ::admin, whitespace that Magento does not trim, and quick fixes
 // that cannot make a grant worse.
+#include "cursor.hpp"
 #include "magento_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -26,7 +27,7 @@ const char* kAllAclText = R"(<?xml version="1.0"?>
 </config>
 )";
 
-std::vector<Diagnostic> diagnose(const std::string& path, const std::string& text) {
+std::vector<Diagnostic> resources_diagnose(const std::string& path, const std::string& text) {
     Engine engine(
         core_snapshot({{kAllAcl, kAllAclText},
                        {core_dir("AllRoot") + "/etc/module.xml", module_xml("Magento_AllRoot")}}));
@@ -34,13 +35,13 @@ std::vector<Diagnostic> diagnose(const std::string& path, const std::string& tex
     return engine.diagnose(path);
 }
 
-std::string integration_xml(std::string_view resources, std::string_view name = "X") {
+std::string resources_integration_xml(std::string_view resources, std::string_view name = "X") {
     return "<?xml version=\"1.0\"?>\n<config>\n    <integration name=\"" + std::string(name) +
            "\">\n        <email>a@b.cd</email>\n        <resources>\n" + std::string(resources) +
            "        </resources>\n    </integration>\n</config>\n";
 }
 
-std::string api_xml(std::string_view resources) {
+std::string resources_api_xml(std::string_view resources) {
     return "<?xml version=\"1.0\"?>\n<integrations>\n    <integration name=\"X\">\n"
            "        <resources>\n" +
            std::string(resources) + "        </resources>\n    </integration>\n</integrations>\n";
@@ -50,23 +51,13 @@ std::string res(std::string_view id) {
     return "            <resource name=\"" + std::string(id) + "\"/>\n";
 }
 
-std::string slice(const std::string& text, Range r) {
-    return text.substr(r.begin, r.end - r.begin);
-}
-
-Diagnostic only(const std::vector<Diagnostic>& ds, std::string_view code) {
-    auto found = with_code(ds, code);
-    REQUIRE(found.size() == 1);
-    return *found.front();
-}
-
 } // namespace
 
 // Consolidated\Converter::convert searches below $allResources[1] (Magento_Backend::admin)
 // only, and prepends it only when something was found: [all] or [admin] grant nothing.
 TEST_CASE("integration.xml: Magento_Backend::all alone grants nothing, an error") {
-    const std::string text = integration_xml(res("Magento_Backend::all"));
-    auto ds = diagnose(kAcmeIntegration, text);
+    const std::string text = resources_integration_xml(res("Magento_Backend::all"));
+    auto ds = resources_diagnose(kAcmeIntegration, text);
     const Diagnostic d = only(ds, "ignored-resource");
     CHECK(d.severity == Severity::Error);
     CHECK(slice(text, d.range) == "Magento_Backend::all");
@@ -75,31 +66,33 @@ TEST_CASE("integration.xml: Magento_Backend::all alone grants nothing, an error"
     CHECK(with_code(ds, "grants-everything").empty());
 
     const Diagnostic a =
-        only(diagnose(kAcmeIntegration, integration_xml(res("Magento_Backend::admin"))),
+        only(resources_diagnose(kAcmeIntegration,
+                                resources_integration_xml(res("Magento_Backend::admin"))),
              "ignored-resource");
     CHECK(a.severity == Severity::Error);
 }
 
 TEST_CASE("integration.xml: Magento_Backend::all beside real resources is dropped, a warning") {
     const std::string text =
-        integration_xml(res("Magento_Backend::all") + res("Magento_Sales::sales"));
-    const Diagnostic d = only(diagnose(kAcmeIntegration, text), "ignored-resource");
+        resources_integration_xml(res("Magento_Backend::all") + res("Magento_Sales::sales"));
+    const Diagnostic d = only(resources_diagnose(kAcmeIntegration, text), "ignored-resource");
     CHECK(d.severity == Severity::Warning);
     CHECK(contains(d.message, "does not give the integration every resource"));
     REQUIRE(d.fixes.size() == 1);
     CHECK(apply_fix(text, d.fixes[0], kAcmeIntegration) ==
-          integration_xml(res("Magento_Sales::sales")));
+          resources_integration_xml(res("Magento_Sales::sales")));
     // Magento_Backend::admin beside real resources: Magento prepends it anyway.
-    CHECK(with_code(diagnose(kAcmeIntegration, integration_xml(res("Magento_Backend::admin") +
-                                                               res("Magento_Sales::sales"))),
+    CHECK(with_code(resources_diagnose(kAcmeIntegration,
+                                       resources_integration_xml(res("Magento_Backend::admin") +
+                                                                 res("Magento_Sales::sales"))),
                     "ignored-resource")
               .empty());
 }
 
 // Rules::saveRel: exactly [Magento_Backend::all] (===) is one allow-everything row.
 TEST_CASE("api.xml: Magento_Backend::all alone is full API access, a least-privilege warning") {
-    const std::string text = api_xml(res("Magento_Backend::all"));
-    auto ds = diagnose(kAcmeApi, text);
+    const std::string text = resources_api_xml(res("Magento_Backend::all"));
+    auto ds = resources_diagnose(kAcmeApi, text);
     // One finding there, not two (the former full-api-access is folded into it).
     const Diagnostic d = only(ds, "grants-everything");
     CHECK(d.severity == Severity::Warning);
@@ -118,7 +111,7 @@ TEST_CASE("api.xml: Magento_Backend::all with other ids, or twice, grants nothin
     for (const std::string& body : {res("Magento_Backend::all") + res("Magento_Sales::sales"),
                                     res("Magento_Backend::all") + res("Magento_Backend::all")}) {
         INFO(body);
-        auto ds = diagnose(kAcmeApi, api_xml(body));
+        auto ds = resources_diagnose(kAcmeApi, resources_api_xml(body));
         CHECK(with_code(ds, "grants-everything").empty());
         const Diagnostic d = only(ds, "ignored-resource");
         CHECK(d.severity == Severity::Warning);
@@ -130,8 +123,8 @@ TEST_CASE("api.xml: Magento_Backend::all with other ids, or twice, grants nothin
 // not match, and is dropped.
 TEST_CASE("whitespace in a resource id is named, and the fix trims it") {
     const std::string text =
-        integration_xml(res(" Magento_Sales::sales") + res("Magento_Customer::manage  "));
-    auto ds = diagnose(kAcmeIntegration, text);
+        resources_integration_xml(res(" Magento_Sales::sales") + res("Magento_Customer::manage  "));
+    auto ds = resources_diagnose(kAcmeIntegration, text);
     auto unknown = with_code(ds, "unknown-resource");
     REQUIRE(unknown.size() == 2);
     CHECK(contains(unknown[0]->message, "has a space before it"));
@@ -140,10 +133,13 @@ TEST_CASE("whitespace in a resource id is named, and the fix trims it") {
     REQUIRE(unknown[0]->fixes.size() == 1);
     CHECK(unknown[0]->fixes[0].title == "Trim to 'Magento_Sales::sales'");
     std::string fixed = apply_fix(text, unknown[0]->fixes[0], kAcmeIntegration);
-    fixed = apply_fix(
-        fixed, with_code(diagnose(kAcmeIntegration, fixed), "unknown-resource").at(0)->fixes.at(0),
-        kAcmeIntegration);
-    CHECK(fixed == integration_xml(res("Magento_Sales::sales") + res("Magento_Customer::manage")));
+    fixed = apply_fix(fixed,
+                      with_code(resources_diagnose(kAcmeIntegration, fixed), "unknown-resource")
+                          .at(0)
+                          ->fixes.at(0),
+                      kAcmeIntegration);
+    CHECK(fixed ==
+          resources_integration_xml(res("Magento_Sales::sales") + res("Magento_Customer::manage")));
 }
 
 TEST_CASE("whitespace around an integration name and a URL: stray-whitespace with a trim") {
@@ -151,7 +147,7 @@ TEST_CASE("whitespace around an integration name and a URL: stray-whitespace wit
                              "        <email>a@b.cd</email>\n"
                              "        <endpoint_url>\n            https://a.example/e\n"
                              "        </endpoint_url>\n    </integration>\n</config>\n";
-    auto ds = diagnose(kAcmeIntegration, text);
+    auto ds = resources_diagnose(kAcmeIntegration, text);
     auto stray = with_code(ds, "stray-whitespace");
     REQUIRE(stray.size() == 2);
     const Diagnostic& name = *stray[0];
@@ -171,30 +167,30 @@ TEST_CASE("whitespace around an integration name and a URL: stray-whitespace wit
 // nothing, and any other id would be another privilege. The fix removes it.
 TEST_CASE("a disabled id is fixed by removing it, never by another id") {
     const std::string text =
-        integration_xml(res("Magento_Sales::sales") + res("Acme_Connector::gone"));
-    const Diagnostic d = only(diagnose(kAcmeIntegration, text), "unknown-resource");
+        resources_integration_xml(res("Magento_Sales::sales") + res("Acme_Connector::gone"));
+    const Diagnostic d = only(resources_diagnose(kAcmeIntegration, text), "unknown-resource");
     CHECK(contains(d.message, "is disabled"));
     REQUIRE(d.fixes.size() == 1);
     CHECK(contains(d.fixes[0].title, "Remove"));
     CHECK(apply_fix(text, d.fixes[0], kAcmeIntegration) ==
-          integration_xml(res("Magento_Sales::sales")));
+          resources_integration_xml(res("Magento_Sales::sales")));
 }
 
 TEST_CASE("a typo whose closest id is listed already is removed, not replaced") {
     const std::string text =
-        integration_xml(res("Magento_Sales::sales") + res("Magento_Sales::sale"));
-    const Diagnostic d = only(diagnose(kAcmeIntegration, text), "unknown-resource");
+        resources_integration_xml(res("Magento_Sales::sales") + res("Magento_Sales::sale"));
+    const Diagnostic d = only(resources_diagnose(kAcmeIntegration, text), "unknown-resource");
     CHECK(contains(d.message, "'Magento_Sales::sales', is listed already"));
     REQUIRE(d.fixes.size() == 1);
     CHECK(d.fixes[0].title == "Remove 'Magento_Sales::sale'");
     CHECK(apply_fix(text, d.fixes[0], kAcmeIntegration) ==
-          integration_xml(res("Magento_Sales::sales")));
+          resources_integration_xml(res("Magento_Sales::sales")));
 }
 
 TEST_CASE("an unknown id listed twice is reported at both places") {
     const std::string text =
-        integration_xml(res("Magento_Customer::onlin") + res("Magento_Customer::onlin"));
-    auto ds = diagnose(kAcmeIntegration, text);
+        resources_integration_xml(res("Magento_Customer::onlin") + res("Magento_Customer::onlin"));
+    auto ds = resources_diagnose(kAcmeIntegration, text);
     auto unknown = with_code(ds, "unknown-resource");
     REQUIRE(unknown.size() == 2);
     CHECK(unknown[0]->range.begin == text.find("Magento_Customer::onlin"));
@@ -210,7 +206,8 @@ TEST_CASE("an unknown id listed twice is reported at both places") {
 
 // Settings "knownResources" / "knownModules": ids and modules of optional dependencies.
 TEST_CASE("knownResources and knownModules silence only what they name") {
-    const std::string text = integration_xml(res("Vendor_Opt::manage") + res("Vendor_Typo::x"));
+    const std::string text =
+        resources_integration_xml(res("Vendor_Opt::manage") + res("Vendor_Typo::x"));
     Engine engine(core_snapshot());
     engine.open(kAcmeIntegration, text);
     CHECK(with_code(engine.diagnose(kAcmeIntegration), "unknown-resource").size() == 2);
@@ -237,7 +234,7 @@ TEST_CASE("knownResources and knownModules silence only what they name") {
 // the ACL): a standalone module hears "disabled", with the removal as its fix.
 TEST_CASE("with the bundled catalogue, a disabled core id is called disabled") {
     const std::string text =
-        integration_xml(res("Magento_Sales::sales") + res("Magento_Config::advanced"));
+        resources_integration_xml(res("Magento_Sales::sales") + res("Magento_Config::advanced"));
     Engine engine(snapshot_of(
         {{kAcmeDir + "/etc/module.xml", module_xml("Acme_Connector")}, {kAcmeIntegration, text}},
         &bundled_catalog()));
@@ -246,5 +243,5 @@ TEST_CASE("with the bundled catalogue, a disabled core id is called disabled") {
     CHECK(contains(d.message, "'Magento_Config::advanced' is disabled"));
     REQUIRE(d.fixes.size() == 1);
     CHECK(apply_fix(text, d.fixes[0], kAcmeIntegration) ==
-          integration_xml(res("Magento_Sales::sales")));
+          resources_integration_xml(res("Magento_Sales::sales")));
 }

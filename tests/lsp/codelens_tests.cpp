@@ -8,10 +8,6 @@ using namespace mil::test;
 
 namespace {
 
-json td(const std::string& uri) {
-    return {{"uri", uri}};
-}
-
 const char* kWebapi = "app/code/Magento/Sales/etc/webapi.xml";
 
 // data/example with tests/fixtures/routes/tree laid over it (Sales routes, Magento_Backend::all).

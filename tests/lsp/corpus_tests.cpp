@@ -56,10 +56,6 @@ struct CorpusTree {
 
 const char* kAcme = "app/code/Acme/Connector/etc/integration.xml";
 
-json td(const std::string& uri) {
-    return {{"uri", uri}};
-}
-
 } // namespace
 
 TEST_CASE("corpus: completion, hover and diagnostics against the real Magento ACL tree") {

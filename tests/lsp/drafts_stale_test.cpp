@@ -8,10 +8,6 @@ using namespace mil::test;
 
 namespace {
 
-json td(const std::string& uri) {
-    return {{"uri", uri}};
-}
-
 json insert_at_start(const std::string& uri, int version, const std::string& text) {
     json start = {{"line", 0}, {"character", 0}};
     return {{"textDocument", {{"uri", uri}, {"version", version}}},

@@ -12,10 +12,6 @@ json capabilities_for(Encoding enc) {
     return json::object();
 }
 
-json td(const std::string& uri) {
-    return {{"uri", uri}};
-}
-
 } // namespace
 
 TEST_CASE("non-ASCII text before the cursor, in both encodings") {

@@ -22,7 +22,7 @@ using asio::ip::tcp;
 
 namespace {
 
-void setup(Endpoint& ep) {
+void transport_setup(Endpoint& ep) {
     ep.on_request("initialize", [](const json&, const CancelToken&) {
         return json{{"capabilities", json::object()}, {"serverInfo", {{"name", "test"}}}};
     });
@@ -102,7 +102,8 @@ struct Pipe {
 TEST_CASE("fd transport over pipes: a full session, exit code 0") {
     Pipe to_server, from_server;
     auto server = std::async(std::launch::async, [&] {
-        return serve(make_fd_transport(to_server.read_end(), from_server.write_end()), setup);
+        return serve(make_fd_transport(to_server.read_end(), from_server.write_end()),
+                     transport_setup);
     });
     FdReader reader(from_server.read_end());
     // Two messages in one write, a third split in two writes.
@@ -129,7 +130,8 @@ TEST_CASE("fd transport over pipes: a full session, exit code 0") {
 TEST_CASE("fd transport: end of input without shutdown returns 1") {
     Pipe to_server, from_server;
     auto server = std::async(std::launch::async, [&] {
-        return serve(make_fd_transport(to_server.read_end(), from_server.write_end()), setup);
+        return serve(make_fd_transport(to_server.read_end(), from_server.write_end()),
+                     transport_setup);
     });
     REQUIRE(write_all(to_server.write_end(), request(1, "initialize", json::object())));
     FdReader reader(from_server.read_end());
@@ -143,7 +145,8 @@ TEST_CASE("fd transport: a client that stops reading does not kill the server") 
     Pipe to_server, from_server;
     from_server.close_read(); // every write now fails with EPIPE (SIGPIPE is ignored)
     auto server = std::async(std::launch::async, [&] {
-        return serve(make_fd_transport(to_server.read_end(), from_server.write_end()), setup);
+        return serve(make_fd_transport(to_server.read_end(), from_server.write_end()),
+                     transport_setup);
     });
     REQUIRE(write_all(to_server.write_end(), request(1, "initialize", json::object()) +
                                                  request(2, "shutdown") + notification("exit")));
@@ -182,7 +185,7 @@ TEST_CASE("TCP: a real socket client on an ephemeral loopback port") {
     std::promise<int> bound;
     auto bound_port = bound.get_future();
     auto server = std::async(std::launch::async, [&] {
-        return serve_tcp("127.0.0.1", 0, setup, [&](int port) { bound.set_value(port); });
+        return serve_tcp("127.0.0.1", 0, transport_setup, [&](int port) { bound.set_value(port); });
     });
     REQUIRE(bound_port.wait_for(kTimeout) == std::future_status::ready);
     int port = bound_port.get();
@@ -220,8 +223,8 @@ TEST_CASE("TCP: a client that disconnects ends the server with 1") {
     auto transport = TcpTransport::listen("127.0.0.1", 0);
     int port = transport->port();
     REQUIRE(port > 0);
-    auto server =
-        std::async(std::launch::async, [&] { return serve(std::move(transport), setup); });
+    auto server = std::async(std::launch::async,
+                             [&] { return serve(std::move(transport), transport_setup); });
     {
         TcpClient client;
         REQUIRE(client.connect(port));
@@ -246,7 +249,7 @@ TEST_CASE("TCP: listening on a busy port or a bad address fails cleanly") {
     auto first = TcpTransport::listen("127.0.0.1", 0);
     int port = first->port();
     CHECK_THROWS_AS(TcpTransport::listen("127.0.0.1", port), std::system_error);
-    CHECK(serve_tcp("127.0.0.1", port, setup) == 1);
+    CHECK(serve_tcp("127.0.0.1", port, transport_setup) == 1);
     CHECK_THROWS_AS(TcpTransport::listen("not an address", 0), std::system_error);
-    CHECK(serve_tcp("127.0.0.1", 70000, setup) == 1);
+    CHECK(serve_tcp("127.0.0.1", 70000, transport_setup) == 1);
 }

@@ -4,7 +4,10 @@
 
 #include <catch2/catch.hpp>
 
-using namespace mil::lsp;
+// Inside the namespace rather than a using-directive, which would reach the files compiled after
+// this one in a unity build (MIL_UNITY): lookups here find the typed protocol's names (Range,
+// TextEdit, ...) over mil's.
+namespace mil::lsp {
 
 namespace {
 
@@ -258,3 +261,5 @@ TEST_CASE("protocol types: initialize reads the capabilities the server uses") {
     CHECK_FALSE(none.create_files);
     CHECK_FALSE(none.pull_diagnostics);
 }
+
+} // namespace mil::lsp

@@ -7,17 +7,13 @@ using namespace mil::robust;
 
 namespace {
 
-constexpr int kDepth = 4000;
-
-std::string deep_id(int i) {
-    return deep_demo_id(i);
-}
+constexpr int kBoundedDepth = 4000;
 
 void write_deep_acl(const TempDir& t) {
-    mil::robust::write_deep_acl(t, kDepth);
+    mil::robust::write_deep_acl(t, kBoundedDepth);
 }
 
-const std::string kIntegration =
+const std::string kBoundedIntegration =
     "<?xml version=\"1.0\"?>\n<config>\n    <integration name=\"Demo\">\n"
     "        <email>demo@example.com</email>\n        <resources>\n"
     "            <resource name=\"Acme_Demo::\"/>\n"
@@ -49,17 +45,17 @@ TEST_CASE("bounded: completion over a 4,000-deep tree stays under 5 MB") {
             s.initialize(t.root(), completion_caps(resolve));
             s.wait_indexed();
             const std::string uri = t.uri(kDemoIntegration);
-            s.open(uri, kIntegration);
-            const auto at = kIntegration.find("Acme_Demo::\"") + 11;
-            json list =
-                s.result("textDocument/completion", {{"textDocument", {{"uri", uri}}},
-                                                     {"position", lsp_position(kIntegration, at)}});
+            s.open(uri, kBoundedIntegration);
+            const auto at = kBoundedIntegration.find("Acme_Demo::\"") + 11;
+            json list = s.result("textDocument/completion",
+                                 {{"textDocument", {{"uri", uri}}},
+                                  {"position", lsp_position(kBoundedIntegration, at)}});
             const std::size_t size = list.dump().size();
             INFO("response bytes " << size);
             CHECK(size < 5u * 1024 * 1024);
             const json& items = list.at("items");
-            REQUIRE(items.size() == static_cast<std::size_t>(kDepth));
-            const json* deepest = find_label(items, deep_id(kDepth - 1));
+            REQUIRE(items.size() == static_cast<std::size_t>(kBoundedDepth));
+            const json* deepest = find_label(items, deep_demo_id(kBoundedDepth - 1));
             REQUIRE(deepest);
             if (resolve) {
                 // Everything the list left out comes with resolve: every missing parent.
@@ -69,12 +65,12 @@ TEST_CASE("bounded: completion over a 4,000-deep tree stays under 5 MB") {
                 std::size_t lines = 0;
                 for (char c : text)
                     lines += c == '\n';
-                CHECK(lines == static_cast<std::size_t>(kDepth - 1));
+                CHECK(lines == static_cast<std::size_t>(kBoundedDepth - 1));
                 CHECK(r.at("documentation").at("value").get<std::string>().find("3989 more") !=
                       std::string::npos);
             } else {
                 // The shallow items carry their parents inline; the budget stops the deep ones.
-                const json* shallow = find_label(items, deep_id(3));
+                const json* shallow = find_label(items, deep_demo_id(3));
                 REQUIRE(shallow);
                 CHECK(shallow->contains("additionalTextEdits"));
                 CHECK_FALSE(deepest->contains("additionalTextEdits"));

@@ -14,11 +14,7 @@ using namespace mil::robust;
 
 namespace {
 
-constexpr int kDepth = 16000;
-
-std::string deep_id(int i) {
-    return deep_demo_id(i);
-}
+constexpr int kCancelDepth = 16000;
 
 // Holds the next heavy job on the worker once armed, until opened.
 struct Gate {
@@ -135,10 +131,10 @@ std::string integration_of(const std::vector<std::string>& ids) {
     return text + "        </resources>\n    </integration>\n</config>\n";
 }
 
-// An integration that lists the deepest id of the kDepth-deep tree (its ancestors are not
+// An integration that lists the deepest id of the kCancelDepth-deep tree (its ancestors are not
 // listed: one missing-parent diagnostic, with a quick fix) and "Acme_Demo::".
 std::string deep_integration() {
-    return integration_of({deep_id(kDepth - 1), "Acme_Demo::"});
+    return integration_of({deep_demo_id(kCancelDepth - 1), "Acme_Demo::"});
 }
 
 bool has_code(const json& diagnostics, const std::string& code) {
@@ -149,12 +145,14 @@ bool has_code(const json& diagnostics, const std::string& code) {
 
 // The hover of the deepest id, answered by the main loop while a job is held on the worker.
 void check_hover_on_deep_id(Server& s, const std::string& uri, const std::string& text) {
-    json hover = s.result("textDocument/hover",
-                          {{"textDocument", {{"uri", uri}}},
-                           {"position", lsp_position(text, text.find(deep_id(kDepth - 1)) + 3)}});
+    json hover =
+        s.result("textDocument/hover",
+                 {{"textDocument", {{"uri", uri}}},
+                  {"position", lsp_position(text, text.find(deep_demo_id(kCancelDepth - 1)) + 3)}});
     REQUIRE(hover.is_object());
-    CHECK(hover.at("contents").at("value").get<std::string>().find(deep_id(kDepth - 1)) !=
-          std::string::npos);
+    CHECK(
+        hover.at("contents").at("value").get<std::string>().find(deep_demo_id(kCancelDepth - 1)) !=
+        std::string::npos);
 }
 
 // Sends request `method` about the integration `uri` (with `text`, over the deep tree) and holds
@@ -176,7 +174,7 @@ int cancelled_while_held(Gated& g, const std::string& method, const json& params
 
 TEST_CASE("cancel: a completion over a 16,000-deep tree runs off the main loop and answers "
           "-32800 when cancelled") {
-    Gated g(kDepth);
+    Gated g(kCancelDepth);
     const std::string text = deep_integration();
     const std::string uri = g.open(kDemoIntegration, text);
     // Its diagnostics, made on the worker too, over the whole chain.
@@ -205,7 +203,7 @@ TEST_CASE("cancel: a completion asked about a text changed meanwhile answers Con
 // completion does: the main loop answers meanwhile, and $/cancelRequest stops them.
 TEST_CASE("cancel: a pull diagnostic over a 16,000-deep tree runs off the main loop and answers "
           "-32800 when cancelled") {
-    Gated g(kDepth, kPullDiagnostics);
+    Gated g(kCancelDepth, kPullDiagnostics);
     const std::string text = deep_integration();
     const std::string uri = g.open(kDemoIntegration, text);
 
@@ -251,10 +249,10 @@ TEST_CASE("cancel: a pull diagnostic of a text changed meanwhile answers ServerC
 // Quick fixes come from the diagnostics: made on the worker as well.
 TEST_CASE("cancel: the code actions of an integration over a 16,000-deep tree run off the main "
           "loop and answer -32800 when cancelled") {
-    Gated g(kDepth, kPullDiagnostics);
+    Gated g(kCancelDepth, kPullDiagnostics);
     const std::string text = deep_integration();
     const std::string uri = g.open(kDemoIntegration, text);
-    const json params = action_params(uri, text, text.find(deep_id(kDepth - 1)) + 3);
+    const json params = action_params(uri, text, text.find(deep_demo_id(kCancelDepth - 1)) + 3);
 
     CHECK(cancelled_while_held(g, "textDocument/codeAction", params, uri, text) ==
           mil::error_code::RequestCancelled);

@@ -165,9 +165,9 @@ TEST_CASE("robust documents: a 10 MB XML file") {
 // with larger stack frames, so recursion would overflow sooner) 20,000 keep each request within
 // the harness's wait.
 #if defined(__SANITIZE_ADDRESS__)
-constexpr int kDepth = 20000;
+constexpr int kNestedDepth = 20000;
 #else
-constexpr int kDepth = 100000;
+constexpr int kNestedDepth = 100000;
 #endif
 
 TEST_CASE("robust documents: 100000 nested elements") {
@@ -175,7 +175,7 @@ TEST_CASE("robust documents: 100000 nested elements") {
     SECTION("nested ACL resources") {
         const std::string uri = f.tree.dir.uri(kDemoAcl);
         std::string text = "<?xml version=\"1.0\"?>\n<config><acl><resources>\n";
-        const int depth = kDepth;
+        const int depth = kNestedDepth;
         for (int i = 0; i < depth; ++i)
             text += "<resource id=\"Acme_Demo::r" + std::to_string(i) + "\" title=\"R\">\n";
         for (int i = 0; i < depth; ++i)
@@ -187,7 +187,7 @@ TEST_CASE("robust documents: 100000 nested elements") {
         json h = f.server.result("textDocument/hover", text_pos(uri, depth + 1, 20));
         REQUIRE(h.is_object());
         CHECK(h["contents"]["value"].get<std::string>().find(
-                  "Acme_Demo::r" + std::to_string(kDepth - 1)) != std::string::npos);
+                  "Acme_Demo::r" + std::to_string(kNestedDepth - 1)) != std::string::npos);
         CHECK(f.server.request("textDocument/documentSymbol", {{"textDocument", {{"uri", uri}}}})
                   .contains("result"));
         CHECK(f.server.request("textDocument/completion", text_pos(uri, depth + 1, 15))
@@ -200,17 +200,17 @@ TEST_CASE("robust documents: 100000 nested elements") {
     SECTION("nested unknown elements in integration.xml") {
         const std::string uri = f.tree.dir.uri(kDemoIntegration);
         std::string text = "<config><integration name=\"Deep\">";
-        for (int i = 0; i < kDepth; ++i)
+        for (int i = 0; i < kNestedDepth; ++i)
             text += "<a>";
         text += "<resource name=\"Acme_Demo::top\"/>";
-        for (int i = 0; i < kDepth; ++i)
+        for (int i = 0; i < kNestedDepth; ++i)
             text += "</a>";
         text += "</integration></config>";
         f.server.open(uri, text);
         json items = diagnostics(f.server, uri);
         const std::vector<std::string> found = codes(items);
         CHECK(std::count(found.begin(), found.end(), "schema") >= 1);
-        CHECK(f.server.request("textDocument/completion", text_pos(uri, 0, 3 * kDepth + 50))
+        CHECK(f.server.request("textDocument/completion", text_pos(uri, 0, 3 * kNestedDepth + 50))
                   .contains("result"));
         CHECK(f.server.request("textDocument/documentSymbol", {{"textDocument", {{"uri", uri}}}})
                   .contains("result"));

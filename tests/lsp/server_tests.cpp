@@ -7,10 +7,6 @@ using namespace mil::test;
 
 namespace {
 
-json td(const std::string& uri) {
-    return {{"uri", uri}};
-}
-
 // A tree with many modules, so that indexing takes a while.
 void add_generated_modules(const TempCopy& tree, int count) {
     for (int i = 0; i < count; ++i) {

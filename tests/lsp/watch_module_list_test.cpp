@@ -7,7 +7,7 @@ using namespace mil::test;
 
 namespace {
 
-const std::string kIntegration =
+const std::string kModuleListIntegration =
     "<config>\n  <integration name=\"Acme\">\n    <email>a@acme.example</email>\n"
     "    <resources>\n      <resource name=\"Magento_Customer::customer\"/>\n"
     "    </resources>\n  </integration>\n</config>\n";
@@ -16,10 +16,6 @@ std::string config_php(int customer) {
     return "<?php\nreturn [\n    'modules' => [\n        'Magento_Backend' => 1,\n"
            "        'Magento_Customer' => " +
            std::to_string(customer) + ",\n    ],\n];\n";
-}
-
-void watched(LspClient& c, const std::string& uri, int type) {
-    c.notify("workspace/didChangeWatchedFiles", {{"changes", {{{"uri", uri}, {"type", type}}}}});
 }
 
 } // namespace
@@ -36,7 +32,7 @@ TEST_CASE("watch: app/etc/config.php disabling a module, on disk, is seen at onc
     for (const auto& w : reg["params"]["registrations"][0]["registerOptions"]["watchers"])
         if (w["globPattern"] == "**/app/etc/config.php") asked = true;
     CHECK(asked);
-    c.open(uri, kIntegration);
+    c.open(uri, kModuleListIntegration);
     REQUIRE(find_diagnostic(c.wait_diagnostics(uri), "unknown-resource") == nullptr);
 
     tree.write("app/etc/config.php", config_php(0));

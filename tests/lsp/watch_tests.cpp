@@ -7,14 +7,10 @@ using namespace mil::test;
 
 namespace {
 
-json td(const std::string& uri) {
-    return {{"uri", uri}};
-}
-
 const char* kCustomerAcl = "app/code/Magento/Customer/etc/acl.xml";
 const char* kSalesAcl = "app/code/Magento/Sales/etc/acl.xml";
 
-const std::string kIntegration =
+const std::string kWatchIntegration =
     "<config>\n  <integration name=\"Acme\">\n    <email>a@acme.example</email>\n"
     "    <resources>\n      <resource name=\"Magento_Customer::customer\"/>\n"
     "      <resource name=\"Magento_Customer::online\"/>\n"
@@ -26,10 +22,6 @@ json watching() {
 
 bool has_unknown(const json& p) {
     return find_diagnostic(p, "unknown-resource") != nullptr;
-}
-
-void watched(LspClient& c, const std::string& uri, int type = 2) {
-    c.notify("workspace/didChangeWatchedFiles", {{"changes", {{{"uri", uri}, {"type", type}}}}});
 }
 
 } // namespace
@@ -52,7 +44,7 @@ TEST_CASE("watch: a changed acl.xml on disk is seen by the open integration file
     const std::string uri = tree.uri(kExampleIntegration);
     LspClient c;
     c.initialize(tree.root(), watching());
-    c.open(uri, kIntegration);
+    c.open(uri, kWatchIntegration);
     REQUIRE_FALSE(has_unknown(c.wait_diagnostics(uri)));
     std::string acl = tree.read(kCustomerAcl);
     acl.replace(acl.find("Magento_Customer::online"), 24, "Magento_Customer::gone");
@@ -72,7 +64,7 @@ TEST_CASE("watch: closing an unsaved acl.xml brings back the disk version after 
     const std::string acl_uri = tree.uri(kCustomerAcl);
     LspClient c;
     c.initialize(tree.root(), watching());
-    c.open(uri, kIntegration);
+    c.open(uri, kWatchIntegration);
     REQUIRE_FALSE(has_unknown(c.wait_diagnostics(uri)));
 
     // Unsaved edit: Magento_Customer::online removed in the editor only.
@@ -97,7 +89,7 @@ TEST_CASE("watch: closing an unsaved acl.xml brings back the disk version after 
     // And the change on disk is still there.
     json h = c.result("textDocument/hover",
                       {{"textDocument", td(uri)},
-                       {"position", position_after(kIntegration, "Magento_Customer::cus")}});
+                       {"position", position_after(kWatchIntegration, "Magento_Customer::cus")}});
     REQUIRE(h.is_object());
 }
 

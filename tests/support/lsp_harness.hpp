@@ -262,6 +262,16 @@ private:
     std::vector<json> responses_, notifications_, server_requests_, log_;
 };
 
+// A TextDocumentIdentifier.
+inline json td(const std::string& uri) {
+    return {{"uri", uri}};
+}
+
+// workspace/didChangeWatchedFiles for one file (type 1 created, 2 changed, 3 deleted).
+inline void watched(LspClient& c, const std::string& uri, int type = 2) {
+    c.notify("workspace/didChangeWatchedFiles", {{"changes", {{{"uri", uri}, {"type", type}}}}});
+}
+
 inline std::vector<std::string> diagnostic_codes(const json& publish_params) {
     std::vector<std::string> out;
     for (const auto& d : publish_params.at("diagnostics"))

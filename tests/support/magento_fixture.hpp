@@ -9,6 +9,8 @@
 #include "mil/model/index.hpp"
 #include "mil/model/model.hpp"
 
+#include <catch2/catch.hpp>
+
 #include <algorithm>
 #include <memory>
 #include <stdexcept>
@@ -217,6 +219,13 @@ inline std::vector<Diagnostic> copies_with_code(const std::vector<Diagnostic>& d
     for (const auto& d : ds)
         if (d.code == code) out.push_back(d);
     return out;
+}
+
+// The one diagnostic with this code (the test fails when there are none or several).
+inline Diagnostic only(const std::vector<Diagnostic>& ds, std::string_view code) {
+    auto found = with_code(ds, code);
+    REQUIRE(found.size() == 1);
+    return *found.front();
 }
 
 inline bool contains(std::string_view hay, std::string_view needle) {

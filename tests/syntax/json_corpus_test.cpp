@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "files.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -10,16 +12,8 @@
 #include <string>
 
 using namespace mil;
+using mil::test::read_file;
 namespace fs = std::filesystem;
-
-namespace {
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-} // namespace
 
 TEST_CASE("json corpus: every composer.json parses with ranges that match its text") {
     const fs::path root = fs::path(MIL_SOURCE_DIR "/../shared/corpus");

@@ -2,16 +2,15 @@
 
 #include <catch2/catch.hpp>
 
+#include "cursor.hpp"
+
 #include <string>
 #include <string_view>
 
 using namespace mil;
+using mil::test::slice;
 
 namespace {
-
-std::string_view slice(std::string_view text, Range r) {
-    return text.substr(r.begin, r.end - r.begin);
-}
 
 Offset offset_of(std::string_view text, std::string_view needle) {
     std::size_t at = text.find(needle);

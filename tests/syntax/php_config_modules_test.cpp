@@ -3,16 +3,13 @@
 
 #include <catch2/catch.hpp>
 
+#include "cursor.hpp"
+
 #include <string>
 #include <string_view>
 
 using namespace mil;
-
-namespace {
-std::string_view slice(std::string_view text, Range r) {
-    return text.substr(r.begin, r.end - r.begin);
-}
-} // namespace
+using mil::test::slice;
 
 TEST_CASE("config.php: modules set to 1 and 0, as bin/magento writes them") {
     std::string_view text = R"(<?php

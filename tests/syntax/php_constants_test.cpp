@@ -2,16 +2,13 @@
 
 #include <catch2/catch.hpp>
 
+#include "cursor.hpp"
+
 #include <string>
 #include <string_view>
 
 using namespace mil;
-
-namespace {
-std::string_view slice(std::string_view text, Range r) {
-    return text.substr(r.begin, r.end - r.begin);
-}
-} // namespace
+using mil::test::slice;
 
 TEST_CASE("constants: class constants with namespace and visibility and types and lists") {
     std::string_view text = R"(<?php

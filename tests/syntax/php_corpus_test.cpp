@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "files.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -11,18 +13,11 @@
 #include <vector>
 
 using namespace mil;
+using mil::test::kCorpus;
+using mil::test::read_file;
 namespace fs = std::filesystem;
 
 namespace {
-
-const fs::path kCorpus = fs::path(MIL_SOURCE_DIR "/../shared/corpus");
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 std::vector<fs::path> php_files(const fs::path& root) {
     std::vector<fs::path> out;

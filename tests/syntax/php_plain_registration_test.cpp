@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "files.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -13,18 +15,11 @@
 #include <vector>
 
 using namespace mil;
+using mil::test::kCorpus;
+using mil::test::read_file;
 namespace fs = std::filesystem;
 
 namespace {
-
-const fs::path kCorpus = fs::path(MIL_SOURCE_DIR "/../shared/corpus");
-
-std::string read_all(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 // What the registration participant takes from the tokenizer's reading: the first module
 // registered under a constant name.
@@ -175,7 +170,7 @@ TEST_CASE("plain registration: the corpus's registration.php files agree with th
     for (fs::recursive_directory_iterator it(kCorpus, ec), end; !ec && it != end;
          it.increment(ec)) {
         if (!it->is_regular_file() || it->path().filename() != "registration.php") continue;
-        const std::string text = read_all(it->path());
+        const std::string text = read_file(it->path());
         INFO(it->path().string());
         check_agrees(text);
         const bool answered = find_plain_module_registration(text).has_value();

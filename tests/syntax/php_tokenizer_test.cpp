@@ -2,17 +2,16 @@
 
 #include <catch2/catch.hpp>
 
+#include "cursor.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
 
 using namespace mil;
+using mil::test::slice;
 
 namespace {
-
-std::string_view slice(std::string_view text, Range r) {
-    return text.substr(r.begin, r.end - r.begin);
-}
 
 // Significant tokens as (kind, text) pairs.
 std::vector<std::pair<PhpTokenKind, std::string>> significant(std::string_view text) {

@@ -3,6 +3,8 @@
 #include "cursor.hpp"
 
 #include <catch2/catch.hpp>
+
+#include "files.hpp"
 #include <pugixml.hpp>
 
 #include <filesystem>
@@ -13,16 +15,10 @@
 #include <vector>
 
 using namespace mil;
+using mil::test::read_file;
 using mil::test::slice;
 
 namespace {
-
-std::string read_file(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 std::string trim(std::string s) {
     const auto sp = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
