@@ -37,7 +37,7 @@ fi
 
 if [ "${MIL_SKIP_SANITIZERS:-0}" != 1 ]; then
   stage "build and tests under AddressSanitizer + UndefinedBehaviorSanitizer"
-  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMIL_SANITIZE=ON -DMIL_UNITY=ON \
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMIL_SANITIZE=ON -DMIL_BENCH=OFF -DMIL_UNITY=ON \
     "${werror[@]}"
   cmake --build build-asan -j"$jobs"
   ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
