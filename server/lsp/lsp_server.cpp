@@ -31,7 +31,10 @@ namespace mil {
 
 using json = nlohmann::json;
 
-namespace {
+// Named rather than anonymous: LspServer, which has members of these types, is not in an
+// anonymous namespace (the header declares it), and in a unity build's batch a class with
+// members of file-local types is an error (-Wsubobject-linkage).
+namespace lsp_server_detail {
 
 int completion_kind(CompletionKind k) {
     switch (k) {
@@ -101,7 +104,7 @@ private:
     std::thread thread_;
 };
 
-} // namespace
+} // namespace lsp_server_detail
 
 class LspServer : public std::enable_shared_from_this<LspServer> {
 public:
@@ -246,7 +249,7 @@ private:
         // start otherwise, more on a busy machine).
         if (!warm_index_) {
             try {
-                warm_index_ = std::make_unique<WarmThread>([] {
+                warm_index_ = std::make_unique<lsp_server_detail::WarmThread>([] {
                     trace::name_thread("index");
                     trace::Span span("warm up");
                     advise_thread_heap();
@@ -257,7 +260,7 @@ private:
                                              ? options_.index_threads
                                              : std::max(1u, std::thread::hardware_concurrency());
                 for (unsigned t = 1; t < threads; ++t)
-                    warm_workers_.push_back(std::make_unique<WarmThread>([] {
+                    warm_workers_.push_back(std::make_unique<lsp_server_detail::WarmThread>([] {
                         trace::name_thread("index worker");
                         trace::Span span("warm up");
                         advise_thread_heap();
@@ -513,7 +516,7 @@ private:
     void start_indexing() {
         trace::Span span("start indexing");
         // The thread made ready at `initialize` takes the first index.
-        std::unique_ptr<WarmThread> warm = std::move(warm_index_);
+        std::unique_ptr<lsp_server_detail::WarmThread> warm = std::move(warm_index_);
         stop_index_thread();
         ready_ = false;
         std::string token = fmt::format("mil-index-{}", ++index_generation_);
@@ -524,12 +527,12 @@ private:
         io.max_file_bytes = options_.max_file_bytes;
         io.threads = options_.index_threads;
         // The workers started at `initialize`, for the first index (then new threads).
-        auto spare =
-            std::make_shared<std::vector<std::unique_ptr<WarmThread>>>(std::move(warm_workers_));
+        auto spare = std::make_shared<std::vector<std::unique_ptr<lsp_server_detail::WarmThread>>>(
+            std::move(warm_workers_));
         warm_workers_.clear();
         io.start_thread = [spare](std::function<void()> work) {
             if (spare->empty()) return std::thread(std::move(work));
-            std::unique_ptr<WarmThread> warm = std::move(spare->back());
+            std::unique_ptr<lsp_server_detail::WarmThread> warm = std::move(spare->back());
             spare->pop_back();
             return warm->give(std::move(work));
         };
@@ -1366,7 +1369,7 @@ private:
         for (CompletionItem& it : r.items) {
             lsp::CompletionItem& item = list.items.emplace_back();
             item.label = it.label;
-            item.kind = completion_kind(it.kind);
+            item.kind = lsp_server_detail::completion_kind(it.kind);
             if (defaults && it.edit.range == default_range) {
                 if (it.edit.new_text != it.label) item.text_edit_text = it.edit.new_text;
             } else {
@@ -1751,8 +1754,8 @@ private:
     unsigned index_generation_ = 0;
     std::thread index_thread_;
     // Started at `initialize`: the index thread with its heap set up and the catalogue loaded.
-    std::unique_ptr<WarmThread> warm_index_;
-    std::vector<std::unique_ptr<WarmThread>> warm_workers_;
+    std::unique_ptr<lsp_server_detail::WarmThread> warm_index_;
+    std::vector<std::unique_ptr<lsp_server_detail::WarmThread>> warm_workers_;
     std::shared_ptr<IndexJob> job_;
     // The cancel flag of each document's diagnostics being made on the worker.
     std::map<std::string, std::shared_ptr<std::atomic<bool>>> diagnosing_;
