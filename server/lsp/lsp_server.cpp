@@ -546,15 +546,12 @@ private:
         auto done = [this, job, token, progress, generation = index_generation_] {
             poll_index(job, token, progress, generation);
         };
-        const auto spawned = trace::enabled() ? trace::Clock::now() : trace::Clock::time_point{};
+        const auto spawned = trace::handed_now();
         auto run = [job, folders = folders_, io, build = options_.build_index,
                     wake = ep_.post_handle(), notifier = ep_.notify_handle(), done, spawned, token,
                     progress] {
             auto t0 = std::chrono::steady_clock::now();
-            if (trace::Sink* sink = trace::sink()) {
-                sink->name_thread("index");
-                sink->span("thread start", {}, std::max(spawned, trace::last_span_end()), t0);
-            }
+            trace::thread_start("index", spawned);
             try {
                 job->result = build ? build(folders, io) : index_folders(folders, io);
             } catch (const IndexCancelled&) {

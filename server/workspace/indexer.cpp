@@ -219,19 +219,14 @@ IndexResult index_folders(const std::vector<std::string>& folders, const IndexOp
     try {
         trace::Span span("start workers");
         for (unsigned t = 1; t < threads; ++t) {
-            std::function<void()> work =
-                [&, spawned = trace::enabled() ? trace::Clock::now() : trace::Clock::time_point{}] {
-                    if (trace::Sink* sink = trace::sink()) {
-                        sink->name_thread("index worker");
-                        sink->span("thread start", {}, std::max(spawned, trace::last_span_end()),
-                                   trace::Clock::now());
-                    }
-                    {
-                        trace::Span span("heap setup"); // cheap when the thread did it already
-                        advise_thread_heap();
-                    }
-                    queue.work(options.max_file_bytes, options);
-                };
+            std::function<void()> work = [&, spawned = trace::handed_now()] {
+                trace::thread_start("index worker", spawned);
+                {
+                    trace::Span span("heap setup"); // cheap when the thread did it already
+                    advise_thread_heap();
+                }
+                queue.work(options.max_file_bytes, options);
+            };
             workers.push_back(options.start_thread ? options.start_thread(std::move(work))
                                                    : std::thread(std::move(work)));
         }

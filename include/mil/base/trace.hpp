@@ -6,6 +6,7 @@
 // branch (no clock read, no allocation, no formatting), so spans may sit on hot paths.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <string_view>
@@ -37,12 +38,6 @@ inline std::atomic<Sink*> g_sink{nullptr};
 inline thread_local Clock::time_point t_last_end{}; // when this thread's last Span ended
 } // namespace detail
 
-// When the calling thread's last Span ended (the epoch if none has): work handed to a thread
-// that was still busy (warming up) starts there at the earliest, so that its spans nest.
-inline Clock::time_point last_span_end() noexcept {
-    return detail::t_last_end;
-}
-
 // The installed sink, or nullptr when tracing is off.
 inline Sink* sink() noexcept {
     return detail::g_sink.load(std::memory_order_acquire);
@@ -57,6 +52,22 @@ inline bool enabled() noexcept {
 
 inline void name_thread(std::string_view name) noexcept {
     if (Sink* s = sink()) s->name_thread(name);
+}
+
+// The time work is handed to a thread, for thread_start(): the epoch when tracing is off (no
+// clock read).
+inline Clock::time_point handed_now() noexcept {
+    return enabled() ? Clock::now() : Clock::time_point{};
+}
+
+// On a thread that takes work handed to it at `handed` (handed_now()): names the thread and
+// records "thread start" from then, or from the end of the thread's last span if later (a
+// thread still warming up when the work came starts it there, so that its spans nest), to now.
+inline void thread_start(std::string_view thread_name, Clock::time_point handed) noexcept {
+    if (Sink* s = sink()) {
+        s->name_thread(thread_name);
+        s->span("thread start", {}, std::max(handed, detail::t_last_end), Clock::now());
+    }
 }
 
 // A span from its construction to its destruction, on one thread. `detail` must stay valid
