@@ -4,6 +4,7 @@
 # - a core layer includes only itself and the layers below it (base < syntax < model < ide);
 # - a server layer includes only itself, the layers below it (platform < workspace < lsp < cli)
 #   and the core; only server/platform includes OS headers.
+# - thread_local holds plain values only (see below);
 # Prints each offending line and exits 1 when there is one.
 set -uo pipefail
 root="${1:-$(dirname "$0")/..}"
@@ -55,6 +56,17 @@ while IFS= read -r f; do
     fi
   done < <(grep -E '^\s*#\s*include' "$f")
 done < <(git ls-files 'server/*' 2>/dev/null || find server -type f)
+
+# thread_local holds plain values only (bool, integers, pointers, time points): with mingw-w64's
+# emulated TLS, a thread_local that owns memory is destroyed after its storage was released
+# when its thread ends, corrupting the Windows build's heap (server/platform/fileio_portable.cpp).
+plain_tls='thread_local +(static +|inline +)*(bool|char|int|unsigned|std::u?int[0-9]+_t|std::size_t|std::uintptr_t|[A-Za-z_:]*time_point|[A-Za-z_:]+ *\*) '
+while IFS= read -r hit; do
+  code="${hit#*:*:}"
+  code="${code%%//*}"
+  case "$code" in *thread_local*) ;; *) continue ;; esac
+  echo "$code" | grep -Eq "$plain_tls" || fail "$hit (thread_local of a type with a destructor)"
+done < <(git grep -n -E '\bthread_local\b' -- 'include/*' 'src/*' 'server/*' 2>/dev/null)
 
 [ "$status" = 0 ] && echo "layering: every include follows the layers"
 exit "$status"

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <fstream>
+#include <mutex>
 #include <system_error>
 #include <unordered_map>
 
@@ -119,21 +120,22 @@ std::optional<std::string> read_path(const std::string& file, const std::string&
 
 // fs::canonical, cheaper for many paths side by side: a path whose last name is no link is
 // its folder's canonical path and that name (one lstat), and the folders' canonical paths are
-// remembered by each thread for a second (a discovery or an index asks for hundreds of
-// folders of a few parents, and a full canonical() costs a system call per component). Past
-// the second, or when the memory holds 4,096 folders, it starts again: a link changed
-// meanwhile is seen at the next look-up after that.
+// remembered for a second (a discovery or an index asks for hundreds of folders of a few
+// parents, and a full canonical() costs a system call per component). Past the second, or
+// when the memory holds 4,096 folders, it starts again: a link changed meanwhile is seen at
+// the next look-up after that.
+//
+// One memory for the process, under a lock held only around the map (the file-system calls
+// run outside it). Not a thread_local: with mingw-w64's emulated TLS a thread_local that owns
+// heap memory is destroyed at thread exit after its storage was released, which corrupted
+// the heap whenever an index thread ended (seen as a crash of the Windows build under wine).
 std::optional<fs::path> canonical_path(const fs::path& p) {
     struct Memory {
-        std::unordered_map<std::string, fs::path> folders;
-        std::chrono::steady_clock::time_point since;
+        std::mutex mutex;
+        std::unordered_map<std::string, fs::path> folders; // guarded by mutex
+        std::chrono::steady_clock::time_point since;       // guarded by mutex
     };
-    thread_local Memory memory;
-    const auto now = std::chrono::steady_clock::now();
-    if (now - memory.since > std::chrono::seconds(1) || memory.folders.size() >= 4096) {
-        memory.folders.clear();
-        memory.since = now;
-    }
+    static Memory& memory = *new Memory; // never destroyed: threads may still look up at exit
     auto full = [](const fs::path& q) -> std::optional<fs::path> {
         std::error_code ec;
         auto c = fs::canonical(q, ec);
@@ -150,14 +152,27 @@ std::optional<fs::path> canonical_path(const fs::path& p) {
     if (ec || !fs::exists(st)) return std::nullopt;
     if (fs::is_symlink(st)) return full(normal);
     const std::string key = utf8_string(parent);
-    auto it = memory.folders.find(key);
-    if (it == memory.folders.end()) {
-        auto c = full(parent);
-        if (!c) return std::nullopt;
-        it = memory.folders.emplace(key, std::move(*c)).first;
+    std::optional<fs::path> folder;
+    {
+        std::lock_guard lock(memory.mutex);
+        const auto now = std::chrono::steady_clock::now();
+        if (now - memory.since > std::chrono::seconds(1) || memory.folders.size() >= 4096) {
+            memory.folders.clear();
+            memory.since = now;
+        }
+        if (auto it = memory.folders.find(key); it != memory.folders.end()) folder = it->second;
     }
-    fs::path out = it->second / name;
-    if (fs::is_directory(st)) memory.folders.emplace(utf8_string(normal), out);
+    if (!folder) {
+        folder = full(parent);
+        if (!folder) return std::nullopt;
+        std::lock_guard lock(memory.mutex);
+        memory.folders.emplace(key, *folder);
+    }
+    fs::path out = *folder / name;
+    if (fs::is_directory(st)) {
+        std::lock_guard lock(memory.mutex);
+        memory.folders.emplace(utf8_string(normal), out);
+    }
     return out;
 }
 
