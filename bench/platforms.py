@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The two platform layers side by side on the same tree, in one run: the server built with
--DMIL_PLATFORM=linux and the one built with -DMIL_PLATFORM=portable, run alternately.
+-DMIL_PLATFORM=linux and the one on the portable layer (build/magento-integration-ls-portable,
+linked by -DMIL_PORTABLE_TWIN=ON, or a -DMIL_PLATFORM=portable build), run alternately.
 
   bench/platforms.py TREE [--linux build/magento-integration-ls]
-                          [--portable build-portable/magento-integration-ls] [--runs 5]
+                          [--portable build/magento-integration-ls-portable] [--runs 5]
 
 ready: from `initialized` to the end of the indexing $/progress, over stdio, measured by this
 client (a fresh server per run). check: wall time of `check TREE --format json` (a fresh
@@ -89,7 +90,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("tree")
     ap.add_argument("--linux", default="build/magento-integration-ls")
-    ap.add_argument("--portable", default="build-portable/magento-integration-ls")
+    ap.add_argument("--portable", default="build/magento-integration-ls-portable")
     ap.add_argument("--runs", type=int, default=5)
     a = ap.parse_args()
     tree = os.path.abspath(a.tree)

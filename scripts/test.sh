@@ -17,15 +17,20 @@ stage() {
 werror=()
 if [ "${MIL_WERROR:-0}" = 1 ]; then werror=(-DMIL_WERROR=ON); fi
 
-stage "setup and build (RelWithDebInfo)"
-MIL_CMAKE_ARGS="${MIL_CMAKE_ARGS:-} ${werror[*]}" scripts/setup.sh
+# The build also links the server and the suites that run on the platform layer (workspace,
+# LSP, CLI) with the portable layer (MIL_PORTABLE_TWIN: std::filesystem, plain reads, no heap
+# tuning; the one macOS and Windows use): the same compiled code on the other layer, run by
+# the same ctest as "portable <layer>: ..." tests. The core's suites (base, syntax, model, ide)
+# never call the platform: their binaries would be the same.
+stage "setup and build (RelWithDebInfo, with the portable platform twin)"
+MIL_CMAKE_ARGS="${MIL_CMAKE_ARGS:-} -DMIL_PORTABLE_TWIN=ON ${werror[*]}" scripts/setup.sh
 if [ -x scripts/setup-node-deps.sh ]; then
   stage "Node dependencies of the client tests"
   scripts/setup-node-deps.sh
 fi
 
 jobs="$(nproc)"
-stage "tests (RelWithDebInfo)"
+stage "tests (RelWithDebInfo; the platform suites on both layers)"
 ctest --test-dir build --output-on-failure -j"$jobs"
 
 # The release: a static build in build-release/ (its `release:` test), then dist/ with every
@@ -42,18 +47,6 @@ if [ "${MIL_SKIP_SANITIZERS:-0}" != 1 ]; then
   cmake --build build-asan -j"$jobs"
   ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j"$jobs" -E "clients: vscode"
-fi
-
-# The suites that run on the platform layer (workspace, LSP, CLI) again with the portable one
-# (-DMIL_PLATFORM=portable: std::filesystem, plain reads, no heap tuning), the one macOS and
-# Windows use. The core's suites (base, syntax, model, ide) never call the platform: their
-# binaries would be the same, so they are not built twice.
-if [ "${MIL_SKIP_PORTABLE:-0}" != 1 ]; then
-  stage "build and platform-dependent C++ tests with the portable platform layer"
-  cmake -S . -B build-portable -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMIL_PLATFORM=portable \
-    -DMIL_UNITY=ON "${werror[@]}"
-  cmake --build build-portable -j"$jobs" --target magento-integration-ls test_workspace test_lsp test_cli
-  ctest --test-dir build-portable --output-on-failure -j"$jobs" -R '^(workspace|lsp|cli):'
 fi
 
 # Windows x64: cross-built with mingw-w64 (static .exe), the core's suites (base, syntax,

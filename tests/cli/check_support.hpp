@@ -2,6 +2,8 @@
 // around temporary trees and fixture text.
 #pragma once
 
+#include "server_binary.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -59,8 +61,8 @@ struct RunResult {
     std::string err;
 };
 
-// Runs MIL_BINARY with `args` in `cwd` (the test's directory when empty), stdin from
-// `input_file` (/dev/null when empty), and collects stdout, stderr and the exit code.
+// Runs the server (server_binary()) with `args` in `cwd` (the test's directory when empty), stdin
+// from `input_file` (/dev/null when empty), and collects stdout, stderr and the exit code.
 // `launcher`, when given, runs the binary: its words come first on the command line
 // (setpriv with its options, say).
 inline RunResult run_binary(const std::vector<std::string>& args, const std::string& cwd = "",
@@ -80,7 +82,7 @@ inline RunResult run_binary(const std::vector<std::string>& args, const std::str
         ::dup2(out, 1);
         ::dup2(err, 2);
         std::vector<std::string> all = launcher;
-        all.push_back(MIL_BINARY);
+        all.push_back(mil::test::server_binary());
         all.insert(all.end(), args.begin(), args.end());
         std::vector<char*> argv;
         for (auto& a : all)

@@ -1,6 +1,7 @@
 // The real binary: bad bytes on its stdin, and its safe defaults (TCP on loopback, no file
 // written, no program run, `check` output that does not depend on the run).
 #include "robust_support.hpp"
+#include "server_binary.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -207,7 +208,9 @@ TEST_CASE("robust binary: a whole session never writes a file") {
 TEST_CASE("robust binary: the server never runs another program") {
     // Statically: the executable imports no function that starts a program.
     FILE* nm = ::popen(
-        (std::string("nm -D --undefined-only '") + MIL_BINARY + "' 2>/dev/null").c_str(), "r");
+        (std::string("nm -D --undefined-only '") + mil::test::server_binary() + "' 2>/dev/null")
+            .c_str(),
+        "r");
     std::string symbols;
     if (nm) {
         char buf[4096];

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "child_process.hpp"
+#include "server_binary.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -18,7 +19,7 @@ namespace {
 using Run = mil::test::ShellResult;
 
 Run run(const std::string& args) {
-    return mil::test::run_shell(std::string("'") + MIL_BINARY + "' " + args);
+    return mil::test::run_shell(std::string("'") + mil::test::server_binary() + "' " + args);
 }
 
 fs::path temp_dir(const char* name) {

@@ -2,6 +2,7 @@
 // `--listen 0`, and the command line (--version, --help, bad options).
 #include "child_process.hpp"
 #include "lsp_harness.hpp"
+#include "server_binary.hpp"
 
 #include "mil/version.hpp"
 
@@ -117,7 +118,7 @@ void run_session(Client& c, const TempCopy& tree) {
 
 TEST_CASE("e2e: a session over stdio ends with exit code 0") {
     TempCopy tree(example_dir());
-    ChildProcess server(MIL_BINARY, {"--stdio"});
+    ChildProcess server(mil::test::server_binary(), {"--stdio"});
     Client c(FramedConnection(server.out(), server.in()));
     run_session(c, tree);
     CHECK(server.exit_code(kWait) == 0);
@@ -130,7 +131,7 @@ TEST_CASE("e2e: --trace FILE writes the session's trace from the process start o
     TempCopy out;
     const std::string path = out.path("session.json");
     {
-        ChildProcess server(MIL_BINARY, {"--stdio", "--trace", path});
+        ChildProcess server(mil::test::server_binary(), {"--stdio", "--trace", path});
         Client c(FramedConnection(server.out(), server.in()));
         run_session(c, tree);
         CHECK(server.exit_code(kWait) == 0);
@@ -150,14 +151,14 @@ TEST_CASE("e2e: --trace FILE writes the session's trace from the process start o
         CHECK(names.count(name));
     }
     // A file that cannot be created is refused before the server starts.
-    ChildProcess bad(MIL_BINARY, {"--trace", out.path("no/such/folder/t.json")});
+    ChildProcess bad(mil::test::server_binary(), {"--trace", out.path("no/such/folder/t.json")});
     CHECK(bad.read_all(bad.err(), kWait).find("trace") != std::string::npos);
     CHECK(bad.exit_code(kWait) == 2);
 }
 
 TEST_CASE("e2e: a session over --listen 0 ends with exit code 0") {
     TempCopy tree(example_dir());
-    ChildProcess server(MIL_BINARY, {"--listen", "0"});
+    ChildProcess server(mil::test::server_binary(), {"--listen", "0"});
     std::string err;
     int port = 0;
     const std::string marker = "listening on port ";
@@ -188,14 +189,14 @@ TEST_CASE("e2e: a session over --listen 0 ends with exit code 0") {
 
 TEST_CASE("e2e: --version, --help and bad options") {
     {
-        ChildProcess p(MIL_BINARY, {"--version"});
+        ChildProcess p(mil::test::server_binary(), {"--version"});
         std::string out = p.read_all(p.out(), kWait);
         CHECK(p.exit_code(kWait) == 0);
         CHECK(out.find(kVersion) != std::string::npos);
         CHECK(out.find(kName) != std::string::npos);
     }
     {
-        ChildProcess p(MIL_BINARY, {"--help"});
+        ChildProcess p(mil::test::server_binary(), {"--help"});
         std::string out = p.read_all(p.out(), kWait);
         CHECK(p.exit_code(kWait) == 0);
         CHECK(out.find("--listen") != std::string::npos);
@@ -208,7 +209,7 @@ TEST_CASE("e2e: --version, --help and bad options") {
     };
     for (const auto& args : bad) {
         CAPTURE(args);
-        ChildProcess p(MIL_BINARY, args);
+        ChildProcess p(mil::test::server_binary(), args);
         std::string err = p.read_all(p.err(), kWait);
         CHECK(p.exit_code(kWait) == 2);
         CHECK_FALSE(err.empty());
@@ -218,7 +219,7 @@ TEST_CASE("e2e: --version, --help and bad options") {
 
 TEST_CASE("e2e: the end of input without shutdown ends with exit code 1") {
     TempCopy tree(example_dir());
-    ChildProcess server(MIL_BINARY, {});
+    ChildProcess server(mil::test::server_binary(), {});
     Client c(FramedConnection(server.out(), server.in()));
     json init = c.request("initialize", {{"processId", nullptr},
                                          {"rootUri", path_to_uri(tree.root())},
@@ -247,7 +248,7 @@ TEST_CASE("e2e: shutdown and exit while the index is still being built") {
     }
     for (bool with_shutdown : {true, false}) {
         CAPTURE(with_shutdown);
-        ChildProcess server(MIL_BINARY, {});
+        ChildProcess server(mil::test::server_binary(), {});
         Client c(FramedConnection(server.out(), server.in()));
         json init =
             c.request("initialize", {{"processId", nullptr},

@@ -4,6 +4,7 @@
 // an editor does, then run our own `check` on the result.
 #include "child_process.hpp"
 #include "lsp_harness.hpp"
+#include "server_binary.hpp"
 
 using namespace mil;
 using namespace mil::test;
@@ -63,8 +64,8 @@ void apply_edit(const json& edit, std::map<std::string, std::string> open = {}) 
 using CheckRun = ShellResult;
 
 CheckRun check(const TempCopy& tree) {
-    return run_shell(std::string("'") + MIL_BINARY + "' check --fail-on hint '" + tree.root() +
-                     "'");
+    return run_shell(std::string("'") + mil::test::server_binary() + "' check --fail-on hint '" +
+                     tree.root() + "'");
 }
 
 const json* find_action(const json& actions, const std::string& kind) {

@@ -8,6 +8,7 @@
 #include "mil/base/text.hpp"
 #include "platform/fileio.hpp"
 #include "platform/log.hpp"
+#include "server_binary.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -341,7 +342,7 @@ public:
                                          O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
         std::vector<std::string> argv_s = launcher;
-        argv_s.push_back(MIL_BINARY);
+        argv_s.push_back(mil::test::server_binary());
         argv_s.insert(argv_s.end(), args.begin(), args.end());
         std::vector<char*> argv;
         for (auto& a : argv_s)
