@@ -5,33 +5,43 @@
 
 #include "platform/channel.hpp"
 
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <thread>
 
 namespace mil {
 namespace {
 
-// The reader thread and the write lock shared by all transports. Derived classes provide
-// the blocking read, the write and a way to interrupt the read; their destructors must
-// call close() while they still exist.
+// The reader thread and the write lock shared by all transports, over one byte channel.
+// close() interrupts the read and waits for the thread. Where an OS cannot interrupt a
+// blocking read (wine's pipes ignore CancelSynchronousIo: a stdio server whose client keeps
+// its stdin open after `exit` waited forever), the thread is left behind after kCloseWait:
+// it owns a share of the channel and of the state it reads, so nothing it touches is freed
+// under it, and it hands nothing more to the handlers (which may be gone by then).
 template <typename Base>
 class Threaded : public Base {
 public:
     using typename Base::CloseHandler;
     using typename Base::MessageHandler;
 
+    explicit Threaded(std::shared_ptr<ByteChannel> channel) : shared_(std::make_shared<Shared>()) {
+        shared_->channel = std::move(channel);
+    }
+
     void start(MessageHandler on_message, CloseHandler on_close) override {
-        thread_ = std::thread([this, on_message = std::move(on_message),
-                               on_close = std::move(on_close)] { loop(on_message, on_close); });
+        thread_ =
+            std::thread([shared = shared_, on_message = std::move(on_message),
+                         on_close = std::move(on_close)] { loop(*shared, on_message, on_close); });
     }
 
     bool send(std::string body) override {
         std::string framed = frame(body);
         std::lock_guard lock(write_mutex_);
         if (broken_) return false;
-        if (!write_all(framed)) broken_ = true;
+        if (!shared_->channel->write_all(framed)) broken_ = true;
         return !broken_;
     }
 
@@ -41,25 +51,35 @@ public:
             framed += frame(body);
         std::lock_guard lock(write_mutex_);
         if (broken_) return false;
-        if (!write_all(framed)) broken_ = true;
+        if (!shared_->channel->write_all(framed)) broken_ = true;
         return !broken_;
     }
 
     void close() override {
-        interrupt();
+        shared_->channel->interrupt();
         std::lock_guard lock(join_mutex_);
         if (!thread_.joinable()) return;
         if (thread_.get_id() == std::this_thread::get_id()) return; // joined by the destructor
-        thread_.join();
+        bool done = false;
+        {
+            std::unique_lock done_lock(shared_->done_mutex);
+            done = shared_->done_changed.wait_for(done_lock, kCloseWait,
+                                                  [&] { return shared_->done; });
+        }
+        if (done) {
+            thread_.join();
+            return;
+        }
+        {
+            std::lock_guard deliver(shared_->deliver_mutex); // after a message being handed over
+            shared_->abandoned = true;
+        }
+        log::warn("the input's read could not be interrupted; its thread is left to the end of "
+                  "the process");
+        thread_.detach();
     }
 
 protected:
-    // Blocks until some bytes arrive; 0 at end of input or after interrupt().
-    virtual std::size_t read_some(char* buf, std::size_t size) = 0;
-    virtual bool write_all(std::string_view bytes) = 0;
-    // Makes read_some return 0, now and from then on.
-    virtual void interrupt() = 0;
-
     // For derived destructors, after close().
     void detach_if_self() {
         std::lock_guard lock(join_mutex_);
@@ -67,11 +87,25 @@ protected:
     }
 
 private:
-    void loop(const MessageHandler& on_message, const CloseHandler& on_close) {
+    static constexpr std::chrono::milliseconds kCloseWait{500};
+
+    // What the reader thread uses, kept alive by the thread itself.
+    struct Shared {
+        std::shared_ptr<ByteChannel> channel;
+        std::mutex deliver_mutex; // held while a message or the end is handed over
+        bool abandoned = false;   // guarded by deliver_mutex
+        std::mutex done_mutex;
+        std::condition_variable done_changed;
+        bool done = false; // guarded by done_mutex: the loop has ended
+    };
+
+    static void loop(Shared& shared, const MessageHandler& on_message,
+                     const CloseHandler& on_close) {
         MessageReader reader;
         std::string buf(64 * 1024, '\0');
-        for (;;) {
-            std::size_t n = read_some(buf.data(), buf.size());
+        bool abandoned = false;
+        while (!abandoned) {
+            std::size_t n = shared.channel->read_some(buf.data(), buf.size());
             if (n == 0) break;
             reader.feed(std::string_view(buf.data(), n));
             while (auto item = reader.next()) {
@@ -79,6 +113,8 @@ private:
                     log::warn("framing error: {}", item->text);
                     continue;
                 }
+                std::lock_guard deliver(shared.deliver_mutex);
+                if ((abandoned = shared.abandoned)) break;
                 try {
                     on_message(std::move(item->text));
                 } catch (const std::exception& e) {
@@ -88,15 +124,27 @@ private:
                 }
             }
         }
-        if (reader.buffered() > 0)
-            log::warn("input ended inside a message ({} bytes left unread)", reader.buffered());
-        try {
-            if (on_close) on_close();
-        } catch (...) {
-            log::error("close handler failed");
+        {
+            std::lock_guard deliver(shared.deliver_mutex);
+            if (!shared.abandoned) {
+                if (reader.buffered() > 0)
+                    log::warn("input ended inside a message ({} bytes left unread)",
+                              reader.buffered());
+                try {
+                    if (on_close) on_close();
+                } catch (...) {
+                    log::error("close handler failed");
+                }
+            }
         }
+        {
+            std::lock_guard done_lock(shared.done_mutex);
+            shared.done = true;
+        }
+        shared.done_changed.notify_all();
     }
 
+    std::shared_ptr<Shared> shared_;
     std::thread thread_;
     std::mutex join_mutex_;
     std::mutex write_mutex_;
@@ -106,26 +154,18 @@ private:
 // A transport over one of the platform's byte channels.
 class ChannelTransport final : public Threaded<Transport> {
 public:
-    explicit ChannelTransport(std::unique_ptr<ByteChannel> channel) : ch_(std::move(channel)) {}
+    explicit ChannelTransport(std::unique_ptr<ByteChannel> channel)
+        : Threaded(std::shared_ptr<ByteChannel>(std::move(channel))) {}
     ~ChannelTransport() override {
         close();
         detach_if_self();
     }
-
-protected:
-    std::size_t read_some(char* buf, std::size_t size) override {
-        return ch_->read_some(buf, size);
-    }
-    bool write_all(std::string_view bytes) override { return ch_->write_all(bytes); }
-    void interrupt() override { ch_->interrupt(); }
-
-private:
-    std::unique_ptr<ByteChannel> ch_;
 };
 
 class TcpTransportImpl final : public Threaded<TcpTransport> {
 public:
-    explicit TcpTransportImpl(std::unique_ptr<TcpChannel> channel) : ch_(std::move(channel)) {}
+    explicit TcpTransportImpl(std::shared_ptr<TcpChannel> channel)
+        : Threaded(channel), ch_(std::move(channel)) {}
     ~TcpTransportImpl() override {
         close();
         detach_if_self();
@@ -138,15 +178,8 @@ public:
         ch_->shutdown();
     }
 
-protected:
-    std::size_t read_some(char* buf, std::size_t size) override {
-        return ch_->read_some(buf, size);
-    }
-    bool write_all(std::string_view bytes) override { return ch_->write_all(bytes); }
-    void interrupt() override { ch_->interrupt(); }
-
 private:
-    std::unique_ptr<TcpChannel> ch_;
+    std::shared_ptr<TcpChannel> ch_;
 };
 
 // State shared by the two halves of an in-memory pair.
@@ -159,15 +192,12 @@ struct MemoryChannel {
     bool server_closed = false;
 };
 
-class MemoryServer final : public Threaded<Transport> {
+// The server's half of an in-memory pair.
+class MemoryServerChannel final : public ByteChannel {
 public:
-    explicit MemoryServer(std::shared_ptr<MemoryChannel> channel) : ch_(std::move(channel)) {}
-    ~MemoryServer() override {
-        close();
-        detach_if_self();
-    }
+    explicit MemoryServerChannel(std::shared_ptr<MemoryChannel> channel)
+        : ch_(std::move(channel)) {}
 
-protected:
     std::size_t read_some(char* buf, std::size_t size) override {
         {
             std::unique_lock lock(ch_->mutex);
@@ -253,17 +283,23 @@ std::unique_ptr<Transport> make_fd_transport(int in_fd, int out_fd) {
     return std::make_unique<ChannelTransport>(open_fd_channel(in_fd, out_fd));
 }
 
+std::unique_ptr<Transport> make_channel_transport(std::unique_ptr<ByteChannel> channel) {
+    return std::make_unique<ChannelTransport>(std::move(channel));
+}
+
 std::unique_ptr<Transport> make_stdio_transport() {
     return std::make_unique<ChannelTransport>(open_stdio_channel());
 }
 
 std::unique_ptr<TcpTransport> TcpTransport::listen(const std::string& address, int port) {
-    return std::make_unique<TcpTransportImpl>(TcpChannel::listen(address, port));
+    return std::make_unique<TcpTransportImpl>(
+        std::shared_ptr<TcpChannel>(TcpChannel::listen(address, port)));
 }
 
 MemoryPair make_memory_pair() {
     auto channel = std::make_shared<MemoryChannel>();
-    return {std::make_unique<MemoryServer>(channel), std::make_shared<MemoryClientImpl>(channel)};
+    return {std::make_unique<ChannelTransport>(std::make_unique<MemoryServerChannel>(channel)),
+            std::make_shared<MemoryClientImpl>(channel)};
 }
 
 } // namespace mil

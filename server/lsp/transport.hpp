@@ -4,7 +4,9 @@
 // Threading: start() launches one reader thread per transport. That thread reads bytes,
 // splits them into message bodies (MessageReader; framing errors are logged) and calls
 // on_message for each body, in order. on_close is called exactly once, on the reader
-// thread, when the input ends (EOF, error, peer closed) or after close(). send() may be
+// thread, when the input ends (EOF, error, peer closed) or after close(); unless close()
+// could not interrupt the read within half a second (an OS whose blocking reads cannot be
+// cancelled): the reader is then left behind and calls neither handler again. send() may be
 // called from any thread; frames are written whole and never interleave.
 #pragma once
 
@@ -17,6 +19,8 @@
 #include <vector>
 
 namespace mil {
+
+class ByteChannel; // platform/channel.hpp
 
 class Transport {
 public:
@@ -37,7 +41,8 @@ public:
         return true;
     }
     // Stops reading and joins the reader thread (on_close has run when this returns,
-    // unless called from the reader thread itself). Idempotent.
+    // unless called from the reader thread itself, or the read could not be interrupted:
+    // see above). Idempotent.
     virtual void close() = 0;
 };
 
@@ -46,6 +51,8 @@ public:
 std::unique_ptr<Transport> make_stdio_transport();
 // The same over any pair of file descriptors (not closed by the transport).
 std::unique_ptr<Transport> make_fd_transport(int in_fd, int out_fd);
+// The same over any of the platform's byte channels.
+std::unique_ptr<Transport> make_channel_transport(std::unique_ptr<ByteChannel> channel);
 
 // Listens on a TCP address and serves the first client that connects; later clients are
 // not accepted. Binding happens in listen() (throws std::system_error on failure), the

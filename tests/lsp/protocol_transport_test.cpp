@@ -1,6 +1,7 @@
 // Real file descriptors and sockets: the fd transport (what stdio uses) over pipes, and
 // the TCP transport with a real socket client on an ephemeral loopback port.
 #include "lsp/jsonrpc.hpp"
+#include "platform/channel.hpp"
 #include "session.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -97,7 +98,80 @@ struct Pipe {
     }
 };
 
+// A byte channel whose blocking read ignores interrupt(), as wine's pipes ignore
+// CancelSynchronousIo: it hands out what the test feeds, and ends only when released.
+struct StubbornState {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::string input;     // for the server
+    std::string output;    // from the server
+    bool released = false; // the read may return 0 once `input` is empty
+    bool freed = false;    // the channel was destroyed (its reader thread has ended)
+};
+
+class StubbornChannel final : public ByteChannel {
+public:
+    explicit StubbornChannel(std::shared_ptr<StubbornState> state) : st_(std::move(state)) {}
+    ~StubbornChannel() override {
+        std::lock_guard lock(st_->mutex);
+        st_->freed = true;
+        st_->changed.notify_all();
+    }
+    std::size_t read_some(char* buf, std::size_t size) override {
+        std::unique_lock lock(st_->mutex);
+        st_->changed.wait(lock, [&] { return !st_->input.empty() || st_->released; });
+        if (st_->input.empty()) return 0;
+        const std::size_t n = std::min(size, st_->input.size());
+        std::memcpy(buf, st_->input.data(), n);
+        st_->input.erase(0, n);
+        return n;
+    }
+    bool write_all(std::string_view bytes) override {
+        std::lock_guard lock(st_->mutex);
+        st_->output.append(bytes);
+        return true;
+    }
+    void interrupt() override {} // cannot
+
+private:
+    std::shared_ptr<StubbornState> st_;
+};
+
 } // namespace
+
+TEST_CASE("transport: `exit` ends the server even when its read cannot be interrupted") {
+    auto state = std::make_shared<StubbornState>();
+    {
+        std::lock_guard lock(state->mutex);
+        state->input = request(1, "initialize", json::object()) + notification("initialized") +
+                       request(2, "shutdown") + notification("exit");
+    }
+    state->changed.notify_all();
+    auto server = std::async(std::launch::async, [&] {
+        return serve(make_channel_transport(std::make_unique<StubbornChannel>(state)),
+                     transport_setup);
+    });
+    // The input stays open (as a client that keeps stdin open after `exit`): the server
+    // still ends, with 0 (shutdown came first), without waiting for the read.
+    REQUIRE(server.wait_for(kTimeout) == std::future_status::ready);
+    CHECK(server.get() == 0);
+    {
+        std::lock_guard lock(state->mutex);
+        CHECK(state->output.find("\"id\":2") != std::string::npos);
+    }
+    // The read left behind wakes up later with a message: nothing is handed to the endpoint
+    // that is gone (no answer; ASan would see a use after free), and the thread ends and
+    // frees the channel.
+    {
+        std::lock_guard lock(state->mutex);
+        state->input = request(3, "test/echo", {{"x", 1}});
+        state->released = true;
+    }
+    state->changed.notify_all();
+    std::unique_lock lock(state->mutex);
+    CHECK(state->changed.wait_for(lock, kTimeout, [&] { return state->freed; }));
+    CHECK(state->output.find("\"id\":3") == std::string::npos);
+}
 
 TEST_CASE("fd transport over pipes: a full session, exit code 0") {
     Pipe to_server, from_server;

@@ -126,10 +126,15 @@ def main():
     print(json.dumps(sorted(i["label"] for i in items)))
     request(3, "shutdown", None)
     send({"jsonrpc": "2.0", "method": "exit"})
+    # The server ends on `exit` by itself, with 0 (shutdown came first), although its input
+    # stays open (a client may keep stdin open until the process is gone).
     try:
-        proc.wait(timeout=a.timeout)
+        code = proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+        sys.exit("the server did not end within 10 s of `exit`")
+    if code != 0:
+        sys.exit(f"the server ended with {code} after shutdown and exit")
     return 0
 
 
