@@ -12,6 +12,9 @@ if [ "${MIL_SETUP_TESTS:-0}" = 1 ]; then
   # The tests also drive the server through Neovim and Node, and build fuzzers with clang.
   PACKAGES+=(neovim clang libclang-rt-14-dev)
   command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
+  # And the Windows stage's cross compiler and wine (scripts/build-windows.sh would install
+  # them itself; one apt-get run for all is quicker on a fresh machine).
+  [ "${MIL_SKIP_WINDOWS:-0}" = 1 ] || PACKAGES+=(g++-mingw-w64-x86-64-posix wine64)
 fi
 missing=()
 for p in "${PACKAGES[@]}"; do
