@@ -5,10 +5,13 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]      e.g. scripts/fuzz.sh 20, scripts/fuzz.sh 3600 xml
 #
 # Environment: MIL_FUZZ_JOBS=N runs N fuzzing processes per target (default 1);
-# MIL_FUZZ_BUILD=DIR builds elsewhere (default build-fuzz).
-# The corpus grows in build-fuzz/fuzz-corpus/<target>/ across runs. A crash or a broken
-# invariant leaves its input in build-fuzz/fuzz-artifacts/<target>/ and makes the script exit 1;
-# turn it into a regression test by copying it into tests/fixtures/robust/<target>/.
+# MIL_FUZZ_BUILD=DIR builds elsewhere (default build-fuzz); MIL_FUZZ_PREBUILT=1 runs the
+# targets already built in DIR (configured with -DMIL_FUZZ=ON) without configuring or building
+# it: scripts/test.sh's short runs use build-asan/, its one clang build of the tests and the
+# fuzzers (ASan + UBSan, Debug at -O1).
+# The corpus grows in DIR/fuzz-corpus/<target>/ across runs. A crash or a broken invariant
+# leaves its input in DIR/fuzz-artifacts/<target>/ and makes the script exit 1; turn it into a
+# regression test by copying it into tests/fixtures/robust/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,21 +21,28 @@ case "$seconds" in '' | *[!0-9]*) echo "usage: scripts/fuzz.sh [SECONDS] [TARGET
 build="${MIL_FUZZ_BUILD:-build-fuzz}"
 jobs="${MIL_FUZZ_JOBS:-1}"
 
-if ! command -v clang++ >/dev/null 2>&1; then
-  echo "fuzz: clang++ is missing (apt-get install clang libclang-rt-14-dev)" >&2
-  exit 2
-fi
-if ! echo 'extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long){return 0;}' |
-  clang++ -x c++ -fsanitize=fuzzer - -o /dev/null 2>/dev/null; then
-  echo "fuzz: libFuzzer's runtime is missing (apt-get install libclang-rt-14-dev)" >&2
-  exit 2
-fi
+if [ "${MIL_FUZZ_PREBUILT:-0}" = 1 ]; then
+  if [ ! -x "$build/fuzz/make_seeds" ]; then
+    echo "fuzz: MIL_FUZZ_PREBUILT=1 but $build/fuzz/ holds no built targets (-DMIL_FUZZ=ON)" >&2
+    exit 2
+  fi
+else
+  if ! command -v clang++ >/dev/null 2>&1; then
+    echo "fuzz: clang++ is missing (apt-get install clang libclang-rt-14-dev)" >&2
+    exit 2
+  fi
+  if ! echo 'extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long){return 0;}' |
+    clang++ -x c++ -fsanitize=fuzzer - -o /dev/null 2>/dev/null; then
+    echo "fuzz: libFuzzer's runtime is missing (apt-get install libclang-rt-14-dev)" >&2
+    exit 2
+  fi
 
-generator=()
-if command -v ninja >/dev/null 2>&1 && [ ! -f "$build/Makefile" ]; then generator=(-G Ninja); fi
-cmake -S . -B "$build" "${generator[@]}" -DCMAKE_CXX_COMPILER=clang++ -DMIL_FUZZ=ON \
-  -DMIL_TESTS=OFF -DMIL_UNITY=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" --target fuzzers -j"$(nproc)"
+  generator=()
+  if command -v ninja >/dev/null 2>&1 && [ ! -f "$build/Makefile" ]; then generator=(-G Ninja); fi
+  cmake -S . -B "$build" "${generator[@]}" -DCMAKE_CXX_COMPILER=clang++ -DMIL_FUZZ=ON \
+    -DMIL_TESTS=OFF -DMIL_UNITY=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$build" --target fuzzers -j"$(nproc)"
+fi
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs every test: the C++ suites, the clients (Node, Neovim, VS Code
-# package, JetBrains template), the same suites again under ASan+UBSan and with the portable
-# platform layer, and the Windows build under wine.
+# package, JetBrains template), the same suites again under ASan+UBSan (with a short run of
+# every fuzz target from the same build) and with the portable platform layer, and the Windows
+# build under wine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export MIL_SETUP_TESTS=1
@@ -40,13 +41,45 @@ if [ "${MIL_SKIP_DIST:-0}" != 1 ]; then
   MIL_CMAKE_ARGS="${werror[*]}" scripts/dist.sh
 fi
 
+# ASan + UBSan and the fuzzers share one clang build, build-asan/ (Debug at -O1, unity): the
+# server, the test executables and the libFuzzer targets. Its layers carry libFuzzer's coverage
+# instrumentation (fuzz/CMakeLists.txt); the tests link them without libFuzzer (the ASan
+# runtime answers the coverage callbacks). The C++ suites run under ASan+UBSan, then every fuzz
+# target a short run (about 10 s, seeded from the fixtures) with those binaries: one build of
+# the code base instead of two (bench/README.md, Build time). Without clang (scripts/setup.sh
+# with MIL_SETUP_TESTS=1 installs it) the suites run under GCC's sanitizers and no fuzzer runs.
+# Longer fuzz runs: scripts/fuzz.sh SECONDS, in its own build-fuzz/ (see README.md, Tests).
+fuzz_clang=0
+if command -v clang++ >/dev/null 2>&1 &&
+  echo 'extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long){return 0;}' |
+  clang++ -x c++ -fsanitize=fuzzer,address,undefined - -o /dev/null 2>/dev/null; then
+  fuzz_clang=1
+fi
+fuzz_short() {
+  if [ "${MIL_SKIP_FUZZ:-0}" = 1 ]; then return; fi
+  if [ "$fuzz_clang" != 1 ]; then
+    echo "== fuzz: SKIPPED (no clang++ with libFuzzer; scripts/setup.sh with MIL_SETUP_TESTS=1 installs it)"
+    return
+  fi
+  stage "short fuzz run of every target ($1)"
+  MIL_FUZZ_BUILD="$1" MIL_FUZZ_PREBUILT="$2" scripts/fuzz.sh "${MIL_FUZZ_SECONDS:-10}"
+}
 if [ "${MIL_SKIP_SANITIZERS:-0}" != 1 ]; then
-  stage "build and tests under AddressSanitizer + UndefinedBehaviorSanitizer"
-  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMIL_SANITIZE=ON -DMIL_BENCH=OFF -DMIL_UNITY=ON \
-    "${werror[@]}"
+  asan=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-g -O1" -DMIL_SANITIZE=ON -DMIL_BENCH=OFF -DMIL_UNITY=ON)
+  if [ "$fuzz_clang" = 1 ]; then
+    stage "build (clang, ASan+UBSan): the server, the tests and the fuzz targets"
+    asan+=(-DCMAKE_CXX_COMPILER=clang++ -DMIL_FUZZ=ON)
+  else
+    stage "build (GCC, ASan+UBSan): the server and the tests"
+  fi
+  cmake -S . -B build-asan -G Ninja "${asan[@]}" "${werror[@]}"
   cmake --build build-asan -j"$jobs"
+  stage "tests under AddressSanitizer + UndefinedBehaviorSanitizer"
   ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j"$jobs" -E "clients: vscode"
+  fuzz_short build-asan 1
+elif [ "$fuzz_clang" = 1 ]; then
+  fuzz_short build-fuzz 0 # builds its own
 fi
 
 # Windows x64: cross-built with mingw-w64 (static .exe), the core's suites (base, syntax,
@@ -58,14 +91,4 @@ if [ "${MIL_SKIP_WINDOWS:-0}" != 1 ]; then
   scripts/test-windows.sh build
 fi
 
-# A short run of every libFuzzer target (clang, ASan+UBSan), seeded from the fixtures: about
-# 10 s each. Longer runs: scripts/fuzz.sh SECONDS (see README.md, Tests).
-if [ "${MIL_SKIP_FUZZ:-0}" != 1 ]; then
-  if command -v clang++ >/dev/null 2>&1; then
-    stage "short fuzz run of every target"
-    scripts/fuzz.sh "${MIL_FUZZ_SECONDS:-10}"
-  else
-    echo "== fuzz: SKIPPED (no clang++; scripts/setup.sh with MIL_SETUP_TESTS=1 installs it)"
-  fi
-fi
 stage "done"
