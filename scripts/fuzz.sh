@@ -5,6 +5,7 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]      e.g. scripts/fuzz.sh 20, scripts/fuzz.sh 3600 xml
 #
 # Environment: MIL_FUZZ_JOBS=N runs N fuzzing processes per target (default 1);
+# MIL_FUZZ_PARALLEL=N runs N targets at once (default 1; CI: one per core);
 # MIL_FUZZ_BUILD=DIR builds elsewhere (default build-fuzz); MIL_FUZZ_PREBUILT=1 runs the
 # targets already built in DIR (configured with -DMIL_FUZZ=ON) without configuring or building
 # it: scripts/test.sh's short runs use build-asan/, its one clang build of the tests and the
@@ -69,15 +70,14 @@ max_len_for() {
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-failed=()
-for t in "${targets[@]}"; do
+# One target: its run, then its summary lines (printed whole, whatever runs beside it).
+run_target() {
+  local t="$1" exe corpus artifacts log status execs
   exe="$build/fuzz/fuzz_$t"
-  [ -x "$exe" ] || { echo "fuzz: no target '$t'" >&2; exit 2; }
   corpus="$build/fuzz-corpus/$t"
   artifacts="$build/fuzz-artifacts/$t"
   mkdir -p "$corpus" "$artifacts" "$seeds/$t"
   log="$build/fuzz-$t.log"
-  echo "== fuzz_$t for ${seconds}s"
   # -timeout: one input may take this long (the session target starts threads and indexes);
   # the outer timeout bounds the whole run even if libFuzzer itself got stuck.
   status=0
@@ -86,15 +86,40 @@ for t in "${targets[@]}"; do
     -max_len="$(max_len_for "$t")" -dict="$(dict_for "$t")" -artifact_prefix="$artifacts/" \
     -print_final_stats=1 -jobs="$jobs" -workers="$jobs" >"$log" 2>&1 || status=$?
   if [ "$jobs" != 1 ]; then cat fuzz-*.log >>"$log" 2>/dev/null || true; rm -f fuzz-*.log; fi
-  execs="$(grep -h 'stat::number_of_executed_units' "$log" | awk '{s += $2} END {print s + 0}')"
-  echo "   $execs executions, corpus $(find "$corpus" -type f | wc -l) inputs"
-  if [ "$status" != 0 ]; then
-    echo "fuzz_$t FAILED (exit $status); log: $log; inputs:" >&2
-    ls "$artifacts" >&2 || true
-    grep -m 20 -E 'ERROR|invariant broken|runtime error|SUMMARY' "$log" >&2 || true
-    failed+=("$t")
-  fi
+  execs="$( (grep -h 'stat::number_of_executed_units' "$log" || true) | awk '{s += $2} END {print s + 0}')"
+  {
+    echo "== fuzz_$t for ${seconds}s: $execs executions, corpus $(find "$corpus" -type f | wc -l) inputs"
+    if [ "$status" != 0 ]; then
+      echo "fuzz_$t FAILED (exit $status); log: $log; inputs:"
+      ls "$artifacts" || true
+      grep -m 20 -E 'ERROR|invariant broken|runtime error|SUMMARY' "$log" || true
+    fi
+  } >&2
+  return "$status"
+}
+
+for t in "${targets[@]}"; do
+  [ -x "$build/fuzz/fuzz_$t" ] || { echo "fuzz: no target '$t'" >&2; exit 2; }
 done
+# MIL_FUZZ_PARALLEL=N: N targets at once (one process each; with MIL_FUZZ_JOBS > 1 they run
+# one after another, since libFuzzer's jobs write their logs in the working folder).
+parallel="${MIL_FUZZ_PARALLEL:-1}"
+case "$parallel" in '' | *[!0-9]* | 0) parallel=1 ;; esac
+[ "$jobs" = 1 ] || parallel=1
+failed=()
+declare -A running=() # pid -> target
+reap() {
+  local pid status=0
+  wait -n -p pid "${!running[@]}" || status=$?
+  [ "$status" = 0 ] || failed+=("${running[$pid]}")
+  unset "running[$pid]"
+}
+for t in "${targets[@]}"; do
+  while [ "${#running[@]}" -ge "$parallel" ]; do reap; done
+  run_target "$t" &
+  running[$!]="$t"
+done
+while [ "${#running[@]}" -gt 0 ]; do reap; done
 if [ ${#failed[@]} -gt 0 ]; then
   echo "fuzz: failures in: ${failed[*]}" >&2
   exit 1

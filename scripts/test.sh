@@ -62,7 +62,7 @@ fuzz_short() {
     return
   fi
   stage "short fuzz run of every target ($1)"
-  MIL_FUZZ_BUILD="$1" MIL_FUZZ_PREBUILT="$2" scripts/fuzz.sh "${MIL_FUZZ_SECONDS:-10}"
+  MIL_FUZZ_BUILD="$1" MIL_FUZZ_PREBUILT="$2" MIL_FUZZ_PARALLEL="$jobs" scripts/fuzz.sh "${MIL_FUZZ_SECONDS:-10}"
 }
 if [ "${MIL_SKIP_SANITIZERS:-0}" != 1 ]; then
   asan=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-g -O1" -DMIL_SANITIZE=ON -DMIL_BENCH=OFF -DMIL_UNITY=ON)
