@@ -6,6 +6,7 @@
 #include "mil/ide/entry.hpp"
 #include "mil/version.hpp"
 #include "platform/heap.hpp"
+#include "platform/layer.hpp"
 #include "platform/log.hpp"
 #include "platform/os.hpp"
 
@@ -96,7 +97,8 @@ int main(int argc, char** argv) {
             return args[++i];
         };
         if (a == "--version" || a == "-v") {
-            std::printf("%s %s\n", mil::kName, mil::kVersion);
+            std::printf("%s %s (platform layer: %s)\n", mil::kName, mil::kVersion,
+                        mil::platform_layer());
             return 0;
         } else if (a == "--help" || a == "-h") {
             std::printf("%s", kUsage);
@@ -179,7 +181,8 @@ int main(int argc, char** argv) {
 
     std::shared_ptr<mil::LspServer> server;
     auto setup = [&](mil::Endpoint& ep) { server = mil::install_lsp_server(ep, options); };
-    mil::log::info("{} {} starting ({})", mil::kName, mil::kVersion, use_tcp ? "tcp" : "stdio");
+    mil::log::info("{} {} starting ({}, platform layer: {})", mil::kName, mil::kVersion,
+                   use_tcp ? "tcp" : "stdio", mil::platform_layer());
     if (use_tcp)
         return mil::serve_tcp(host, static_cast<int>(port), setup, [](int bound) {
             std::fprintf(stderr, "magento-integration-ls: listening on port %d\n", bound);

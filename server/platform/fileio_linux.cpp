@@ -1,6 +1,7 @@
 // The Linux platform's files: openat() relative to an open folder, getdents64() listings
 // with the kinds the kernel gives (a stat only for links), one read for most files.
 #include "platform/fileio.hpp"
+#include "platform/layer.hpp"
 
 #include "platform/heap.hpp"
 
@@ -328,6 +329,10 @@ bool each_name(const Dir& dir, const std::function<void(std::string_view)>& on_n
     if (!dir.valid()) return false;
     return each_dirent(DirAccess::fd(dir),
                        [&](const struct dirent64&, std::string_view name) { on_name(name); });
+}
+
+const char* platform_layer() {
+    return "linux";
 }
 
 } // namespace mil

@@ -3,6 +3,7 @@
 // -DMIL_PLATFORM=portable). A folder is known by its path; a file's identity is its
 // canonical path.
 #include "platform/fileio.hpp"
+#include "platform/layer.hpp"
 
 #include "platform/utf8_path.hpp"
 
@@ -326,6 +327,10 @@ bool each_name(const Dir& dir, const std::function<void(std::string_view)>& on_n
         on_name(utf8_string(it->path().filename()));
     }
     return !ec;
+}
+
+const char* platform_layer() {
+    return "portable";
 }
 
 } // namespace mil

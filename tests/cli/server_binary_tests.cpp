@@ -5,7 +5,9 @@
 #include "server_binary.hpp"
 
 #include "mil/version.hpp"
+#include "platform/layer.hpp"
 
+#include <cstdlib>
 #include <set>
 
 #include <arpa/inet.h>
@@ -194,6 +196,12 @@ TEST_CASE("e2e: --version, --help and bad options") {
         CHECK(p.exit_code(kWait) == 0);
         CHECK(out.find(kVersion) != std::string::npos);
         CHECK(out.find(kName) != std::string::npos);
+        // The layer it runs on, the same as this test's (both link one build's choice), and
+        // the one CTest asks for (MIL_TEST_PLATFORM: "portable" for the twin's tests).
+        CHECK(out.find(std::string("(platform layer: ") + platform_layer() + ")") !=
+              std::string::npos);
+        if (const char* expected = std::getenv("MIL_TEST_PLATFORM"))
+            CHECK(std::string(platform_layer()) == expected);
     }
     {
         ChildProcess p(mil::test::server_binary(), {"--help"});

@@ -1,5 +1,6 @@
-// The server executable a test starts: MIL_TEST_SERVER when set (the portable twin's tests,
-// tests/CMakeLists.txt), else the build's own (MIL_BINARY).
+// The server executable a test starts: the build's own (MIL_BINARY), or its portable twin
+// (MIL_BINARY with "-portable" appended, built by -DMIL_PORTABLE_TWIN=ON) when CTest runs the
+// twin's tests with MIL_TEST_PLATFORM=portable (tests/CMakeLists.txt).
 #pragma once
 
 #include <cstdlib>
@@ -8,8 +9,9 @@
 namespace mil::test {
 
 inline std::string server_binary() {
-    const char* chosen = std::getenv("MIL_TEST_SERVER");
-    return chosen && *chosen ? chosen : MIL_BINARY;
+    const char* layer = std::getenv("MIL_TEST_PLATFORM");
+    if (layer && std::string(layer) == "portable") return std::string(MIL_BINARY) + "-portable";
+    return MIL_BINARY;
 }
 
 } // namespace mil::test
