@@ -61,8 +61,9 @@ for f in ./usr/bin/magento-integration-ls ./usr/share/doc/magento-integration-ls
   has "$list" "$f" "$(basename "$deb")"
 done
 [ "$(dpkg-deb -f "$deb" Version)" = "$v" ] || fail "$(basename "$deb") is not version $v"
-dpkg-deb --fsys-tarfile "$deb" | tar xO ./usr/share/doc/magento-integration-ls/copyright |
-  grep -q '^License: MIT' || fail "the copyright file of $(basename "$deb") does not name the MIT license"
+# Read whole before grep: `tar | grep -q` fails under pipefail when grep stops first (SIGPIPE).
+copyright="$(dpkg-deb --fsys-tarfile "$deb" | tar xO ./usr/share/doc/magento-integration-ls/copyright)"
+grep -q '^License: MIT' <<<"$copyright" || fail "the copyright file of $(basename "$deb") does not name the MIT license"
 echo "ok: $(basename "$deb")"
 
 # VS Code packages: each holds its own platform's server and no other.
