@@ -19,6 +19,11 @@ constexpr int kKey = 20;
 // Real acl.xml trees are a handful of levels deep; deeper resources are listed under their
 // ancestor at this depth so that no outline (and no recursive walk of it) gets unbounded.
 constexpr std::size_t kMaxSymbolDepth = 32;
+// And they are small: the largest acl.xml of Magento 2.4.8-p1 (Magento_Backend's) declares 36
+// resources, the largest integration.xml of the corpus lists 36 ids. An outline stops after
+// this many resources or listed ids, and a last symbol says how many more there are; a
+// generated 100,000-resource acl.xml would otherwise answer 23 MB.
+constexpr std::size_t kMaxSymbols = 5000;
 
 std::string or_placeholder(const std::string& s, std::string_view placeholder) {
     return s.empty() ? std::string(placeholder) : s;
@@ -32,6 +37,13 @@ SymbolInfo make_symbol(std::string name, std::string detail, int kind, const std
                        Range range, Range selection) {
     if (!inside(selection, range)) selection = {range.begin, range.begin};
     return {std::move(name), std::move(detail), kind, {path, range}, selection, {}};
+}
+
+// The symbol that stands for the `more` resources or ids left out, at the first of them.
+SymbolInfo more_symbol(std::size_t more, const char* what, const std::string& path, Range first) {
+    return make_symbol(fmt::format("({} more {} not listed)", more, what),
+                       fmt::format("the outline lists the first {}", kMaxSymbols), kKey, path,
+                       first, {first.begin, first.begin});
 }
 
 void acl_symbols(const Query& q, std::vector<SymbolInfo>& out) {
@@ -53,9 +65,17 @@ void acl_symbols(const Query& q, std::vector<SymbolInfo>& out) {
             for (auto it = top.rbegin(); it != top.rend(); ++it)
                 stack.push_back({*it, npos, 1});
         }
+    std::size_t more = 0; // resources past kMaxSymbols
+    Range first_left_out;
     while (!stack.empty()) {
         Item item = stack.back();
         stack.pop_back();
+        if (items.size() == kMaxSymbols) {
+            if (more++ == 0) first_left_out = doc.elements[item.element].range;
+            for (auto kid : doc.children(item.element, "resource"))
+                stack.push_back({kid, npos, item.depth});
+            continue;
+        }
         std::size_t self = items.size();
         items.push_back(item);
         // Past the depth cap, children nest in this resource's parent instead.
@@ -90,10 +110,12 @@ void acl_symbols(const Query& q, std::vector<SymbolInfo>& out) {
     std::reverse(top.begin(), top.end());
     for (auto& s : top)
         out.push_back(std::move(s));
+    if (more) out.push_back(more_symbol(more, "resources", q.file.path, first_left_out));
 }
 
 void integration_symbols(const Query& q, std::vector<SymbolInfo>& out) {
     const std::string& path = q.file.path;
+    std::size_t listed = 0; // resource ids in the outline, over all integrations
     for (const auto& integ : q.file.facts.integrations) {
         Range selection = integ.name.range.empty() && integ.name.value.empty()
                               ? integ.element_name_range
@@ -109,6 +131,12 @@ void integration_symbols(const Query& q, std::vector<SymbolInfo>& out) {
         property(integ.endpoint_url, "endpoint_url");
         property(integ.identity_link_url, "identity_link_url");
         for (const auto& r : integ.resources) {
+            if (listed == kMaxSymbols) {
+                const std::size_t more = integ.resources.size() - (&r - integ.resources.data());
+                s.children.push_back(more_symbol(more, "ids", path, r.range));
+                break;
+            }
+            ++listed;
             const AclNode* n = q.snapshot.acl.find(r.id);
             s.children.push_back(make_symbol(or_placeholder(r.id, "(no name)"),
                                              n ? n->title : std::string(), kKey, path, r.range,

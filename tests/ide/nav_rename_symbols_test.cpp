@@ -225,6 +225,67 @@ TEST_CASE("document symbols: deep or broken acl.xml stays bounded and complete")
     CHECK_FALSE(broken[1].name.empty());
 }
 
+TEST_CASE("document symbols: an outline stops at 5,000 resources and says how many more") {
+    Engine engine(workspace());
+    auto count = [](const std::vector<SymbolInfo>& v) {
+        std::size_t n = 0;
+        auto walk = [&](auto&& self, const std::vector<SymbolInfo>& level) -> void {
+            for (const auto& s : level) {
+                ++n;
+                self(self, s.children);
+            }
+        };
+        walk(walk, v);
+        return n;
+    };
+    SECTION("acl.xml: the first 5,000 in document order, nested or not") {
+        for (bool nested : {false, true}) {
+            std::string text = "<config><acl><resources>";
+            for (int i = 0; i < 5012; ++i)
+                text += "<resource id=\"Acme_Many::r" + std::to_string(i) + "\"" +
+                        (nested ? ">" : "/>");
+            if (nested)
+                for (int i = 0; i < 5012; ++i)
+                    text += "</resource>";
+            text += "</resources></acl></config>";
+            engine.open(kAcmeAcl, text);
+            auto syms = engine.document_symbols(kAcmeAcl);
+            INFO("nested " << nested);
+            CHECK(count(syms) == 5001);
+            REQUIRE(syms.size() == (nested ? 2 : 5001));
+            const SymbolInfo& more = syms.back();
+            CHECK(more.name == "(12 more resources not listed)");
+            CHECK(more.children.empty());
+            // At the first resource left out.
+            CHECK(slice(text, more.location.range).rfind("<resource id=\"Acme_Many::r5000\"", 0) ==
+                  0);
+        }
+    }
+    SECTION("integration.xml: the first 5,000 ids") {
+        std::string text = "<config><integration name=\"Many\"><resources>";
+        for (int i = 0; i < 5003; ++i)
+            text += "<resource name=\"Magento_Sales::r" + std::to_string(i) + "\"/>";
+        text += "</resources></integration></config>";
+        engine.open(kIntegration, text);
+        auto syms = engine.document_symbols(kIntegration);
+        REQUIRE(syms.size() == 1);
+        REQUIRE(syms[0].children.size() == 5001);
+        const SymbolInfo& more = syms[0].children.back();
+        CHECK(more.name == "(3 more ids not listed)");
+        CHECK(slice(text, more.location.range) == "Magento_Sales::r5000");
+    }
+    SECTION("up to 5,000 nothing is left out") {
+        std::string text = "<config><acl><resources>";
+        for (int i = 0; i < 5000; ++i)
+            text += "<resource id=\"Acme_Many::r" + std::to_string(i) + "\"/>";
+        text += "</resources></acl></config>";
+        engine.open(kAcmeAcl, text);
+        auto syms = engine.document_symbols(kAcmeAcl);
+        CHECK(syms.size() == 5000);
+        CHECK(syms.back().name == "Acme_Many::r4999");
+    }
+}
+
 TEST_CASE("document symbols: integrations with what they declare") {
     Engine engine(workspace());
     auto syms = engine.document_symbols(kIntegration);
