@@ -196,8 +196,13 @@ TEST_CASE("robust documents: 100000 nested elements") {
         REQUIRE(h.is_object());
         CHECK(h["contents"]["value"].get<std::string>().find(
                   "Acme_Demo::r" + std::to_string(kNestedDepth - 1)) != std::string::npos);
-        CHECK(f.server.request("textDocument/documentSymbol", {{"textDocument", {{"uri", uri}}}})
-                  .contains("result"));
+        // The outline: the first 5,000 resources (32 levels deep at most), then how many more.
+        json symbols =
+            f.server.result("textDocument/documentSymbol", {{"textDocument", {{"uri", uri}}}});
+        REQUIRE(symbols.size() == 2);
+        CHECK(symbols[0]["name"] == "Acme_Demo::r0");
+        CHECK(symbols[1]["name"] ==
+              "(" + std::to_string(kNestedDepth - 5000) + " more resources not listed)");
         CHECK(f.server.request("textDocument/completion", text_pos(uri, depth + 1, 15))
                   .contains("result"));
         // Back to the text on disk, which declares the ids the final hover names.
@@ -412,7 +417,7 @@ TEST_CASE("robust documents: positions on very long lines agree with the referen
     for (bool utf8 : {false, true}) {
         const auto enc = utf8 ? mil::Encoding::Utf8 : mil::Encoding::Utf16;
         // Position -> offset, against the reference.
-        for (int k = 0; k < 3000; ++k) {
+        for (int k = 0; k < 1000; ++k) {
             const auto line = static_cast<std::uint32_t>(rng() % (lines.size() + 1));
             const auto col = static_cast<std::uint32_t>(rng() % 40000);
             INFO("line " << line << " col " << col << " utf8 " << utf8);
@@ -420,7 +425,7 @@ TEST_CASE("robust documents: positions on very long lines agree with the referen
                     mil::fuzz::ref::offset(text, line, col, utf8));
         }
         // Offset -> position, against a walk of the line from its start.
-        for (int k = 0; k < 3000; ++k) {
+        for (int k = 0; k < 1000; ++k) {
             const auto off = static_cast<std::size_t>(rng() % (text.size() + 1));
             std::uint32_t line = 0;
             while (line + 1 < lines.size() && lines[line + 1].begin <= off)
