@@ -26,6 +26,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# MIL_SETUP_BUILD=0: install only (scripts/test.sh configures and times its own build).
+if [ "${MIL_SETUP_BUILD:-1}" = 0 ]; then exit 0; fi
+
 # A unity build (MIL_UNITY): about half the CPU time from scratch (bench/README.md, Build
 # time). For day-to-day incremental builds reconfigure with -DMIL_UNITY=OFF (one file
 # recompiled per change, not its batch).
