@@ -81,15 +81,23 @@ run_target() {
   # -timeout: one input may take this long (the session target starts threads and indexes);
   # the outer timeout bounds the whole run even if libFuzzer itself got stuck.
   status=0
+  # -jobs, even -jobs=1, makes libFuzzer run the fuzzing in a child that writes ./fuzz-0.log:
+  # targets run side by side (MIL_FUZZ_PARALLEL) would share that file. One job fuzzes in the
+  # process itself, its log straight into $log.
+  local multi=()
+  if [ "$jobs" != 1 ]; then multi=(-jobs="$jobs" -workers="$jobs"); fi
   timeout --kill-after=30 $((seconds + 120)) \
     "$exe" "$corpus" "$seeds/$t" $([ -d "tests/fixtures/robust/$t" ] && echo "tests/fixtures/robust/$t") -max_total_time="$seconds" -timeout=60 -rss_limit_mb=4096 \
     -max_len="$(max_len_for "$t")" -dict="$(dict_for "$t")" -artifact_prefix="$artifacts/" \
-    -print_final_stats=1 -jobs="$jobs" -workers="$jobs" >"$log" 2>&1 || status=$?
+    -print_final_stats=1 "${multi[@]}" >"$log" 2>&1 || status=$?
   if [ "$jobs" != 1 ]; then cat fuzz-*.log >>"$log" 2>/dev/null || true; rm -f fuzz-*.log; fi
   execs="$( (grep -h 'stat::number_of_executed_units' "$log" || true) | awk '{s += $2} END {print s + 0}')"
+  # A run that executed nothing (or whose statistics were lost) tested nothing.
+  if [ "$status" = 0 ] && [ "$execs" = 0 ]; then status=3; fi
   {
     echo "== fuzz_$t for ${seconds}s: $execs executions, corpus $(find "$corpus" -type f | wc -l) inputs"
     if [ "$status" != 0 ]; then
+      if [ "$execs" = 0 ]; then echo "fuzz_$t: no execution recorded (stat::number_of_executed_units)"; fi
       echo "fuzz_$t FAILED (exit $status); log: $log; inputs:"
       ls "$artifacts" || true
       grep -m 20 -E 'ERROR|invariant broken|runtime error|SUMMARY' "$log" || true
