@@ -99,7 +99,7 @@ struct Gated {
         json r = s.response(id);
         INFO(r.dump().substr(0, 300));
         REQUIRE(r.contains("error"));
-        return error_code(r);
+        return error_code_of(r);
     }
 };
 

@@ -386,7 +386,7 @@ TEST_CASE("robust documents: 10000 incremental changes with random ranges and ca
     for (int id : cancelled) {
         json r = a.response(id);
         if (r.contains("error"))
-            CHECK(error_code(r) == mil::error_code::RequestCancelled);
+            CHECK(error_code_of(r) == mil::error_code::RequestCancelled);
         else
             CHECK(r.contains("result"));
     }

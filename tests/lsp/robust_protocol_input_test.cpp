@@ -51,7 +51,7 @@ TEST_CASE("robust protocol: a Content-Length that is too short or too long") {
     SECTION("too short: the body is cut, its tail is junk before the next header") {
         f.server.raw("Content-Length: 10\r\n\r\n" + hover);
         json r = f.server.response(nullptr);
-        CHECK(error_code(r) == mil::error_code::ParseError);
+        CHECK(error_code_of(r) == mil::error_code::ParseError);
     }
     SECTION("too long: the body swallows the next message, which is recovered") {
         f.server.raw("Content-Length: " + std::to_string(hover.size() + 40) + "\r\n\r\n" +
@@ -78,7 +78,7 @@ TEST_CASE("robust protocol: JSON that is not a request object") {
         INFO(body);
         f.server.raw(mil::frame(body));
         json r = f.server.response(nullptr);
-        CHECK(error_code(r) == mil::error_code::InvalidRequest);
+        CHECK(error_code_of(r) == mil::error_code::InvalidRequest);
     }
     for (const char* body : {"{", "{\"a\":}", "\xff\xfe{}",
                              "{\"jsonrpc\":\"2.0\",\"id\":1,"
@@ -86,19 +86,19 @@ TEST_CASE("robust protocol: JSON that is not a request object") {
         INFO(body);
         f.server.raw(mil::frame(body));
         json r = f.server.response(nullptr);
-        CHECK(error_code(r) == mil::error_code::ParseError);
+        CHECK(error_code_of(r) == mil::error_code::ParseError);
     }
     // Deep nesting is refused before it reaches a handler.
     std::string deep =
         "{\"jsonrpc\":\"2.0\",\"id\":77,\"method\":\"textDocument/hover\",\"params\":";
     deep += std::string(100000, '[') + std::string(100000, ']') + "}";
     f.server.raw(mil::frame(deep));
-    CHECK(error_code(f.server.response(77)) == mil::error_code::InvalidRequest);
+    CHECK(error_code_of(f.server.response(77)) == mil::error_code::InvalidRequest);
     // Ids that are neither integers nor strings.
     f.server.send({{"jsonrpc", "2.0"}, {"id", 1.5}, {"method", "workspace/symbol"}});
-    CHECK(error_code(f.server.response(nullptr)) == mil::error_code::InvalidRequest);
+    CHECK(error_code_of(f.server.response(nullptr)) == mil::error_code::InvalidRequest);
     f.server.send({{"jsonrpc", "2.0"}, {"id", {{"x", 1}}}, {"method", "workspace/symbol"}});
-    CHECK(error_code(f.server.response(nullptr)) == mil::error_code::InvalidRequest);
+    CHECK(error_code_of(f.server.response(nullptr)) == mil::error_code::InvalidRequest);
     check_still_answers(f.server, f.tree);
     CHECK(f.server.shutdown_and_exit() == 0);
 }
@@ -124,13 +124,13 @@ TEST_CASE("robust protocol: params of the wrong type") {
             INFO(method << " " << p.dump());
             json r = f.server.request(method, p);
             REQUIRE(r.contains("error"));
-            CHECK(error_code(r) == mil::error_code::InvalidParams);
+            CHECK(error_code_of(r) == mil::error_code::InvalidParams);
         }
     }
     // Scalars as params are refused by the protocol layer.
     f.server.send(
         {{"jsonrpc", "2.0"}, {"id", 300}, {"method", "textDocument/hover"}, {"params", 5}});
-    CHECK(error_code(f.server.response(300)) == mil::error_code::InvalidRequest);
+    CHECK(error_code_of(f.server.response(300)) == mil::error_code::InvalidRequest);
     // Notifications with wrong params are dropped without an answer and without harm.
     f.server.notify("textDocument/didOpen", {{"textDocument", {{"uri", uri}, {"text", 12}}}});
     f.server.notify("textDocument/didChange",
@@ -148,7 +148,7 @@ TEST_CASE("robust protocol: params of the wrong type") {
     f.server.notify("$/cancelRequest", {{"id", json::array()}});
     f.server.notify("$/cancelRequest", "not params");
     json cmd = f.server.request("workspace/executeCommand", {{"command", 7}});
-    CHECK(error_code(cmd) == mil::error_code::InvalidParams);
+    CHECK(error_code_of(cmd) == mil::error_code::InvalidParams);
     check_still_answers(f.server, f.tree);
     CHECK(f.server.shutdown_and_exit() == 0);
 }
@@ -162,7 +162,7 @@ TEST_CASE("robust protocol: an initialize with wrong types can be retried") {
         "initialize",
         {{"capabilities", "none"}, {"workspaceFolders", {{{"uri", 5}}}}, {"rootUri", 12}});
     if (bad.contains("error")) {
-        CHECK(error_code(bad) == mil::error_code::InvalidParams);
+        CHECK(error_code_of(bad) == mil::error_code::InvalidParams);
         s.initialize(tree.root());
         s.wait_indexed();
         json r = s.result("textDocument/hover", text_pos(tree.uri(kDemoIntegration), 5, 35));
@@ -182,14 +182,14 @@ TEST_CASE("robust protocol: requests for documents that are not open") {
     SECTION("a path that does not exist") {
         json r = f.server.request("textDocument/hover",
                                   text_pos("file:///nonexistent/app/etc/integration.xml", 0, 0));
-        CHECK(error_code(r) == mil::error_code::InvalidParams);
+        CHECK(error_code_of(r) == mil::error_code::InvalidParams);
     }
     SECTION("a URI that is not a file") {
         for (const char* uri : {"untitled:Untitled-1", "http://example.com/etc/acl.xml", "",
                                 "file://otherhost/etc/acl.xml", "file:///a/%00/etc/acl.xml"}) {
             INFO(uri);
             json r = f.server.request("textDocument/completion", text_pos(uri, 0, 0));
-            CHECK(error_code(r) == mil::error_code::InvalidParams);
+            CHECK(error_code_of(r) == mil::error_code::InvalidParams);
         }
     }
     SECTION("a file of the index that the editor did not open is served from disk") {
@@ -252,15 +252,15 @@ TEST_CASE("robust protocol: positions far out of range are clamped") {
 TEST_CASE("robust protocol: requests before initialize and after shutdown") {
     QuietLog quiet;
     Server s;
-    CHECK(error_code(s.request("textDocument/hover", text_pos("file:///x/etc/acl.xml", 0, 0))) ==
+    CHECK(error_code_of(s.request("textDocument/hover", text_pos("file:///x/etc/acl.xml", 0, 0))) ==
           mil::error_code::ServerNotInitialized);
     s.notify("textDocument/didOpen",
              {{"textDocument", {{"uri", "file:///x/etc/acl.xml"}, {"version", 1}, {"text", ""}}}});
     s.initialize("");
-    CHECK(error_code(s.request("initialize", {{"capabilities", json::object()}})) ==
+    CHECK(error_code_of(s.request("initialize", {{"capabilities", json::object()}})) ==
           mil::error_code::InvalidRequest);
     CHECK(s.request("shutdown").contains("result"));
-    CHECK(error_code(s.request("workspace/symbol", {{"query", ""}})) ==
+    CHECK(error_code_of(s.request("workspace/symbol", {{"query", ""}})) ==
           mil::error_code::InvalidRequest);
     s.notify("exit");
     CHECK(s.exit_code() == 0);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "lsp/rpc.hpp"
+#include "rpc_codes.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -82,9 +83,5 @@ private:
     std::unique_ptr<Endpoint> endpoint_;
     std::future<int> exit_;
 };
-
-inline int error_code_of(const json& response) {
-    return response.at("error").at("code").get<int>();
-}
 
 } // namespace mil::test

@@ -8,6 +8,7 @@
 #include "mil/base/text.hpp"
 #include "platform/fileio.hpp"
 #include "platform/log.hpp"
+#include "rpc_codes.hpp"
 #include "server_binary.hpp"
 
 #include <catch2/catch.hpp>
@@ -308,9 +309,7 @@ inline json lsp_position(const std::string& text, std::size_t offset) {
     return pos(lc.line, lc.col);
 }
 
-inline int error_code(const json& response) {
-    return response.at("error").at("code").get<int>();
-}
+using mil::test::error_code_of;
 
 // Silences the server's log for the scope (tests feed it junk on purpose).
 class QuietLog {
