@@ -3,6 +3,7 @@
 # SECONDS (default 60), seeded from the test fixtures and data/example.
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]      e.g. scripts/fuzz.sh 20, scripts/fuzz.sh 3600 xml
+#   scripts/fuzz.sh --check                     exit 0 when clang++ can build the targets
 #
 # Environment: MIL_FUZZ_JOBS=N runs N fuzzing processes per target (default 1);
 # MIL_FUZZ_PARALLEL=N runs N targets at once (default 1; CI: one per core);
@@ -16,9 +17,28 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Whether clang++ can link a libFuzzer target with the sanitizers the targets use
+# (fuzz/CMakeLists.txt); says what to install when not. `scripts/fuzz.sh --check` runs only
+# this (scripts/test.sh decides with it whether its sanitizer build is clang's).
+check_toolchain() {
+  if ! command -v clang++ >/dev/null 2>&1; then
+    echo "fuzz: clang++ is missing (apt-get install clang libclang-rt-14-dev)" >&2
+    return 2
+  fi
+  if ! echo 'extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long){return 0;}' |
+    clang++ -x c++ -fsanitize=fuzzer,address,undefined - -o /dev/null 2>/dev/null; then
+    echo "fuzz: libFuzzer's runtime is missing (apt-get install libclang-rt-14-dev)" >&2
+    return 2
+  fi
+}
+if [ "${1:-}" = --check ]; then
+  check_toolchain
+  exit
+fi
+
 seconds="${1:-60}"
 shift || true
-case "$seconds" in '' | *[!0-9]*) echo "usage: scripts/fuzz.sh [SECONDS] [TARGET...]" >&2; exit 2 ;; esac
+case "$seconds" in '' | *[!0-9]*) echo "usage: scripts/fuzz.sh [SECONDS] [TARGET...] | --check" >&2; exit 2 ;; esac
 build="${MIL_FUZZ_BUILD:-build-fuzz}"
 jobs="${MIL_FUZZ_JOBS:-1}"
 
@@ -28,15 +48,7 @@ if [ "${MIL_FUZZ_PREBUILT:-0}" = 1 ]; then
     exit 2
   fi
 else
-  if ! command -v clang++ >/dev/null 2>&1; then
-    echo "fuzz: clang++ is missing (apt-get install clang libclang-rt-14-dev)" >&2
-    exit 2
-  fi
-  if ! echo 'extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long){return 0;}' |
-    clang++ -x c++ -fsanitize=fuzzer - -o /dev/null 2>/dev/null; then
-    echo "fuzz: libFuzzer's runtime is missing (apt-get install libclang-rt-14-dev)" >&2
-    exit 2
-  fi
+  check_toolchain || exit 2
 
   generator=()
   if command -v ninja >/dev/null 2>&1 && [ ! -f "$build/Makefile" ]; then generator=(-G Ninja); fi

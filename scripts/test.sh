@@ -76,11 +76,7 @@ fi
 # with MIL_SETUP_TESTS=1 installs it) the suites run under GCC's sanitizers and no fuzzer runs.
 # Longer fuzz runs: scripts/fuzz.sh SECONDS, in its own build-fuzz/ (see README.md, Tests).
 fuzz_clang=0
-if command -v clang++ >/dev/null 2>&1 &&
-  echo 'extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long){return 0;}' |
-  clang++ -x c++ -fsanitize=fuzzer,address,undefined - -o /dev/null 2>/dev/null; then
-  fuzz_clang=1
-fi
+if scripts/fuzz.sh --check 2>/dev/null; then fuzz_clang=1; fi
 fuzz_short() {
   if [ "${MIL_SKIP_FUZZ:-0}" = 1 ]; then return; fi
   if [ "$fuzz_clang" != 1 ]; then
