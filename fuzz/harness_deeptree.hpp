@@ -4,7 +4,11 @@
 // insertion are compared with a naive walk up the generated tree, and every message and note
 // must stay bounded whatever the depth; a cancelled diagnose or completion stops.
 //
-// Input: [flags][u16 size][seed][parent choices...]
+// Input: [flags][u16 size][seed][parent choices...]. flags bits 0-2: the share of ids listed;
+// bits 3-4: how many listed twice; bit 6: no parent insertion; bit 7: the completion checks
+// instead of the diagnostics and their fixes. One of the two per input: building the tree and
+// the snapshot is the cheaper part (bench/README: the deeptree target's executions per
+// second), and the fixtures replay both (run_deeptree_all).
 #pragma once
 
 #include "harness.hpp"
@@ -41,7 +45,9 @@ inline std::vector<std::string> inserted_names(const std::string& text) {
 
 } // namespace deeptree
 
-inline void run_deeptree(const std::uint8_t* data, std::size_t size) {
+enum Checks : unsigned { kDiagnostics = 1, kCompletion = 2 };
+
+inline void run_deeptree_checks(const std::uint8_t* data, std::size_t size, unsigned checks) {
     using namespace deeptree;
     Input in(data, size);
     const std::uint8_t flags = in.byte();
@@ -110,79 +116,86 @@ inline void run_deeptree(const std::uint8_t* data, std::size_t size) {
         return out;
     };
 
-    const std::vector<Diagnostic> ds = engine.diagnose(kIntegration);
-    std::size_t missing_diags = 0;
-    std::vector<const Diagnostic*> missing_parent;
-    for (const Diagnostic& d : ds) {
-        MIL_FUZZ_CHECK(d.message.size() < 2000, "a bounded message: " + d.code);
-        MIL_FUZZ_CHECK(d.range.end <= text.size(), "diagnostic inside the text");
-        if (d.code == "missing-parent") {
-            ++missing_diags;
-            missing_parent.push_back(&d);
-        }
-        if (d.code == "duplicate-resource") {
-            MIL_FUZZ_CHECK(d.related.size() == 1, "a duplicate points at the first");
-            const Range first = d.related[0].location.range;
-            const std::string id = text.substr(d.range.begin, d.range.end - d.range.begin);
-            MIL_FUZZ_CHECK(text.substr(first.begin, first.end - first.begin) == id,
-                           "the first occurrence names the same id");
-            MIL_FUZZ_CHECK(first.begin < d.range.begin, "the first comes first");
-            MIL_FUZZ_CHECK(text.find("\"" + id + "\"") + 1 == first.begin,
-                           "it is the first occurrence");
-        }
-    }
-    // A listed id has a missing-parent finding when some ancestor below the top is unlisted
-    // (the first one up the chain decides; no strings built: this runs for every listed id).
-    std::vector<char> is_listed(n, 0);
-    for (std::size_t i : listed)
-        is_listed[i] = 1;
-    std::size_t expected = 0;
-    for (std::size_t i : listed)
-        for (std::size_t p = parent[i]; p != n; p = parent[p])
-            if (!is_listed[p]) {
-                ++expected;
-                break;
+    if (checks & kDiagnostics) {
+        const std::vector<Diagnostic> ds = engine.diagnose(kIntegration);
+        std::size_t missing_diags = 0;
+        std::vector<const Diagnostic*> missing_parent;
+        for (const Diagnostic& d : ds) {
+            MIL_FUZZ_CHECK(d.message.size() < 2000, "a bounded message: " + d.code);
+            MIL_FUZZ_CHECK(d.range.end <= text.size(), "diagnostic inside the text");
+            if (d.code == "missing-parent") {
+                ++missing_diags;
+                missing_parent.push_back(&d);
             }
-    MIL_FUZZ_CHECK(missing_diags == expected,
-                   describe("missing-parent diagnostics, expected", missing_diags, expected));
-
-    // A few fixes, asked for as a code action does: every missing ancestor, top down.
-    for (int k = 0; k < 2 && !missing_parent.empty(); ++k) {
-        const Diagnostic& d = *missing_parent[rng.below(missing_parent.size())];
-        const std::string id = text.substr(d.range.begin, d.range.end - d.range.begin);
-        const std::size_t node = std::stoul(id.substr(id.rfind('n') + 1));
-        const std::vector<std::string> want = naive_missing(node, listed);
-        bool found = false;
-        for (const CodeAction& a : engine.actions(kIntegration, d.range)) {
-            if (a.diagnostic_codes != std::vector<std::string>{"missing-parent"}) continue;
-            if (a.changes.size() != 1 || a.changes[0].edits.size() != 1) continue;
-            const TextEdit& e = a.changes[0].edits[0];
-            if (e.range.begin > d.range.begin || e.range.begin + 200 < d.range.begin) continue;
-            MIL_FUZZ_CHECK(inserted_names(e.new_text) == want, "the fix inserts what is missing");
-            found = true;
+            if (d.code == "duplicate-resource") {
+                MIL_FUZZ_CHECK(d.related.size() == 1, "a duplicate points at the first");
+                const Range first = d.related[0].location.range;
+                const std::string id = text.substr(d.range.begin, d.range.end - d.range.begin);
+                MIL_FUZZ_CHECK(text.substr(first.begin, first.end - first.begin) == id,
+                               "the first occurrence names the same id");
+                MIL_FUZZ_CHECK(first.begin < d.range.begin, "the first comes first");
+                MIL_FUZZ_CHECK(text.find("\"" + id + "\"") + 1 == first.begin,
+                               "it is the first occurrence");
+            }
         }
-        MIL_FUZZ_CHECK(found, "a code action fixes " + id);
+        // A listed id has a missing-parent finding when some ancestor below the top is unlisted
+        // (the first one up the chain decides; no strings built: this runs for every listed id).
+        std::vector<char> is_listed(n, 0);
+        for (std::size_t i : listed)
+            is_listed[i] = 1;
+        std::size_t expected = 0;
+        for (std::size_t i : listed)
+            for (std::size_t p = parent[i]; p != n; p = parent[p])
+                if (!is_listed[p]) {
+                    ++expected;
+                    break;
+                }
+        MIL_FUZZ_CHECK(missing_diags == expected,
+                       describe("missing-parent diagnostics, expected", missing_diags, expected));
+
+        // One fix (each code action request diagnoses the file again), asked for as a code
+        // action does: every missing ancestor, top down.
+        if (!missing_parent.empty()) {
+            const Diagnostic& d = *missing_parent[rng.below(missing_parent.size())];
+            const std::string id = text.substr(d.range.begin, d.range.end - d.range.begin);
+            const std::size_t node = std::stoul(id.substr(id.rfind('n') + 1));
+            const std::vector<std::string> want = naive_missing(node, listed);
+            bool found = false;
+            for (const CodeAction& a : engine.actions(kIntegration, d.range)) {
+                if (a.diagnostic_codes != std::vector<std::string>{"missing-parent"}) continue;
+                if (a.changes.size() != 1 || a.changes[0].edits.size() != 1) continue;
+                const TextEdit& e = a.changes[0].edits[0];
+                if (e.range.begin > d.range.begin || e.range.begin + 200 < d.range.begin) continue;
+                MIL_FUZZ_CHECK(inserted_names(e.new_text) == want,
+                               "the fix inserts what is missing");
+                found = true;
+            }
+            MIL_FUZZ_CHECK(found, "a code action fixes " + id);
+        }
     }
 
     // Completion: each item's parent insertion is its parent's missing ancestors.
-    const CompletionResult c = engine.complete(kIntegration, cursor);
-    MIL_FUZZ_CHECK(c.shared.size() <= n, "one link per ancestor at most");
-    for (int k = 0; k < 3 && !c.items.empty(); ++k) {
-        const CompletionItem& item = c.items[rng.below(c.items.size())];
-        if (item.label.rfind("Fuzz_Deep::n", 0) != 0) continue;
-        const std::size_t node = std::stoul(item.label.substr(12));
-        MIL_FUZZ_CHECK(node < n, "an id of the tree");
-        const std::vector<std::string> want = engine.settings().insert_parents
-                                                  ? naive_missing(node, listed)
-                                                  : std::vector<std::string>{};
-        std::string inserted;
-        for (const TextEdit& e : c.additional_edits(item)) {
-            MIL_FUZZ_CHECK(e.range.end <= text.size(), "completion edit inside the text");
-            inserted += e.new_text;
+    if (checks & kCompletion) {
+        const CompletionResult c = engine.complete(kIntegration, cursor);
+        MIL_FUZZ_CHECK(c.shared.size() <= n, "one link per ancestor at most");
+        for (int k = 0; k < 3 && !c.items.empty(); ++k) {
+            const CompletionItem& item = c.items[rng.below(c.items.size())];
+            if (item.label.rfind("Fuzz_Deep::n", 0) != 0) continue;
+            const std::size_t node = std::stoul(item.label.substr(12));
+            MIL_FUZZ_CHECK(node < n, "an id of the tree");
+            const std::vector<std::string> want = engine.settings().insert_parents
+                                                      ? naive_missing(node, listed)
+                                                      : std::vector<std::string>{};
+            std::string inserted;
+            for (const TextEdit& e : c.additional_edits(item)) {
+                MIL_FUZZ_CHECK(e.range.end <= text.size(), "completion edit inside the text");
+                inserted += e.new_text;
+            }
+            MIL_FUZZ_CHECK(inserted_names(inserted) == want, "completion inserts what is missing");
+            MIL_FUZZ_CHECK(c.note(item.shared).size() < 1000, "a bounded note");
+            MIL_FUZZ_CHECK(c.additional_bytes(item) == inserted.size(),
+                           "additional_bytes is exact");
         }
-        MIL_FUZZ_CHECK(inserted_names(inserted) == want, "completion inserts what is missing");
-        MIL_FUZZ_CHECK(c.note(item.shared).size() < 1000, "a bounded note");
-        MIL_FUZZ_CHECK(c.additional_bytes(item) == inserted.size(), "additional_bytes is exact");
     }
 
     // A cancelled request stops at its first check (Cancelled, never a participant failure).
@@ -200,6 +213,16 @@ inline void run_deeptree(const std::uint8_t* data, std::size_t size) {
         }
         MIL_FUZZ_CHECK(stopped, "a cancelled request stops");
     }
+}
+
+// The fuzz target: the checks the input's flags choose.
+inline void run_deeptree(const std::uint8_t* data, std::size_t size) {
+    run_deeptree_checks(data, size, size > 0 && (data[0] & 0x80) ? kCompletion : kDiagnostics);
+}
+
+// The fixtures' replay: both.
+inline void run_deeptree_all(const std::uint8_t* data, std::size_t size) {
+    run_deeptree_checks(data, size, kDiagnostics | kCompletion);
 }
 
 } // namespace mil::fuzz

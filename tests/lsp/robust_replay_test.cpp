@@ -49,10 +49,13 @@ std::string with_header(std::string_view header, std::string_view text) {
 TEST_CASE("replay: regression inputs of every fuzz target pass their harness") {
     mil::robust::QuietLog quiet;
     const std::pair<const char*, Harness> targets[] = {
-        {"framing", mil::fuzz::run_framing},   {"session", mil::fuzz::run_session},
-        {"xml", mil::fuzz::run_xml},           {"participants", mil::fuzz::run_participants},
-        {"php", mil::fuzz::run_php},           {"edits", mil::fuzz::run_edits},
-        {"deeptree", mil::fuzz::run_deeptree},
+        {"framing", mil::fuzz::run_framing},
+        {"session", mil::fuzz::run_session},
+        {"xml", mil::fuzz::run_xml},
+        {"participants", mil::fuzz::run_participants},
+        {"php", mil::fuzz::run_php},
+        {"edits", mil::fuzz::run_edits},
+        {"deeptree", mil::fuzz::run_deeptree_all},
     };
     for (const auto& [name, harness] : targets) {
         std::size_t replayed = 0;
