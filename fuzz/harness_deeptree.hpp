@@ -7,7 +7,7 @@
 // Input: [flags][u16 size][seed][parent choices...]. flags bits 0-2: the share of ids listed;
 // bits 3-4: how many listed twice; bit 6: no parent insertion; bit 7: the completion checks
 // instead of the diagnostics and their fixes. One of the two per input: building the tree and
-// the snapshot is the cheaper part (bench/README: the deeptree target's executions per
+// the snapshot is the cheaper part (fuzz/README.md: the deeptree target's executions per
 // second), and the fixtures replay both (run_deeptree_all).
 #pragma once
 

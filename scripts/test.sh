@@ -40,7 +40,7 @@ stage "tests (Release)"
 release_start=$(date +%s)
 # One test more than cores: several tests spend seconds waiting (debounce timers, client
 # runs, packaging under a lock), and the suite took 32 s at -j2 against 22 s at -j3 on 2
-# cores (bench/README.md, "The Release build and its suite toward 3 minutes").
+# cores (bench/README.md, "The suite: the code under test runs optimised").
 ctest --test-dir build --output-on-failure -j"$((jobs + 1))"
 release_tests=$(($(date +%s) - release_start))
 # Issue 18's figure: a Release build (from scratch on a clean clone) and its suite on CI's

@@ -10,10 +10,11 @@ set(MIL_CLIENTS_SKIP 77)
 set(MIL_CLIENTS_SERVER "$<TARGET_FILE:magento-integration-ls>")
 set(MIL_CLIENTS_SRC "${CMAKE_SOURCE_DIR}")
 
-# mil_client_test(NAME <name> TOOL <node|nvim> [RESOURCE_LOCK <lock>] COMMAND <args...>)
+# mil_client_test(NAME <name> TOOL <node|nvim> [RESOURCE_LOCK <lock>] [COST <seconds>]
+#                 COMMAND <args...>)
 # The COMMAND runs with the tool prepended; without the tool the test just reports a skip.
 function(mil_client_test)
-  cmake_parse_arguments(T "" "NAME;TOOL;RESOURCE_LOCK" "COMMAND" ${ARGN})
+  cmake_parse_arguments(T "" "NAME;TOOL;RESOURCE_LOCK;COST" "COMMAND" ${ARGN})
   set(test_name "clients: ${T_NAME}")
   if(T_TOOL STREQUAL "node")
     set(tool "${MIL_NODE_EXECUTABLE}")
@@ -33,10 +34,13 @@ function(mil_client_test)
   if(T_RESOURCE_LOCK)
     set_tests_properties("${test_name}" PROPERTIES RESOURCE_LOCK "${T_RESOURCE_LOCK}")
   endif()
+  if(T_COST) # about its seconds, so that a fresh CTest starts it first (tests/CMakeLists.txt)
+    set_tests_properties("${test_name}" PROPERTIES COST "${T_COST}")
+  endif()
 endfunction()
 
 # The server over stdio, with VS Code's capabilities (vscode-languageserver-protocol).
-mil_client_test(NAME "node e2e" TOOL node
+mil_client_test(NAME "node e2e" TOOL node COST 6
   COMMAND "${MIL_CLIENTS_SRC}/tests/e2e-node/e2e.test.mjs" "${MIL_CLIENTS_SERVER}")
 
 # The Neovim plugin (editors/nvim) on the installed Neovim, headless.
@@ -50,11 +54,11 @@ mil_client_test(NAME "jetbrains template" TOOL node
   COMMAND "${MIL_CLIENTS_SRC}/tests/e2e-node/jetbrains-template.test.mjs")
 
 # The VS Code extension's unit tests (server path resolution, settings, file selection).
-mil_client_test(NAME "vscode unit" TOOL node RESOURCE_LOCK editors-vscode
+mil_client_test(NAME "vscode unit" TOOL node RESOURCE_LOCK editors-vscode COST 4
   COMMAND "${MIL_CLIENTS_SRC}/editors/vscode/scripts/unit-test.mjs")
 
 # `npm run package`: the .vsix with the server binary, checked entry by entry.
-mil_client_test(NAME "vscode vsix" TOOL node RESOURCE_LOCK editors-vscode
+mil_client_test(NAME "vscode vsix" TOOL node RESOURCE_LOCK editors-vscode COST 3
   COMMAND "${MIL_CLIENTS_SRC}/tests/e2e-node/vsix.test.mjs" "${MIL_CLIENTS_SERVER}"
           "${CMAKE_CURRENT_BINARY_DIR}/clients-vsix")
 
