@@ -4,9 +4,8 @@
 // insertion are compared with a naive walk up the generated tree, and every message and note
 // must stay bounded whatever the depth; a cancelled diagnose or completion stops.
 //
-// Input: [flags][u16 size][seed][parent choices...]. The tree has 1 + size % max_ids ids: 256
-// at most for the fuzz target (a tree's cost is linear in its ids, and 256 levels are far past
-// every cap on names in a message or note), 800 for the fixtures' replay. flags bits 0-2: the
+// Input: [flags][u16 size][seed][parent choices...]. The tree has 1 + size % max_ids ids:
+// kFuzzMaxIds for the fuzz target, kReplayMaxIds for the fixtures' replay. flags bits 0-2: the
 // share of ids listed; bits 3-4: how many listed twice; bit 6: no parent insertion; bit 7: the
 // completion checks instead of the diagnostics and their fixes. One of the two per input: building
 // the tree and the snapshot is the cheaper part (fuzz/README.md: the deeptree target's executions
@@ -48,6 +47,11 @@ inline std::vector<std::string> inserted_names(const std::string& text) {
 } // namespace deeptree
 
 enum Checks : unsigned { kDiagnostics = 1, kCompletion = 2 };
+
+// A tree's cost is about linear in its ids, and 256 levels are far past every cap on names in
+// a message or note; the replayed fixtures hold chains of 257 and 800 ids.
+inline constexpr std::size_t kFuzzMaxIds = 256;
+inline constexpr std::size_t kReplayMaxIds = 800;
 
 inline void run_deeptree_checks(const std::uint8_t* data, std::size_t size, unsigned checks,
                                 std::size_t max_ids) {
@@ -218,14 +222,15 @@ inline void run_deeptree_checks(const std::uint8_t* data, std::size_t size, unsi
     }
 }
 
-// The fuzz target: the checks the input's flags choose, on trees of up to 256 ids.
+// The fuzz target: the checks the input's flags choose.
 inline void run_deeptree(const std::uint8_t* data, std::size_t size) {
-    run_deeptree_checks(data, size, size > 0 && (data[0] & 0x80) ? kCompletion : kDiagnostics, 256);
+    run_deeptree_checks(data, size, size > 0 && (data[0] & 0x80) ? kCompletion : kDiagnostics,
+                        kFuzzMaxIds);
 }
 
-// The fixtures' replay: both, on trees of up to 800 ids.
+// The fixtures' replay: both.
 inline void run_deeptree_all(const std::uint8_t* data, std::size_t size) {
-    run_deeptree_checks(data, size, kDiagnostics | kCompletion, 800);
+    run_deeptree_checks(data, size, kDiagnostics | kCompletion, kReplayMaxIds);
 }
 
 } // namespace mil::fuzz
